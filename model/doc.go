@@ -1,0 +1,68 @@
+// Package model holds pxcz's probability model: a Gated PixelCNN
+// (van den Oord et al., "Conditional Image Generation with PixelCNN
+// Decoders", 2016) in two forms.
+//
+// The float form ([Params]) is what the trainer learns. The integer form
+// ([Model]) is what the codec runs: quantized weights, int32 accumulators,
+// table-driven activations and an integer softmax, so that the encoder and
+// the decoder compute bit-identical frequency tables on every CPU and Go
+// version.
+//
+// # Architecture
+//
+// An image has H rows, W columns and C sub-pixels per pixel (C = Config.Channels,
+// 3 for RGB). A pixel value p in 0..255 enters the network as x = (p-128)/128.
+// Let F = Config.Features, L = Config.Layers, k = Config.Kernel (odd) and
+// r = k/2. Feature channels are split into C contiguous groups of F/C: channel
+// c belongs to group c/(F/C); input channel c to group c; logit channel c to
+// group c/256. A gated pre-activation has 2F channels; its channel c and c+F
+// both belong to the group of c.
+//
+// Every layer l = 0..L-1 has a vertical stack, which sees only rows above the
+// current one, and a horizontal stack, which sees the current row up to and
+// including the current pixel:
+//
+//	Vpre_l(i,j) = Σ_{dy=-r..0, dx=-r..r} VW_l · Vin_l(i+dy, j+dx) + VB_l + VC_l·h
+//	Hpre_l(i,j) = Σ_{dx=-r..0}           HW_l · Hin_l(i, j+dx)    + HV_l·Vpre_l(i,j) + HB_l + HC_l·h
+//	V_l = gate(Vpre_l)
+//	H_l = RW_l · gate(Hpre_l) + RB_l          (l = 0)
+//	H_l = H_{l-1} + RW_l · gate(Hpre_l) + RB_l (l > 0)
+//
+// where gate(z)[c] = tanh(z[c]) · σ(z[c+F]) for c < F, Vin_0(i,j) = x(i-1,j)
+// (the input shifted down one row, so the vertical stack never sees the
+// current row), Vin_l = V_{l-1}, Hin_0 = x, Hin_l = H_{l-1}, and every input
+// outside the image is zero. h is the optional conditioning vector of length
+// Config.Cond (a class one-hot, or an embedding).
+//
+// The centre tap (dx = 0) of HW_l is masked by channel group so that the
+// sub-pixels are predicted in order R, G, B: at l = 0 (mask A) output group g
+// sees input groups < g; at l > 0 (mask B) groups <= g. RW_l, W1 and W2 are
+// masked B. The vertical weights and HV are not masked: they only carry
+// information from rows above.
+//
+// The head turns H_{L-1} into C·256 logits, 256 per sub-pixel:
+//
+//	logits = W2 · relu(W1 · relu(H_{L-1}) + B1) + B2
+//
+// and the probability of sub-pixel c taking value v is softmax(logits[256c:256c+256])[v].
+//
+// # Weight layout
+//
+// Weight matrices are row-major [out][in]. The in index of VW_l is
+// ((dy+r)·k + (dx+r))·Cin + ci, of HW_l it is (dx+r)·Cin + ci, where Cin is C
+// for l = 0 and F after.
+//
+// # Integer inference
+//
+// Every activation is an integer holding its real value times 1024 (Q10),
+// stored as int16 and saturated at its range: the input is (p-128)·8. Every
+// linear step is one dot product of int8 weights with int16 inputs into an
+// int32 accumulator plus an int32 bias, rescaled per output channel by
+// (acc·M + 2^(S-1)) >> S. The horizontal stack's taps, its HV·Vpre term and
+// its HC·h term share one rescaling, so they are one weight row. Gates look up
+// tanh and σ in tables of Q10 inputs clamped to [-8, 8), and multiply as
+// (t·s + 512) >> 10. The logits stay int32 (Q10); the softmax takes exp from
+// a table and turns the result into a frequency table summing to 2^16 with
+// every entry at least 1. All tables are computed with integer arithmetic
+// only.
+package model

@@ -1,0 +1,170 @@
+package model
+
+import (
+	"math"
+	"math/rand"
+)
+
+// Params are the float32 weights of a Gated PixelCNN, laid out as the
+// package documentation describes. The trainer learns them; Quantize turns
+// them into a Model.
+type Params struct {
+	Config Config
+	Layers []LayerParams
+	Head   HeadParams
+}
+
+// LayerParams are one gated layer's weights. With F2 = 2·Features,
+// D = Cond and r = Kernel/2:
+type LayerParams struct {
+	VW []float32 // [F2][VIn(l)] vertical convolution
+	VB []float32 // [F2]
+	VC []float32 // [F2][D] conditioning of the vertical stack
+	HW []float32 // [F2][HIn(l)] horizontal convolution, centre tap masked
+	HV []float32 // [F2][F2] vertical-to-horizontal 1x1 link
+	HB []float32 // [F2]
+	HC []float32 // [F2][D] conditioning of the horizontal stack
+	RW []float32 // [F][F] 1x1 after the horizontal gate, masked B
+	RB []float32 // [F]
+}
+
+// HeadParams are the weights of the output head.
+type HeadParams struct {
+	W1 []float32 // [Hidden][Features], masked B
+	B1 []float32 // [Hidden]
+	W2 []float32 // [Logits][Hidden], masked B
+	B2 []float32 // [Logits]
+}
+
+// NewParams allocates zero weights for cfg.
+func NewParams(cfg Config) *Params {
+	p := &Params{Config: cfg, Layers: make([]LayerParams, cfg.Layers)}
+	f, f2, d := cfg.Features, 2*cfg.Features, cfg.Cond
+	for l := range p.Layers {
+		p.Layers[l] = LayerParams{
+			VW: make([]float32, f2*cfg.VIn(l)), VB: make([]float32, f2), VC: make([]float32, f2*d),
+			HW: make([]float32, f2*cfg.HIn(l)), HV: make([]float32, f2*f2), HB: make([]float32, f2), HC: make([]float32, f2*d),
+			RW: make([]float32, f*f), RB: make([]float32, f),
+		}
+	}
+	p.Head = HeadParams{
+		W1: make([]float32, cfg.Hidden*f), B1: make([]float32, cfg.Hidden),
+		W2: make([]float32, cfg.Logits()*cfg.Hidden), B2: make([]float32, cfg.Logits()),
+	}
+	return p
+}
+
+// Tensors lists every weight slice of p in a fixed order (layer by layer,
+// then the head), so that optimizers and checkpoints can treat the model as
+// a flat list.
+func (p *Params) Tensors() [][]float32 {
+	var ts [][]float32
+	for i := range p.Layers {
+		lp := &p.Layers[i]
+		ts = append(ts, lp.VW, lp.VB, lp.VC, lp.HW, lp.HV, lp.HB, lp.HC, lp.RW, lp.RB)
+	}
+	return append(ts, p.Head.W1, p.Head.B1, p.Head.W2, p.Head.B2)
+}
+
+// Masks returns, aligned with Tensors, a 0/1 mask for every tensor that has
+// one and nil for the others. A trainer multiplies weights (or their
+// gradients) by it so that masked connections stay zero.
+func (p *Params) Masks() [][]float32 {
+	cfg := p.Config
+	var ms [][]float32
+	for l := range p.Layers {
+		ms = append(ms, nil, nil, nil, cfg.HMask(l), nil, nil, nil, cfg.RMask(), nil)
+	}
+	return append(ms, cfg.W1Mask(), nil, cfg.W2Mask(), nil)
+}
+
+// ApplyMasks zeroes every masked weight of p.
+func (p *Params) ApplyMasks() {
+	for i, m := range p.Masks() {
+		if m == nil {
+			continue
+		}
+		t := p.Tensors()[i]
+		for j := range t {
+			t[j] *= m[j]
+		}
+	}
+}
+
+// HMask is the mask of HW_l: every tap left of the centre is open; at the
+// centre, output group g sees input groups < g (l = 0) or <= g (l > 0).
+func (c Config) HMask(l int) []float32 {
+	r, cin, f2 := c.Reach(), c.LayerIn(l), 2*c.Features
+	in := c.HIn(l)
+	m := make([]float32, f2*in)
+	for o := 0; o < f2; o++ {
+		og := c.FeatureGroup(o % c.Features)
+		for t := 0; t < in; t++ {
+			dx, ci := t/cin-r, t%cin
+			ig := ci
+			if l > 0 {
+				ig = c.FeatureGroup(ci)
+			}
+			if dx < 0 || ig < og || (l > 0 && ig == og) {
+				m[o*in+t] = 1
+			}
+		}
+	}
+	return m
+}
+
+// RMask is the mask B of RW_l.
+func (c Config) RMask() []float32 {
+	return groupMask(c.Features, c.Features, c.FeatureGroup, c.FeatureGroup)
+}
+
+// W1Mask is the mask B of the head's first layer.
+func (c Config) W1Mask() []float32 {
+	return groupMask(c.Hidden, c.Features, c.HiddenGroup, c.FeatureGroup)
+}
+
+// W2Mask is the mask B of the head's logit layer.
+func (c Config) W2Mask() []float32 {
+	return groupMask(c.Logits(), c.Hidden, func(o int) int { return o / 256 }, c.HiddenGroup)
+}
+
+// groupMask opens weight [o][i] when input i's group is at most output o's.
+func groupMask(out, in int, og, ig func(int) int) []float32 {
+	m := make([]float32, out*in)
+	for o := 0; o < out; o++ {
+		for i := 0; i < in; i++ {
+			if ig(i) <= og(o) {
+				m[o*in+i] = 1
+			}
+		}
+	}
+	return m
+}
+
+// InitRandom fills p with weights drawn for training from scratch: each
+// weight uniform in ±sqrt(3/fan-in) (unit variance through the layer),
+// biases zero, the residual and logit layers scaled down so that a fresh
+// network starts close to identity and to a flat softmax. Masks are applied.
+func (p *Params) InitRandom(rng *rand.Rand) {
+	cfg := p.Config
+	fill := func(w []float32, fanIn int, gain float64) {
+		a := gain * math.Sqrt(3/float64(fanIn))
+		for i := range w {
+			w[i] = float32((2*rng.Float64() - 1) * a)
+		}
+	}
+	for l := range p.Layers {
+		lp := &p.Layers[l]
+		fill(lp.VW, cfg.VIn(l), 1)
+		fill(lp.HW, cfg.HIn(l)+2*cfg.Features, 1)
+		fill(lp.HV, cfg.HIn(l)+2*cfg.Features, 1)
+		if cfg.Cond > 0 {
+			fill(lp.VC, cfg.Cond, 0.1)
+			fill(lp.HC, cfg.Cond, 0.1)
+		}
+		fill(lp.RW, cfg.Features, 0.5)
+	}
+	fill(p.Head.W1, cfg.Features, 1)
+	fill(p.Head.W2, cfg.Hidden, 0.1)
+	p.ApplyMasks()
+}
