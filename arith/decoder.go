@@ -1,0 +1,139 @@
+package arith
+
+import "io"
+
+// maxEmptyReads bounds the retries on a reader that returns no bytes and no
+// error, as bufio does.
+const maxEmptyReads = 100
+
+// Decoder reads a stream written by [Encoder]. Create one with
+// [NewDecoder], call [Decoder.Decode] once per symbol with the same tables
+// the encoder used, and check [Decoder.Err] at the end.
+type Decoder struct {
+	r        io.Reader
+	buf      [4096]byte // input read ahead in large chunks
+	pos, end int        // unread bytes are buf[pos:end]
+	eof      bool       // r has nothing more to give
+	pastEnd  int        // zero bytes supplied after r ran out
+
+	code uint64 // coded value minus the encoder's low; code < rng
+	rng  uint64 // width of the interval, as in the encoder
+
+	err error
+}
+
+// NewDecoder returns a Decoder reading from r. It reads r in large chunks
+// and consumes it to the end, so r must hold only the coded stream (or the
+// caller must not need what follows it).
+func NewDecoder(r io.Reader) *Decoder {
+	d := &Decoder{r: r, rng: fullRange}
+	for range stateLen {
+		d.code = d.code<<8 | uint64(d.nextByte())
+	}
+	return d
+}
+
+// Decode returns the symbol s with cum[s] <= target < cum[s+1], where target
+// is the stream's position within the current interval, and narrows the
+// interval to that symbol as the encoder did. The result is always in
+// [0, len(cum)-1), or 0 for a table of fewer than 2 entries; on a table that
+// is invalid where Decode looked it records [ErrBadTable] and leaves the
+// state unchanged.
+func (d *Decoder) Decode(cum []uint32) int {
+	n := len(cum) - 1
+	if n < 1 {
+		d.fail(ErrBadTable)
+		return 0
+	}
+	r := d.rng >> PrecisionBits
+	t := d.code / r
+	if t >= Total {
+		// Only a corrupt stream lands in the sliver rng - Total*r that the
+		// encoder never uses.
+		t = Total - 1
+	}
+	lo, hi := 0, n // find the largest lo < n with cum[lo] <= t
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		if uint64(cum[mid]) <= t {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	start, end := cum[lo], cum[lo+1]
+	if uint64(start) > t || uint64(end) <= t || end > Total {
+		d.fail(ErrBadTable)
+		return lo
+	}
+	d.code -= uint64(start) * r
+	d.rng = uint64(end-start) * r
+	if d.code >= d.rng {
+		// Clamped target of a corrupt stream: keep code < rng so that the
+		// state stays within stateBits.
+		d.code = d.rng - 1
+	}
+	for d.rng < minRange {
+		d.code = d.code<<8 | uint64(d.nextByte())
+		d.rng <<= 8
+	}
+	return lo
+}
+
+// Err returns the first error met: an I/O error from the reader,
+// [ErrTruncated], or [ErrBadTable].
+func (d *Decoder) Err() error {
+	return d.err
+}
+
+func (d *Decoder) fail(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+}
+
+func (d *Decoder) nextByte() byte {
+	if d.pos < d.end {
+		b := d.buf[d.pos]
+		d.pos++
+		return b
+	}
+	return d.refillByte()
+}
+
+// refillByte reads the next chunk and returns its first byte, or 0 once the
+// reader is exhausted, counting such invented bytes.
+func (d *Decoder) refillByte() byte {
+	if d.fill() {
+		d.pos = 1
+		return d.buf[0]
+	}
+	d.pastEnd++
+	if d.pastEnd > maxPastEnd {
+		d.fail(ErrTruncated)
+	}
+	return 0
+}
+
+// fill refills buf from r and reports whether it got any bytes.
+func (d *Decoder) fill() bool {
+	for range maxEmptyReads {
+		if d.eof {
+			return false
+		}
+		n, err := d.r.Read(d.buf[:])
+		d.pos, d.end = 0, n
+		if err != nil {
+			d.eof = true
+			if err != io.EOF {
+				d.fail(err)
+			}
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	d.eof = true
+	d.fail(io.ErrNoProgress)
+	return false
+}
