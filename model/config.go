@@ -24,6 +24,7 @@ const (
 	maxKernel   = 15
 	maxHidden   = 4096
 	maxCond     = 4096
+	maxWeights  = 1 << 26 // 64 MiB of int8 weights
 )
 
 // Validate reports whether c describes a network this package can build.
@@ -41,8 +42,20 @@ func (c Config) Validate() error {
 		return fmt.Errorf("model: head width %d, want a multiple of %d up to %d", c.Hidden, c.Channels, maxHidden)
 	case c.Cond < 0 || c.Cond > maxCond:
 		return fmt.Errorf("model: conditioning length %d, want 0..%d", c.Cond, maxCond)
+	case c.Weights() > maxWeights:
+		return fmt.Errorf("model: %d weights, at most %d allowed", c.Weights(), maxWeights)
 	}
 	return nil
+}
+
+// Weights counts the model's weights (not its biases).
+func (c Config) Weights() int {
+	f2 := 2 * c.Features
+	n := c.Hidden*c.Features + c.Logits()*c.Hidden
+	for l := 0; l < c.Layers; l++ {
+		n += f2*(c.VIn(l)+c.Cond) + f2*(c.HIn(l)+f2+c.Cond) + c.Features*c.Features
+	}
+	return n
 }
 
 // Reach is r = Kernel/2: how many columns each layer looks to either side.

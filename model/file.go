@@ -1,0 +1,189 @@
+package model
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// The weights file: magic, version, name, architecture, then every Linear
+// (in the order layer 0 V, H, R, layer 1 ..., head W1, W2) as raw int8
+// weights followed per output by a zigzag-varint bias, a uvarint multiplier
+// and a shift byte; last, the SHA-256 of everything before it. The hash both
+// detects corruption and is the model's fingerprint.
+const (
+	fileMagic   = "PXCM"
+	fileVersion = 1
+	maxNameLen  = 255
+)
+
+// ErrNotModel is returned by Load for data that is not a pxcz weights file.
+var ErrNotModel = errors.New("model: not a pxcz weights file")
+
+// body encodes everything but the trailing hash.
+func (m *Model) body() []byte {
+	var b []byte
+	b = append(b, fileMagic...)
+	b = append(b, fileVersion)
+	b = binary.AppendUvarint(b, uint64(len(m.name)))
+	b = append(b, m.name...)
+	c := m.cfg
+	for _, v := range []int{c.Channels, c.Features, c.Layers, c.Kernel, c.Hidden, c.Cond} {
+		b = binary.AppendUvarint(b, uint64(v))
+	}
+	for _, q := range m.linears() {
+		for _, w := range q.W {
+			b = append(b, byte(w))
+		}
+		for o := 0; o < q.Out; o++ {
+			b = binary.AppendVarint(b, int64(q.B[o]))
+			b = binary.AppendUvarint(b, uint64(q.M[o]))
+			b = append(b, q.S[o])
+		}
+	}
+	return b
+}
+
+// MarshalBinary encodes m as a weights file.
+func (m *Model) MarshalBinary() ([]byte, error) {
+	return append(m.body(), m.sum[:]...), nil
+}
+
+// Save writes m's weights file to path, through a temporary file and a
+// rename so that a failure never leaves a partial file.
+func (m *Model) Save(path string) error {
+	data, _ := m.MarshalBinary()
+	tmp, err := os.CreateTemp(dirOf(path), ".pxcm-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func dirOf(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if os.IsPathSeparator(path[i]) {
+			return path[:i+1]
+		}
+	}
+	return "."
+}
+
+// LoadFile reads a weights file.
+func LoadFile(path string) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// Load reads a weights file, checking its architecture, hash and causal
+// masks. The architecture is validated before the weights are allocated, so
+// a hostile file cannot ask for unbounded memory.
+func Load(r io.Reader) (*Model, error) {
+	br := bufio.NewReader(r)
+	truncated := func(err error) error {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return errors.New("model: weights file is truncated")
+		}
+		return err
+	}
+	magic := make([]byte, len(fileMagic)+1)
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic[:4]) != fileMagic {
+		return nil, ErrNotModel
+	}
+	if magic[4] != fileVersion {
+		return nil, fmt.Errorf("model: weights file version %d, this pxcz reads version %d", magic[4], fileVersion)
+	}
+	n, err := binary.ReadUvarint(br)
+	if err != nil {
+		return nil, truncated(err)
+	}
+	if n > maxNameLen {
+		return nil, fmt.Errorf("model: name of %d bytes, at most %d allowed", n, maxNameLen)
+	}
+	name := make([]byte, n)
+	if _, err := io.ReadFull(br, name); err != nil {
+		return nil, truncated(err)
+	}
+	var dims [6]int
+	for i := range dims {
+		v, err := binary.ReadUvarint(br)
+		if err != nil {
+			return nil, truncated(err)
+		}
+		dims[i] = int(min(v, 1<<20))
+	}
+	cfg := Config{Channels: dims[0], Features: dims[1], Layers: dims[2], Kernel: dims[3], Hidden: dims[4], Cond: dims[5]}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	m := newModel(cfg, string(name))
+	for _, q := range m.linears() {
+		w := make([]byte, len(q.W))
+		if _, err := io.ReadFull(br, w); err != nil {
+			return nil, truncated(err)
+		}
+		for i, v := range w {
+			q.W[i] = int8(v)
+		}
+		for o := 0; o < q.Out; o++ {
+			b, err := binary.ReadVarint(br)
+			if err != nil {
+				return nil, truncated(err)
+			}
+			mul, err := binary.ReadUvarint(br)
+			if err != nil {
+				return nil, truncated(err)
+			}
+			s, err := br.ReadByte()
+			if err != nil {
+				return nil, truncated(err)
+			}
+			if b < -1<<31 || b >= 1<<31 || mul >= 1<<31 || s < 1 || s > 62 {
+				return nil, fmt.Errorf("model: rescaling of output %d out of range", o)
+			}
+			q.B[o], q.M[o], q.S[o] = int32(b), int32(mul), s
+		}
+	}
+	// The body re-encodes byte for byte (varints are read canonical only if
+	// they re-encode the same, which the hash comparison enforces).
+	m.seal()
+	var sum [sha256.Size]byte
+	if _, err := io.ReadFull(br, sum[:]); err != nil {
+		return nil, truncated(err)
+	}
+	if !bytes.Equal(sum[:], m.sum[:]) {
+		return nil, errors.New("model: weights file is corrupt (hash mismatch)")
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		return nil, errors.New("model: trailing data after the weights")
+	}
+	if err := m.checkMasks(); err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	return m, nil
+}

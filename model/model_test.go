@@ -1,0 +1,314 @@
+package model
+
+import (
+	"bytes"
+	"math"
+	"math/rand"
+	"testing"
+)
+
+// randomModel quantizes randomly initialised weights, with the head scaled
+// up so that the softmax is far from flat and the tables differ.
+func randomModel(t testing.TB, cfg Config, seed int64) *Model {
+	t.Helper()
+	p := NewParams(cfg)
+	rng := rand.New(rand.NewSource(seed))
+	p.InitRandom(rng)
+	for i := range p.Head.W2 {
+		p.Head.W2[i] *= 30
+	}
+	for _, lp := range p.Layers {
+		for i := range lp.RW {
+			lp.RW[i] *= 2
+		}
+		for _, b := range [][]float32{lp.VB, lp.HB, lp.RB} {
+			for i := range b {
+				b[i] = float32(rng.NormFloat64() * 0.5)
+			}
+		}
+	}
+	for _, b := range [][]float32{p.Head.B1, p.Head.B2} {
+		for i := range b {
+			b[i] = float32(rng.NormFloat64())
+		}
+	}
+	p.ApplyMasks()
+	m, err := Quantize(p, "random")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func randomImage(rng *rand.Rand, w, h, c int) []uint8 {
+	pix := make([]uint8, w*h*c)
+	for i := range pix {
+		pix[i] = uint8(rng.Intn(256))
+	}
+	return pix
+}
+
+// encodeTables runs the whole-row (encoder) path and returns every table.
+func encodeTables(t testing.TB, m *Model, pix []uint8, w, h, workers int, cond []int16) [][]uint32 {
+	t.Helper()
+	s, err := m.NewStream(w, cond, workers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tabs [][]uint32
+	cc := m.Config().Channels
+	for y := 0; y < h; y++ {
+		s.EncodeRow(pix[y*w*cc:(y+1)*w*cc], func(c int, cum []uint32, v uint8) {
+			tabs = append(tabs, append([]uint32(nil), cum...))
+		})
+	}
+	return tabs
+}
+
+// decodeTables runs the pixel-by-pixel (decoder) path, feeding it the true
+// values, and returns every table.
+func decodeTables(t testing.TB, m *Model, pix []uint8, w, h int, cond []int16) [][]uint32 {
+	t.Helper()
+	s, err := m.NewStream(w, cond, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tabs [][]uint32
+	cc := m.Config().Channels
+	row := make([]uint8, w*cc)
+	for y := 0; y < h; y++ {
+		k := 0
+		s.DecodeRow(row, func(c int, cum []uint32) uint8 {
+			tabs = append(tabs, append([]uint32(nil), cum...))
+			v := pix[y*w*cc+k]
+			k++
+			return v
+		})
+		if !bytes.Equal(row, pix[y*w*cc:(y+1)*w*cc]) {
+			t.Fatalf("row %d: decoded row differs from the values handed out", y)
+		}
+	}
+	return tabs
+}
+
+func TestEncodeDecodePathsAgree(t *testing.T) {
+	cases := []struct {
+		cfg     Config
+		w, h    int
+		workers int
+	}{
+		{Config{Channels: 3, Features: 6, Layers: 3, Kernel: 3, Hidden: 6}, 7, 5, 1},
+		{Config{Channels: 3, Features: 9, Layers: 2, Kernel: 5, Hidden: 12}, 40, 3, 2},
+		{Config{Channels: 3, Features: 6, Layers: 1, Kernel: 3, Hidden: 3}, 1, 1, 1},
+		{Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6}, 1, 6, 1},
+		{Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6}, 9, 1, 1},
+		{Config{Channels: 1, Features: 4, Layers: 3, Kernel: 3, Hidden: 4}, 6, 6, 1},
+		{Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6, Cond: 4}, 5, 5, 1},
+	}
+	for i, tc := range cases {
+		m := randomModel(t, tc.cfg, int64(i))
+		rng := rand.New(rand.NewSource(int64(100 + i)))
+		pix := randomImage(rng, tc.w, tc.h, tc.cfg.Channels)
+		var cond []int16
+		for range tc.cfg.Cond {
+			cond = append(cond, int16(rng.Intn(2048)-1024))
+		}
+		enc := encodeTables(t, m, pix, tc.w, tc.h, tc.workers, cond)
+		dec := decodeTables(t, m, pix, tc.w, tc.h, cond)
+		if len(enc) != tc.w*tc.h*tc.cfg.Channels || len(dec) != len(enc) {
+			t.Fatalf("%v: %d and %d tables for %d sub-pixels", tc.cfg, len(enc), len(dec), tc.w*tc.h*tc.cfg.Channels)
+		}
+		distinct := 0
+		for k := range enc {
+			if !equalU32(enc[k], dec[k]) {
+				t.Fatalf("%v %dx%d: table %d differs between the encoder and decoder paths", tc.cfg, tc.w, tc.h, k)
+			}
+			if k > 0 && !equalU32(enc[k], enc[k-1]) {
+				distinct++
+			}
+		}
+		if len(enc) > 3 && distinct == 0 {
+			t.Fatalf("%v: every table is the same; the test would not see a difference", tc.cfg)
+		}
+	}
+}
+
+// TestCausality changes one sub-pixel at a time and checks that the tables
+// up to and including its own stay the same, and that later ones change.
+func TestCausality(t *testing.T) {
+	cfg := Config{Channels: 3, Features: 6, Layers: 3, Kernel: 3, Hidden: 6}
+	m := randomModel(t, cfg, 7)
+	rng := rand.New(rand.NewSource(3))
+	w, h := 6, 5
+	pix := randomImage(rng, w, h, 3)
+	base := encodeTables(t, m, pix, w, h, 1, nil)
+	for _, k := range []int{0, 1, 2, 17, 45, len(pix) - 1} {
+		mod := append([]uint8(nil), pix...)
+		mod[k] ^= 0x5a
+		tabs := encodeTables(t, m, mod, w, h, 1, nil)
+		for i := 0; i <= k; i++ {
+			if !equalU32(base[i], tabs[i]) {
+				t.Fatalf("changing sub-pixel %d changed the table of sub-pixel %d", k, i)
+			}
+		}
+		changed := false
+		for i := k + 1; i < len(pix); i++ {
+			changed = changed || !equalU32(base[i], tabs[i])
+		}
+		if k+1 < len(pix) && !changed {
+			t.Errorf("changing sub-pixel %d changed no later table", k)
+		}
+	}
+}
+
+func equalU32(a, b []uint32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestTables(t *testing.T) {
+	for q := gateLo; q <= gateHi; q++ {
+		z := float64(q) / qOne
+		if d := math.Abs(float64(sigTable[q-gateLo]) - 1024/(1+math.Exp(-z))); d > 0.51 {
+			t.Fatalf("σ(%v) table off by %v", z, d)
+		}
+		if d := math.Abs(float64(tanhTable[q-gateLo]) - 1024*math.Tanh(z)); d > 0.51 {
+			t.Fatalf("tanh(%v) table off by %v", z, d)
+		}
+	}
+	for d, v := range expTable {
+		want := math.Exp(-float64(d)/qOne) * (1 << expBits)
+		if math.Abs(float64(v)-want) > 0.51 {
+			t.Fatalf("exp table[%d] = %d, want %v", d, v, want)
+		}
+	}
+}
+
+func TestFreqTable(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	logits := make([]int32, 256)
+	cum := make([]uint32, 257)
+	for trial := range 200 {
+		spread := []int32{0, 10, 1000, 20000, 1 << 30}[trial%5]
+		for k := range logits {
+			logits[k] = int32(rng.Int63n(int64(spread)+1)) - spread/2
+		}
+		FreqTable(logits, cum)
+		if cum[0] != 0 || cum[256] != 1<<FreqBits {
+			t.Fatalf("table spans %d..%d", cum[0], cum[256])
+		}
+		for k := range 256 {
+			if cum[k+1] <= cum[k] {
+				t.Fatalf("symbol %d has frequency 0", k)
+			}
+			// A larger logit never gets a smaller frequency, except where
+			// the remainder went.
+			for _, k2 := range []int{(k + 1) % 256, (k + 77) % 256} {
+				f1, f2 := cum[k+1]-cum[k], cum[k2+1]-cum[k2]
+				if logits[k] > logits[k2] && f1+1 < f2 && f2 != maxFreq(cum) {
+					t.Fatalf("logit %d > %d but frequency %d < %d", logits[k], logits[k2], f1, f2)
+				}
+			}
+		}
+	}
+}
+
+func maxFreq(cum []uint32) uint32 {
+	var m uint32
+	for k := 0; k+1 < len(cum); k++ {
+		m = max(m, cum[k+1]-cum[k])
+	}
+	return m
+}
+
+func TestFileRoundTrip(t *testing.T) {
+	m := randomModel(t, Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6, Cond: 2}, 5)
+	data, _ := m.MarshalBinary()
+	m2, err := Load(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m2.Fingerprint() != m.Fingerprint() || m2.Name() != "random" || m2.Config() != m.Config() {
+		t.Fatalf("reloaded model differs: %v %q %v", m2.Fingerprint(), m2.Name(), m2.Config())
+	}
+	data2, _ := m2.MarshalBinary()
+	if !bytes.Equal(data, data2) {
+		t.Fatal("re-encoded weights differ")
+	}
+	bad := map[string][]byte{
+		"empty":     nil,
+		"magic":     append([]byte("XXXX"), data[4:]...),
+		"truncated": data[:len(data)-5],
+		"flipped":   flip(data, len(data)/2),
+		"trailing":  append(append([]byte(nil), data...), 0),
+		"version":   flip(data, 4),
+	}
+	for name, b := range bad {
+		if _, err := Load(bytes.NewReader(b)); err == nil {
+			t.Errorf("%s: Load accepted a bad file", name)
+		}
+	}
+}
+
+func flip(b []byte, i int) []byte {
+	c := append([]byte(nil), b...)
+	c[i] ^= 1
+	return c
+}
+
+func TestMaskViolationRejected(t *testing.T) {
+	m := randomModel(t, Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6}, 9)
+	// Open the R output's view of the B input at the centre of layer 0.
+	q := &m.layers[0].H
+	q.W[0*q.In+1*3+2] = 5
+	m.seal()
+	data, _ := m.MarshalBinary()
+	if _, err := Load(bytes.NewReader(data)); err == nil {
+		t.Fatal("a model that breaks the causal mask was accepted")
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	m := randomModel(f, Config{Channels: 3, Features: 3, Layers: 1, Kernel: 3, Hidden: 3}, 1)
+	data, _ := m.MarshalBinary()
+	f.Add(data)
+	f.Add(data[:20])
+	f.Add([]byte("PXCM\x01\x00\x03\x03\x01\x03\x03\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := Load(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		out, _ := m.MarshalBinary()
+		if !bytes.Equal(out, b) {
+			t.Fatal("accepted file does not re-encode to itself")
+		}
+	})
+}
+
+func BenchmarkEncodeRow(b *testing.B) { benchRows(b, false) }
+func BenchmarkDecodeRow(b *testing.B) { benchRows(b, true) }
+
+func benchRows(b *testing.B, decode bool) {
+	cfg := Config{Channels: 3, Features: 48, Layers: 6, Kernel: 3, Hidden: 96}
+	m := randomModel(b, cfg, 1)
+	w := 32
+	pix := randomImage(rand.New(rand.NewSource(1)), w, 1, 3)
+	b.SetBytes(int64(len(pix)))
+	for b.Loop() {
+		s, _ := m.NewStream(w, nil, 1)
+		if decode {
+			k := 0
+			s.DecodeRow(make([]uint8, len(pix)), func(c int, cum []uint32) uint8 { k++; return pix[k-1] })
+		} else {
+			s.EncodeRow(pix, func(int, []uint32, uint8) {})
+		}
+	}
+}

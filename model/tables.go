@@ -1,0 +1,125 @@
+package model
+
+import "math/bits"
+
+// Fixed-point conventions of the integer path. Every activation is its real
+// value times 1<<qBits.
+const (
+	qBits  = 10
+	qOne   = 1 << qBits
+	gateLo = -8 * qOne // gate tables cover pre-activations in [-8, 8)
+	gateHi = 8*qOne - 1
+
+	// expBits is the precision of the softmax's exp table: expTable[0] is
+	// 1<<expBits, and the table ends where its entries would round to 0.
+	expBits = 24
+	// FreqBits is the precision of the frequency tables handed to the
+	// arithmetic coder: every table sums to 1<<FreqBits.
+	FreqBits = 16
+)
+
+// one62 is 1.0 in the 2^62 fixed point used to build the tables, and
+// expStep62 is round(2^62 · e^(-1/1024)), computed once to 60 digits. The
+// tables are built from these by integer multiplication alone, because
+// math.Exp is assembly that may round differently on different CPUs and the
+// tables must be identical everywhere.
+const (
+	one62     = 1 << 62
+	expStep62 = 4607184617107619806
+)
+
+var (
+	sigTable  [gateHi - gateLo + 1]int32 // σ(q/1024)·1024, rounded
+	tanhTable [gateHi - gateLo + 1]int32 // tanh(q/1024)·1024, rounded
+	expTable  []uint32                   // e^(-d/1024)·2^expBits, rounded, while > 0
+)
+
+func init() {
+	// e62[q] = e^(-q/1024) in 2^62 fixed point, for q up to what the exp
+	// table and tanh (which needs e^(-2z)) reach.
+	n := 2*(gateHi+1) + 1
+	var e62 []uint64
+	for q, v := 0, uint64(one62); ; q++ {
+		e62 = append(e62, v)
+		if q >= n && v>>(62-expBits) == 0 {
+			break
+		}
+		hi, lo := bits.Mul64(v, expStep62)
+		lo, carry := bits.Add64(lo, 1<<61, 0) // round to nearest
+		v = hi<<2 | lo>>62 + carry<<2
+	}
+	// divRound returns round(num·2^qBits / den) for num <= den < 2^63.
+	divRound := func(num, den uint64) int32 {
+		hi, lo := bits.Mul64(num, qOne)
+		lo, c := bits.Add64(lo, den/2, 0)
+		q, _ := bits.Div64(hi+c, lo, den)
+		return int32(q)
+	}
+	for q := 0; q <= gateHi+1; q++ {
+		e := e62[q]
+		// σ(z) = 1/(1+e^-z) and σ(-z) = e^-z/(1+e^-z), both exact to
+		// rounding; tanh(z) = (1-e^-2z)/(1+e^-2z) and is odd.
+		if q <= gateHi {
+			sigTable[q-gateLo] = divRound(one62, one62+e)
+			tanhTable[q-gateLo] = divRound(one62-e62[2*q], one62+e62[2*q])
+		}
+		if q <= -gateLo {
+			sigTable[-q-gateLo] = divRound(e, one62+e)
+			tanhTable[-q-gateLo] = -divRound(one62-e62[2*q], one62+e62[2*q])
+		}
+	}
+	for _, e := range e62 {
+		v := (e + 1<<(61-expBits)) >> (62 - expBits)
+		if v == 0 {
+			break
+		}
+		expTable = append(expTable, uint32(v))
+	}
+}
+
+// gate returns tanh(a)·σ(b) for Q10 pre-activations, in Q10.
+func gate(a, b int32) int16 {
+	a = min(max(a, gateLo), gateHi)
+	b = min(max(b, gateLo), gateHi)
+	return int16((tanhTable[a-gateLo]*sigTable[b-gateLo] + qOne/2) >> qBits)
+}
+
+// FreqTable turns Q10 logits into the cumulative frequency table of their
+// softmax: cum has len(logits)+1 entries, cum[0] = 0, cum[len] = 1<<FreqBits,
+// and every symbol has a frequency of at least 1. The rounding remainder goes
+// to the most probable symbol. It uses integer arithmetic only.
+func FreqTable(logits []int32, cum []uint32) {
+	n := len(logits)
+	mx := logits[0]
+	for _, l := range logits[1:] {
+		mx = max(mx, l)
+	}
+	var e [256]uint64
+	var sum uint64
+	for k, l := range logits {
+		d := int64(mx) - int64(l)
+		if d < int64(len(expTable)) {
+			e[k] = uint64(expTable[d])
+			sum += e[k]
+		}
+	}
+	// One division, then multiplications: q·e[k] >> 32 is e[k]/sum scaled
+	// to the frequencies left after every symbol's minimum of 1.
+	spare := uint64(1<<FreqBits - n)
+	q := (spare << 32) / sum
+	var total uint32
+	best := 0
+	cum[0] = 0
+	for k := 0; k < n; k++ {
+		f := 1 + uint32((e[k]*q)>>32)
+		if e[k] > e[best] {
+			best = k
+		}
+		total += f
+		cum[k+1] = cum[k] + f
+	}
+	rest := uint32(1<<FreqBits) - total
+	for k := best + 1; k <= n; k++ {
+		cum[k] += rest
+	}
+}
