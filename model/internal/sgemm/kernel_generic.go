@@ -1,0 +1,39 @@
+package sgemm
+
+// kernel is the micro-kernel Gemm uses: [kernelGo], or an assembly one
+// chosen at init when the CPU supports it (kernel_amd64.go; the noasm
+// build tag leaves it out).
+var kernel = kernelGo
+
+// kernelGo computes the mr×nr tile C = alpha·A·B + beta·C, where A is a
+// packed panel (k steps of mr floats), B a packed panel (k steps of nr
+// floats) and C has row stride ldc. beta == 0 overwrites C without reading
+// it, so NaN there does not leak into the result.
+func kernelGo(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+	var acc [mr * nr]float32
+	a = a[:k*mr]
+	b = b[:k*nr]
+	for p := 0; p < k; p++ {
+		ap := a[p*mr : p*mr+mr]
+		bp := (*[nr]float32)(b[p*nr:])
+		for i, av := range ap {
+			row := (*[nr]float32)(acc[i*nr:])
+			for j, bv := range bp {
+				row[j] += av * bv
+			}
+		}
+	}
+	for i := 0; i < mr; i++ {
+		row := c[i*ldc : i*ldc+nr]
+		t := acc[i*nr : i*nr+nr]
+		if beta == 0 {
+			for j := range row {
+				row[j] = alpha * t[j]
+			}
+		} else {
+			for j := range row {
+				row[j] = alpha*t[j] + beta*row[j]
+			}
+		}
+	}
+}

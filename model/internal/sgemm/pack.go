@@ -1,0 +1,81 @@
+package sgemm
+
+// Packing copies a block of op(A) or op(B) into the layout the micro-kernel
+// streams: panels of mr rows (A) or nr columns (B), each stored k step by
+// k step. Transposes are resolved here, once per block, so the kernel sees
+// the same layout for all four transpose combinations. Panels cut short by
+// the block edge are zero-padded to full width.
+
+// packA packs the mb×kb block of op(A) starting at row i0, column p0 into
+// dst: panel r (rows i0+r·mr …) occupies dst[r·mr·kb:], element (i, p) of
+// the panel at p·mr+i.
+func packA(dst, a []float32, lda int, trans bool, i0, mb, p0, kb int) {
+	for ir := 0; ir < mb; ir += mr {
+		rows := min(mr, mb-ir)
+		d := dst[ir*kb : ir*kb+kb*mr]
+		i := i0 + ir
+		switch {
+		case trans:
+			// op(A)[i][p] = a[p·lda+i]: each k step is a short contiguous run.
+			for p := 0; p < kb; p++ {
+				dp := d[p*mr : p*mr+mr]
+				n := copy(dp[:rows], a[(p0+p)*lda+i:])
+				clear(dp[n:])
+			}
+		case rows == mr:
+			r0 := a[i*lda+p0:][:kb]
+			r1 := a[(i+1)*lda+p0:][:kb]
+			r2 := a[(i+2)*lda+p0:][:kb]
+			r3 := a[(i+3)*lda+p0:][:kb]
+			r4 := a[(i+4)*lda+p0:][:kb]
+			r5 := a[(i+5)*lda+p0:][:kb]
+			for p := range r0 {
+				dp := (*[mr]float32)(d[p*mr:])
+				dp[0] = r0[p]
+				dp[1] = r1[p]
+				dp[2] = r2[p]
+				dp[3] = r3[p]
+				dp[4] = r4[p]
+				dp[5] = r5[p]
+			}
+		default:
+			clear(d)
+			for r := 0; r < rows; r++ {
+				src := a[(i+r)*lda+p0:][:kb]
+				for p, v := range src {
+					d[p*mr+r] = v
+				}
+			}
+		}
+	}
+}
+
+// packB packs the kb×nb block of op(B) starting at row p0, column j0 into
+// dst: panel c (columns j0+c·nr …) occupies dst[c·nr·kb:], element (p, j)
+// of the panel at p·nr+j.
+func packB(dst, b []float32, ldb int, trans bool, p0, kb, j0, nb int) {
+	for jr := 0; jr < nb; jr += nr {
+		cols := min(nr, nb-jr)
+		d := dst[jr*kb : jr*kb+kb*nr]
+		j := j0 + jr
+		if !trans {
+			// op(B)[p][j] = b[p·ldb+j]: each k step is a contiguous run.
+			for p := 0; p < kb; p++ {
+				dp := d[p*nr : p*nr+nr]
+				n := copy(dp[:cols], b[(p0+p)*ldb+j:])
+				clear(dp[n:])
+			}
+			continue
+		}
+		// op(B)[p][j] = b[j·ldb+p]: walk each stored row once.
+		if cols < nr {
+			clear(d)
+		}
+		for c := 0; c < cols; c++ {
+			src := b[(j+c)*ldb+p0:][:kb]
+			for p, v := range src {
+				d[p*nr+c] = v
+			}
+		}
+	}
+}
