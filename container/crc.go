@@ -1,0 +1,34 @@
+package container
+
+import (
+	"fmt"
+	"hash"
+	"hash/crc32"
+)
+
+// castagnoli is built once: MakeTable picks the hardware (SSE4.2/ARMv8)
+// implementation for this polynomial when the CPU has it.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// PixelCRC is the CRC-32C of pix, the value Header.CRC carries. pix holds
+// the decoded image interleaved and row-major, Layout.Channels() bytes per
+// pixel, with no padding between rows.
+func PixelCRC(pix []byte) uint32 { return crc32.Checksum(pix, castagnoli) }
+
+// NewCRC returns a CRC-32C hash for callers that produce pixels piecewise;
+// its Sum32 over the same bytes equals PixelCRC.
+func NewCRC() hash.Hash32 { return crc32.New(castagnoli) }
+
+// Verify checks decoded pixels against the header: their length must be
+// Width·Height·Channels and their CRC-32C must be h.CRC. Errors wrap
+// ErrChecksum.
+func (h *Header) Verify(pix []byte) error {
+	want := h.Width * h.Height * h.Layout.Channels()
+	if len(pix) != want {
+		return fmt.Errorf("%w: %d pixel bytes, header says %dx%d %v = %d", ErrChecksum, len(pix), h.Width, h.Height, h.Layout, want)
+	}
+	if got := PixelCRC(pix); got != h.CRC {
+		return fmt.Errorf("%w: CRC-32C %08x, header says %08x", ErrChecksum, got, h.CRC)
+	}
+	return nil
+}

@@ -1,0 +1,150 @@
+package container
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+)
+
+// Format constants. The limits keep a hostile header from asking for absurd
+// amounts of memory; FORMAT.md states them as decoder rules.
+const (
+	// Magic opens every .pxcz file.
+	Magic = "PXZ"
+	// Version is the format version this package writes and the only one it reads.
+	Version = 1
+	// MaxDimension is the largest width or height.
+	MaxDimension = 1<<16 - 1
+	// MaxPixels is the largest Width·Height: 256 Mi pixels, 1 GiB as RGBA.
+	MaxPixels = 1 << 28
+	// MaxStreams is the most substreams a file may have. It bounds the
+	// Streams slice ReadHeader allocates to 2 KiB, and is far more than
+	// parallel decoding can use.
+	MaxStreams = 256
+	// MaxPayload bounds the summed lengths of the substreams the header
+	// stores: 16 GiB, 16 times the largest raw image, which no working
+	// coder comes near.
+	MaxPayload = 1 << 34
+)
+
+// Bits of the flags byte; FORMAT.md has the table.
+const (
+	layoutMask  = 0x07 // bits 0-2: Layout
+	modeShift   = 3    // bits 3-4: Mode
+	modeMask    = 0x03 << modeShift
+	multiStream = 0x20 // bit 5: a substream table follows the height
+	reserved    = 0xC0 // bits 6-7: must be zero
+)
+
+// Header is everything in a .pxcz file before the payload.
+type Header struct {
+	Width, Height int     // in pixels: 1..MaxDimension each, Width·Height ≤ MaxPixels
+	Layout        Layout  // channels per pixel
+	Mode          Mode    // how the payload was coded
+	Model         [4]byte // fingerprint of the coding model: the first 4 bytes of its file's SHA-256
+
+	// Streams holds the byte length of every substream of the payload, in
+	// file order; there is at least one. The header stores all lengths but
+	// the last, which runs to the end of the file: ReadHeader fills it in
+	// from the remaining input size when it can learn it, else sets it to
+	// -1, and writing ignores it.
+	Streams []int64
+
+	CRC uint32 // CRC-32C of the decoded pixels; see PixelCRC
+}
+
+// AppendBinary appends the encoded header to b. It fails, leaving b as it
+// was, if h breaks a limit of the format; the errors are those ReadHeader
+// would report for the same values.
+func (h *Header) AppendBinary(b []byte) ([]byte, error) {
+	if err := h.validate(); err != nil {
+		return b, err
+	}
+	n := len(h.Streams)
+	flags := byte(h.Layout) | byte(h.Mode)<<modeShift
+	if n > 1 {
+		flags |= multiStream
+	}
+	b = append(b, Magic...)
+	b = append(b, Version, flags)
+	b = binary.AppendUvarint(b, uint64(h.Width))
+	b = binary.AppendUvarint(b, uint64(h.Height))
+	if n > 1 {
+		b = binary.AppendUvarint(b, uint64(n))
+		for _, l := range h.Streams[:n-1] {
+			b = binary.AppendUvarint(b, uint64(l))
+		}
+	}
+	b = append(b, h.Model[:]...)
+	return binary.LittleEndian.AppendUint32(b, h.CRC), nil
+}
+
+// MarshalBinary encodes the header; see AppendBinary.
+func (h *Header) MarshalBinary() ([]byte, error) { return h.AppendBinary(nil) }
+
+// WriteHeader writes the encoded header to w in a single Write.
+func WriteHeader(w io.Writer, h *Header) error {
+	b, err := h.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func (h *Header) validate() error {
+	if !h.Layout.valid() {
+		return layoutError(uint8(h.Layout))
+	}
+	if !h.Mode.valid() {
+		return modeError(uint8(h.Mode))
+	}
+	if err := checkDims(h.Width, h.Height); err != nil {
+		return err
+	}
+	n := len(h.Streams)
+	if n < 1 || n > MaxStreams {
+		return fmt.Errorf("%w: %d substreams, want 1..%d", ErrStreams, n, MaxStreams)
+	}
+	var sum int64
+	for i, l := range h.Streams[:n-1] {
+		if err := checkStream(i, l, sum); err != nil {
+			return err
+		}
+		sum += l
+	}
+	return nil
+}
+
+// The checks below are shared by writing and reading, so both report the
+// same errors, naming the value and the accepted range. They take type
+// parameters because writing checks int fields and reading uint64
+// uvarints, which may exceed any int.
+
+func layoutError(l uint8) error {
+	return fmt.Errorf("%w %d (want %d Gray, %d RGB or %d RGBA)", ErrLayout, l, Gray, RGB, RGBA)
+}
+
+func modeError(m uint8) error {
+	return fmt.Errorf("%w %d (want %d Lossless or %d Lossy)", ErrMode, m, Lossless, Lossy)
+}
+
+func checkDims[T int | uint64](w, h T) error {
+	if w < 1 || w > MaxDimension || h < 1 || h > MaxDimension {
+		return fmt.Errorf("%w: %dx%d, each side must be 1..%d", ErrDimension, w, h, MaxDimension)
+	}
+	if p := uint64(w) * uint64(h); p > MaxPixels {
+		return fmt.Errorf("%w: %dx%d is %d pixels, at most %d allowed", ErrDimension, w, h, p, MaxPixels)
+	}
+	return nil
+}
+
+// checkStream checks the length l of substream i (not the last), given the
+// summed length of those before it.
+func checkStream[T int64 | uint64](i int, l T, sum int64) error {
+	if l < 0 || uint64(l) > MaxPayload-uint64(sum) {
+		return fmt.Errorf("%w: substream %d is %d bytes after %d in those before it; all but the last may hold at most %d in all",
+			ErrStreams, i, l, sum, MaxPayload)
+	}
+	return nil
+}

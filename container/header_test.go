@@ -1,0 +1,235 @@
+package container
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// fp is the model fingerprint the tests use.
+var fp = [4]byte{0x9a, 0x3c, 0x5e, 0x71}
+
+// plainReader hides everything but Read (ReadByte, Len, Seek), as a pipe
+// would.
+type plainReader struct{ io.Reader }
+
+// golden pins the byte layout: if one of these changes, the format changed,
+// and Version and FORMAT.md must change with it. The first is FORMAT.md's
+// worked example; its CRC is that of 32x32 RGB all-zero pixels.
+var golden = []struct {
+	name string
+	h    Header
+	hex  string
+}{
+	{"32x32 RGB lossless",
+		Header{Width: 32, Height: 32, Layout: RGB, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
+		"50585a" + "01" + "03" + "20" + "20" + "9a3c5e71" + "a341ad20"},
+	{"300x200 RGBA lossy, 3 substreams",
+		Header{Width: 300, Height: 200, Layout: RGBA, Mode: Lossy, Model: [4]byte{1, 2, 3, 4}, Streams: []int64{200, 1000, -1}, CRC: 0xdeadbeef},
+		"50585a" + "01" + "2c" + "ac02" + "c801" + "03" + "c801" + "e807" + "01020304" + "efbeadde"},
+}
+
+func TestGolden(t *testing.T) {
+	for _, g := range golden {
+		t.Run(g.name, func(t *testing.T) {
+			want, err := hex.DecodeString(g.hex)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := g.h.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("MarshalBinary = %x, want %x", got, want)
+			}
+			back, err := ReadHeader(plainReader{bytes.NewReader(want)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(*back, g.h) {
+				t.Fatalf("ReadHeader = %+v, want %+v", *back, g.h)
+			}
+		})
+	}
+}
+
+func TestGoldenCRC(t *testing.T) {
+	if got := PixelCRC(make([]byte, 32*32*3)); got != golden[0].h.CRC {
+		t.Fatalf("CRC of 32x32 RGB zeros = %08x, FORMAT.md says %08x", got, golden[0].h.CRC)
+	}
+}
+
+// TestSizeBudget holds the header to the budget the codec was designed
+// around: at most 16 bytes besides the payload for 32x32 RGB, and a 1x1
+// RGB file of at most 24 bytes, which leaves 24-15 = 9 for its payload.
+func TestSizeBudget(t *testing.T) {
+	for _, c := range []struct {
+		w, h    int
+		streams []int64
+		want    int
+	}{
+		{32, 32, []int64{-1}, 15},
+		{1, 1, []int64{-1}, 15},
+		{127, 127, []int64{-1}, 15},
+		{128, 1, []int64{-1}, 16},
+		{MaxDimension, 4096, []int64{-1}, 18}, // 3- and 2-byte uvarints
+		{32, 32, []int64{100, -1}, 17},        // flag + count + one length
+		{32, 32, []int64{200, 9, -1}, 19},     // lengths of 128 and up take 2 bytes
+	} {
+		h := Header{Width: c.w, Height: c.h, Layout: RGB, Model: fp, Streams: c.streams}
+		b, err := h.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b) != c.want {
+			t.Errorf("%dx%d RGB header with %d substreams: %d bytes, want %d", c.w, c.h, len(c.streams), len(b), c.want)
+		}
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	sizes := [][2]int{{1, 1}, {32, 32}, {127, 128}, {MaxDimension, 1}, {1, MaxDimension}, {16384, 16384}, {MaxDimension, MaxPixels / MaxDimension}}
+	streams := [][]int64{
+		{0},
+		{1234},
+		{0, 0},
+		{5, 0, 7},
+		{MaxPayload, 3},
+		{MaxPayload / 2, MaxPayload / 2, 0},
+		squares(MaxStreams),
+	}
+	for _, l := range []Layout{Gray, RGB, RGBA} {
+		for _, m := range []Mode{Lossless, Lossy} {
+			for _, sz := range sizes {
+				for _, s := range streams {
+					h := Header{Width: sz[0], Height: sz[1], Layout: l, Mode: m, Model: fp, Streams: s, CRC: uint32(sz[0])*2654435761 ^ uint32(len(s))}
+					t.Run(fmt.Sprintf("%v/%v/%dx%d/%d", l, m, sz[0], sz[1], len(s)), func(t *testing.T) { roundTrip(t, h) })
+				}
+			}
+		}
+	}
+}
+
+// squares returns n substream lengths 0, 1, 4, 9, ...: a mix of one-,
+// two- and three-byte uvarints.
+func squares(n int) []int64 {
+	s := make([]int64, n)
+	for i := range s {
+		s[i] = int64(i * i)
+	}
+	return s
+}
+
+// roundTrip writes h and reads it back from a file with a payload, where
+// the last substream length is known, and from a bare reader, where it is
+// not and the reader must stop exactly at the header's end.
+func roundTrip(t *testing.T, h Header) {
+	t.Helper()
+	b, err := h.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total int64
+	for _, l := range h.Streams {
+		total += l
+	}
+	if total < 1<<20 { // only payloads small enough to allocate
+		file := append(bytes.Clone(b), make([]byte, total)...)
+		got, err := ReadHeader(bytes.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(*got, h) {
+			t.Fatalf("ReadHeader(file) = %+v, want %+v", *got, h)
+		}
+	}
+	const marker = "payload"
+	r := strings.NewReader(string(b) + marker)
+	got, err := ReadHeader(plainReader{r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := h
+	want.Streams = slices.Clone(h.Streams)
+	want.Streams[len(want.Streams)-1] = -1
+	if !reflect.DeepEqual(*got, want) {
+		t.Fatalf("ReadHeader(bare reader) = %+v, want %+v", *got, want)
+	}
+	if r.Len() != len(marker) {
+		t.Fatalf("ReadHeader left %d bytes unread, want the %d-byte payload", r.Len(), len(marker))
+	}
+}
+
+func TestMarshalErrors(t *testing.T) {
+	ok := Header{Width: 32, Height: 32, Layout: RGB, Model: fp, Streams: []int64{-1}}
+	for _, c := range []struct {
+		name   string
+		edit   func(*Header)
+		target error
+		msg    string
+	}{
+		{"layout 0", func(h *Header) { h.Layout = 0 }, ErrLayout, "layout 0"},
+		{"layout 2", func(h *Header) { h.Layout = 2 }, ErrLayout, "want 1 Gray, 3 RGB or 4 RGBA"},
+		{"layout 5", func(h *Header) { h.Layout = 5 }, ErrLayout, "layout 5"},
+		{"mode 2", func(h *Header) { h.Mode = 2 }, ErrMode, "mode 2"},
+		{"zero width", func(h *Header) { h.Width = 0 }, ErrDimension, "0x32, each side must be 1..65535"},
+		{"negative height", func(h *Header) { h.Height = -5 }, ErrDimension, "32x-5"},
+		{"wide", func(h *Header) { h.Width = MaxDimension + 1 }, ErrDimension, "65536x32"},
+		{"too many pixels", func(h *Header) { h.Width, h.Height = 20000, 20000 }, ErrDimension, "400000000 pixels, at most 268435456"},
+		{"no substreams", func(h *Header) { h.Streams = nil }, ErrStreams, "0 substreams, want 1..256"},
+		{"too many substreams", func(h *Header) { h.Streams = make([]int64, MaxStreams+1) }, ErrStreams, "257 substreams"},
+		{"negative length", func(h *Header) { h.Streams = []int64{3, -1, 0} }, ErrStreams, "substream 1 is -1 bytes"},
+		{"huge length", func(h *Header) { h.Streams = []int64{MaxPayload + 1, 0} }, ErrStreams, "substream 0 is 17179869185 bytes"},
+		{"huge sum", func(h *Header) { h.Streams = []int64{MaxPayload, 1, 0} }, ErrStreams, "at most 17179869184"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := ok
+			c.edit(&h)
+			b, err := h.AppendBinary([]byte("x"))
+			if !errors.Is(err, c.target) || !strings.Contains(err.Error(), c.msg) {
+				t.Fatalf("error %v, want %v mentioning %q", err, c.target, c.msg)
+			}
+			if string(b) != "x" {
+				t.Fatalf("AppendBinary changed its input to %q on error", b)
+			}
+			var w bytes.Buffer
+			if err := WriteHeader(&w, &h); !errors.Is(err, c.target) || w.Len() != 0 {
+				t.Fatalf("WriteHeader wrote %d bytes, error %v; want nothing and %v", w.Len(), err, c.target)
+			}
+		})
+	}
+}
+
+func TestWriteHeader(t *testing.T) {
+	h := golden[1].h
+	var w bytes.Buffer
+	if err := WriteHeader(&w, &h); err != nil {
+		t.Fatal(err)
+	}
+	if got := hex.EncodeToString(w.Bytes()); got != golden[1].hex {
+		t.Fatalf("WriteHeader wrote %s, want %s", got, golden[1].hex)
+	}
+}
+
+func TestStrings(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{Gray.String(), "Gray"}, {RGB.String(), "RGB"}, {RGBA.String(), "RGBA"}, {Layout(2).String(), "Layout(2)"},
+		{Lossless.String(), "Lossless"}, {Lossy.String(), "Lossy"}, {Mode(9).String(), "Mode(9)"},
+	} {
+		if c.got != c.want {
+			t.Errorf("String() = %q, want %q", c.got, c.want)
+		}
+	}
+	for l, want := range map[Layout]int{Gray: 1, RGB: 3, RGBA: 4, 0: 0, 2: 0, 5: 0} {
+		if got := l.Channels(); got != want {
+			t.Errorf("%v.Channels() = %d, want %d", l, got, want)
+		}
+	}
+}
