@@ -52,14 +52,16 @@ func (d *Decoder) Decode(cum []uint32) int {
 		// encoder never uses.
 		t = Total - 1
 	}
-	lo, hi := 0, n // find the largest lo < n with cum[lo] <= t
-	for hi-lo > 1 {
-		mid := int(uint(lo+hi) >> 1)
-		if uint64(cum[mid]) <= t {
-			lo = mid
-		} else {
-			hi = mid
+	// Find the largest lo < n with cum[lo] <= t. The loop runs a fixed
+	// number of times for a given n and its body compiles to a conditional
+	// move, so it costs no branch mispredictions.
+	lo := 0
+	for size := n; size > 1; {
+		half := size >> 1
+		if uint64(cum[lo+half]) <= t {
+			lo += half
 		}
+		size -= half
 	}
 	start, end := cum[lo], cum[lo+1]
 	if uint64(start) > t || uint64(end) <= t || end > Total {

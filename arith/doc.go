@@ -44,10 +44,11 @@
 //
 // On [Encoder.Close] any value in the final interval [low, low+rng)
 // identifies the stream. The encoder picks the one with the most trailing
-// zero bits, writes the held bytes and that value, and drops trailing zero
-// bytes: the decoder reads 0x00 for every byte past the end of its input.
-// An empty stream is therefore 0 bytes, and a stream of a few symbols costs
-// about ceil(ideal bits/8) plus at most a byte or two.
+// zero bits, writes the held bytes and that value, and drops the trailing run
+// of zero bytes (it counts zero bytes instead of writing them until a nonzero
+// byte follows): the decoder reads 0x00 for every byte past the end of its
+// input. An empty stream is therefore 0 bytes, and a stream of a few symbols
+// costs at most ceil(ideal bits/8) + 1 bytes.
 //
 // The decoder mirrors the encoder with code = (value - low) and rng. It reads
 // 6 bytes at the start and one byte per normalisation shift, so it reads at

@@ -22,6 +22,7 @@ type Encoder struct {
 	cache   byte   // last byte shifted out of low, held back for a carry
 	pending uint64 // 0xFF bytes held back after cache
 	started bool   // false while cache is LZMA's implicit leading zero
+	zeros   uint64 // zero bytes output but not yet written to buf
 
 	closed bool
 	err    error
@@ -103,32 +104,19 @@ func (e *Encoder) Close() error {
 	}
 	v := mostTrailingZeros(e.low, e.low+e.rng-1)
 	carry := byte(v >> stateBits)
-	// Trailing zero bytes are counted rather than written, so that they can
-	// be dropped at the end.
-	var zeros uint64
-	put := func(b byte) {
-		if b == 0 {
-			zeros++
-			return
-		}
-		for ; zeros > 0; zeros-- {
-			e.putByte(0)
-		}
-		e.putByte(b)
-	}
 	if e.started {
-		put(e.cache + carry)
+		e.putByte(e.cache + carry)
 	}
 	for ; e.pending > 0; e.pending-- {
-		put(0xFF + carry)
+		e.putByte(0xFF + carry)
 	}
 	for shift := topShift; shift >= 0; shift -= 8 {
-		put(byte(v >> shift))
+		e.putByte(byte(v >> shift))
 	}
-	// The decoder supplies at most maxPastEnd zeros without complaint; any
+	// The decoder supplies up to maxPastEnd zeros without complaint; any
 	// beyond that must be real bytes.
-	for ; zeros > maxPastEnd; zeros-- {
-		e.putByte(0)
+	for ; e.zeros > maxPastEnd; e.zeros-- {
+		e.writeByte(0)
 	}
 	e.flush()
 	return e.err
@@ -146,7 +134,20 @@ func mostTrailingZeros(lo, hi uint64) uint64 {
 	return lo
 }
 
+// putByte appends b to the output, except that zero bytes are only counted
+// until a nonzero byte follows, so that Close can drop a trailing run.
 func (e *Encoder) putByte(b byte) {
+	if b == 0 {
+		e.zeros++
+		return
+	}
+	for ; e.zeros > 0; e.zeros-- {
+		e.writeByte(0)
+	}
+	e.writeByte(b)
+}
+
+func (e *Encoder) writeByte(b byte) {
 	if e.n == len(e.buf) {
 		e.flush()
 	}

@@ -3,6 +3,7 @@ package arith
 import (
 	"bytes"
 	"math"
+	"sort"
 	"testing"
 )
 
@@ -105,11 +106,7 @@ func randomPeakedCum(p *prng) []uint32 {
 // sample draws a symbol of cum with exactly its quantised probabilities.
 func sample(p *prng, cum []uint32) int {
 	u := uint32(p.next() % Total)
-	s := 0
-	for cum[s+1] <= u {
-		s++
-	}
-	return s
+	return sort.Search(len(cum)-1, func(s int) bool { return cum[s+1] > u })
 }
 
 // codedSymbol is one step of a test sequence.
@@ -154,4 +151,16 @@ func idealBits(seq []codedSymbol) float64 {
 		bits -= math.Log2(float64(c.cum[c.s+1]-c.cum[c.s]) / Total)
 	}
 	return bits
+}
+
+// checkSize fails t if a short sequence coded to more than one byte over its
+// ideal size. Truncation costs under 2^-23 bits per symbol, so for short
+// sequences the coded value needs at most ceil(ideal)+1 bits; long sequences
+// are held to TestOverhead's standard instead.
+func checkSize(t testing.TB, seq []codedSymbol, data []byte) {
+	t.Helper()
+	ideal := idealBits(seq)
+	if limit := int(math.Ceil(ideal/8)) + 1; len(seq) < 1000 && len(data) > limit {
+		t.Errorf("%d symbols (ideal %.3f bits) took %d bytes, want <= %d", len(seq), ideal, len(data), limit)
+	}
 }

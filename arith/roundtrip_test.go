@@ -3,7 +3,6 @@ package arith
 import (
 	"bytes"
 	"errors"
-	"math"
 	"testing"
 )
 
@@ -79,11 +78,7 @@ func TestRoundTrip(t *testing.T) {
 			seq := tc.gen(&p)
 			data := encodeAll(t, seq)
 			checkDecode(t, data, seq)
-			// A few symbols cost the ideal size plus at most two bytes; long
-			// streams are held to the overhead test's standard instead.
-			if limit := int(math.Ceil(idealBits(seq)/8)) + 2; len(seq) < 100 && len(data) > limit {
-				t.Errorf("%d symbols took %d bytes, want <= %d", len(seq), len(data), limit)
-			}
+			checkSize(t, seq, data)
 		})
 	}
 }
