@@ -24,12 +24,10 @@ const (
 	cifarRecord = 1 + cifarImage
 	cifarLabels = 10
 
-	// cifarChunk records are read at a time, so a batch file streams
-	// through a small buffer instead of being held twice.
-	cifarChunk = 1024
-	// cifarMaxHint caps the records preallocated from a declared size, so a
-	// lying tar header costs an error, not an out-of-memory crash.
-	cifarMaxHint = 1 << 16
+	// cifarMaxHint caps the records preallocated from a declared size (one
+	// official batch), so a lying tar header costs an error, not an
+	// out-of-memory crash.
+	cifarMaxHint = 10000
 )
 
 // cifarSplits names the batch files of each split, in the order their images
@@ -101,7 +99,7 @@ func loadCIFARFile(name string) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("corpus: CIFAR-10: %w", err)
 	}
-	return readCIFAR(f, fi.Size(), name)
+	return readCIFAR(bufio.NewReaderSize(f, 1<<20), fi.Size(), name)
 }
 
 // loadCIFARTarGz streams the archive once, decoding the wanted batches
@@ -151,25 +149,24 @@ func readCIFAR(r io.Reader, size int64, name string) (*Set, error) {
 		return nil, fmt.Errorf("corpus: CIFAR-10 %s: %d bytes is not a whole, non-zero number of %d-byte records", name, size, cifarRecord)
 	}
 	n := int(size / cifarRecord)
-	hint := min(n, cifarMaxHint)
-	s := &Set{W: cifarSide, H: cifarSide, C: 3,
-		Pix: make([]uint8, 0, hint*cifarImage), Labels: make([]uint8, 0, hint)}
-	buf := make([]byte, min(n, cifarChunk)*cifarRecord)
-	for done := 0; done < n; {
-		chunk := buf[:min(n-done, cifarChunk)*cifarRecord]
-		if _, err := io.ReadFull(r, chunk); err != nil {
-			return nil, fmt.Errorf("corpus: CIFAR-10 %s: reading record %d of %d: %w", name, done, n, err)
+	s := &Set{W: cifarSide, H: cifarSide, C: 3}
+	rec := make([]byte, cifarRecord)
+	for i := range n {
+		if _, err := io.ReadFull(r, rec); err != nil {
+			return nil, fmt.Errorf("corpus: CIFAR-10 %s: reading record %d of %d: %w", name, i, n, err)
 		}
-		for ; len(chunk) > 0; chunk = chunk[cifarRecord:] {
-			if chunk[0] >= cifarLabels {
-				return nil, fmt.Errorf("corpus: CIFAR-10 %s: record %d has label %d, want 0..%d", name, done, chunk[0], cifarLabels-1)
-			}
-			s.Labels = append(s.Labels, chunk[0])
-			off := len(s.Pix)
-			s.Pix = slices.Grow(s.Pix, cifarImage)[:off+cifarImage]
-			interleaveRGB(s.Pix[off:], chunk[1:cifarRecord])
-			done++
+		if rec[0] >= cifarLabels {
+			return nil, fmt.Errorf("corpus: CIFAR-10 %s: record %d has label %d, want 0..%d", name, i, rec[0], cifarLabels-1)
 		}
+		if i == 0 {
+			// Only now that data has arrived is the declared size worth believing.
+			hint := min(n, cifarMaxHint)
+			s.Pix, s.Labels = make([]uint8, 0, hint*cifarImage), make([]uint8, 0, hint)
+		}
+		s.Labels = append(s.Labels, rec[0])
+		off := len(s.Pix)
+		s.Pix = slices.Grow(s.Pix, cifarImage)[:off+cifarImage]
+		interleaveRGB(s.Pix[off:], rec[1:])
 	}
 	return s, nil
 }
