@@ -1,0 +1,48 @@
+package train
+
+import "math"
+
+// softmaxLoss evaluates the 256-way softmax cross-entropy of every sub-pixel.
+// logits is [P][C·256] and targets the P·C sub-pixel values; nll[p] receives
+// the summed negative log-likelihood (nats) of pixel p's C sub-pixels.
+//
+// The logits are overwritten: with grad set by scale·(softmax − onehot), the
+// gradient of scale·Σ nll, and otherwise by the log-probabilities.
+func softmaxLoss(logits []float32, targets []uint8, P, C int, nll []float64, grad bool, scale float32) {
+	parallel(P, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			var sum float64
+			for c := range C {
+				z := logits[(p*C+c)*256 : (p*C+c+1)*256]
+				v := targets[p*C+c]
+				m := z[0]
+				for _, x := range z[1:] {
+					m = max(m, x)
+				}
+				zt := z[v]
+				var e float32
+				if grad {
+					for i, x := range z {
+						z[i] = exp32(x - m)
+						e += z[i]
+					}
+					k := scale / e
+					for i := range z {
+						z[i] *= k
+					}
+					z[v] -= scale
+				} else {
+					for _, x := range z {
+						e += exp32(x - m)
+					}
+					lse := m + float32(math.Log(float64(e)))
+					for i := range z {
+						z[i] -= lse
+					}
+				}
+				sum += float64(m-zt) + math.Log(float64(e))
+			}
+			nll[p] = sum
+		}
+	})
+}
