@@ -144,7 +144,7 @@ func checkDims[T int | uint64](w, h T) error {
 func checkStream[T int64 | uint64](i int, l T, sum int64) error {
 	if l < 0 || uint64(l) > MaxPayload-uint64(sum) {
 		return fmt.Errorf("%w: substream %d is %d bytes after %d in those before it; all but the last may hold at most %d in all",
-			ErrStreams, i, l, sum, MaxPayload)
+			ErrStreams, i, l, sum, uint64(MaxPayload))
 	}
 	return nil
 }

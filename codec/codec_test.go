@@ -1,0 +1,348 @@
+package codec
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/model"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden.txt")
+
+func testModel(t testing.TB) *model.Model {
+	t.Helper()
+	m, err := model.LoadFile("testdata/test.pxcm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// synthetic images, made from integers alone so that they are the same on
+// every machine.
+func synthetic() map[string]image.Image {
+	imgs := map[string]image.Image{}
+	rgb := image.NewRGBA(image.Rect(0, 0, 17, 13))
+	for y := 0; y < 13; y++ {
+		for x := 0; x < 17; x++ {
+			rgb.Set(x, y, color.RGBA{uint8(x * 15), uint8(y * 19), uint8((x*y*7 + 3) % 256), 255})
+		}
+	}
+	imgs["rgb17x13"] = rgb
+	gray := image.NewGray(image.Rect(0, 0, 9, 7))
+	for i := range gray.Pix {
+		gray.Pix[i] = uint8(i*i*31 + 7)
+	}
+	imgs["gray9x7"] = gray
+	nrgba := image.NewNRGBA(image.Rect(0, 0, 6, 5))
+	for i := range nrgba.Pix {
+		nrgba.Pix[i] = uint8(i * 53)
+		if i%4 == 3 && i > 40 {
+			nrgba.Pix[i] = 255
+		}
+	}
+	imgs["rgba6x5"] = nrgba
+	one := image.NewRGBA(image.Rect(0, 0, 1, 1))
+	one.Pix = []uint8{200, 10, 99, 255}
+	imgs["rgb1x1"] = one
+	pal := image.NewPaletted(image.Rect(0, 0, 5, 4), color.Palette{color.RGBA{0, 0, 0, 255}, color.RGBA{255, 128, 0, 255}, color.RGBA{10, 20, 30, 255}})
+	for i := range pal.Pix {
+		pal.Pix[i] = uint8(i % 3)
+	}
+	imgs["paletted5x4"] = pal
+	col := image.NewRGBA(image.Rect(3, 4, 4, 12)) // a column, not at the origin
+	for i := range col.Pix {
+		col.Pix[i] = uint8(255 - i)
+		if i%4 == 3 {
+			col.Pix[i] = 255
+		}
+	}
+	imgs["rgb1x8"] = col
+	return imgs
+}
+
+func roundTrip(t *testing.T, img image.Image, opts *Options) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Encode(&buf, img, opts); err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeWith(bytes.NewReader(buf.Bytes()), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !samePixels(img, got) {
+		t.Fatal("decoded pixels differ from the input")
+	}
+	return buf.Bytes()
+}
+
+// samePixels compares two images' straight-alpha 8-bit pixels.
+func samePixels(a, b image.Image) bool {
+	ra, rb := a.Bounds(), b.Bounds()
+	if ra.Dx() != rb.Dx() || ra.Dy() != rb.Dy() {
+		return false
+	}
+	for y := 0; y < ra.Dy(); y++ {
+		for x := 0; x < ra.Dx(); x++ {
+			ca := color.NRGBAModel.Convert(a.At(ra.Min.X+x, ra.Min.Y+y))
+			cb := color.NRGBAModel.Convert(b.At(rb.Min.X+x, rb.Min.Y+y))
+			if ca != cb {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// TestGolden encodes the synthetic images with a fixed model and compares
+// the files' hashes with testdata/golden.txt. make test runs it built for
+// amd64, 386 and arm64, so it checks that every architecture writes the same
+// bytes.
+func TestGolden(t *testing.T) {
+	opts := &Options{Model: testModel(t), Workers: 2}
+	imgs := synthetic()
+	var names []string
+	for n := range imgs {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	var out strings.Builder
+	for _, n := range names {
+		data := roundTrip(t, imgs[n], opts)
+		fmt.Fprintf(&out, "%s %d %x\n", n, len(data), sha256.Sum256(data))
+	}
+	golden := filepath.Join("testdata", "golden.txt")
+	if *update {
+		if err := os.WriteFile(golden, []byte(out.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != string(want) {
+		t.Fatalf("files differ from the golden ones (run with -update only if the format or test model changed on purpose):\ngot:\n%swant:\n%s", out.String(), want)
+	}
+}
+
+func TestRoundTripDefaultModel(t *testing.T) {
+	for name, img := range synthetic() {
+		t.Run(name, func(t *testing.T) { roundTrip(t, img, nil) })
+	}
+}
+
+func TestWorkersDoNotChangeFiles(t *testing.T) {
+	img := synthetic()["rgb17x13"]
+	big := image.NewRGBA(image.Rect(0, 0, 70, 3))
+	for i := range big.Pix {
+		big.Pix[i] = uint8(i * 7)
+		if i%4 == 3 {
+			big.Pix[i] = 255
+		}
+	}
+	for _, img := range []image.Image{img, big} {
+		var a, b bytes.Buffer
+		m := testModel(t)
+		if err := Encode(&a, img, &Options{Model: m, Workers: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := Encode(&b, img, &Options{Model: m, Workers: 4}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Fatal("one and four workers wrote different files")
+		}
+	}
+}
+
+func TestImageDecodeRegistered(t *testing.T) {
+	var buf bytes.Buffer
+	img := synthetic()["gray9x7"]
+	if err := Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, format, err := image.Decode(bytes.NewReader(buf.Bytes()))
+	if err != nil || format != "pxcz" {
+		t.Fatalf("image.Decode: %v, format %q", err, format)
+	}
+	if _, ok := got.(*image.Gray); !ok || !samePixels(img, got) {
+		t.Fatalf("image.Decode gave %T with other pixels", got)
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(buf.Bytes()))
+	if err != nil || format != "pxcz" || cfg.Width != 9 || cfg.Height != 7 || cfg.ColorModel != color.GrayModel {
+		t.Fatalf("image.DecodeConfig: %+v %q %v", cfg, format, err)
+	}
+}
+
+func TestRefusesWhatItCannotCodeExactly(t *testing.T) {
+	cases := map[string]image.Image{
+		"16-bit":        image.NewRGBA64(image.Rect(0, 0, 2, 2)),
+		"gray16":        image.NewGray16(image.Rect(0, 0, 2, 2)),
+		"empty":         image.NewRGBA(image.Rect(0, 0, 0, 3)),
+		"premultiplied": &image.RGBA{Pix: []uint8{10, 10, 10, 20}, Stride: 4, Rect: image.Rect(0, 0, 1, 1)},
+	}
+	for name, img := range cases {
+		if err := Encode(&bytes.Buffer{}, img, nil); err == nil {
+			t.Errorf("%s: Encode accepted it", name)
+		}
+	}
+}
+
+func TestBadFiles(t *testing.T) {
+	opts := &Options{Model: testModel(t)}
+	var buf bytes.Buffer
+	if err := Encode(&buf, synthetic()["rgb17x13"], opts); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	mutate := func(i int, v byte) []byte {
+		b := append([]byte(nil), good...)
+		b[i] ^= v
+		return b
+	}
+	cases := map[string]struct {
+		data []byte
+		opts *Options
+		want string
+	}{
+		"empty":         {nil, opts, "truncated"},
+		"not pxcz":      {[]byte("\x89PNG\r\n\x1a\n"), opts, "not a pxcz file"},
+		"truncated":     {good[:len(good)/2], opts, "corrupt"},
+		"payload flip":  {mutate(len(good)-10, 0x40), opts, "corrupt"},
+		"model missing": {good, nil, "not available"},
+		"version":       {mutate(3, 0x7), opts, "version"},
+	}
+	for name, tc := range cases {
+		img, err := DecodeWith(bytes.NewReader(tc.data), tc.opts)
+		if err == nil || img != nil {
+			t.Errorf("%s: decoded without error", name)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %q does not say %q", name, err, tc.want)
+		}
+	}
+}
+
+// TestHugeClaimIsCheap: a header claiming a huge image over a tiny payload
+// fails before the image is allocated.
+func TestHugeClaimIsCheap(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Encode(&buf, synthetic()["rgb1x1"], nil); err != nil {
+		t.Fatal(err)
+	}
+	hdr, streams, err := container.Split(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr.Width, hdr.Height = 16000, 16000
+	var forged bytes.Buffer
+	if err := container.WriteHeader(&forged, hdr); err != nil {
+		t.Fatal(err)
+	}
+	forged.Write(streams[0])
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := Decode(bytes.NewReader(forged.Bytes())); err == nil {
+		t.Fatal("a forged huge image decoded")
+	}
+	runtime.ReadMemStats(&after)
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
+		t.Fatalf("decoding a forged header allocated %d bytes", grew)
+	}
+}
+
+func TestSizeBudgets(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Encode(&buf, synthetic()["rgb1x1"], nil); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 24 {
+		t.Fatalf("a 1x1 RGB file takes %d bytes, budget 24", buf.Len())
+	}
+}
+
+func TestPNGFixturesRoundTrip(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.png")
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(fh)
+		fh.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		roundTrip(t, img, nil)
+	}
+}
+
+func TestCorruptErrorsWrap(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Encode(&buf, synthetic()["rgb17x13"], nil); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	b[len(b)-3] ^= 0xff
+	if _, err := Decode(bytes.NewReader(b)); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("got %v, want ErrCorrupt", err)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	m := testModel(f)
+	for _, img := range synthetic() {
+		var buf bytes.Buffer
+		if err := Encode(&buf, img, &Options{Model: m}); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(buf.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		img, err := DecodeWith(bytes.NewReader(data), &Options{Model: m})
+		if (err == nil) != (img != nil) {
+			t.Fatal("an image and an error, or neither")
+		}
+	})
+}
+
+func BenchmarkEncode32(b *testing.B) { benchCodec(b, 32, false) }
+func BenchmarkDecode32(b *testing.B) { benchCodec(b, 32, true) }
+
+func benchCodec(b *testing.B, size int, decode bool) {
+	img := image.NewRGBA(image.Rect(0, 0, size, size))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i*i>>3 + i)
+	}
+	var buf bytes.Buffer
+	if err := Encode(&buf, img, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(size * size * 3))
+	for b.Loop() {
+		if decode {
+			if _, err := Decode(bytes.NewReader(buf.Bytes())); err != nil {
+				b.Fatal(err)
+			}
+		} else if err := Encode(&bytes.Buffer{}, img, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "images/s")
+}
