@@ -1,0 +1,106 @@
+// Command pxcz compresses images losslessly with a Gated PixelCNN.
+//
+// Usage:
+//
+//	pxcz compress [-o OUT] [-f] [--model FILE] IN
+//	pxcz decompress [-o OUT] [-f] [--model FILE] IN.pxcz
+//	pxcz info FILE.pxcz
+//	pxcz help [COMMAND]
+//
+// Run "pxcz help COMMAND" for each command's flags.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	flag "github.com/spf13/pflag"
+)
+
+// command is one pxcz subcommand. Each lives in its own file and registers
+// itself from init.
+type command struct {
+	name  string
+	usage string // argument synopsis, after "pxcz NAME"
+	short string // one line for the command list
+	// run parses args with fs (already holding the command's flags from
+	// setup) and does the work.
+	setup func(fs *flag.FlagSet)
+	run   func(fs *flag.FlagSet, args []string) error
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stderr))
+}
+
+// run executes one command line and returns the exit status; errors are
+// printed to stderr as one line.
+func run(args []string, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
+		return 2
+	}
+	if args[0] == "help" {
+		if len(args) > 1 && commands[args[1]] != nil {
+			c := commands[args[1]]
+			fs := newFlagSet(c, stderr)
+			fs.Usage()
+			return 0
+		}
+		usage(stderr)
+		return 0
+	}
+	c := commands[args[0]]
+	if c == nil {
+		fmt.Fprintf(stderr, "pxcz: unknown command %q (run \"pxcz help\")\n", args[0])
+		return 2
+	}
+	fs := newFlagSet(c, stderr)
+	if err := fs.Parse(args[1:]); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		fmt.Fprintf(stderr, "pxcz %s: %v\n", c.name, err)
+		return 2
+	}
+	if err := c.run(fs, fs.Args()); err != nil {
+		fmt.Fprintf(stderr, "pxcz %s: %v\n", c.name, err)
+		return 1
+	}
+	return 0
+}
+
+func newFlagSet(c *command, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.SortFlags = false
+	if c.setup != nil {
+		c.setup(fs)
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: pxcz %s %s\n\n%s\n", c.name, c.usage, c.short)
+		if fs.HasFlags() {
+			fmt.Fprintf(stderr, "\nflags:\n%s", fs.FlagUsages())
+		}
+	}
+	return fs
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "pxcz: lossless image compression with a Gated PixelCNN\n\nusage: pxcz COMMAND [flags] [args]\n\ncommands:")
+	var names []string
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-11s %s\n", n, commands[n].short)
+	}
+	fmt.Fprintln(w, "\nRun \"pxcz help COMMAND\" for a command's flags.")
+}
