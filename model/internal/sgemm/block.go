@@ -13,6 +13,7 @@ const (
 	kcMax = 256
 	mc    = 144
 	nc    = 2048
+	aSpan = 4 * mc
 )
 
 // problem is one Gemm call's operands.
@@ -65,9 +66,20 @@ func blockSize(length, limit int) int {
 // ldc its row stride. It is the classic Goto/BLIS loop nest: B blocks are
 // packed per (jc, pc), A blocks per (ic, pc), and the micro-kernel sweeps
 // the packed panels.
+//
+// When op(A) = A, the kernel reads whole mr-row panels in place (rows of A
+// are already contiguous along k), which saves a pass over A; only a
+// ragged last panel is packed, to pad it with zero rows. When op(A) = Aᵀ,
+// A is packed aSpan rows at a time rather than mc, so that each stored row
+// of A is read in one long run, which the hardware prefetcher follows
+// better than many short ones.
 func (ws *workspace) run(pr *problem, i0, i1, j0, j1, p0, p1 int, dst []float32, ldc int, beta float32) {
 	kc := blockSize(p1-p0, kcMax)
-	ws.a = grow(ws.a, roundUp(min(mc, i1-i0), mr)*kc)
+	span := mc
+	if pr.transA {
+		span = aSpan
+	}
+	ws.a = grow(ws.a, roundUp(min(span, i1-i0), mr)*kc)
 	ws.b = grow(ws.b, kc*roundUp(min(nc, j1-j0), nr))
 	for jc := j0; jc < j1; jc += nc {
 		nb := min(nc, j1-jc)
@@ -79,31 +91,49 @@ func (ws *workspace) run(pr *problem, i0, i1, j0, j1, p0, p1 int, dst []float32,
 			if pc != p0 {
 				bet = 1
 			}
-			for ic := i0; ic < i1; ic += mc {
-				mb := min(mc, i1-ic)
-				packA(ws.a, pr.a, pr.lda, pr.transA, ic, mb, pc, kb)
-				ws.macro(kb, mb, nb, pr.alpha, dst[(ic-i0)*ldc+jc-j0:], ldc, bet)
+			for is := i0; is < i1; is += span {
+				ie := min(i1, is+span)
+				if pr.transA {
+					packA(ws.a, pr.a, pr.lda, true, is, ie-is, pc, kb)
+				}
+				for ic := is; ic < ie; ic += mc {
+					mb := min(mc, ie-ic)
+					packed := ws.a[(ic-is)*kb:]
+					var inPlace []float32
+					if !pr.transA {
+						inPlace = pr.a[ic*pr.lda+pc:]
+						if full := mb / mr * mr; full < mb {
+							packA(packed[full*kb:], pr.a, pr.lda, false, ic+full, mb-full, pc, kb)
+						}
+					}
+					ws.macro(kb, mb, nb, packed, inPlace, pr.lda, pr.alpha, dst[(ic-i0)*ldc+jc-j0:], ldc, bet)
+				}
 			}
 		}
 	}
 }
 
-// macro runs the micro-kernel over a packed mb×kb block of A and kb×nb
-// block of B. Tiles cut by the block edge are computed into ws.tile and
+// macro runs the micro-kernel over an mb×kb block of A and the packed kb×nb
+// block of B in ws.b. Panel ir of A is packed at packed[ir·kb:], except
+// that when inPlace is not nil full panels are read from inPlace with row
+// stride lda. Tiles cut by the block edge are computed into ws.tile and
 // only their valid part is merged into c.
-func (ws *workspace) macro(kb, mb, nb int, alpha float32, c []float32, ldc int, beta float32) {
+func (ws *workspace) macro(kb, mb, nb int, packed, inPlace []float32, lda int, alpha float32, c []float32, ldc int, beta float32) {
 	for jr := 0; jr < nb; jr += nr {
 		bp := ws.b[jr*kb : jr*kb+kb*nr]
 		cols := min(nr, nb-jr)
 		for ir := 0; ir < mb; ir += mr {
-			ap := ws.a[ir*kb : ir*kb+kb*mr]
 			rows := min(mr, mb-ir)
+			ap, rs, cs := packed[ir*kb:], 1, mr
+			if inPlace != nil && rows == mr {
+				ap, rs, cs = inPlace[ir*lda:], lda, 1
+			}
 			ct := c[ir*ldc+jr:]
 			if rows == mr && cols == nr {
-				kernel(kb, ap, bp, ct, ldc, alpha, beta)
+				kernel(kb, ap, rs, cs, bp, ct, ldc, alpha, beta)
 				continue
 			}
-			kernel(kb, ap, bp, ws.tile[:], nr, alpha, 0)
+			kernel(kb, ap, rs, cs, bp, ws.tile[:], nr, alpha, 0)
 			for i := 0; i < rows; i++ {
 				row := ct[i*ldc : i*ldc+cols]
 				t := ws.tile[i*nr : i*nr+cols]

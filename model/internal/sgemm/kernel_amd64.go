@@ -3,11 +3,11 @@
 package sgemm
 
 // kernelAVX2 is the AVX2/FMA form of [kernelGo] on raw pointers; see
-// kernel_amd64.s. a holds k·mr floats, b holds k·nr floats and c must
-// reach mr rows of nr floats at stride ldc.
+// kernel_amd64.s. a must reach element (mr-1, k-1) of the A panel, b holds
+// k·nr floats and c must reach mr rows of nr floats at stride ldc.
 //
 //go:noescape
-func kernelAVX2(k int, a, b, c *float32, ldc int, alpha, beta float32)
+func kernelAVX2(k int, a *float32, rsA, csA int, b, c *float32, ldc int, alpha, beta float32)
 
 // cpuid executes CPUID with the given leaf and sub-leaf.
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
@@ -42,8 +42,8 @@ func hasAVX2FMA() bool {
 
 // kernelAsm adapts kernelAVX2 to the slice signature of [kernelGo]. The
 // callers in this package size a, b and c; the asm does not check them.
-func kernelAsm(k int, a, b, c []float32, ldc int, alpha, beta float32) {
-	kernelAVX2(k, &a[0], &b[0], &c[0], ldc, alpha, beta)
+func kernelAsm(k int, a []float32, rsA, csA int, b, c []float32, ldc int, alpha, beta float32) {
+	kernelAVX2(k, &a[0], rsA, csA, &b[0], &c[0], ldc, alpha, beta)
 }
 
 func init() {

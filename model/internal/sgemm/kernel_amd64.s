@@ -3,29 +3,33 @@
 #include "textflag.h"
 
 // One k step of the 6×16 tile: two B vectors, six broadcast A values,
-// twelve FMAs. Y14 and Y15 alternate so consecutive broadcasts do not wait
-// on each other. aoff and boff are byte offsets into the packed panels.
-#define STEP(aoff, boff) \
+// twelve FMAs, then A moves to the next k. The six A rows sit at SI,
+// SI+R9, SI+2·R9, R10 = SI+3·R9, R10+R9 and R10+2·R9; R11 is the k step
+// in bytes. Y14 and Y15 alternate so consecutive broadcasts do not wait on
+// each other. boff is the byte offset of this step's B in the unrolled loop.
+#define STEP(boff) \
 	VMOVUPS      boff(DI), Y12;      \
 	VMOVUPS      boff+32(DI), Y13;   \
-	VBROADCASTSS aoff(SI), Y14;      \
+	VBROADCASTSS (SI), Y14;          \
 	VFMADD231PS  Y12, Y14, Y0;       \
 	VFMADD231PS  Y13, Y14, Y1;       \
-	VBROADCASTSS aoff+4(SI), Y15;    \
+	VBROADCASTSS (SI)(R9*1), Y15;    \
 	VFMADD231PS  Y12, Y15, Y2;       \
 	VFMADD231PS  Y13, Y15, Y3;       \
-	VBROADCASTSS aoff+8(SI), Y14;    \
+	VBROADCASTSS (SI)(R9*2), Y14;    \
 	VFMADD231PS  Y12, Y14, Y4;       \
 	VFMADD231PS  Y13, Y14, Y5;       \
-	VBROADCASTSS aoff+12(SI), Y15;   \
+	VBROADCASTSS (R10), Y15;         \
 	VFMADD231PS  Y12, Y15, Y6;       \
 	VFMADD231PS  Y13, Y15, Y7;       \
-	VBROADCASTSS aoff+16(SI), Y14;   \
+	VBROADCASTSS (R10)(R9*1), Y14;   \
 	VFMADD231PS  Y12, Y14, Y8;       \
 	VFMADD231PS  Y13, Y14, Y9;       \
-	VBROADCASTSS aoff+20(SI), Y15;   \
+	VBROADCASTSS (R10)(R9*2), Y15;   \
 	VFMADD231PS  Y12, Y15, Y10;      \
-	VFMADD231PS  Y13, Y15, Y11
+	VFMADD231PS  Y13, Y15, Y11;      \
+	ADDQ         R11, SI;            \
+	ADDQ         R11, R10
 
 // Row stores: C = acc (Y14 holds alpha, already applied) or
 // C = acc + beta·C with beta in Y15.
@@ -41,13 +45,19 @@
 	VMOVUPS     hi, 32(DX);      \
 	ADDQ        R8, DX
 
-// func kernelAVX2(k int, a, b, c *float32, ldc int, alpha, beta float32)
-TEXT ·kernelAVX2(SB), NOSPLIT, $0-48
+// func kernelAVX2(k int, a *float32, rsA, csA int, b, c *float32, ldc int, alpha, beta float32)
+TEXT ·kernelAVX2(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ rsA+16(FP), R9
+	SHLQ $2, R9
+	MOVQ csA+24(FP), R11
+	SHLQ $2, R11
+	LEAQ (SI)(R9*2), R10
+	ADDQ R9, R10
+	MOVQ b+32(FP), DI
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
 	SHLQ $2, R8
 
 	VXORPS Y0, Y0, Y0
@@ -68,11 +78,10 @@ TEXT ·kernelAVX2(SB), NOSPLIT, $0-48
 	JZ   tail
 
 loop4:
-	STEP(0, 0)
-	STEP(24, 64)
-	STEP(48, 128)
-	STEP(72, 192)
-	ADDQ $96, SI
+	STEP(0)
+	STEP(64)
+	STEP(128)
+	STEP(192)
 	ADDQ $256, DI
 	DECQ BX
 	JNZ  loop4
@@ -82,14 +91,13 @@ tail:
 	JZ   store
 
 loop1:
-	STEP(0, 0)
-	ADDQ $24, SI
+	STEP(0)
 	ADDQ $64, DI
 	DECQ CX
 	JNZ  loop1
 
 store:
-	VBROADCASTSS alpha+40(FP), Y14
+	VBROADCASTSS alpha+56(FP), Y14
 	VMULPS       Y14, Y0, Y0
 	VMULPS       Y14, Y1, Y1
 	VMULPS       Y14, Y2, Y2
@@ -104,11 +112,11 @@ store:
 	VMULPS       Y14, Y11, Y11
 
 	// beta == 0 (either sign) must not read C: it may hold NaN.
-	MOVL  beta+44(FP), AX
+	MOVL  beta+60(FP), AX
 	ANDL  $0x7fffffff, AX
 	JZ    overwrite
 
-	VBROADCASTSS beta+44(FP), Y15
+	VBROADCASTSS beta+60(FP), Y15
 	STOREB(Y0, Y1)
 	STOREB(Y2, Y3)
 	STOREB(Y4, Y5)

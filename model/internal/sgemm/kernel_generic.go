@@ -5,18 +5,19 @@ package sgemm
 // build tag leaves it out).
 var kernel = kernelGo
 
-// kernelGo computes the mr×nr tile C = alpha·A·B + beta·C, where A is a
-// packed panel (k steps of mr floats), B a packed panel (k steps of nr
-// floats) and C has row stride ldc. beta == 0 overwrites C without reading
-// it, so NaN there does not leak into the result.
-func kernelGo(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+// kernelGo computes the mr×nr tile C = alpha·A·B + beta·C. Element (i, p)
+// of the mr×k panel A is a[i·rsA+p·csA], which covers both a packed panel
+// (rsA 1, csA mr) and mr rows of a row-major matrix (rsA lda, csA 1). B is
+// a packed panel of k steps of nr floats and C has row stride ldc. beta ==
+// 0 overwrites C without reading it, so NaN there does not leak into the
+// result.
+func kernelGo(k int, a []float32, rsA, csA int, b, c []float32, ldc int, alpha, beta float32) {
 	var acc [mr * nr]float32
-	a = a[:k*mr]
 	b = b[:k*nr]
 	for p := 0; p < k; p++ {
-		ap := a[p*mr : p*mr+mr]
 		bp := (*[nr]float32)(b[p*nr:])
-		for i, av := range ap {
+		for i := 0; i < mr; i++ {
+			av := a[i*rsA+p*csA]
 			row := (*[nr]float32)(acc[i*nr:])
 			for j, bv := range bp {
 				row[j] += av * bv

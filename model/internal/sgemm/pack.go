@@ -10,19 +10,30 @@ package sgemm
 // dst: panel r (rows i0+r·mr …) occupies dst[r·mr·kb:], element (i, p) of
 // the panel at p·mr+i.
 func packA(dst, a []float32, lda int, trans bool, i0, mb, p0, kb int) {
+	if trans {
+		// op(A)[i][p] = a[p·lda+i]: read each stored row segment once and
+		// deal it out to the panels, mr floats at a time.
+		full := mb / mr * mr
+		for p := 0; p < kb; p++ {
+			src := a[(p0+p)*lda+i0:][:mb]
+			for ir := 0; ir < full; ir += mr {
+				// Element by element: a [mr]float32 assignment compiles to
+				// a memmove call.
+				d, s := (*[mr]float32)(dst[ir*kb+p*mr:]), (*[mr]float32)(src[ir:])
+				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
+			}
+			if full < mb {
+				d := dst[full*kb+p*mr:][:mr]
+				clear(d[copy(d, src[full:]):])
+			}
+		}
+		return
+	}
 	for ir := 0; ir < mb; ir += mr {
 		rows := min(mr, mb-ir)
 		d := dst[ir*kb : ir*kb+kb*mr]
 		i := i0 + ir
-		switch {
-		case trans:
-			// op(A)[i][p] = a[p·lda+i]: each k step is a short contiguous run.
-			for p := 0; p < kb; p++ {
-				dp := d[p*mr : p*mr+mr]
-				n := copy(dp[:rows], a[(p0+p)*lda+i:])
-				clear(dp[n:])
-			}
-		case rows == mr:
+		if rows == mr {
 			r0 := a[i*lda+p0:][:kb]
 			r1 := a[(i+1)*lda+p0:][:kb]
 			r2 := a[(i+2)*lda+p0:][:kb]
@@ -38,13 +49,13 @@ func packA(dst, a []float32, lda int, trans bool, i0, mb, p0, kb int) {
 				dp[4] = r4[p]
 				dp[5] = r5[p]
 			}
-		default:
-			clear(d)
-			for r := 0; r < rows; r++ {
-				src := a[(i+r)*lda+p0:][:kb]
-				for p, v := range src {
-					d[p*mr+r] = v
-				}
+			continue
+		}
+		clear(d)
+		for r := 0; r < rows; r++ {
+			src := a[(i+r)*lda+p0:][:kb]
+			for p, v := range src {
+				d[p*mr+r] = v
 			}
 		}
 	}
@@ -62,8 +73,7 @@ func packB(dst, b []float32, ldb int, trans bool, p0, kb, j0, nb int) {
 			// op(B)[p][j] = b[p·ldb+j]: each k step is a contiguous run.
 			for p := 0; p < kb; p++ {
 				dp := d[p*nr : p*nr+nr]
-				n := copy(dp[:cols], b[(p0+p)*ldb+j:])
-				clear(dp[n:])
+				clear(dp[copy(dp[:cols], b[(p0+p)*ldb+j:]):])
 			}
 			continue
 		}

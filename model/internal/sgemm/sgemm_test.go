@@ -123,10 +123,13 @@ func (tc gemmCase) check(t *testing.T) {
 	}
 }
 
+// kernelFunc is the signature every micro-kernel shares.
+type kernelFunc = func(k int, a []float32, rsA, csA int, b, c []float32, ldc int, alpha, beta float32)
+
 // kernels lists the micro-kernels this build can run: the pure-Go one and,
 // when init picked a faster one, that too.
-func kernels() map[string]func(int, []float32, []float32, []float32, int, float32, float32) {
-	ks := map[string]func(int, []float32, []float32, []float32, int, float32, float32){"go": kernelGo}
+func kernels() map[string]kernelFunc {
+	ks := map[string]kernelFunc{"go": kernelGo}
 	if fmt.Sprintf("%p", kernel) != fmt.Sprintf("%p", kernelGo) {
 		ks["asm"] = kernel
 	}
@@ -134,7 +137,7 @@ func kernels() map[string]func(int, []float32, []float32, []float32, int, float3
 }
 
 // withKernel runs f with kern as the package's micro-kernel.
-func withKernel(t *testing.T, kern func(int, []float32, []float32, []float32, int, float32, float32), f func()) {
+func withKernel(t *testing.T, kern kernelFunc, f func()) {
 	saved := kernel
 	kernel = kern
 	defer func() { kernel = saved }()
@@ -213,38 +216,48 @@ func TestGemmParallel(t *testing.T) {
 	}
 }
 
-// TestKernel checks each micro-kernel alone on random packed panels,
-// including beta == 0 over NaN and a C stride wider than the tile.
+// TestKernel checks each micro-kernel alone, with A packed and read in
+// place, including beta == 0 over NaN and a C stride wider than the tile.
 func TestKernel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for name, kern := range kernels() {
 		for _, k := range []int{1, 2, 3, 4, 5, 8, 13, 256} {
-			for _, beta := range []float32{0, 1, -0.5} {
-				const ldc = nr + 5
-				a := randMatrix(rng, k, mr, mr)
-				b := randMatrix(rng, k, nr, nr)
-				c := randMatrix(rng, mr, ldc, ldc)
-				if beta == 0 {
-					for i := range c {
-						if i%ldc < nr {
+			for _, packed := range []bool{true, false} {
+				for _, beta := range []float32{0, 1, -0.5} {
+					const ldc = nr + 5
+					// A packed is op(A) stored transposed with stride mr;
+					// in place it is op(A) itself with a wider stride.
+					var a []float32
+					lda, rs, cs := mr, 1, mr
+					if packed {
+						a = randMatrix(rng, k, mr, lda)
+					} else {
+						lda = k + 3
+						rs, cs = lda, 1
+						a = randMatrix(rng, mr, k, lda)
+					}
+					b := randMatrix(rng, k, nr, nr)
+					c := randMatrix(rng, mr, ldc, ldc)
+					if beta == 0 {
+						for i := range c {
 							c[i] = float32(math.NaN())
 						}
 					}
-				}
-				// The packed panels are op(A) stored transposed and op(B).
-				want, mag := naive(true, false, mr, nr, k, 0.75, a, mr, b, nr, beta, c, ldc)
-				kern(k, a, b, c, ldc, 0.75, beta)
-				for i := 0; i < mr; i++ {
-					for j := 0; j < ldc; j++ {
-						got := c[i*ldc+j]
-						if j >= nr {
-							if !math.IsNaN(float64(got)) && got != c[i*ldc+j] {
-								t.Fatalf("%s k=%d: wrote outside the tile", name, k)
+					before := append([]float32(nil), c...)
+					want, mag := naive(packed, false, mr, nr, k, 0.75, a, lda, b, nr, beta, c, ldc)
+					kern(k, a, rs, cs, b, c, ldc, 0.75, beta)
+					for i := 0; i < mr; i++ {
+						for j := 0; j < ldc; j++ {
+							got := c[i*ldc+j]
+							if j >= nr {
+								if math.Float32bits(got) != math.Float32bits(before[i*ldc+j]) {
+									t.Fatalf("%s k=%d: wrote outside the tile", name, k)
+								}
+								continue
 							}
-							continue
-						}
-						if d := math.Abs(float64(got) - want[i*nr+j]); !(d <= 1e-6*mag[i*nr+j]*float64(k+4)) {
-							t.Fatalf("%s k=%d beta=%g: C[%d][%d] = %g, want %g", name, k, beta, i, j, got, want[i*nr+j])
+							if d := math.Abs(float64(got) - want[i*nr+j]); !(d <= 1e-6*mag[i*nr+j]*float64(k+4)) {
+								t.Fatalf("%s k=%d packed=%v beta=%g: C[%d][%d] = %g, want %g", name, k, packed, beta, i, j, got, want[i*nr+j])
+							}
 						}
 					}
 				}
