@@ -36,6 +36,8 @@ type workspace struct {
 	// says it holds this call's partial sum.
 	acc     []float32
 	accUsed bool
+	// allB is all of op(B), packed once for the chunks of a row split.
+	allB []float32
 }
 
 var wsPool = sync.Pool{New: func() any { return new(workspace) }}
@@ -65,7 +67,9 @@ func blockSize(length, limit int) int {
 // single-threaded, where dst[0] is the top-left element of the result and
 // ldc its row stride. It is the classic Goto/BLIS loop nest: B blocks are
 // packed per (jc, pc), A blocks per (ic, pc), and the micro-kernel sweeps
-// the packed panels.
+// the packed panels. If packedB is not nil it already holds op(B)[p0:p1,
+// j0:j1] as [packAllB] lays it out, shared by goroutines that split the
+// rows between them.
 //
 // When op(A) = A, the kernel reads whole mr-row panels in place (rows of A
 // are already contiguous along k), which saves a pass over A; only a
@@ -73,19 +77,28 @@ func blockSize(length, limit int) int {
 // A is packed aSpan rows at a time rather than mc, so that each stored row
 // of A is read in one long run, which the hardware prefetcher follows
 // better than many short ones.
-func (ws *workspace) run(pr *problem, i0, i1, j0, j1, p0, p1 int, dst []float32, ldc int, beta float32) {
+func (ws *workspace) run(pr *problem, i0, i1, j0, j1, p0, p1 int, packedB, dst []float32, ldc int, beta float32) {
 	kc := blockSize(p1-p0, kcMax)
 	span := mc
 	if pr.transA {
 		span = aSpan
 	}
 	ws.a = grow(ws.a, roundUp(min(span, i1-i0), mr)*kc)
-	ws.b = grow(ws.b, kc*roundUp(min(nc, j1-j0), nr))
+	if packedB == nil {
+		ws.b = grow(ws.b, kc*roundUp(min(nc, j1-j0), nr))
+	}
+	off := 0
 	for jc := j0; jc < j1; jc += nc {
 		nb := min(nc, j1-jc)
 		for pc := p0; pc < p1; pc += kc {
 			kb := min(kc, p1-pc)
-			packB(ws.b, pr.b, pr.ldb, pr.transB, pc, kb, jc, nb)
+			bp := ws.b
+			if packedB == nil {
+				packB(bp, pr.b, pr.ldb, pr.transB, pc, kb, jc, nb)
+			} else {
+				bp = packedB[off:]
+				off += kb * roundUp(nb, nr)
+			}
 			// Later k blocks accumulate onto what the first one wrote.
 			bet := beta
 			if pc != p0 {
@@ -106,7 +119,7 @@ func (ws *workspace) run(pr *problem, i0, i1, j0, j1, p0, p1 int, dst []float32,
 							packA(packed[full*kb:], pr.a, pr.lda, false, ic+full, mb-full, pc, kb)
 						}
 					}
-					ws.macro(kb, mb, nb, packed, inPlace, pr.lda, pr.alpha, dst[(ic-i0)*ldc+jc-j0:], ldc, bet)
+					ws.macro(kb, mb, nb, packed, inPlace, pr.lda, bp, pr.alpha, dst[(ic-i0)*ldc+jc-j0:], ldc, bet)
 				}
 			}
 		}
@@ -114,13 +127,13 @@ func (ws *workspace) run(pr *problem, i0, i1, j0, j1, p0, p1 int, dst []float32,
 }
 
 // macro runs the micro-kernel over an mb×kb block of A and the packed kb×nb
-// block of B in ws.b. Panel ir of A is packed at packed[ir·kb:], except
+// block of B in bp. Panel ir of A is packed at packed[ir·kb:], except
 // that when inPlace is not nil full panels are read from inPlace with row
 // stride lda. Tiles cut by the block edge are computed into ws.tile and
 // only their valid part is merged into c.
-func (ws *workspace) macro(kb, mb, nb int, packed, inPlace []float32, lda int, alpha float32, c []float32, ldc int, beta float32) {
+func (ws *workspace) macro(kb, mb, nb int, packed, inPlace []float32, lda int, bp []float32, alpha float32, c []float32, ldc int, beta float32) {
 	for jr := 0; jr < nb; jr += nr {
-		bp := ws.b[jr*kb : jr*kb+kb*nr]
+		bpanel := bp[jr*kb : jr*kb+kb*nr]
 		cols := min(nr, nb-jr)
 		for ir := 0; ir < mb; ir += mr {
 			rows := min(mr, mb-ir)
@@ -130,10 +143,10 @@ func (ws *workspace) macro(kb, mb, nb int, packed, inPlace []float32, lda int, a
 			}
 			ct := c[ir*ldc+jr:]
 			if rows == mr && cols == nr {
-				kernel(kb, ap, rs, cs, bp, ct, ldc, alpha, beta)
+				kernel(kb, ap, rs, cs, bpanel, ct, ldc, alpha, beta)
 				continue
 			}
-			kernel(kb, ap, rs, cs, bp, ws.tile[:], nr, alpha, 0)
+			kernel(kb, ap, rs, cs, bpanel, ws.tile[:], nr, alpha, 0)
 			for i := 0; i < rows; i++ {
 				row := ct[i*ldc : i*ldc+cols]
 				t := ws.tile[i*nr : i*nr+cols]

@@ -89,3 +89,22 @@ func packB(dst, b []float32, ldb int, trans bool, p0, kb, j0, nb int) {
 		}
 	}
 }
+
+// packAllB packs all k×n of op(B) into dst, grown as needed, block by
+// block in the order and layout [workspace.run] expects of its packedB.
+func packAllB(dst []float32, pr *problem, n, k int) []float32 {
+	// Column blocks are multiples of nr wide, so the padded blocks add up
+	// to k×roundUp(n, nr).
+	dst = grow(dst, k*roundUp(n, nr))
+	kc := blockSize(k, kcMax)
+	off := 0
+	for jc := 0; jc < n; jc += nc {
+		nb := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			packB(dst[off:], pr.b, pr.ldb, pr.transB, pc, kb, jc, nb)
+			off += kb * roundUp(nb, nr)
+		}
+	}
+	return dst
+}

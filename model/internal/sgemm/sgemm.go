@@ -50,20 +50,27 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	how, chunk := plan(m, n, k, workers)
 	switch how {
 	case byRows:
+		var packedB []float32
+		if shareB(n, k) {
+			owner := wsPool.Get().(*workspace)
+			defer wsPool.Put(owner)
+			owner.allB = packAllB(owner.allB, pr, n, k)
+			packedB = owner.allB
+		}
 		parallel(workers, (m+chunk-1)/chunk, func(ws *workspace, i int) {
 			i0, i1 := i*chunk, min(m, (i+1)*chunk)
-			ws.run(pr, i0, i1, 0, n, 0, k, c[i0*ldc:], ldc, beta)
+			ws.run(pr, i0, i1, 0, n, 0, k, packedB, c[i0*ldc:], ldc, beta)
 		}, nil)
 	case byCols:
 		parallel(workers, (n+chunk-1)/chunk, func(ws *workspace, j int) {
 			j0, j1 := j*chunk, min(n, (j+1)*chunk)
-			ws.run(pr, 0, m, j0, j1, 0, k, c[j0:], ldc, beta)
+			ws.run(pr, 0, m, j0, j1, 0, k, nil, c[j0:], ldc, beta)
 		}, nil)
 	case byDepth:
 		splitK(pr, m, n, k, chunk, workers, beta, c, ldc)
 	default:
 		ws := wsPool.Get().(*workspace)
-		ws.run(pr, 0, m, 0, n, 0, k, c, ldc, beta)
+		ws.run(pr, 0, m, 0, n, 0, k, nil, c, ldc, beta)
 		wsPool.Put(ws)
 	}
 }
@@ -113,6 +120,9 @@ const (
 )
 
 const (
+	// sharedBMax bounds the k·n of an op(B) packed once for all row
+	// chunks: 4 MiB, which stays in the last-level cache.
+	sharedBMax = 1 << 20
 	// parallelMin is the m·n·k below which goroutine start-up costs more
 	// than the second core saves.
 	parallelMin = 1 << 20
@@ -123,13 +133,19 @@ const (
 	depthMaxC = 1 << 20
 )
 
+// shareB reports whether a row split packs op(B) once for all chunks
+// rather than once per chunk.
+func shareB(n, k int) bool {
+	return k*n <= sharedBMax
+}
+
 // plan picks how to split an m×n×k product among workers and the chunk
 // length along the split dimension. It estimates each split's time in
 // rough cycles: a multiply-add costs 1/fmaPerCycle, a packed or summed
-// float 1. Row chunks each repack all of op(B), column chunks all of
-// op(A), and depth chunks write private copies of C that are summed one
-// after another at the end; a worker that runs one more chunk than the
-// others sets the pace.
+// float 1. Row chunks each repack all of op(B) unless it is shared, column
+// chunks all of op(A), and depth chunks write private copies of C that are
+// summed one after another at the end; a worker that runs one more chunk
+// than the others sets the pace.
 func plan(m, n, k, workers int) (how, chunk int) {
 	if workers < 2 || m*n*k < parallelMin {
 		return serial, 0
@@ -146,14 +162,21 @@ func plan(m, n, k, workers int) (how, chunk int) {
 		c = roundUp((length+chunks-1)/chunks, unit)
 		chunks = (length + c - 1) / c
 		t := (chunks + workers - 1) / workers * cost(c)
-		if h == byDepth {
+		switch {
+		case h == byDepth:
 			t += workers * m * n
+		case h == byRows && shareB(n, k):
+			t += k * n
 		}
 		if how == serial || t < best {
 			how, chunk, best = h, c, t
 		}
 	}
-	consider(byRows, m, mr, mr, func(r int) int { return r*n*k/fmaPerCycle + k*n + r*k })
+	packB := k * n
+	if shareB(n, k) {
+		packB = 0
+	}
+	consider(byRows, m, mr, mr, func(r int) int { return r*n*k/fmaPerCycle + packB + r*k })
 	consider(byCols, n, nr, nr, func(c int) int { return m*c*k/fmaPerCycle + m*k + k*c })
 	if m*n <= depthMaxC {
 		consider(byDepth, k, kcMax, 8, func(d int) int { return m*n*d/fmaPerCycle + m*d + d*n + m*n })
@@ -209,7 +232,7 @@ func splitK(pr *problem, m, n, k, chunk, workers int, beta float32, c []float32,
 			ws.accUsed = true
 			accBeta = 0
 		}
-		ws.run(pr, 0, m, 0, n, p0, p1, ws.acc, n, accBeta)
+		ws.run(pr, 0, m, 0, n, p0, p1, nil, ws.acc, n, accBeta)
 	}, func(ws *workspace) {
 		if !ws.accUsed {
 			return

@@ -72,8 +72,13 @@ func (tc gemmCase) String() string {
 	return fmt.Sprintf("%dx%dx%d/alpha=%g/beta=%g/pad=%d/nanC=%v", tc.m, tc.n, tc.k, tc.alpha, tc.beta, tc.pad, tc.nanC)
 }
 
-// check runs tc with every transpose combination and compares with naive.
-func (tc gemmCase) check(t *testing.T) {
+// gemmFunc has the signature of [Gemm], which is what tests usually pass
+// as one; others drive the internals the same way.
+type gemmFunc = func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+
+// check runs tc through gemm with every transpose combination and compares
+// with naive.
+func (tc gemmCase) check(t *testing.T, gemm gemmFunc) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(uint64(tc.m*1000003+tc.n*1009+tc.k), uint64(tc.pad)))
 	for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
@@ -97,7 +102,7 @@ func (tc gemmCase) check(t *testing.T) {
 		}
 		want, mag := naive(transA, transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
 		before := append([]float32(nil), c...)
-		Gemm(transA, transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
+		gemm(transA, transB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
 		bad := 0
 		for i := 0; i < tc.m; i++ {
 			for j := 0; j < ldc && i*ldc+j < len(c); j++ {
@@ -150,6 +155,7 @@ func TestGemmSmall(t *testing.T) {
 		{1, 1, 1}, {7, 13, 5}, {33, 65, 17}, {6, 16, 1}, {5, 15, 3}, {12, 32, 4},
 		{mr + 1, nr + 1, 9}, {2*mr - 1, 2*nr - 1, kcMax + 1}, {mc + 1, 40, 7},
 		{mc - 1, nr*3 + 5, kcMax*2 + 3}, {3, 2, 600}, {1, 100, 20}, {100, 1, 20},
+		{7, nc + 52, kcMax + 44}, {aSpan + 7, 20, 30},
 	}
 	for _, s := range shapes {
 		for _, ab := range [][2]float32{{1, 0}, {1, 1}, {-0.5, 2}, {2, -0.25}} {
@@ -163,7 +169,7 @@ func TestGemmSmall(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			withKernel(t, kern, func() {
 				for _, tc := range cases {
-					tc.check(t)
+					tc.check(t, Gemm)
 				}
 			})
 		})
@@ -181,7 +187,7 @@ func TestGemmDegenerate(t *testing.T) {
 		{m: 4, n: 5, k: 2, alpha: 0, beta: 0.5, pad: 2},
 		{m: 4, n: 5, k: 2, alpha: 0, beta: 0, nanC: true},
 	} {
-		tc.check(t)
+		tc.check(t, Gemm)
 	}
 }
 
@@ -211,7 +217,33 @@ func TestGemmParallel(t *testing.T) {
 			} else if how != want {
 				t.Errorf("plan(%v, %d workers) = %d, want %d", c.tc, procs, how, want)
 			}
-			c.tc.check(t)
+			c.tc.check(t, Gemm)
+		}
+	}
+}
+
+// TestRowChunks drives workspace.run the way a row split does, chunk by
+// chunk, with op(B) packed per chunk and packed once up front, over more
+// than one block of columns and of k.
+func TestRowChunks(t *testing.T) {
+	for _, shared := range []bool{false, true} {
+		const rows = 5
+		gemm := func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+			pr := &problem{transA: transA, transB: transB, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb}
+			var packedB []float32
+			if shared {
+				packedB = packAllB(nil, pr, n, k)
+			}
+			ws := new(workspace)
+			for i0 := 0; i0 < m; i0 += rows {
+				ws.run(pr, i0, min(m, i0+rows), 0, n, 0, k, packedB, c[i0*ldc:], ldc, beta)
+			}
+		}
+		for _, tc := range []gemmCase{
+			{m: 13, n: nc + 40, k: kcMax + 50, alpha: 1, beta: 0, nanC: true},
+			{m: 11, n: 70, k: 2*kcMax + 1, alpha: -2, beta: 0.5, pad: 3},
+		} {
+			tc.check(t, gemm)
 		}
 	}
 }
