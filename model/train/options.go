@@ -1,0 +1,124 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/pxcz/pxcz/corpus"
+	"github.com/pxcz/pxcz/model"
+)
+
+// Options configure a training run. Zero values mean "none" or "off"; start
+// from DefaultOptions for sensible settings.
+type Options struct {
+	Config model.Config
+
+	// CIFAR is the CIFAR-10 archive or folder; empty means the shared data
+	// folder's (corpus.DataDir). Split is the split trained on.
+	CIFAR, Split string
+	// Photos, when set, is a folder of photographs whose random CropSize ×
+	// CropSize crops are trained on instead of CIFAR-10 (unconditional
+	// models only). Resuming replays the crops drawn so far.
+	Photos   string
+	CropSize int
+	// Flip mirrors each CIFAR-10 training image left to right with
+	// probability 1/2.
+	Flip bool
+
+	Batch    int           // images per step
+	Steps    int64         // stop after this many steps in all; 0: no limit
+	Duration time.Duration // stop after training this long in this session; 0: no limit
+
+	LR, LRFloor float64 // peak and final learning rate
+	Warmup      int64   // steps of linear warm-up
+	DecaySteps  int64   // step at which the cosine decay reaches LRFloor; 0: Steps
+	WeightDecay float64 // decoupled (AdamW) weight decay; 0: off
+	Clip        float64 // gradient-norm limit; 0: off
+	Seed        int64   // weight initialisation and data order
+
+	Checkpoint      string        // checkpoint file; empty: none
+	CheckpointEvery time.Duration // interval between checkpoints; 0: only at the end
+	// Resume continues from Checkpoint when that file exists. The
+	// checkpoint's options that shape the trajectory (model, data, batch,
+	// schedule, optimizer, seed) win over these; the limits, intervals,
+	// paths and outputs given here apply.
+	Resume bool
+
+	EvalEvery  int64 // steps between test evaluations; 0: never
+	EvalImages int   // how many CIFAR-10 test images (the first ones) to evaluate
+
+	ProgressEvery time.Duration // interval between progress lines
+	Log           io.Writer     `json:"-"` // progress lines; nil: discarded
+
+	// Train and Test, when set, replace the data loaded from disk (tests and
+	// callers that already hold a corpus.Set use them).
+	Train, Test *corpus.Set `json:"-"`
+}
+
+// DefaultOptions are the settings `pxcz train` starts from: a C3 F64 L6 k3
+// H128 model on CIFAR-10 in batches of 16.
+func DefaultOptions() Options {
+	return Options{
+		Config: model.Config{Channels: 3, Features: 64, Layers: 6, Kernel: 3, Hidden: 128},
+		Split:  "train", CropSize: 32, Flip: true,
+		Batch: 16, LR: 1e-3, LRFloor: 1e-5, Warmup: 500, Clip: 1, Seed: 1,
+		CheckpointEvery: 10 * time.Minute,
+		EvalEvery:       1000, EvalImages: 512,
+		ProgressEvery:   5 * time.Second,
+	}
+}
+
+// check reports the first problem with o.
+func (o *Options) check() error {
+	if err := o.Config.Validate(); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	switch {
+	case o.Batch < 1:
+		return fmt.Errorf("train: batch of %d images, want at least 1", o.Batch)
+	case o.Steps < 0 || o.Duration < 0:
+		return errors.New("train: negative step or time limit")
+	case !(o.LR > 0) || o.LRFloor < 0 || o.LRFloor > o.LR:
+		return fmt.Errorf("train: learning rate %g with floor %g, want 0 <= floor <= rate and rate > 0", o.LR, o.LRFloor)
+	case o.Warmup < 0 || o.DecaySteps < 0 || o.WeightDecay < 0 || o.Clip < 0:
+		return errors.New("train: negative warm-up, decay steps, weight decay or clip limit")
+	case o.Photos != "" && o.CropSize < 1:
+		return fmt.Errorf("train: photo crops of size %d", o.CropSize)
+	case o.Photos != "" && o.Config.Cond > 0:
+		return errors.New("train: photos carry no labels to condition on")
+	case o.Resume && o.Checkpoint == "":
+		return errors.New("train: resume needs a checkpoint path")
+	case o.EvalEvery < 0 || (o.EvalEvery > 0 && o.EvalImages < 1):
+		return fmt.Errorf("train: evaluation every %d steps on %d images", o.EvalEvery, o.EvalImages)
+	}
+	return nil
+}
+
+// schedule is the learning-rate schedule o describes.
+func (o *Options) schedule() Schedule {
+	decay := o.DecaySteps
+	if decay == 0 {
+		decay = o.Steps
+	}
+	return Schedule{Peak: o.LR, Floor: o.LRFloor, Warmup: o.Warmup, Decay: decay}
+}
+
+// resumeFrom returns o with the trajectory-shaping options of a checkpoint
+// (saved) in place of its own.
+func (o Options) resumeFrom(saved Options) Options {
+	r := saved
+	r.Steps, r.Duration = o.Steps, o.Duration
+	r.Checkpoint, r.CheckpointEvery, r.Resume = o.Checkpoint, o.CheckpointEvery, o.Resume
+	r.EvalEvery, r.EvalImages = o.EvalEvery, o.EvalImages
+	r.ProgressEvery, r.Log = o.ProgressEvery, o.Log
+	r.Train, r.Test = o.Train, o.Test
+	if o.CIFAR != "" {
+		r.CIFAR = o.CIFAR
+	}
+	if o.Photos != "" && saved.Photos != "" {
+		r.Photos = o.Photos
+	}
+	return r
+}

@@ -1,0 +1,301 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pxcz/pxcz/corpus"
+	"github.com/pxcz/pxcz/model"
+)
+
+// Run trains a model as opts describe until a limit is reached or ctx is
+// cancelled, writing checkpoints along the way and at the end. Cancelling
+// ctx (SIGINT in `pxcz train`) is a clean stop: Run writes a checkpoint and
+// returns nil.
+func Run(ctx context.Context, opts Options) error {
+	if err := opts.check(); err != nil {
+		return err
+	}
+	r, err := newRun(opts)
+	if err != nil {
+		return err
+	}
+	return r.loop(ctx)
+}
+
+// run is the state of a training session.
+type run struct {
+	opts    Options
+	log     io.Writer
+	sched   Schedule
+	params  *model.Params
+	adam    *Adam
+	net     *Net
+	src     source
+	batch   corpus.Set
+	cond    []float32
+	eval    *evaluator
+	step    int64
+	ema     float64 // training loss, bits/dim; NaN before the first step
+	test    float64 // last test loss, bits/dim; NaN before the first evaluation
+	gnorm   float64 // last gradient norm
+	elapsed time.Duration
+}
+
+func newRun(opts Options) (*run, error) {
+	var ck *Checkpoint
+	if opts.Resume {
+		c, err := LoadCheckpoint(opts.Checkpoint)
+		switch {
+		case err == nil:
+			ck = c
+			opts = opts.resumeFrom(c.Options)
+			if err := opts.check(); err != nil {
+				return nil, fmt.Errorf("%w (options from checkpoint %s)", err, opts.Checkpoint)
+			}
+		case errors.Is(err, os.ErrNotExist): // nothing to resume: start afresh
+		default:
+			return nil, err
+		}
+	}
+	r := &run{opts: opts, log: opts.Log, sched: opts.schedule(), ema: math.NaN(), test: math.NaN()}
+	if r.log == nil {
+		r.log = io.Discard
+	}
+	if ck != nil {
+		r.params, r.adam, r.step, r.ema, r.elapsed = ck.Params, ck.Adam, ck.Step, ck.TrainEMA, ck.Elapsed
+		fmt.Fprintf(r.log, "resuming %v from %s at step %d\n", opts.Config, opts.Checkpoint, r.step)
+	} else {
+		r.params = model.NewParams(opts.Config)
+		r.params.InitRandom(rand.New(rand.NewSource(opts.Seed)))
+		r.adam = NewAdam(r.params.Tensors())
+		r.adam.WeightDecay = opts.WeightDecay
+	}
+	var err error
+	if r.net, err = NewNet(r.params); err != nil {
+		return nil, err
+	}
+	if r.src, err = newSource(&opts, r.step); err != nil {
+		return nil, err
+	}
+	if opts.EvalEvery > 0 {
+		if r.eval, err = newEvaluator(&opts, r.net); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// loop runs training steps until a limit or cancellation.
+func (r *run) loop(ctx context.Context) error {
+	o := &r.opts
+	start := time.Now()
+	lastLog, lastSave, lastStep := start, start, r.step
+	fmt.Fprintf(r.log, "training %v (%d weights), batch %d, from step %d\n", o.Config, paramCount(o.Config), o.Batch, r.step)
+	for {
+		if ctx.Err() != nil {
+			fmt.Fprintf(r.log, "interrupted at step %d\n", r.step)
+			break
+		}
+		if (o.Steps > 0 && r.step >= o.Steps) || (o.Duration > 0 && time.Since(start) >= o.Duration) {
+			break
+		}
+		if err := r.trainStep(); err != nil {
+			return err
+		}
+		if r.eval != nil && r.step%o.EvalEvery == 0 {
+			if err := r.evaluate(); err != nil {
+				return err
+			}
+		}
+		now := time.Now()
+		if now.Sub(lastLog) >= o.ProgressEvery {
+			r.progress(now.Sub(lastLog), r.step-lastStep, now.Sub(start))
+			lastLog, lastStep = now, r.step
+		}
+		if o.CheckpointEvery > 0 && now.Sub(lastSave) >= o.CheckpointEvery {
+			if err := r.save(time.Since(start)); err != nil {
+				return err
+			}
+			lastSave = time.Now()
+		}
+	}
+	if r.eval != nil && r.step%o.EvalEvery != 0 {
+		if err := r.evaluate(); err != nil {
+			return err
+		}
+	}
+	now := time.Now()
+	r.progress(now.Sub(lastLog), r.step-lastStep, now.Sub(start))
+	return r.save(time.Since(start))
+}
+
+// trainStep takes one batch, one gradient and one Adam update.
+func (r *run) trainStep() error {
+	o := &r.opts
+	r.src.next(&r.batch)
+	b := &r.batch
+	if o.Config.Cond > 0 {
+		r.cond = grow(r.cond, o.Batch*o.Config.Cond)
+		if err := OneHot(r.cond, b.Labels, o.Config.Cond); err != nil {
+			return err
+		}
+		r.net.SetCond(r.cond)
+	}
+	nats, err := r.net.LossAndGrad(b.Pix, b.Len(), b.H, b.W)
+	if err != nil {
+		return err
+	}
+	if math.IsNaN(nats) || math.IsInf(nats, 0) {
+		return fmt.Errorf("train: loss %g at step %d; not saving this state", nats, r.step)
+	}
+	grads := r.net.Grad.Tensors()
+	r.gnorm = ClipNorm(grads, o.Clip)
+	if err := r.adam.Update(r.params.Tensors(), grads, r.sched.LR(r.step)); err != nil {
+		return err
+	}
+	r.step++
+	bpd := nats / math.Ln2
+	if math.IsNaN(r.ema) {
+		r.ema = bpd
+	} else {
+		r.ema += 0.02 * (bpd - r.ema)
+	}
+	return nil
+}
+
+// evaluate measures the test loss.
+func (r *run) evaluate() error {
+	bpd, err := r.eval.bitsPerDim()
+	if err != nil {
+		return err
+	}
+	r.test = bpd
+	return nil
+}
+
+// progress writes one status line: dt and steps are the time and steps since
+// the last line, session the time trained in this session.
+func (r *run) progress(dt time.Duration, steps int64, session time.Duration) {
+	o := &r.opts
+	rate := float64(steps) / max(dt.Seconds(), 1e-9)
+	limit := ""
+	if o.Steps > 0 {
+		limit = fmt.Sprintf("/%d", o.Steps)
+	}
+	fmt.Fprintf(r.log, "step %d%s  %.2f steps/s  %.1f img/s  ETA %s  lr %.2e  |g| %.3g  train %s bpd  test %s bpd\n",
+		r.step, limit, rate, rate*float64(o.Batch), r.eta(rate, session), r.sched.LR(r.step), r.gnorm,
+		fmtBPD(r.ema), fmtBPD(r.test))
+}
+
+// eta is the time left before the nearest limit at rate steps per second.
+func (r *run) eta(rate float64, session time.Duration) string {
+	o := &r.opts
+	left := time.Duration(math.MaxInt64)
+	if o.Steps > 0 && rate > 0 {
+		left = time.Duration(float64(max(o.Steps-r.step, 0)) / rate * float64(time.Second))
+	}
+	if o.Duration > 0 {
+		left = min(left, max(o.Duration-session, 0))
+	}
+	if left == time.Duration(math.MaxInt64) {
+		return "-"
+	}
+	return left.Round(time.Second).String()
+}
+
+func fmtBPD(v float64) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", v)
+}
+
+// save writes a checkpoint when the run has a checkpoint path.
+func (r *run) save(session time.Duration) error {
+	if r.opts.Checkpoint == "" {
+		return nil
+	}
+	return WriteCheckpoint(r.opts.Checkpoint, &Checkpoint{
+		Options: r.opts, Step: r.step, TrainEMA: r.ema, Elapsed: r.elapsed + session,
+		Params: r.params, Adam: r.adam,
+	})
+}
+
+// source deals training batches.
+type source interface{ next(dst *corpus.Set) }
+
+// cifarSource deals shuffled, optionally flipped batches of a set.
+type cifarSource struct{ b *corpus.Batches }
+
+func (s cifarSource) next(dst *corpus.Set) { s.b.Next(dst) }
+
+// cropSource deals random crops of photographs.
+type cropSource struct {
+	c     *corpus.Crops
+	batch int
+}
+
+func (s cropSource) next(dst *corpus.Set) { *dst = *s.c.Sample(s.batch) }
+
+// newSource opens the training data positioned at batch step.
+func newSource(o *Options, step int64) (source, error) {
+	if o.Photos != "" {
+		c, err := corpus.NewCrops(o.Photos, o.CropSize, o.Seed)
+		if err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+		for range step { // the crops are a stream: replay it
+			c.Sample(o.Batch)
+		}
+		return cropSource{c, o.Batch}, nil
+	}
+	set := o.Train
+	if set == nil {
+		var err error
+		if set, err = loadCIFAR(o.CIFAR, o.Split); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkSet(set, o.Config, "training"); err != nil {
+		return nil, err
+	}
+	return cifarSource{corpus.NewBatches(set, o.Batch, o.Seed, o.Flip).Seek(int(step))}, nil
+}
+
+// loadCIFAR loads a CIFAR-10 split from path or, when path is empty, from
+// the shared data folder.
+func loadCIFAR(path, split string) (*corpus.Set, error) {
+	if path == "" {
+		dir, err := corpus.DataDir()
+		if err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+		path = filepath.Join(dir, corpus.CIFARArchive)
+	}
+	set, err := corpus.LoadCIFAR(path, split)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	return set, nil
+}
+
+// checkSet reports whether a data set fits the model.
+func checkSet(s *corpus.Set, cfg model.Config, what string) error {
+	switch {
+	case s.Len() == 0:
+		return fmt.Errorf("train: the %s set is empty", what)
+	case s.C != cfg.Channels:
+		return fmt.Errorf("train: the %s images have %d channels, the model %d", what, s.C, cfg.Channels)
+	case cfg.Cond > 0 && len(s.Labels) != s.Len():
+		return fmt.Errorf("train: a conditional model needs labels, and the %s set has %d for %d images", what, len(s.Labels), s.Len())
+	}
+	return nil
+}

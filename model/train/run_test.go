@@ -1,0 +1,171 @@
+package train
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"math/rand"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pxcz/pxcz/corpus"
+	"github.com/pxcz/pxcz/model"
+)
+
+// smoothSet is n labelled w×h RGB images of noisy horizontal ramps, whose
+// narrow value distribution a tiny model learns within a hundred steps.
+func smoothSet(n, w, h int, seed int64) *corpus.Set {
+	rng := rand.New(rand.NewSource(seed))
+	s := &corpus.Set{W: w, H: h, C: 3, Pix: make([]uint8, n*w*h*3), Labels: make([]uint8, n)}
+	for i := range n {
+		s.Labels[i] = uint8(i % 10)
+		for y := range h {
+			for x := range w {
+				for c := range 3 {
+					s.Pix[((i*h+y)*w+x)*3+c] = uint8(96 + 4*x + 16*c + rng.Intn(8))
+				}
+			}
+		}
+	}
+	return s
+}
+
+// tinyOptions trains a tiny model on synthetic data without touching disk
+// except for the checkpoint.
+func tinyOptions(t *testing.T, steps int64) Options {
+	o := DefaultOptions()
+	o.Config = model.Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6}
+	o.Train, o.Test = smoothSet(40, 6, 5, 1), smoothSet(8, 6, 5, 2)
+	o.Batch, o.Steps, o.Warmup, o.LR = 4, steps, 2, 1e-2
+	o.EvalEvery, o.EvalImages = 4, 8
+	o.Checkpoint = filepath.Join(t.TempDir(), "run.ckpt")
+	return o
+}
+
+func runOK(t *testing.T, ctx context.Context, o Options) *Checkpoint {
+	t.Helper()
+	if err := Run(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadCheckpoint(o.Checkpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestRunLearns(t *testing.T) {
+	o := tinyOptions(t, 150)
+	var log bytes.Buffer
+	o.Log = &log
+	c := runOK(t, context.Background(), o)
+	if c.Step != 150 {
+		t.Errorf("checkpoint at step %d, want 150", c.Step)
+	}
+	net, err := NewNet(c.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nats, err := net.Loss(o.Test.Pix, o.Test.Len(), o.Test.H, o.Test.W)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A flat prediction costs 8 bits per sub-pixel.
+	if bpd := nats / math.Ln2; bpd > 6 || c.TrainEMA > 6.5 {
+		t.Errorf("after 150 steps: test loss %.3f bits/dim (want < 6), training EMA %.3f (want < 6.5)", bpd, c.TrainEMA)
+	}
+	for _, want := range []string{"step 150/150", "steps/s", "img/s", "ETA", "train ", "test "} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("progress log lacks %q:\n%s", want, log.String())
+		}
+	}
+	if strings.Contains(log.String(), "test - bpd") {
+		t.Errorf("the final progress line has no test loss:\n%s", log.String())
+	}
+}
+
+func TestRunConditional(t *testing.T) {
+	o := tinyOptions(t, 4)
+	o.Config.Cond = 10
+	if c := runOK(t, context.Background(), o); c.Step != 4 || c.Params.Config.Cond != 10 {
+		t.Errorf("conditional run ended at step %d with %v", c.Step, c.Params.Config)
+	}
+}
+
+// cancelAt is a progress log that cancels a context once a line reports the
+// given step.
+type cancelAt struct {
+	mu     sync.Mutex
+	prefix string
+	cancel context.CancelFunc
+}
+
+func (c *cancelAt) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if strings.HasPrefix(string(p), c.prefix) {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+// TestRunResume checks that a run stopped by a step limit or by
+// cancellation and then resumed ends bit for bit where an uninterrupted run
+// does.
+func TestRunResume(t *testing.T) {
+	straight := runOK(t, context.Background(), tinyOptions(t, 8))
+
+	limited := tinyOptions(t, 3)
+	runOK(t, context.Background(), limited)
+	limited.Steps, limited.Resume = 8, true
+	checkSameRun(t, "step limit", runOK(t, context.Background(), limited), straight)
+
+	interrupted := tinyOptions(t, 8)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	interrupted.ProgressEvery = 1 // a line after every step
+	interrupted.Log = &cancelAt{prefix: "step 5/", cancel: cancel}
+	if c := runOK(t, ctx, interrupted); c.Step != 5 {
+		t.Fatalf("cancelled run saved step %d, want 5", c.Step)
+	}
+	interrupted.Resume, interrupted.Log = true, nil
+	checkSameRun(t, "cancellation", runOK(t, context.Background(), interrupted), straight)
+}
+
+func checkSameRun(t *testing.T, how string, got, want *Checkpoint) {
+	t.Helper()
+	if got.Step != want.Step || !reflect.DeepEqual(got.Params, want.Params) || !reflect.DeepEqual(got.Adam, want.Adam) {
+		t.Errorf("resumed after %s: step %d differs from the uninterrupted run's step %d state", how, got.Step, want.Step)
+	}
+}
+
+func TestRunOptionErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Options)
+		want   string
+	}{
+		{"config", func(o *Options) { o.Config.Kernel = 4 }, "kernel"},
+		{"batch", func(o *Options) { o.Batch = 0 }, "batch"},
+		{"lr", func(o *Options) { o.LR = 0 }, "learning rate"},
+		{"floor", func(o *Options) { o.LRFloor = 1 }, "learning rate"},
+		{"resume", func(o *Options) { o.Resume, o.Checkpoint = true, "" }, "checkpoint path"},
+		{"photos cond", func(o *Options) { o.Photos, o.Config.Cond = "/x", 10 }, "labels"},
+		{"channels", func(o *Options) { o.Config.Channels, o.Config.Features, o.Config.Hidden = 1, 6, 6 }, "channels"},
+		{"labels", func(o *Options) { o.Config.Cond = 10; o.Train.Labels = nil }, "labels"},
+		{"eval", func(o *Options) { o.EvalImages = 0 }, "evaluation"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tinyOptions(t, 1)
+			tc.change(&o)
+			err := Run(context.Background(), o)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
