@@ -66,7 +66,7 @@ func DefaultOptions() Options {
 		Batch: 16, LR: 1e-3, LRFloor: 1e-5, Warmup: 500, Clip: 1, Seed: 1,
 		CheckpointEvery: 10 * time.Minute,
 		EvalEvery:       1000, EvalImages: 512,
-		ProgressEvery:   5 * time.Second,
+		ProgressEvery: 5 * time.Second,
 	}
 }
 
