@@ -6,7 +6,8 @@ import "sync"
 // keeps 12 of the 16 YMM registers as accumulators and leaves room for two
 // B vectors and a broadcast A value. A kc×nr panel of packed B (16 KiB)
 // stays in L1 while the mc×kc block of packed A (144 KiB) streams from L2;
-// the kc×nc block of packed B lives in L2/L3.
+// the kc×nc block of packed B lives in L2/L3. A transposed A is packed
+// aSpan rows at a time (see workspace.run).
 const (
 	mr    = 6
 	nr    = 16
@@ -29,7 +30,7 @@ type problem struct {
 // workspace is one goroutine's packing memory, recycled through wsPool so
 // that steady-state calls allocate nothing large.
 type workspace struct {
-	a    []float32 // packed A block, up to mc×kcMax
+	a    []float32 // packed A, up to aSpan×kcMax
 	b    []float32 // packed B block, up to kcMax×nc
 	tile [mr * nr]float32
 	// acc is the private C of a byDepth goroutine (see splitK); accUsed
