@@ -2,9 +2,10 @@ package sgemm
 
 // Packing copies a block of op(A) or op(B) into the layout the micro-kernel
 // streams: panels of mr rows (A) or nr columns (B), each stored k step by
-// k step. Transposes are resolved here, once per block, so the kernel sees
-// the same layout for all four transpose combinations. Panels cut short by
-// the block edge are zero-padded to full width.
+// k step. Transposes are resolved here, once per block; the kernel itself
+// only knows packed panels and, for op(A) = A, rows read in place (see
+// workspace.run). Panels cut short by the block edge are zero-padded to
+// full width.
 
 // packA packs the mb×kb block of op(A) starting at row i0, column p0 into
 // dst: panel r (rows i0+r·mr …) occupies dst[r·mr·kb:], element (i, p) of
@@ -29,31 +30,16 @@ func packA(dst, a []float32, lda int, trans bool, i0, mb, p0, kb int) {
 		}
 		return
 	}
+	// op(A)[i][p] = a[i·lda+p]. Gemm reads full panels of such an A in
+	// place and packs only a ragged last one, so this path is short.
 	for ir := 0; ir < mb; ir += mr {
 		rows := min(mr, mb-ir)
 		d := dst[ir*kb : ir*kb+kb*mr]
-		i := i0 + ir
-		if rows == mr {
-			r0 := a[i*lda+p0:][:kb]
-			r1 := a[(i+1)*lda+p0:][:kb]
-			r2 := a[(i+2)*lda+p0:][:kb]
-			r3 := a[(i+3)*lda+p0:][:kb]
-			r4 := a[(i+4)*lda+p0:][:kb]
-			r5 := a[(i+5)*lda+p0:][:kb]
-			for p := range r0 {
-				dp := (*[mr]float32)(d[p*mr:])
-				dp[0] = r0[p]
-				dp[1] = r1[p]
-				dp[2] = r2[p]
-				dp[3] = r3[p]
-				dp[4] = r4[p]
-				dp[5] = r5[p]
-			}
-			continue
+		if rows < mr {
+			clear(d)
 		}
-		clear(d)
 		for r := 0; r < rows; r++ {
-			src := a[(i+r)*lda+p0:][:kb]
+			src := a[(i0+ir+r)*lda+p0:][:kb]
 			for p, v := range src {
 				d[p*mr+r] = v
 			}

@@ -10,6 +10,7 @@ package sgemm
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -79,7 +80,7 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 // row stride ld.
 func checkMatrix(name string, x []float32, rows, cols, ld int) {
 	if ld < max(1, cols) {
-		panic(fmt.Sprintf("sgemm: ld%s=%d is less than the %d columns %s has as stored", lower(name), ld, cols, name))
+		panic(fmt.Sprintf("sgemm: ld%s=%d is less than the %d columns %s has as stored", strings.ToLower(name), ld, cols, name))
 	}
 	if rows == 0 || cols == 0 {
 		return
@@ -87,11 +88,6 @@ func checkMatrix(name string, x []float32, rows, cols, ld int) {
 	if need := (rows-1)*ld + cols; len(x) < need {
 		panic(fmt.Sprintf("sgemm: %s has %d elements, a %d×%d matrix with stride %d needs %d", name, len(x), rows, cols, ld, need))
 	}
-}
-
-// lower maps the matrix names A, B, C to the stride argument suffixes.
-func lower(name string) string {
-	return string(name[0] + 'a' - 'A')
 }
 
 // scale sets C = beta·C, clearing it when beta == 0 so that NaN in C does
@@ -114,7 +110,7 @@ func scale(c []float32, m, n, ldc int, beta float32) {
 // How a product is shared among goroutines.
 const (
 	serial  = iota
-	byRows  // chunks of C's rows; each chunk repacks all of op(B)
+	byRows  // chunks of C's rows; op(B) is packed once or per chunk
 	byCols  // chunks of C's columns; each chunk repacks all of op(A)
 	byDepth // chunks of k into private C copies summed at the end
 )
@@ -172,11 +168,11 @@ func plan(m, n, k, workers int) (how, chunk int) {
 			how, chunk, best = h, c, t
 		}
 	}
-	packB := k * n
+	bPerChunk := k * n
 	if shareB(n, k) {
-		packB = 0
+		bPerChunk = 0
 	}
-	consider(byRows, m, mr, mr, func(r int) int { return r*n*k/fmaPerCycle + packB + r*k })
+	consider(byRows, m, mr, mr, func(r int) int { return r*n*k/fmaPerCycle + bPerChunk + r*k })
 	consider(byCols, n, nr, nr, func(c int) int { return m*c*k/fmaPerCycle + m*k + k*c })
 	if m*n <= depthMaxC {
 		consider(byDepth, k, kcMax, 8, func(d int) int { return m*n*d/fmaPerCycle + m*d + d*n + m*n })
