@@ -2,9 +2,9 @@
 //
 // Usage:
 //
-//	pxcz compress [-o OUT] [-f] [--model FILE] IN
+//	pxcz compress [-o OUT] [-f] [--model FILE] [-j N] IN
 //	pxcz decompress [-o OUT] [-f] [--model FILE] IN.pxcz
-//	pxcz info FILE.pxcz
+//	pxcz info [--json] FILE.pxcz
 //	pxcz help [COMMAND]
 //
 // Run "pxcz help COMMAND" for each command's flags.
@@ -25,10 +25,11 @@ type command struct {
 	name  string
 	usage string // argument synopsis, after "pxcz NAME"
 	short string // one line for the command list
-	// run parses args with fs (already holding the command's flags from
-	// setup) and does the work.
+	long  string // optional paragraphs for "pxcz help NAME"
+	// setup defines the command's flags on fs.
 	setup func(fs *flag.FlagSet)
-	run   func(fs *flag.FlagSet, args []string) error
+	// run does the work; fs holds the parsed flags and args the operands.
+	run func(fs *flag.FlagSet, args []string) error
 }
 
 var commands = map[string]*command{}
@@ -36,6 +37,7 @@ var commands = map[string]*command{}
 func register(c *command) { commands[c.name] = c }
 
 func main() {
+	removeTempsOnSignal()
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 
@@ -85,6 +87,9 @@ func newFlagSet(c *command, stderr io.Writer) *flag.FlagSet {
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: pxcz %s %s\n\n%s\n", c.name, c.usage, c.short)
+		if c.long != "" {
+			fmt.Fprintf(stderr, "\n%s\n", c.long)
+		}
 		if fs.HasFlags() {
 			fmt.Fprintf(stderr, "\nflags:\n%s", fs.FlagUsages())
 		}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif"  // inputs may be GIF
+	_ "image/jpeg" // or JPEG
+	_ "image/png"
+	"io"
+	"path/filepath"
+	"strings"
+
+	flag "github.com/spf13/pflag"
+
+	"github.com/pxcz/pxcz/codec"
+)
+
+func init() {
+	register(&command{
+		name:  "compress",
+		usage: "[-o OUT] [-f] [--model FILE] [-j N] IN",
+		short: "compress a PNG, JPEG or GIF image to a .pxcz file",
+		long: "IN may be - for stdin. OUT defaults to IN with its extension replaced\n" +
+			"by .pxcz (photo.png -> photo.pxcz), or to stdout when IN is -.\n" +
+			"Nothing is written to a terminal, and an existing OUT is kept\n" +
+			"unless -f is given; OUT appears only once compression succeeded.",
+		setup: func(fs *flag.FlagSet) {
+			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the default one\n(decompressing then needs the same FILE)")
+			fs.IntP("workers", "j", 0, "use `N` goroutines (0: one per core)")
+		},
+		run: runCompress,
+	})
+}
+
+func runCompress(fs *flag.FlagSet, args []string) error {
+	workers, _ := fs.GetInt("workers") // defined in setup
+	if workers < 0 {
+		return fmt.Errorf("-j %d: want 0 or more workers", workers)
+	}
+	return transcode(fs, args, compressedName, ".pxcz data", func(r io.Reader, w io.Writer, opts *codec.Options) error {
+		img, _, err := image.Decode(bufio.NewReader(r))
+		if errors.Is(err, image.ErrFormat) {
+			return errors.New("not a PNG, JPEG or GIF image")
+		}
+		if err != nil {
+			return err
+		}
+		opts.Workers = workers
+		return codec.Encode(w, img, opts)
+	})
+}
+
+// compressedName is compress's default output for in.
+func compressedName(in string) string {
+	if in == "-" {
+		return "-"
+	}
+	return strings.TrimSuffix(in, filepath.Ext(in)) + ".pxcz"
+}

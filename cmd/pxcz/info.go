@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	flag "github.com/spf13/pflag"
+
+	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/model"
+)
+
+func init() {
+	register(&command{
+		name:  "info",
+		usage: "[--json] FILE.pxcz",
+		short: "describe a .pxcz file without decoding it",
+		long: "Prints the image size, channel layout, mode, the fingerprint of the\n" +
+			"model that coded it, the substreams, the file size and its cost in\n" +
+			"bits per sub-pixel (bits/dim). FILE may be - for stdin.",
+		setup: func(fs *flag.FlagSet) {
+			fs.Bool("json", false, "print one JSON object instead of text")
+		},
+		run: runInfo,
+	})
+}
+
+// fileInfo is what info reports; the JSON names are part of the CLI's
+// interface.
+type fileInfo struct {
+	File       string  `json:"file"`
+	Width      int     `json:"width"`
+	Height     int     `json:"height"`
+	Layout     string  `json:"layout"`
+	Channels   int     `json:"channels"`
+	Mode       string  `json:"mode"`
+	Model      string  `json:"model"`                // fingerprint, hex
+	ModelName  string  `json:"model_name,omitempty"` // set when it is the default model
+	Substreams []int64 `json:"substreams"`           // byte lengths; -1 if unknown
+	Bytes      int64   `json:"bytes"`
+	BitsPerDim float64 `json:"bits_per_dim"`
+}
+
+func runInfo(fs *flag.FlagSet, args []string) error {
+	if len(args) != 1 {
+		return fmt.Errorf("want one .pxcz file, got %d arguments", len(args))
+	}
+	asJSON, _ := fs.GetBool("json") // defined in setup
+	fi, err := readInfo(args[0])
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(std.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(fi)
+	}
+	return fi.print(std.out)
+}
+
+// readInfo reads the header of the .pxcz file at path ("-" for stdin) and
+// measures the file.
+func readInfo(path string) (*fileInfo, error) {
+	r, name, err := openInput(path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	// ReadHeader sizes the last substream from a regular file's length, or
+	// a bytes.Reader's; anything else (a pipe) is read into memory first.
+	var src io.Reader
+	var size int64
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			src, size = f, st.Size()
+		}
+	}
+	if src == nil {
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		src, size = bytes.NewReader(data), int64(len(data))
+	}
+	h, err := container.ReadHeader(src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	fi := &fileInfo{
+		File: name, Width: h.Width, Height: h.Height,
+		Layout: h.Layout.String(), Channels: h.Layout.Channels(), Mode: h.Mode.String(),
+		Model: hex.EncodeToString(h.Model[:]), Substreams: h.Streams, Bytes: size,
+		BitsPerDim: float64(size) * 8 / float64(h.Width*h.Height*h.Layout.Channels()),
+	}
+	if def, err := model.Default(); err == nil && def.Fingerprint() == h.Model {
+		fi.ModelName = def.Name()
+	}
+	return fi, nil
+}
+
+func (fi *fileInfo) print(w io.Writer) error {
+	model := fi.Model
+	if fi.ModelName != "" {
+		model += fmt.Sprintf(" (default model %q)", fi.ModelName)
+	} else {
+		model += " (not the default model)"
+	}
+	_, err := fmt.Fprintf(w, "file:        %s\nsize:        %dx%d\nlayout:      %s, %s\nmode:        %s\nmodel:       %s\nsubstreams:  %d (%s bytes)\nfile size:   %d bytes\nbits/dim:    %.4f\n",
+		fi.File, fi.Width, fi.Height, fi.Layout, plural(fi.Channels, "channel"), fi.Mode, model,
+		len(fi.Substreams), joinInts(fi.Substreams, " + "), fi.Bytes, fi.BitsPerDim)
+	return err
+}
+
+// plural is "1 channel", "3 channels".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// joinInts writes ns in decimal separated by sep.
+func joinInts(ns []int64, sep string) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.FormatInt(n, 10)
+	}
+	return strings.Join(s, sep)
+}

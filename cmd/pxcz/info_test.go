@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pxcz/pxcz/model"
+)
+
+func TestInfo(t *testing.T) {
+	def, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := def.Fingerprint()
+	for _, c := range []struct {
+		img      string
+		size     string
+		layout   string
+		channels int
+	}{
+		{"gray8x8", "8x8", "Gray", 1},
+		{"rgb8x8", "8x8", "RGB", 3},
+		{"rgba8x8", "8x8", "RGBA", 4},
+		{"offset5x3", "5x3", "RGB", 3},
+	} {
+		t.Run(c.img, func(t *testing.T) {
+			dir := t.TempDir()
+			mustRun(t, nil, "compress", writePNG(t, dir, "a.png", testImages()[c.img]))
+			path := filepath.Join(dir, "a.pxcz")
+			st, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var w, h int
+			fmt.Sscanf(c.size, "%dx%d", &w, &h)
+			bpd := float64(st.Size()) * 8 / float64(w*h*c.channels)
+			// A small image's one-substream header is 15 bytes (FORMAT.md).
+			const header = 15
+
+			text := string(mustRun(t, nil, "info", path))
+			for _, want := range []string{
+				"size:        " + c.size + "\n",
+				"layout:      " + c.layout + ", " + plural(c.channels, "channel") + "\n",
+				"mode:        Lossless\n",
+				fmt.Sprintf("model:       %x (default model %q)\n", fp, def.Name()),
+				fmt.Sprintf("substreams:  1 (%d bytes)\n", st.Size()-header),
+				fmt.Sprintf("file size:   %d bytes\n", st.Size()),
+				fmt.Sprintf("bits/dim:    %.4f\n", bpd),
+			} {
+				if !strings.Contains(text, want) {
+					t.Errorf("info output lacks %q:\n%s", want, text)
+				}
+			}
+
+			var got fileInfo
+			if err := json.Unmarshal(mustRun(t, nil, "info", "--json", path), &got); err != nil {
+				t.Fatal(err)
+			}
+			want := fileInfo{
+				File: path, Width: w, Height: h, Layout: c.layout, Channels: c.channels,
+				Mode: "Lossless", Model: hex.EncodeToString(fp[:]), ModelName: def.Name(),
+				Substreams: []int64{st.Size() - header}, Bytes: st.Size(), BitsPerDim: bpd,
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("info --json = %+v, want %+v", got, want)
+			}
+
+			// From a pipe, the size is counted rather than looked up.
+			data, _ := os.ReadFile(path)
+			piped := string(mustRun(t, bytes.NewReader(data), "info", "-"))
+			if want := strings.Replace(text, "file:        "+path, "file:        stdin", 1); piped != want {
+				t.Errorf("info - printed\n%s\nwant\n%s", piped, want)
+			}
+		})
+	}
+}
+
+func TestInfoOtherModel(t *testing.T) {
+	const weights = "../../codec/testdata/test.pxcm"
+	if _, err := os.Stat(weights); err != nil {
+		t.Skipf("no test model: %v", err)
+	}
+	dir := t.TempDir()
+	mustRun(t, nil, "compress", "--model", weights, writePNG(t, dir, "a.png", testImages()["rgb1x1"]))
+	m, err := model.LoadFile(weights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := m.Fingerprint()
+	text := string(mustRun(t, nil, "info", filepath.Join(dir, "a.pxcz")))
+	if want := fmt.Sprintf("model:       %x (not the default model)\n", fp); !strings.Contains(text, want) {
+		t.Errorf("info output lacks %q:\n%s", want, text)
+	}
+}
+
+func TestInfoBadFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		data []byte
+		want string
+	}{
+		{nil, "truncated"},
+		{[]byte("GIF89a"), "not a pxcz file"},
+		{[]byte("PXZ\x01\x03\x08\x08abcd"), "truncated"},
+		{[]byte("PXZ\x02\x03\x08\x08abcdefgh"), "unsupported version"},
+	} {
+		path := writeFile(t, dir, "x.pxcz", c.data)
+		code, out, msg := cli(t, nil, "info", path)
+		wantFailure(t, code, msg, path, c.want)
+		if len(out) != 0 {
+			t.Errorf("failed info printed %q", out)
+		}
+	}
+}
