@@ -151,3 +151,10 @@ func FuzzReadCheckpoint(f *testing.F) {
 		}
 	})
 }
+
+func TestDefaultOptionsValid(t *testing.T) {
+	o := DefaultOptions()
+	if err := o.check(); err != nil {
+		t.Error(err)
+	}
+}

@@ -160,13 +160,15 @@ func addBias(out, b, cb []float32, s shape, cout int, accumulate bool) {
 	parallel(s.pixels(), func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			o := out[p*cout : (p+1)*cout]
-			if !accumulate {
-				clear(o)
-			}
-			if b != nil {
+			switch {
+			case accumulate && b != nil:
 				for i, v := range b {
 					o[i] += v
 				}
+			case !accumulate && b != nil:
+				copy(o, b)
+			case !accumulate:
+				clear(o)
 			}
 			if cb != nil {
 				img := p / per

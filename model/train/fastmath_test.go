@@ -52,3 +52,43 @@ func BenchmarkExp32(b *testing.B) {
 	}
 	_ = s
 }
+
+// TestVectorMath checks the vector kernels (when the CPU runs them) against
+// the scalar ones, on lengths with and without a scalar tail.
+func TestVectorMath(t *testing.T) {
+	if !vectorMath {
+		t.Skip("no AVX2/FMA on this CPU: the scalar code is the only path")
+	}
+	for _, n := range []int{1, 8, 63, 256} {
+		z := make([]float32, 2*n)
+		for i := range z {
+			z[i] = float32(i%97-48)*0.37 + float32(i)*1e-3
+		}
+		ta, tb, out := make([]float32, n), make([]float32, n), make([]float32, n)
+		gateSpan(z[:n], z[n:], ta, tb, out)
+		for i := range out {
+			t0, s0 := tanh32(z[i]), sigmoid32(z[n+i])
+			if math.Abs(float64(ta[i]-t0)) > 3e-7 || math.Abs(float64(tb[i]-s0)) > 3e-7 || math.Abs(float64(out[i]-t0*s0)) > 3e-7 {
+				t.Fatalf("n %d, gate %d: (%g, %g, %g), scalar (%g, %g, %g)", n, i, ta[i], tb[i], out[i], t0, s0, t0*s0)
+			}
+		}
+		dst := make([]float32, n)
+		shift := maxOf(z[:n])
+		var want float64
+		for i, x := range z[:n] {
+			want += float64(exp32(x - shift))
+			if x > shift {
+				t.Fatalf("n %d: maxOf %g below element %d = %g", n, shift, i, x)
+			}
+		}
+		sum := expShiftSum(dst, z[:n], shift)
+		if math.Abs(float64(sum)-want) > 1e-5*want {
+			t.Fatalf("n %d: expShiftSum %g, want %g", n, sum, want)
+		}
+		for i, x := range z[:n] {
+			if w := exp32(x - shift); math.Abs(float64(dst[i]-w)) > 5e-7*float64(w) {
+				t.Fatalf("n %d: exp element %d = %g, want %g", n, i, dst[i], w)
+			}
+		}
+	}
+}

@@ -7,11 +7,8 @@ package train
 func gateForward(out, ts, z []float32, P, F int) {
 	parallel(P, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
-			zr, tr, or := z[p*2*F:(p+1)*2*F], ts[p*2*F:(p+1)*2*F], out[p*F:(p+1)*F]
-			for c := range or {
-				t, s := tanh32(zr[c]), sigmoid32(zr[F+c])
-				tr[c], tr[F+c], or[c] = t, s, t*s
-			}
+			zr, tr := z[p*2*F:(p+1)*2*F], ts[p*2*F:(p+1)*2*F]
+			gateSpan(zr[:F], zr[F:], tr[:F], tr[F:], out[p*F:(p+1)*F])
 		}
 	})
 }

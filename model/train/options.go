@@ -57,11 +57,11 @@ type Options struct {
 	Train, Test *corpus.Set `json:"-"`
 }
 
-// DefaultOptions are the settings `pxcz train` starts from: a C3 F64 L6 k3
-// H128 model on CIFAR-10 in batches of 16.
+// DefaultOptions are the settings `pxcz train` starts from: a C3 F63 L6 k3
+// H126 model (Features must be a multiple of 3) on CIFAR-10 in batches of 16.
 func DefaultOptions() Options {
 	return Options{
-		Config: model.Config{Channels: 3, Features: 64, Layers: 6, Kernel: 3, Hidden: 128},
+		Config: model.Config{Channels: 3, Features: 63, Layers: 6, Kernel: 3, Hidden: 126},
 		Split:  "train", CropSize: 32, Flip: true,
 		Batch: 16, LR: 1e-3, LRFloor: 1e-5, Warmup: 500, Clip: 1, Seed: 1,
 		CheckpointEvery: 10 * time.Minute,

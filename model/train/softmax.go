@@ -10,31 +10,23 @@ import "math"
 // gradient of scale·Σ nll, and otherwise by the log-probabilities.
 func softmaxLoss(logits []float32, targets []uint8, P, C int, nll []float64, grad bool, scale float32) {
 	parallel(P, func(lo, hi int) {
+		var scratch [256]float32
 		for p := lo; p < hi; p++ {
 			var sum float64
 			for c := range C {
 				z := logits[(p*C+c)*256 : (p*C+c+1)*256]
 				v := targets[p*C+c]
-				m := z[0]
-				for _, x := range z[1:] {
-					m = max(m, x)
-				}
-				zt := z[v]
+				m, zt := maxOf(z), z[v]
 				var e float32
 				if grad {
-					for i, x := range z {
-						z[i] = exp32(x - m)
-						e += z[i]
-					}
+					e = expShiftSum(z, z, m)
 					k := scale / e
 					for i := range z {
 						z[i] *= k
 					}
 					z[v] -= scale
 				} else {
-					for _, x := range z {
-						e += exp32(x - m)
-					}
+					e = expShiftSum(scratch[:], z, m)
 					lse := m + float32(math.Log(float64(e)))
 					for i := range z {
 						z[i] -= lse

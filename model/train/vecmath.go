@@ -1,0 +1,57 @@
+package train
+
+// vectorMath reports whether the CPU runs the vector (AVX2/FMA) forms of the
+// gate and softmax kernels; set once at start-up. The vector forms differ
+// from the scalar ones in the last bits (fused multiply-adds), so results
+// are reproducible per machine, not across machines with and without AVX2.
+var vectorMath bool
+
+// gateSpan computes ta = tanh(za), tb = σ(zb) and out = ta·tb elementwise.
+// ta may alias za and tb zb.
+func gateSpan(za, zb, ta, tb, out []float32) {
+	v := 0
+	if vectorMath {
+		v = len(out) &^ 7
+		if v > 0 {
+			gateVec(za[:v], zb[:v], ta[:v], tb[:v], out[:v])
+		}
+	}
+	for c := v; c < len(out); c++ {
+		t, s := tanh32(za[c]), sigmoid32(zb[c])
+		ta[c], tb[c], out[c] = t, s, t*s
+	}
+}
+
+// expShiftSum sets dst[i] = e^(src[i]-shift) and returns their sum; dst may
+// be src.
+func expShiftSum(dst, src []float32, shift float32) float32 {
+	v := 0
+	var sum float32
+	if vectorMath {
+		v = len(src) &^ 7
+		if v > 0 {
+			sum = expShiftSumVec(dst[:v], src[:v], shift)
+		}
+	}
+	for i := v; i < len(src); i++ {
+		dst[i] = exp32(src[i] - shift)
+		sum += dst[i]
+	}
+	return sum
+}
+
+// maxOf is the largest value of a non-empty slice.
+func maxOf(src []float32) float32 {
+	v := 0
+	m := src[0]
+	if vectorMath {
+		v = len(src) &^ 7
+		if v > 0 {
+			m = maxVec(src[:v])
+		}
+	}
+	for _, x := range src[v:] {
+		m = max(m, x)
+	}
+	return m
+}

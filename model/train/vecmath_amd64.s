@@ -1,0 +1,287 @@
+//go:build amd64 && !noasm
+
+#include "textflag.h"
+
+// Every constant is one float32 (or int32) repeated in all eight lanes of a
+// YMM register, so that it can be a memory operand of a packed instruction.
+DATA expHi<>+0(SB)/4, $0x42b00000
+DATA expHi<>+4(SB)/4, $0x42b00000
+DATA expHi<>+8(SB)/4, $0x42b00000
+DATA expHi<>+12(SB)/4, $0x42b00000
+DATA expHi<>+16(SB)/4, $0x42b00000
+DATA expHi<>+20(SB)/4, $0x42b00000
+DATA expHi<>+24(SB)/4, $0x42b00000
+DATA expHi<>+28(SB)/4, $0x42b00000
+GLOBL expHi<>(SB), RODATA|NOPTR, $32
+
+DATA expLo<>+0(SB)/4, $0xc2ae0000
+DATA expLo<>+4(SB)/4, $0xc2ae0000
+DATA expLo<>+8(SB)/4, $0xc2ae0000
+DATA expLo<>+12(SB)/4, $0xc2ae0000
+DATA expLo<>+16(SB)/4, $0xc2ae0000
+DATA expLo<>+20(SB)/4, $0xc2ae0000
+DATA expLo<>+24(SB)/4, $0xc2ae0000
+DATA expLo<>+28(SB)/4, $0xc2ae0000
+GLOBL expLo<>(SB), RODATA|NOPTR, $32
+
+DATA log2e<>+0(SB)/4, $0x3fb8aa3b
+DATA log2e<>+4(SB)/4, $0x3fb8aa3b
+DATA log2e<>+8(SB)/4, $0x3fb8aa3b
+DATA log2e<>+12(SB)/4, $0x3fb8aa3b
+DATA log2e<>+16(SB)/4, $0x3fb8aa3b
+DATA log2e<>+20(SB)/4, $0x3fb8aa3b
+DATA log2e<>+24(SB)/4, $0x3fb8aa3b
+DATA log2e<>+28(SB)/4, $0x3fb8aa3b
+GLOBL log2e<>(SB), RODATA|NOPTR, $32
+
+DATA ln2hi<>+0(SB)/4, $0x3f318000
+DATA ln2hi<>+4(SB)/4, $0x3f318000
+DATA ln2hi<>+8(SB)/4, $0x3f318000
+DATA ln2hi<>+12(SB)/4, $0x3f318000
+DATA ln2hi<>+16(SB)/4, $0x3f318000
+DATA ln2hi<>+20(SB)/4, $0x3f318000
+DATA ln2hi<>+24(SB)/4, $0x3f318000
+DATA ln2hi<>+28(SB)/4, $0x3f318000
+GLOBL ln2hi<>(SB), RODATA|NOPTR, $32
+
+DATA ln2lo<>+0(SB)/4, $0xb95e8083
+DATA ln2lo<>+4(SB)/4, $0xb95e8083
+DATA ln2lo<>+8(SB)/4, $0xb95e8083
+DATA ln2lo<>+12(SB)/4, $0xb95e8083
+DATA ln2lo<>+16(SB)/4, $0xb95e8083
+DATA ln2lo<>+20(SB)/4, $0xb95e8083
+DATA ln2lo<>+24(SB)/4, $0xb95e8083
+DATA ln2lo<>+28(SB)/4, $0xb95e8083
+GLOBL ln2lo<>(SB), RODATA|NOPTR, $32
+
+DATA expP0<>+0(SB)/4, $0x39506967
+DATA expP0<>+4(SB)/4, $0x39506967
+DATA expP0<>+8(SB)/4, $0x39506967
+DATA expP0<>+12(SB)/4, $0x39506967
+DATA expP0<>+16(SB)/4, $0x39506967
+DATA expP0<>+20(SB)/4, $0x39506967
+DATA expP0<>+24(SB)/4, $0x39506967
+DATA expP0<>+28(SB)/4, $0x39506967
+GLOBL expP0<>(SB), RODATA|NOPTR, $32
+
+DATA expP1<>+0(SB)/4, $0x3ab743ce
+DATA expP1<>+4(SB)/4, $0x3ab743ce
+DATA expP1<>+8(SB)/4, $0x3ab743ce
+DATA expP1<>+12(SB)/4, $0x3ab743ce
+DATA expP1<>+16(SB)/4, $0x3ab743ce
+DATA expP1<>+20(SB)/4, $0x3ab743ce
+DATA expP1<>+24(SB)/4, $0x3ab743ce
+DATA expP1<>+28(SB)/4, $0x3ab743ce
+GLOBL expP1<>(SB), RODATA|NOPTR, $32
+
+DATA expP2<>+0(SB)/4, $0x3c088908
+DATA expP2<>+4(SB)/4, $0x3c088908
+DATA expP2<>+8(SB)/4, $0x3c088908
+DATA expP2<>+12(SB)/4, $0x3c088908
+DATA expP2<>+16(SB)/4, $0x3c088908
+DATA expP2<>+20(SB)/4, $0x3c088908
+DATA expP2<>+24(SB)/4, $0x3c088908
+DATA expP2<>+28(SB)/4, $0x3c088908
+GLOBL expP2<>(SB), RODATA|NOPTR, $32
+
+DATA expP3<>+0(SB)/4, $0x3d2aa9c1
+DATA expP3<>+4(SB)/4, $0x3d2aa9c1
+DATA expP3<>+8(SB)/4, $0x3d2aa9c1
+DATA expP3<>+12(SB)/4, $0x3d2aa9c1
+DATA expP3<>+16(SB)/4, $0x3d2aa9c1
+DATA expP3<>+20(SB)/4, $0x3d2aa9c1
+DATA expP3<>+24(SB)/4, $0x3d2aa9c1
+DATA expP3<>+28(SB)/4, $0x3d2aa9c1
+GLOBL expP3<>(SB), RODATA|NOPTR, $32
+
+DATA expP4<>+0(SB)/4, $0x3e2aaaaa
+DATA expP4<>+4(SB)/4, $0x3e2aaaaa
+DATA expP4<>+8(SB)/4, $0x3e2aaaaa
+DATA expP4<>+12(SB)/4, $0x3e2aaaaa
+DATA expP4<>+16(SB)/4, $0x3e2aaaaa
+DATA expP4<>+20(SB)/4, $0x3e2aaaaa
+DATA expP4<>+24(SB)/4, $0x3e2aaaaa
+DATA expP4<>+28(SB)/4, $0x3e2aaaaa
+GLOBL expP4<>(SB), RODATA|NOPTR, $32
+
+DATA expP5<>+0(SB)/4, $0x3f000000
+DATA expP5<>+4(SB)/4, $0x3f000000
+DATA expP5<>+8(SB)/4, $0x3f000000
+DATA expP5<>+12(SB)/4, $0x3f000000
+DATA expP5<>+16(SB)/4, $0x3f000000
+DATA expP5<>+20(SB)/4, $0x3f000000
+DATA expP5<>+24(SB)/4, $0x3f000000
+DATA expP5<>+28(SB)/4, $0x3f000000
+GLOBL expP5<>(SB), RODATA|NOPTR, $32
+
+DATA one<>+0(SB)/4, $0x3f800000
+DATA one<>+4(SB)/4, $0x3f800000
+DATA one<>+8(SB)/4, $0x3f800000
+DATA one<>+12(SB)/4, $0x3f800000
+DATA one<>+16(SB)/4, $0x3f800000
+DATA one<>+20(SB)/4, $0x3f800000
+DATA one<>+24(SB)/4, $0x3f800000
+DATA one<>+28(SB)/4, $0x3f800000
+GLOBL one<>(SB), RODATA|NOPTR, $32
+
+DATA two<>+0(SB)/4, $0x40000000
+DATA two<>+4(SB)/4, $0x40000000
+DATA two<>+8(SB)/4, $0x40000000
+DATA two<>+12(SB)/4, $0x40000000
+DATA two<>+16(SB)/4, $0x40000000
+DATA two<>+20(SB)/4, $0x40000000
+DATA two<>+24(SB)/4, $0x40000000
+DATA two<>+28(SB)/4, $0x40000000
+GLOBL two<>(SB), RODATA|NOPTR, $32
+
+DATA bias127<>+0(SB)/4, $0x0000007f
+DATA bias127<>+4(SB)/4, $0x0000007f
+DATA bias127<>+8(SB)/4, $0x0000007f
+DATA bias127<>+12(SB)/4, $0x0000007f
+DATA bias127<>+16(SB)/4, $0x0000007f
+DATA bias127<>+20(SB)/4, $0x0000007f
+DATA bias127<>+24(SB)/4, $0x0000007f
+DATA bias127<>+28(SB)/4, $0x0000007f
+GLOBL bias127<>(SB), RODATA|NOPTR, $32
+
+// EXP sets x to e^x lane by lane (the Cephes expf polynomial, as exp32),
+// using t1..t3 as scratch.
+#define EXP(x, t1, t2, t3) \
+	VMINPS       expHi<>(SB), x, x; \
+	VMAXPS       expLo<>(SB), x, x; \
+	VMULPS       log2e<>(SB), x, t1; \
+	VROUNDPS     $0, t1, t1; \
+	VFNMADD231PS ln2hi<>(SB), t1, x; \
+	VFNMADD231PS ln2lo<>(SB), t1, x; \
+	VMOVUPS      expP0<>(SB), t2; \
+	VFMADD213PS  expP1<>(SB), x, t2; \
+	VFMADD213PS  expP2<>(SB), x, t2; \
+	VFMADD213PS  expP3<>(SB), x, t2; \
+	VFMADD213PS  expP4<>(SB), x, t2; \
+	VFMADD213PS  expP5<>(SB), x, t2; \
+	VMULPS       x, x, t3; \
+	VFMADD213PS  x, t3, t2; \
+	VADDPS       one<>(SB), t2, t2; \
+	VCVTPS2DQ    t1, t1; \
+	VPADDD       bias127<>(SB), t1, t1; \
+	VPSLLD       $23, t1, t1; \
+	VMULPS       t1, t2, x
+
+// func gateAVX2(za, zb, ta, tb, out *float32, n int)
+TEXT ·gateAVX2(SB), NOSPLIT, $0-48
+	MOVQ    za+0(FP), SI
+	MOVQ    zb+8(FP), DI
+	MOVQ    ta+16(FP), R8
+	MOVQ    tb+24(FP), R9
+	MOVQ    out+32(FP), R10
+	MOVQ    n+40(FP), CX
+	VMOVUPS one<>(SB), Y14
+	VMOVUPS two<>(SB), Y15
+	VXORPS  Y13, Y13, Y13
+
+gateLoop:
+	CMPQ    CX, $8
+	JLT     gateDone
+	// t = tanh(a) = 1 - 2/(e^2a + 1)
+	VMOVUPS (SI), Y0
+	VADDPS  Y0, Y0, Y0
+	EXP(Y0, Y1, Y2, Y3)
+	VADDPS  Y14, Y0, Y0
+	VDIVPS  Y0, Y15, Y0
+	VSUBPS  Y0, Y14, Y4
+	// s = σ(b) = 1/(1 + e^-b)
+	VMOVUPS (DI), Y0
+	VSUBPS  Y0, Y13, Y0
+	EXP(Y0, Y1, Y2, Y3)
+	VADDPS  Y14, Y0, Y0
+	VDIVPS  Y0, Y14, Y5
+	VMULPS  Y5, Y4, Y6
+	VMOVUPS Y4, (R8)
+	VMOVUPS Y5, (R9)
+	VMOVUPS Y6, (R10)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	ADDQ    $32, R10
+	SUBQ    $8, CX
+	JMP     gateLoop
+
+gateDone:
+	VZEROUPPER
+	RET
+
+// func expShiftSumAVX2(dst, src *float32, n int, shift float32) float32
+TEXT ·expShiftSumAVX2(SB), NOSPLIT, $0-36
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS shift+24(FP), Y6
+	VXORPS       Y7, Y7, Y7
+
+expLoop:
+	CMPQ    CX, $8
+	JLT     expDone
+	VMOVUPS (SI), Y0
+	VSUBPS  Y6, Y0, Y0
+	EXP(Y0, Y1, Y2, Y3)
+	VMOVUPS Y0, (DI)
+	VADDPS  Y0, Y7, Y7
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JMP     expLoop
+
+expDone:
+	VEXTRACTF128 $1, Y7, X0
+	VADDPS       X0, X7, X0
+	VHADDPS      X0, X0, X0
+	VHADDPS      X0, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+32(FP)
+	RET
+
+// func maxAVX2(src *float32, n int) float32
+TEXT ·maxAVX2(SB), NOSPLIT, $0-20
+	MOVQ    src+0(FP), SI
+	MOVQ    n+8(FP), CX
+	VMOVUPS (SI), Y0
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+
+maxLoop:
+	CMPQ    CX, $8
+	JLT     maxDone
+	VMAXPS  (SI), Y0, Y0
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+	JMP     maxLoop
+
+maxDone:
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPS    $0x4e, X0, X1
+	VMAXPS       X1, X0, X0
+	VPERMILPS    $0xb1, X0, X1
+	VMAXPS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+16(FP)
+	RET
+
+// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv0() (eax uint32)
+TEXT ·xgetbv0(SB), NOSPLIT, $0-4
+	MOVL   $0, CX
+	XGETBV
+	MOVL   AX, eax+0(FP)
+	RET
