@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	flag "github.com/spf13/pflag"
+
+	"github.com/pxcz/pxcz/cmd/pxcz/internal/bench"
+	"github.com/pxcz/pxcz/model"
+)
+
+func init() {
+	register(&command{
+		name:  "bench",
+		usage: "[flags] PATH...\n\nEach PATH is an image, a folder of images, or CIFAR-10 (the .tar.gz, a folder of\nits batches, or one .bin batch file); each makes one data set of the table",
+		short: "measure bits per sub-pixel and speed of pxcz and peer codecs on data sets",
+		setup: func(fs *flag.FlagSet) {
+			fs.IntP("jobs", "j", runtime.NumCPU(), "images worked on at once, each on one thread")
+			fs.Int("limit", 0, "benchmark the first N images of each data set (0: all)")
+			fs.String("split", "test", "CIFAR-10 split read from an archive or folder: test or train")
+			fs.String("against", "all", "peer codecs, comma-separated: "+strings.Join(bench.PeerIDs(), ", ")+"; or all, or none")
+			fs.String("model", "", "pxcz weights `FILE` (default: the model built into pxcz)")
+			fs.String("format", "text", "table format: "+strings.Join(bench.Formats, ", "))
+			fs.StringP("output", "o", "-", "write the table to `FILE` (-: standard output)")
+			fs.String("plot", "", "draw bits per sub-pixel against decode speed into `FILE.svg`")
+			fs.String("cache", "", "keep every per-image result in `DIR` and reuse it, so a stopped run resumes")
+			fs.Duration("timeout", 10*time.Minute, "longest one peer command may run on one image")
+			fs.BoolP("quiet", "q", false, "show no progress on standard error")
+		},
+		run: runBench,
+	})
+}
+
+func runBench(fs *flag.FlagSet, args []string) error {
+	jobs, _ := fs.GetInt("jobs")
+	limit, _ := fs.GetInt("limit")
+	split, _ := fs.GetString("split")
+	against, _ := fs.GetString("against")
+	modelPath, _ := fs.GetString("model")
+	format, _ := fs.GetString("format")
+	outPath, _ := fs.GetString("output")
+	plotPath, _ := fs.GetString("plot")
+	cacheDir, _ := fs.GetString("cache")
+	timeout, _ := fs.GetDuration("timeout")
+	quiet, _ := fs.GetBool("quiet")
+
+	// Everything that can be wrong with the command line is caught before
+	// a run that may take hours.
+	if len(args) == 0 {
+		return fmt.Errorf("no PATH given (run \"pxcz help bench\")")
+	}
+	if !slices.Contains(bench.Formats, format) {
+		return fmt.Errorf("unknown --format %q, want one of %s", format, strings.Join(bench.Formats, ", "))
+	}
+	if jobs < 1 || limit < 0 {
+		return fmt.Errorf("--jobs must be at least 1 and --limit not negative")
+	}
+	m, err := benchModel(modelPath)
+	if err != nil {
+		return err
+	}
+	peers, notes, err := bench.SelectPeers(against, timeout)
+	if err != nil {
+		return err
+	}
+	sets, err := bench.Open(args, bench.SourceOptions{Limit: limit, Split: split})
+	if err != nil {
+		return err
+	}
+	notes = append([]string{fmt.Sprintf("pxcz model: %s (fingerprint %x)", m.Name(), m.Fingerprint())}, notes...)
+	for _, s := range sets {
+		notes = append(notes, s.Notes...)
+	}
+	r := &bench.Runner{Codecs: append([]bench.Codec{bench.Pxcz(m)}, peers...), Jobs: jobs}
+	if cacheDir != "" {
+		if r.Cache, err = bench.OpenCache(cacheDir); err != nil {
+			return err
+		}
+	}
+
+	stderr := os.Stderr
+	var bar *bench.ProgressBar
+	if !quiet {
+		fi, err := stderr.Stat()
+		bar = bench.NewProgressBar(stderr, err == nil && fi.Mode()&os.ModeCharDevice != 0)
+		r.Progress = bar.Update
+		for _, n := range notes[1:] {
+			fmt.Fprintf(stderr, "pxcz bench: %s\n", n)
+		}
+	}
+	// Failures are told as they happen, progress bar or not: a lossless
+	// codec that loses a pixel is the news of the run.
+	r.OnResult = func(res bench.Result) {
+		if res.Failure == "" {
+			return
+		}
+		if bar != nil {
+			bar.Clear()
+		}
+		fmt.Fprintf(stderr, "pxcz bench: FAILED %s on %s (%s): %s\n", res.Codec, res.Image, res.Dataset, res.Failure)
+	}
+	results, err := r.Run(context.Background(), sets)
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		return err
+	}
+
+	rep := &bench.Report{Summaries: bench.Summarize(results), Jobs: jobs, Notes: notes}
+	if err := writeBenchFile(outPath, func(w io.Writer) error { return rep.Write(w, format) }); err != nil {
+		return err
+	}
+	if plotPath != "" {
+		if err := writeBenchFile(plotPath, func(w io.Writer) error { return bench.WritePlot(w, rep.Summaries) }); err != nil {
+			return err
+		}
+	}
+	failed := 0
+	for _, res := range results {
+		if res.Codec == bench.Subject && res.Failure != "" {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("pxcz failed the round trip on %d of %d images", failed, len(results)/len(r.Codecs))
+	}
+	return nil
+}
+
+// benchModel loads the weights file at path, or the built-in model when
+// path is empty.
+func benchModel(path string) (*model.Model, error) {
+	if path == "" {
+		return model.Default()
+	}
+	return model.LoadFile(path)
+}
+
+// writeBenchFile writes a report through write to path, "-" being standard
+// output.
+func writeBenchFile(path string, write func(io.Writer) error) error {
+	if path == "-" {
+		return write(os.Stdout)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

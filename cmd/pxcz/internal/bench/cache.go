@@ -1,0 +1,95 @@
+package bench
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Cache keeps every finished round trip as one small JSON file, so that a run
+// that was stopped resumes where it was. A result is found again only for
+// the same image content and the same codec key (settings, tool version,
+// model fingerprint).
+type Cache struct{ dir string }
+
+// cacheRecord is one cached result. The key fields are stored too and
+// checked on reading, so that a file can never answer for another key.
+type cacheRecord struct {
+	Image    string `json:"image"`
+	Codec    string `json:"codec"`
+	Bytes    int64  `json:"bytes"`
+	EncodeNS int64  `json:"encode_ns"`
+	DecodeNS int64  `json:"decode_ns"`
+	Failure  string `json:"failure,omitempty"`
+}
+
+// OpenCache uses dir as a cache, creating it if needed.
+func OpenCache(dir string) (*Cache, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	return &Cache{dir: dir}, nil
+}
+
+func (c *Cache) path(image, codec string) string {
+	sum := sha256.Sum256([]byte(image + "\n" + codec))
+	name := hex.EncodeToString(sum[:20])
+	return filepath.Join(c.dir, name[:2], name+".json")
+}
+
+// Get returns the cached outcome of codec (a Codec's Key) on the image with
+// the given digest: the size, the times and the failure, if any. A missing or
+// unreadable entry is a miss.
+func (c *Cache) Get(image, codec string) (r Result, ok bool) {
+	data, err := os.ReadFile(c.path(image, codec))
+	if err != nil {
+		return Result{}, false
+	}
+	var rec cacheRecord
+	if json.Unmarshal(data, &rec) != nil || rec.Image != image || rec.Codec != codec {
+		return Result{}, false
+	}
+	return Result{
+		Bytes:   rec.Bytes,
+		Encode:  time.Duration(rec.EncodeNS),
+		Decode:  time.Duration(rec.DecodeNS),
+		Failure: rec.Failure,
+		Cached:  true,
+	}, true
+}
+
+// Put stores r's outcome. The file appears whole or not at all, so an
+// interrupted run leaves no half-written entry behind.
+func (c *Cache) Put(image, codec string, r Result) error {
+	data, err := json.Marshal(cacheRecord{
+		Image: image, Codec: codec, Bytes: r.Bytes,
+		EncodeNS: int64(r.Encode), DecodeNS: int64(r.Decode), Failure: r.Failure,
+	})
+	if err != nil {
+		return err
+	}
+	path := c.path(image, codec)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("cache: %w", err)
+	}
+	return nil
+}

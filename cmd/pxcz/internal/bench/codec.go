@@ -1,0 +1,150 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pxcz/pxcz/codec"
+	"github.com/pxcz/pxcz/model"
+)
+
+// Codec is one lossless compressor under test.
+type Codec interface {
+	// Name labels the codec in tables and plots.
+	Name() string
+	// Key identifies the codec with every setting that changes its output;
+	// a cached result is reused only under the same key.
+	Key() string
+	// RoundTrip compresses in's image, decompresses the result and returns
+	// the compressed size, both times and the decoded pixels, which the
+	// caller compares. An error means the codec failed on this image.
+	RoundTrip(ctx context.Context, in *Input) (Trip, error)
+}
+
+// Trip is what one round trip measured.
+type Trip struct {
+	// Bytes is the size of the whole compressed file, headers included.
+	Bytes          int64
+	Encode, Decode time.Duration
+	Decoded        *Pixels
+}
+
+// Format is a file format the benchmark writes images in for peers.
+type Format int
+
+const (
+	// PNG is written by Go's image/png, which writes no gAMA or other
+	// chunk a tool could apply to the pixels.
+	PNG Format = iota
+	// PNM is PGM, PPM or PAM for 1, 3 or 4 channels.
+	PNM
+)
+
+// Input is one image being benchmarked, with a scratch folder for the files
+// command-line codecs read and write.
+type Input struct {
+	Pixels *Pixels
+	Dir    string
+	files  map[Format]string
+}
+
+// File returns the path of the image written in format f, writing it on
+// first use.
+func (in *Input) File(f Format) (string, error) {
+	if path, ok := in.files[f]; ok {
+		return path, nil
+	}
+	var buf bytes.Buffer
+	var err error
+	path := filepath.Join(in.Dir, "in")
+	if f == PNG {
+		path += ".png"
+		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, in.Pixels.Image())
+	} else {
+		path += pnmExt(in.Pixels.C)
+		err = WritePNM(&buf, in.Pixels)
+	}
+	if err == nil {
+		err = os.WriteFile(path, buf.Bytes(), 0o644)
+	}
+	if err != nil {
+		return "", fmt.Errorf("writing the input file for peers: %w", err)
+	}
+	if in.files == nil {
+		in.files = map[Format]string{}
+	}
+	in.files[f] = path
+	return path, nil
+}
+
+// Subject is the codec's Name that tables compare the peers with.
+const Subject = "pxcz"
+
+type pxcz struct{ m *model.Model }
+
+// Pxcz is pxcz itself coding with m, on one thread per image so that its
+// times compare with the peers'.
+func Pxcz(m *model.Model) Codec { return pxcz{m} }
+
+func (c pxcz) Name() string { return Subject }
+
+func (c pxcz) Key() string { return fmt.Sprintf("pxcz model=%s fingerprint=%x", c.m.Name(), c.m.Fingerprint()) }
+
+func (c pxcz) RoundTrip(_ context.Context, in *Input) (Trip, error) {
+	opts := &codec.Options{Model: c.m, Workers: 1}
+	var buf bytes.Buffer
+	t0 := time.Now()
+	if err := codec.Encode(&buf, in.Pixels.Image(), opts); err != nil {
+		return Trip{}, err
+	}
+	t1 := time.Now()
+	img, err := codec.DecodeWith(bytes.NewReader(buf.Bytes()), opts)
+	t2 := time.Now()
+	if err != nil {
+		return Trip{}, err
+	}
+	dec, err := FromImage(img)
+	if err != nil {
+		return Trip{}, err
+	}
+	return Trip{Bytes: int64(buf.Len()), Encode: t1.Sub(t0), Decode: t2.Sub(t1), Decoded: dec}, nil
+}
+
+type goPNG struct{}
+
+// GoPNG is Go's image/png at its best compression.
+func GoPNG() Codec { return goPNG{} }
+
+func (goPNG) Name() string { return "Go image/png (best)" }
+
+func (goPNG) Key() string { return "go image/png BestCompression" }
+
+func (goPNG) RoundTrip(_ context.Context, in *Input) (Trip, error) {
+	var buf bytes.Buffer
+	t0 := time.Now()
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, in.Pixels.Image()); err != nil {
+		return Trip{}, err
+	}
+	return decodePNG(buf.Bytes(), time.Since(t0))
+}
+
+// decodePNG decodes a PNG file in memory with Go's image/png, timing it, for
+// the codecs whose output is PNG and that have no decoder of their own.
+func decodePNG(file []byte, encode time.Duration) (Trip, error) {
+	t0 := time.Now()
+	img, err := png.Decode(bytes.NewReader(file))
+	dt := time.Since(t0)
+	if err != nil {
+		return Trip{}, fmt.Errorf("decoding the PNG: %w", err)
+	}
+	dec, err := FromImage(img)
+	if err != nil {
+		return Trip{}, err
+	}
+	return Trip{Bytes: int64(len(file)), Encode: encode, Decode: dt, Decoded: dec}, nil
+}
