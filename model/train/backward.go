@@ -25,9 +25,9 @@ func (n *Net) backward() {
 // headBackward turns the logits' gradient into the head's weight gradients
 // and dLoss/dH_{L-1} in n.dH.
 func (n *Net) headBackward() {
-	n.head[1].backward(n.gh[1], n.logits, n.a1, n.s, nil, &n.ws, n.dA1, false)
+	n.ops.head[1].backward(n.gh[1], n.logits, n.a1, n.s, nil, &n.ws, n.dA1, false)
 	reluBackward(n.dA1, n.a1)
-	n.head[0].backward(n.gh[0], n.dA1, n.a0, n.s, nil, &n.ws, n.dH, false)
+	n.ops.head[0].backward(n.gh[0], n.dA1, n.a0, n.s, nil, &n.ws, n.dH, false)
 	reluBackward(n.dH, n.a0)
 }
 
@@ -37,7 +37,7 @@ func (n *Net) headBackward() {
 func (n *Net) layerBackward(l int) {
 	cfg := n.Params.Config
 	s, P, F := n.s, n.s.pixels(), cfg.Features
-	ops, g := &n.layers[l], &n.gl[l]
+	ops, g := &n.ops.layers[l], &n.gl[l]
 	vin, hin := n.inputs(l)
 	last := l == cfg.Layers-1
 	ops.r.backward(g.r, n.dH, n.hg[l], s, nil, &n.ws, n.dHg, false)

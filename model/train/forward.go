@@ -40,28 +40,49 @@ func (n *Net) forward(pix []uint8) {
 // layerForward computes layer l's activations from its inputs.
 func (n *Net) layerForward(l int) {
 	cfg := n.Params.Config
-	s, P, F := n.s, n.s.pixels(), cfg.Features
-	ops := &n.layers[l]
+	s, P, F, fq := n.s, n.s.pixels(), cfg.Features, n.FakeQuant
+	ops := &n.ops.layers[l]
 	vin, hin := n.inputs(l)
 	ops.v.forward(n.vpre[l], vin, s, n.cond, &n.ws, false)
+	if fq {
+		quantAct(n.vpre[l], true)
+	}
 	if l < cfg.Layers-1 { // V of the last layer feeds nothing.
 		gateForward(n.v[l], n.vts[l], n.vpre[l], P, F)
+		if fq {
+			quantGate(n.v[l], n.vts[l], P, F)
+		}
 	}
 	ops.h.forward(n.hts[l], hin, s, n.cond, &n.ws, false)
 	ops.hv.forward(n.hts[l], n.vpre[l], s, nil, &n.ws, true)
+	if fq {
+		quantAct(n.hts[l], true)
+	}
 	gateForward(n.hg[l], n.hts[l], n.hts[l], P, F)
+	if fq {
+		quantGate(n.hg[l], n.hts[l], P, F)
+	}
 	if l > 0 {
 		copy(n.hout[l], n.hout[l-1])
 	}
 	ops.r.forward(n.hout[l], n.hg[l], s, nil, &n.ws, l > 0)
+	if fq {
+		quantAct(n.hout[l], true)
+	}
 }
 
 // headForward computes the logits from the last layer's H.
 func (n *Net) headForward() {
 	relu(n.a0, n.hout[len(n.hout)-1])
-	n.head[0].forward(n.a1, n.a0, n.s, nil, &n.ws, false)
+	n.ops.head[0].forward(n.a1, n.a0, n.s, nil, &n.ws, false)
+	if n.FakeQuant {
+		quantAct(n.a1, true)
+	}
 	relu(n.a1, n.a1)
-	n.head[1].forward(n.logits, n.a1, n.s, nil, &n.ws, false)
+	n.ops.head[1].forward(n.logits, n.a1, n.s, nil, &n.ws, false)
+	if n.FakeQuant {
+		quantAct(n.logits, false)
+	}
 }
 
 // inputs are the vertical and horizontal stacks' inputs of layer l.

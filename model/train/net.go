@@ -17,11 +17,18 @@ type Net struct {
 	// Grad receives the gradients of LossAndGrad, laid out like Params, so
 	// Grad.Tensors() lines up with Params.Tensors().
 	Grad *model.Params
+	// FakeQuant makes the passes compute what the integer model will (see
+	// fakequant.go): weights rounded to int8 per output row, activations to
+	// Q10 within the int16 range. Gradients pass straight through the
+	// rounding to the float weights.
+	FakeQuant bool
 
-	layers []layerOps
-	head   [2]conv
-	gl     []layerGrads
-	gh     [2]convGrads
+	ops  *netOps // those of the current pass: fops or qops
+	fops netOps  // bound to Params
+	qops netOps  // bound to qp, the fake-quantized copy of Params
+	qp   *model.Params
+	gl   []layerGrads
+	gh   [2]convGrads
 
 	s    shape
 	cond []float32 // [images][Cond]
@@ -32,6 +39,12 @@ type Net struct {
 	a0, a1, logits                 []float32
 	nll                            []float64
 	dA1, dH, dV, dHg, dHpre, dVpre []float32
+}
+
+// netOps are the linear steps of a network bound to one set of weights.
+type netOps struct {
+	layers []layerOps
+	head   [2]conv
 }
 
 // layerOps are the linear steps of one gated layer: the vertical and
@@ -54,20 +67,9 @@ func NewNet(p *model.Params) (*Net, error) {
 			return nil, fmt.Errorf("train: parameter tensor %d has %d values, want %d for %v", i, len(t), len(want[i]), cfg)
 		}
 	}
-	n := &Net{Params: p, Grad: model.NewParams(cfg)}
-	r, F, F2 := cfg.Reach(), cfg.Features, 2*cfg.Features
+	n := &Net{Params: p, Grad: model.NewParams(cfg), fops: bindOps(p)}
 	for l := range cfg.Layers {
-		lp, gp := &p.Layers[l], &n.Grad.Layers[l]
-		cin, shift := cfg.LayerIn(l), 0
-		if l == 0 {
-			shift = 1
-		}
-		n.layers = append(n.layers, layerOps{
-			v:  conv{taps: verticalTaps(r, shift), cin: cin, cout: F2, w: lp.VW, b: lp.VB, c: lp.VC},
-			h:  conv{taps: horizontalTaps(r), cin: cin, cout: F2, w: lp.HW, b: lp.HB, c: lp.HC, mask: cfg.HMask(l)},
-			hv: conv{cin: F2, cout: F2, w: lp.HV},
-			r:  conv{cin: F, cout: F, w: lp.RW, b: lp.RB, mask: cfg.RMask()},
-		})
+		gp := &n.Grad.Layers[l]
 		n.gl = append(n.gl, layerGrads{
 			v:  convGrads{w: gp.VW, b: gp.VB, c: gp.VC},
 			h:  convGrads{w: gp.HW, b: gp.HB, c: gp.HC},
@@ -75,13 +77,35 @@ func NewNet(p *model.Params) (*Net, error) {
 			r:  convGrads{w: gp.RW, b: gp.RB},
 		})
 	}
-	hp, gh := &p.Head, &n.Grad.Head
-	n.head = [2]conv{
+	gh := &n.Grad.Head
+	n.gh = [2]convGrads{{w: gh.W1, b: gh.B1}, {w: gh.W2, b: gh.B2}}
+	return n, nil
+}
+
+// bindOps describes the network's linear steps on the weights of p.
+func bindOps(p *model.Params) netOps {
+	cfg := p.Config
+	r, F, F2 := cfg.Reach(), cfg.Features, 2*cfg.Features
+	var ops netOps
+	for l := range cfg.Layers {
+		lp := &p.Layers[l]
+		cin, shift := cfg.LayerIn(l), 0
+		if l == 0 {
+			shift = 1
+		}
+		ops.layers = append(ops.layers, layerOps{
+			v:  conv{taps: verticalTaps(r, shift), cin: cin, cout: F2, w: lp.VW, b: lp.VB, c: lp.VC},
+			h:  conv{taps: horizontalTaps(r), cin: cin, cout: F2, w: lp.HW, b: lp.HB, c: lp.HC, mask: cfg.HMask(l)},
+			hv: conv{cin: F2, cout: F2, w: lp.HV},
+			r:  conv{cin: F, cout: F, w: lp.RW, b: lp.RB, mask: cfg.RMask()},
+		})
+	}
+	hp := &p.Head
+	ops.head = [2]conv{
 		{cin: F, cout: cfg.Hidden, w: hp.W1, b: hp.B1, mask: cfg.W1Mask()},
 		{cin: cfg.Hidden, cout: cfg.Logits(), w: hp.W2, b: hp.B2, mask: cfg.W2Mask()},
 	}
-	n.gh = [2]convGrads{{w: gh.W1, b: gh.B1}, {w: gh.W2, b: gh.B2}}
-	return n, nil
+	return ops
 }
 
 // SetCond sets the conditioning vectors used by the following passes: one
@@ -118,6 +142,15 @@ func (n *Net) prepare(pix []uint8, batch, h, w int, backward bool) error {
 		return fmt.Errorf("train: have %d conditioning values, want %d (%d per image); call SetCond", len(n.cond), want, cfg.Cond)
 	}
 	n.s = shape{batch, h, w}
+	n.ops = &n.fops
+	if n.FakeQuant {
+		if n.qp == nil {
+			n.qp = model.NewParams(cfg)
+			n.qops = bindOps(n.qp)
+		}
+		fakeQuantParams(n.qp, n.Params)
+		n.ops = &n.qops
+	}
 	P, L, F, F2 := n.s.pixels(), cfg.Layers, cfg.Features, 2*cfg.Features
 	fan := 0
 	for l := range L {

@@ -37,6 +37,11 @@ type Options struct {
 	WeightDecay float64 // decoupled (AdamW) weight decay; 0: off
 	Clip        float64 // gradient-norm limit; 0: off
 	Seed        int64   // weight initialisation and data order
+	// FakeQuant trains and evaluates through the integer model's rounding
+	// (see Net.FakeQuant), typically to fine-tune a float-trained model.
+	// Unlike the other training settings, a resumed run takes it from
+	// these options, so that fine-tuning can resume a float checkpoint.
+	FakeQuant bool
 
 	Checkpoint      string        // checkpoint file; empty: none
 	CheckpointEvery time.Duration // interval between checkpoints; 0: only at the end
@@ -114,6 +119,7 @@ func (o Options) resumeFrom(saved Options) Options {
 	r.EvalEvery, r.EvalImages = o.EvalEvery, o.EvalImages
 	r.ProgressEvery, r.Log = o.ProgressEvery, o.Log
 	r.Train, r.Test = o.Train, o.Test
+	r.FakeQuant = o.FakeQuant
 	if o.CIFAR != "" {
 		r.CIFAR = o.CIFAR
 	}

@@ -82,6 +82,7 @@ func newRun(opts Options) (*run, error) {
 	if r.net, err = NewNet(r.params); err != nil {
 		return nil, err
 	}
+	r.net.FakeQuant = opts.FakeQuant
 	if r.src, err = newSource(&opts, r.step); err != nil {
 		return nil, err
 	}

@@ -87,11 +87,24 @@ func TestRunLearns(t *testing.T) {
 	}
 }
 
-func TestRunConditional(t *testing.T) {
-	o := tinyOptions(t, 4)
-	o.Config.Cond = 10
-	if c := runOK(t, context.Background(), o); c.Step != 4 || c.Params.Config.Cond != 10 {
-		t.Errorf("conditional run ended at step %d with %v", c.Step, c.Params.Config)
+func TestRunVariants(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Options)
+	}{
+		{"conditional", func(o *Options) { o.Config.Cond = 10 }},
+		{"fake quantization", func(o *Options) { o.FakeQuant = true }},
+		{"weight decay, no clipping", func(o *Options) { o.WeightDecay, o.Clip = 0.01, 0 }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tinyOptions(t, 40)
+			tc.change(&o)
+			c := runOK(t, context.Background(), o)
+			if c.Step != 40 || c.Options.Config != o.Config || c.TrainEMA > 7.7 {
+				t.Errorf("run ended at step %d, %v, training loss %.3f bits/dim", c.Step, c.Options.Config, c.TrainEMA)
+			}
+		})
 	}
 }
 
