@@ -12,7 +12,8 @@
 // work (gates, residuals, ReLU, the softmax cross-entropy) is split across
 // runtime.GOMAXPROCS goroutines.
 //
-// [Net] computes the loss and its gradients, [Adam] and [Schedule] update the
+// [Net] computes the loss and its gradients, optionally through the integer
+// model's rounding (fake quantization), [Adam] and [Schedule] update the
 // weights, [WriteCheckpoint] and [ReadCheckpoint] save and restore a run, and
 // [Run] is the training loop behind `pxcz train`.
 package train

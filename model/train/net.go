@@ -17,10 +17,12 @@ type Net struct {
 	// Grad receives the gradients of LossAndGrad, laid out like Params, so
 	// Grad.Tensors() lines up with Params.Tensors().
 	Grad *model.Params
-	// FakeQuant makes the passes compute what the integer model will (see
-	// fakequant.go): weights rounded to int8 per output row, activations to
-	// Q10 within the int16 range. Gradients pass straight through the
-	// rounding to the float weights.
+	// FakeQuant makes the passes compute what model.Quantize's integer
+	// model will: each output row's weights rounded to int8 steps of
+	// max|w|/127 (rows grouped as Quantize groups them), biases to the
+	// accumulator's unit, activations to multiples of 1/1024 clamped to
+	// [-32, 32), tanh and σ rounded before the gate multiplies them.
+	// Gradients pass straight through the rounding to the float weights.
 	FakeQuant bool
 
 	ops  *netOps // those of the current pass: fops or qops
