@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -36,7 +37,7 @@ func rasterOf(img image.Image) (*raster, error) {
 	}
 	switch img.(type) {
 	case *image.Gray16, *image.RGBA64, *image.NRGBA64, *image.Alpha16:
-		return nil, fmt.Errorf("codec: %T has 16 bits per channel; pxcz codes 8-bit images only, and will not round them", img)
+		return nil, errors.New("codec: the image has 16 bits per channel; pxcz codes 8-bit images only, and will not round them")
 	case *image.Gray:
 		r := newRaster(w, h, container.Gray)
 		g := img.(*image.Gray)

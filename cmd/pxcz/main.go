@@ -30,6 +30,9 @@ type command struct {
 	setup func(fs *flag.FlagSet)
 	// run does the work; fs holds the parsed flags and args the operands.
 	run func(fs *flag.FlagSet, args []string) error
+	// ownsSignals marks commands that stop cleanly on SIGINT themselves
+	// (training checkpoints first) instead of exiting at once.
+	ownsSignals bool
 }
 
 var commands = map[string]*command{}
@@ -37,7 +40,9 @@ var commands = map[string]*command{}
 func register(c *command) { commands[c.name] = c }
 
 func main() {
-	removeTempsOnSignal()
+	if len(os.Args) < 2 || commands[os.Args[1]] == nil || !commands[os.Args[1]].ownsSignals {
+		removeTempsOnSignal()
+	}
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 

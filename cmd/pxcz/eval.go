@@ -1,0 +1,133 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	flag "github.com/spf13/pflag"
+
+	"github.com/pxcz/pxcz/corpus"
+	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/model/train"
+)
+
+var evalArgs struct {
+	model, checkpoint string
+	limit, workers    int
+}
+
+func init() {
+	register(&command{
+		name:  "eval",
+		usage: "[--model FILE] [--checkpoint CKPT] [--limit N] DATA",
+		short: "bits/dim of a CIFAR-10 batch or archive under a model (NLL, no files)",
+		long: `DATA is a CIFAR-10 .tar.gz (its test split), folder or .bin batch file.
+Reports the integer model's NLL: the bits its frequency tables give the
+images, which real files cost plus a few bytes each. With --checkpoint, also
+the float NLL of the checkpoint's weights on the same images.`,
+		setup: func(fs *flag.FlagSet) {
+			fs.StringVar(&evalArgs.model, "model", "", "model file (default: the embedded model)")
+			fs.StringVar(&evalArgs.checkpoint, "checkpoint", "", "also report the float NLL of this training checkpoint")
+			fs.IntVar(&evalArgs.limit, "limit", 0, "use only the first N images (0: all)")
+			fs.IntVarP(&evalArgs.workers, "jobs", "j", 0, "images evaluated at once (default: all cores)")
+		},
+		run: runEval,
+	})
+}
+
+func runEval(fs *flag.FlagSet, args []string) error {
+	if len(args) != 1 {
+		return fmt.Errorf("want one data set, got %d arguments", len(args))
+	}
+	set, err := corpus.LoadCIFAR(args[0], "test")
+	if err != nil {
+		return err
+	}
+	if evalArgs.limit > 0 && evalArgs.limit < set.Len() {
+		set.Pix = set.Pix[:evalArgs.limit*set.ImageSize()]
+	}
+	m, err := loadModel(evalArgs.model)
+	if err != nil {
+		return err
+	}
+	n := set.Len()
+	bits := make([]float64, n)
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, 1)
+	for range workerCount(evalArgs.workers) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				b, err := m.Bits(set.Image(i), set.W, set.H)
+				if err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+					return
+				}
+				bits[i] = b
+				if d := done.Add(1); d%500 == 0 {
+					fmt.Fprintf(std.err, "  %d/%d images\n", d, n)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+	}
+	var total float64
+	for _, b := range bits {
+		total += b
+	}
+	dims := float64(n * set.W * set.H * set.C)
+	fmt.Fprintf(std.out, "%d images, model %q (%s, %x)\n", n, m.Name(), m.Config(), m.Fingerprint())
+	fmt.Fprintf(std.out, "quantized NLL: %.4f bits/dim\n", total/dims)
+	if evalArgs.checkpoint == "" {
+		return nil
+	}
+	ck, err := train.LoadCheckpoint(evalArgs.checkpoint)
+	if err != nil {
+		return err
+	}
+	net, err := train.NewNet(ck.Params)
+	if err != nil {
+		return err
+	}
+	var nats float64
+	const batch = 50
+	for i := 0; i < n; i += batch {
+		b := min(batch, n-i)
+		l, err := net.Loss(set.Pix[i*set.ImageSize():(i+b)*set.ImageSize()], b, set.H, set.W)
+		if err != nil {
+			return err
+		}
+		nats += l * float64(b)
+	}
+	fmt.Fprintf(std.out, "float NLL:     %.4f bits/dim (checkpoint step %d)\n", nats/float64(n)/math.Ln2, ck.Step)
+	return nil
+}
+
+// loadModel loads a weights file, or the embedded default for "".
+func loadModel(path string) (*model.Model, error) {
+	if path == "" {
+		return model.Default()
+	}
+	return model.LoadFile(path)
+}
+
+// workerCount is n, or every core for n <= 0.
+func workerCount(n int) int {
+	if n <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return n
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	flag "github.com/spf13/pflag"
+
+	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/model/train"
+)
+
+func init() {
+	register(&command{
+		name:  "train",
+		usage: "[flags]",
+		short: "train a model on CIFAR-10 or photo crops, resumable from checkpoints",
+		long: `Trains the float model by Adam on the CPU, writing a checkpoint every
+--every and at the end. Ctrl-C stops cleanly after writing one; --resume
+continues a run exactly where its checkpoint left it (the checkpoint's model,
+data, schedule and seed win over the flags). With --export, the finished
+weights are quantized into a model file that "pxcz compress --model" takes.`,
+		setup:       trainFlags,
+		run:         runTrain,
+		ownsSignals: true,
+	})
+}
+
+var trainOpts = train.DefaultOptions()
+
+var trainArgs struct {
+	export, name string
+}
+
+func trainFlags(fs *flag.FlagSet) {
+	o := &trainOpts
+	fs.IntVar(&o.Config.Features, "features", o.Config.Features, "feature maps per stack (a multiple of 3)")
+	fs.IntVar(&o.Config.Layers, "layers", o.Config.Layers, "gated layers")
+	fs.IntVar(&o.Config.Kernel, "kernel", o.Config.Kernel, "kernel width (odd)")
+	fs.IntVar(&o.Config.Hidden, "hidden", o.Config.Hidden, "width of the output head (a multiple of 3)")
+	fs.StringVar(&o.CIFAR, "cifar", "", "CIFAR-10 archive or folder (default: the shared data folder's)")
+	fs.StringVar(&o.Photos, "photos", "", "train on random crops of the photographs in this folder instead")
+	fs.IntVar(&o.CropSize, "crop", o.CropSize, "crop size for --photos")
+	fs.IntVar(&o.Batch, "batch", o.Batch, "images per step")
+	fs.Int64Var(&o.Steps, "steps", 0, "stop after this many steps in all (0: no limit)")
+	fs.DurationVar(&o.Duration, "duration", 0, "stop after training this long in this session (0: no limit)")
+	fs.Float64Var(&o.LR, "lr", o.LR, "peak learning rate")
+	fs.Float64Var(&o.LRFloor, "lr-floor", o.LRFloor, "final learning rate")
+	fs.Int64Var(&o.Warmup, "warmup", o.Warmup, "steps of linear warm-up")
+	fs.Int64Var(&o.DecaySteps, "decay-steps", 0, "step where the cosine decay reaches --lr-floor (0: --steps)")
+	fs.Int64Var(&o.Seed, "seed", o.Seed, "seed of the initial weights and the data order")
+	fs.StringVarP(&o.Checkpoint, "checkpoint", "c", "runs/train.ckpt", "checkpoint file")
+	fs.DurationVar(&o.CheckpointEvery, "every", o.CheckpointEvery, "interval between checkpoints")
+	fs.BoolVar(&o.Resume, "resume", false, "continue from --checkpoint if it exists")
+	fs.Int64Var(&o.EvalEvery, "eval-every", o.EvalEvery, "steps between test evaluations (0: never)")
+	fs.IntVar(&o.EvalImages, "eval-images", o.EvalImages, "CIFAR-10 test images per evaluation")
+	fs.StringVar(&trainArgs.export, "export", "", "after training, write the quantized model to this file")
+	fs.StringVar(&trainArgs.name, "name", "", "name stored in the exported model (default: its architecture)")
+}
+
+func runTrain(fs *flag.FlagSet, args []string) error {
+	if len(args) != 0 {
+		return fmt.Errorf("unexpected arguments %q", args)
+	}
+	o := trainOpts
+	o.Log = std.err
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := train.Run(ctx, o); err != nil {
+		return err
+	}
+	if trainArgs.export == "" {
+		return nil
+	}
+	return exportModel(o.Checkpoint, trainArgs.export, trainArgs.name)
+}
+
+// exportModel quantizes a checkpoint's weights into a model file.
+func exportModel(checkpoint, out, name string) error {
+	ck, err := train.LoadCheckpoint(checkpoint)
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		name = ck.Params.Config.String()
+	}
+	m, err := model.Quantize(ck.Params, name)
+	if err != nil {
+		return err
+	}
+	if err := m.Save(out); err != nil {
+		return err
+	}
+	fmt.Fprintf(std.err, "wrote %s: %s, fingerprint %x, step %d\n", out, m.Config(), m.Fingerprint(), ck.Step)
+	return nil
+}
+
+var exportArgs struct{ out, name string }
+
+func init() {
+	register(&command{
+		name:  "export",
+		usage: "[-o FILE] [--name NAME] CHECKPOINT",
+		short: "quantize a training checkpoint into a model file",
+		setup: func(fs *flag.FlagSet) {
+			fs.StringVarP(&exportArgs.out, "output", "o", "model.pxcm", "model file to write")
+			fs.StringVar(&exportArgs.name, "name", "", "name stored in the model (default: its architecture)")
+		},
+		run: func(fs *flag.FlagSet, args []string) error {
+			if len(args) != 1 {
+				return fmt.Errorf("want one checkpoint file, got %d arguments", len(args))
+			}
+			return exportModel(args[0], exportArgs.out, exportArgs.name)
+		},
+	})
+}
