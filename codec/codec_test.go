@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
+	_ "image/png"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -279,17 +279,11 @@ func TestSizeBudgets(t *testing.T) {
 
 func TestPNGFixturesRoundTrip(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.png")
+	if len(files) == 0 {
+		t.Fatal("no PNG fixtures in testdata")
+	}
 	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(fh)
-		fh.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		roundTrip(t, img, nil)
+		roundTrip(t, loadPNG(t, f), nil)
 	}
 }
 
