@@ -3,8 +3,12 @@ package train
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"image"
+	"image/png"
 	"math"
 	"math/rand"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -181,4 +185,34 @@ func TestRunOptionErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRunPhotos trains on crops of generated photographs and checks that
+// resuming replays the same crops.
+func TestRunPhotos(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 3 {
+		img := image.NewRGBA(image.Rect(0, 0, 20+i, 17))
+		for j := range img.Pix {
+			img.Pix[j] = uint8(j*7 + i*50)
+		}
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("p%d.png", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	photos := func(steps int64) Options {
+		o := tinyOptions(t, steps)
+		o.Train, o.Photos, o.CropSize = nil, dir, 8
+		return o
+	}
+	straight := runOK(t, context.Background(), photos(6))
+	o := photos(3)
+	runOK(t, context.Background(), o)
+	o.Steps, o.Resume = 6, true
+	checkSameRun(t, "photo crops", runOK(t, context.Background(), o), straight)
 }
