@@ -93,7 +93,9 @@ func Pxcz(m *model.Model) Codec { return pxcz{m} }
 
 func (c pxcz) Name() string { return Subject }
 
-func (c pxcz) Key() string { return fmt.Sprintf("pxcz model=%s fingerprint=%x", c.m.Name(), c.m.Fingerprint()) }
+func (c pxcz) Key() string {
+	return fmt.Sprintf("pxcz model=%s fingerprint=%x", c.m.Name(), c.m.Fingerprint())
+}
 
 func (c pxcz) RoundTrip(_ context.Context, in *Input) (Trip, error) {
 	opts := &codec.Options{Model: c.m, Workers: 1}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -233,20 +234,14 @@ func (rep *Report) writeJSON(w io.Writer) error {
 	return enc.Encode(out)
 }
 
-// speed formats megapixels per second to three significant digits without
-// an exponent for the speeds codecs have.
+// speed formats megapixels per second to three significant digits, without
+// an exponent, which would hide the difference between slow codecs.
 func speed(x float64) string {
-	switch {
-	case x == 0:
+	if x <= 0 {
 		return "—"
-	case x >= 100:
-		return strconv.FormatFloat(x, 'f', 0, 64)
-	case x >= 10:
-		return strconv.FormatFloat(x, 'f', 1, 64)
-	case x >= 1:
-		return strconv.FormatFloat(x, 'f', 2, 64)
 	}
-	return strconv.FormatFloat(x, 'g', 3, 64)
+	decimals := max(0, 2-int(math.Floor(math.Log10(x))))
+	return strconv.FormatFloat(x, 'f', decimals, 64)
 }
 
 func plural(n int, one, many string) string {
