@@ -1,0 +1,31 @@
+//go:build amd64 && !noasm
+
+package cpu
+
+// cpuid executes CPUID with the given leaf and sub-leaf.
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+// xgetbv0 reads XCR0, which says which register state the OS saves.
+func xgetbv0() (eax uint32)
+
+func init() {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	_, _, ecx1, _ := cpuid(1, 0)
+	const (
+		fma     = 1 << 12
+		osxsave = 1 << 27
+		avx     = 1 << 28
+	)
+	// AVX without OSXSAVE, or with the OS not saving XMM and YMM state,
+	// leaves every VEX-encoded 256-bit instruction unusable.
+	const xmmYmmState = 0b110
+	if ecx1&(osxsave|avx) != osxsave|avx || xgetbv0()&xmmYmmState != xmmYmmState {
+		return
+	}
+	X86.HasFMA = ecx1&fma != 0
+	if maxLeaf >= 7 {
+		_, ebx7, _, _ := cpuid(7, 0)
+		const avx2 = 1 << 5
+		X86.HasAVX2 = ebx7&avx2 != 0
+	}
+}
