@@ -57,6 +57,7 @@ func trainFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.Resume, "resume", false, "continue from --checkpoint if it exists")
 	fs.Int64Var(&o.EvalEvery, "eval-every", o.EvalEvery, "steps between test evaluations (0: never)")
 	fs.IntVar(&o.EvalImages, "eval-images", o.EvalImages, "CIFAR-10 test images per evaluation")
+	fs.BoolVar(&o.FakeQuant, "fake-quant", false, "train through the integer model's rounding (to fine-tune a float-trained model)")
 	fs.StringVar(&trainArgs.export, "export", "", "after training, write the quantized model to this file")
 	fs.StringVar(&trainArgs.name, "name", "", "name stored in the exported model (default: its architecture)")
 }
