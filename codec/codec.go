@@ -189,28 +189,44 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 	return ras.image(), nil
 }
 
+// rowCoder is what coding a raster row by row needs besides the entropy
+// coder: the model's stream, a row buffer in the model's channels, how many
+// of those the image has, and the alpha coder of RGBA images.
+type rowCoder struct {
+	st    *model.Stream
+	row   []uint8
+	cc    int
+	alpha *alphaCoder
+}
+
+func newRowCoder(m *model.Model, ras *raster, workers int) (*rowCoder, error) {
+	st, err := m.NewStream(ras.w, nil, workers)
+	if err != nil {
+		return nil, err
+	}
+	rc := &rowCoder{st: st, row: make([]uint8, ras.w*m.Config().Channels), cc: colorChannels(ras.layout)}
+	if ras.layout == container.RGBA {
+		rc.alpha = newAlphaCoder(ras.w)
+	}
+	return rc, nil
+}
+
 // encodePayload codes the raster's rows with m into w.
 func encodePayload(w io.Writer, m *model.Model, ras *raster, opts *Options) error {
 	enc := arith.NewEncoder(w)
-	st, err := m.NewStream(ras.w, nil, opts.workers())
+	rc, err := newRowCoder(m, ras, opts.workers())
 	if err != nil {
 		return err
 	}
-	row := make([]uint8, ras.w*m.Config().Channels)
-	cc := colorChannels(ras.layout)
-	var alpha *alphaCoder
-	if ras.layout == container.RGBA {
-		alpha = newAlphaCoder(ras.w)
-	}
 	for y := 0; y < ras.h; y++ {
-		ras.colorRow(y, row)
-		st.EncodeRow(row, func(c int, cum []uint32, v uint8) {
-			if c < cc {
+		ras.colorRow(y, rc.row)
+		rc.st.EncodeRow(rc.row, func(c int, cum []uint32, v uint8) {
+			if c < rc.cc {
 				enc.EncodeSymbol(cum, int(v))
 			}
 		})
-		if alpha != nil {
-			alpha.encodeRow(enc, ras.alphaRow(y))
+		if rc.alpha != nil {
+			rc.alpha.encodeRow(enc, ras.alphaRow(y))
 		}
 		opts.progress(y+1, ras.h)
 	}
@@ -220,28 +236,22 @@ func encodePayload(w io.Writer, m *model.Model, ras *raster, opts *Options) erro
 // decodePayload decodes the raster's rows from payload with m.
 func decodePayload(payload []byte, m *model.Model, ras *raster, opts *Options) error {
 	dec := arith.NewDecoder(bytes.NewReader(payload))
-	st, err := m.NewStream(ras.w, nil, 1)
+	rc, err := newRowCoder(m, ras, 1)
 	if err != nil {
 		return err
 	}
-	row := make([]uint8, ras.w*m.Config().Channels)
-	cc := colorChannels(ras.layout)
-	var alpha *alphaCoder
-	if ras.layout == container.RGBA {
-		alpha = newAlphaCoder(ras.w)
-	}
 	for y := 0; y < ras.h; y++ {
 		var first uint8
-		st.DecodeRow(row, func(c int, cum []uint32) uint8 {
-			if c >= cc {
+		rc.st.DecodeRow(rc.row, func(c int, cum []uint32) uint8 {
+			if c >= rc.cc {
 				return first // a gray image's G and B are its R
 			}
 			first = uint8(dec.Decode(cum))
 			return first
 		})
-		ras.setColorRow(y, row)
-		if alpha != nil {
-			alpha.decodeRow(dec, ras.alphaRow(y))
+		ras.setColorRow(y, rc.row)
+		if rc.alpha != nil {
+			rc.alpha.decodeRow(dec, ras.alphaRow(y))
 		}
 		if err := dec.Err(); err != nil {
 			return fmt.Errorf("%w: row %d: %v", ErrCorrupt, y, err)
