@@ -19,7 +19,11 @@ import (
 func init() {
 	register(&command{
 		name:  "bench",
-		usage: "[flags] PATH...\n\nEach PATH is an image, a folder of images, or CIFAR-10 (the .tar.gz, a folder of\nits batches, or one .bin batch file); each makes one data set of the table",
+		usage: "[flags] PATH...\n\n" +
+			"Each PATH is a folder of images (sub-folders included), CIFAR-10 (its .tar.gz,\n" +
+			"a folder of its batches, or one .bin batch), or an image file. Each folder or\n" +
+			"CIFAR-10 path is a data set of the table; image files named one by one make\n" +
+			"one data set per folder they are in.",
 		short: "measure bits per sub-pixel and speed of pxcz and peer codecs on data sets",
 		setup: func(fs *flag.FlagSet) {
 			fs.IntP("jobs", "j", runtime.NumCPU(), "images worked on at once, each on one thread")

@@ -63,28 +63,30 @@ func WritePlot(w io.Writer, sums []*Summary) error {
 	if len(pts) == 0 {
 		lo, hi, blo, bhi = 1, 10, 0, 8
 	}
-	dlo, dhi := math.Floor(math.Log10(lo)), math.Ceil(math.Log10(hi))
-	if dhi <= dlo {
-		dhi = dlo + 1
-	}
+	// The x range is the points' own, padded so that none sits on the frame,
+	// and at least a decade wide; ticks go on every 1-9 multiple of a
+	// decade inside it.
+	llo, lhi := math.Log10(lo), math.Log10(hi)
+	pad := max(0.08*(lhi-llo), (1-(lhi-llo))/2)
+	llo, lhi = llo-pad, lhi+pad
 	step := niceStep((bhi - blo) / 5)
-	ylo, yhi := math.Floor(blo/step)*step, math.Ceil(bhi/step)*step
+	ylo, yhi := math.Floor((blo-0.03*(bhi-blo))/step)*step, math.Ceil((bhi+0.03*(bhi-blo))/step)*step
 	if yhi <= ylo {
 		ylo, yhi = ylo-step, yhi+step
 	}
-	px := func(v float64) float64 { return x0 + (math.Log10(v)-dlo)/(dhi-dlo)*(x1-x0) }
+	px := func(v float64) float64 { return x0 + (math.Log10(v)-llo)/(lhi-llo)*(x1-x0) }
 	py := func(v float64) float64 { return y0 + (v-ylo)/(yhi-ylo)*(y1-y0) }
 
 	// Axes, grid and ticks.
 	fmt.Fprintf(&b, `<rect x="%g" y="%g" width="%g" height="%g" fill="none" stroke="#333"/>`+"\n", x0, y1, x1-x0, y0-y1)
-	for d := dlo; d <= dhi; d++ {
+	for d := math.Floor(llo); d <= lhi; d++ {
 		for m := 1; m <= 9; m++ {
 			v := float64(m) * math.Pow(10, d)
-			if d == dhi && m > 1 {
-				break
+			if l := math.Log10(v); l < llo || l > lhi {
+				continue
 			}
 			x := px(v)
-			labelled := m == 1 || (dhi-dlo == 1 && (m == 2 || m == 5))
+			labelled := m == 1 || (lhi-llo < 2 && (m == 2 || m == 5))
 			tick := 4.0
 			if labelled {
 				tick = 7
@@ -115,6 +117,10 @@ func WritePlot(w io.Writer, sums []*Summary) error {
 		w := float64(len([]rune(p.label))) * charW
 		lx, ly, anchor := placeLabel(x, y, w, x0, x1, boxes)
 		boxes = append(boxes, labelBox(lx, ly, w, anchor))
+		if ly != y+4 { // moved off its point's line: a leader says whose it is
+			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-opacity="0.5"/>`+"\n",
+				x, y, lx, ly-4, plotColors[p.set%len(plotColors)])
+		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="%s" fill="%s">%s</text>`+"\n",
 			lx, ly, anchor, plotColors[p.set%len(plotColors)], html.EscapeString(p.label))
 	}

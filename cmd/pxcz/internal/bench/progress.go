@@ -30,18 +30,25 @@ func newProgressBar(w io.Writer, tty bool, now func() time.Time) *ProgressBar {
 	return &ProgressBar{w: w, tty: tty, now: now, start: now()}
 }
 
-// Update shows p. The time left is extrapolated from the pixels done, since
-// a codec's time grows with an image's size.
+// imageCost is what an image costs besides its pixels, in pixels: about
+// what the dozen process starts and files of the peers take, measured on
+// CIFAR-10 against 512x512 photographs.
+const imageCost = 4096
+
+// Update shows p. The time left is extrapolated from the work done, where
+// an image's work is its pixels plus imageCost: a codec's time grows with
+// an image's size, from a floor.
 func (b *ProgressBar) Update(p Progress) {
 	t := b.now()
-	if p.TotalPixels <= 0 {
+	total := p.TotalPixels + int64(p.TotalImages)*imageCost
+	if total <= 0 {
 		return
 	}
-	frac := float64(p.Pixels) / float64(p.TotalPixels)
+	frac := float64(p.Pixels+int64(p.Images)*imageCost) / float64(total)
 	finished := p.Images == p.TotalImages
 	elapsed := t.Sub(b.start)
 	eta := "?"
-	if p.Pixels > 0 {
+	if frac > 0 {
 		eta = roundDuration(time.Duration(float64(elapsed) * (1 - frac) / frac))
 	}
 	line := fmt.Sprintf("%d/%d images, %3.0f%%, %s elapsed, ETA %s", p.Images, p.TotalImages, 100*frac, roundDuration(elapsed), eta)

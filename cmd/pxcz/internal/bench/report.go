@@ -251,9 +251,11 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// mdEscape keeps text from being read as Markdown table or emphasis syntax.
+// mdEscape keeps text from being read as Markdown table or emphasis
+// syntax. Underscores are left alone: within words, as in tool names, they
+// emphasize nothing.
 func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`).Replace(s)
+	return strings.NewReplacer("|", `\|`, "*", `\*`).Replace(s)
 }
 
 // wrap breaks text into lines of at most width runes at spaces.
