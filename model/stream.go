@@ -39,6 +39,7 @@ type scratch struct {
 	relu   []int16   // [F] relu(H_{L-1})
 	hidden []int16   // [Hidden]
 	logits []int32   // [256]
+	acc    []int32   // [max(2F, Hidden)] accumulators of one linear step
 }
 
 // NewStream prepares to code an image of the given width, row by row from
@@ -78,6 +79,7 @@ func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error)
 			relu:   make([]int16, cfg.Features),
 			hidden: make([]int16, cfg.Hidden),
 			logits: make([]int32, 256),
+			acc:    make([]int32, max(2*cfg.Features, cfg.Hidden)),
 		}
 		for l := range sc.gates {
 			sc.gates[l] = make([]int16, cfg.Features)
@@ -103,20 +105,20 @@ func (s *Stream) verticalRow() {
 		cin := cfg.LayerIn(l)
 		seg := k * cin
 		vpre := s.vpre[l]
-		parallel(s.w, s.workers, func(lo, hi, _ int) {
+		parallel(s.w, s.workers, func(lo, hi, wk int) {
+			acc := s.scratch[wk].acc[:f2]
 			for j := lo; j < hi; j++ {
-				for o := 0; o < f2; o++ {
-					w := q.row(o)
-					acc := q.B[o] + dot(w[(r+1)*seg:], s.cond)
-					for dy := -r; dy <= 0; dy++ {
-						if i+dy < 0 {
-							continue // rows above the image are zero
-						}
-						in := s.vin[l][s.slot(i+dy)]
-						t := (dy + r) * seg
-						acc += dot(w[t:t+seg], in[j*cin:])
+				copy(acc, q.B)
+				dotRows(acc, q.W[(r+1)*seg:], q.In, s.cond)
+				for dy := -r; dy <= 0; dy++ {
+					if i+dy < 0 {
+						continue // rows above the image are zero
 					}
-					vpre[j*f2+o] = sat16(q.rescale(o, acc))
+					in := s.vin[l][s.slot(i+dy)]
+					dotRows(acc, q.W[(dy+r)*seg:], q.In, in[j*cin:(j+k)*cin])
+				}
+				for o, a := range acc {
+					vpre[j*f2+o] = sat16(q.rescale(o, a))
 				}
 				if l+1 < cfg.Layers {
 					next := s.vin[l+1][s.slot(i)][(j+r)*f:]
@@ -142,11 +144,15 @@ func (s *Stream) horizontal(sc *scratch, l, j, lo, hi int) {
 	cin, hin := cfg.LayerIn(l), cfg.HIn(l)
 	taps := s.hin[l][j*cin : (j+r+1)*cin]
 	vpre := s.vpre[l][j*f2 : (j+1)*f2]
+	acc := sc.acc[:hi-lo]
 	for _, base := range [2]int{lo, lo + f} { // tanh half, then σ half
-		for o := base; o < base+hi-lo; o++ {
-			w := ql.H.row(o)
-			acc := ql.H.B[o] + dot(w[:hin], taps) + dot(w[hin:hin+f2], vpre) + dot(w[hin+f2:], s.cond)
-			sc.hpre[o] = sat16(ql.H.rescale(o, acc))
+		w := ql.H.W[base*ql.H.In:]
+		copy(acc, ql.H.B[base:])
+		dotRows(acc, w, ql.H.In, taps)
+		dotRows(acc, w[hin:], ql.H.In, vpre)
+		dotRows(acc, w[hin+f2:], ql.H.In, s.cond)
+		for k, a := range acc {
+			sc.hpre[base+k] = sat16(ql.H.rescale(base+k, a))
 		}
 	}
 	g := sc.gates[l]
@@ -154,8 +160,11 @@ func (s *Stream) horizontal(sc *scratch, l, j, lo, hi int) {
 		g[c] = gate(int32(sc.hpre[c]), int32(sc.hpre[c+f]))
 	}
 	out := s.hin[l+1][(j+r)*f:]
-	for o := lo; o < hi; o++ {
-		v := ql.R.rescale(o, ql.R.B[o]+dot(ql.R.row(o), g))
+	copy(acc, ql.R.B[lo:])
+	dotRows(acc, ql.R.W[lo*ql.R.In:], ql.R.In, g)
+	for k, a := range acc {
+		o := lo + k
+		v := ql.R.rescale(o, a)
 		if l > 0 {
 			v += int64(taps[r*cin+o])
 		}
@@ -172,15 +181,21 @@ func (s *Stream) head(sc *scratch, j, c int) []int32 {
 	for k := c * gf; k < (c+1)*gf; k++ {
 		sc.relu[k] = max(h[k], 0)
 	}
-	for o := c * gh; o < (c+1)*gh; o++ {
-		sc.hidden[o] = max(sat16(s.m.w1.rescale(o, s.m.w1.B[o]+dot(s.m.w1.row(o), sc.relu))), 0)
+	w1, w2 := &s.m.w1, &s.m.w2
+	acc := sc.acc[:gh]
+	copy(acc, w1.B[c*gh:])
+	dotRows(acc, w1.W[c*gh*w1.In:], w1.In, sc.relu)
+	for k, a := range acc {
+		sc.hidden[c*gh+k] = max(sat16(w1.rescale(c*gh+k, a)), 0)
 	}
-	for o := range 256 {
-		q := &s.m.w2
-		v := q.rescale(c*256+o, q.B[c*256+o]+dot(q.row(c*256+o), sc.hidden))
-		sc.logits[o] = int32(min(max(v, -1<<30), 1<<30))
+	logits := sc.logits
+	copy(logits, w2.B[c*256:])
+	dotRows(logits, w2.W[c*256*w2.In:], w2.In, sc.hidden)
+	for o, a := range logits {
+		v := w2.rescale(c*256+o, a)
+		logits[o] = int32(min(max(v, -1<<30), 1<<30))
 	}
-	return sc.logits
+	return logits
 }
 
 // endRow stores the finished image row as the first layer's vertical input

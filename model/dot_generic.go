@@ -1,0 +1,12 @@
+//go:build !amd64 || noasm
+
+package model
+
+// useAVX2 is false: this build has no assembly kernels.
+const useAVX2 = false
+
+// dotRows adds to each acc[o] the dot product of x with the len(x) weights
+// starting at w[o·stride]: one step of a matrix-vector product whose rows
+// are stride apart. Since int32 addition wraps, the order in which a sum's
+// terms are added never changes it, so any kernel gives the same bits.
+func dotRows(acc []int32, w []int8, stride int, x []int16) { dotRowsGo(acc, w, stride, x) }

@@ -1,0 +1,189 @@
+package model
+
+import (
+	"fmt"
+	"math/rand"
+	"slices"
+	"testing"
+)
+
+// refDot is the dot product done in int64 and truncated: the int32 sum
+// with wrap-around, by a route that shares no code with the kernels.
+func refDot(w []int8, x []int16) int32 {
+	var s int64
+	for i, v := range w {
+		s += int64(v) * int64(x[i])
+	}
+	return int32(s)
+}
+
+// kernels are the dotRows implementations this build has: the Go loop, and
+// the dispatching one when it runs assembly.
+func kernels() map[string]func([]int32, []int8, int, []int16) {
+	k := map[string]func([]int32, []int8, int, []int16){"go": dotRowsGo}
+	if useAVX2 {
+		k["avx2"] = dotRows
+	}
+	return k
+}
+
+// fills choose weights and inputs; the extremes include the largest
+// products (-128·-32768 = 2^22) and sums that wrap many times.
+var fills = []struct {
+	name string
+	w    func(*rand.Rand) int8
+	x    func(*rand.Rand) int16
+}{
+	{"random", func(r *rand.Rand) int8 { return int8(r.Uint32()) }, func(r *rand.Rand) int16 { return int16(r.Uint32()) }},
+	{"min", func(*rand.Rand) int8 { return -128 }, func(*rand.Rand) int16 { return -32768 }},
+	{"max", func(*rand.Rand) int8 { return 127 }, func(*rand.Rand) int16 { return 32767 }},
+	{"minmax", func(*rand.Rand) int8 { return -128 }, func(*rand.Rand) int16 { return 32767 }},
+	{"extremes", func(r *rand.Rand) int8 { return []int8{-128, -1, 0, 1, 127}[r.Intn(5)] },
+		func(r *rand.Rand) int16 { return []int16{-32768, -1, 0, 1, 32767}[r.Intn(5)] }},
+}
+
+// checkDotRows runs every kernel on rows rows of n weights, stride apart,
+// at weight offset woff and input offset xoff, with slack more weights
+// after the last row, and compares with refDot. Sentinels around acc catch
+// stray writes.
+func checkDotRows(t *testing.T, rng *rand.Rand, fill int, rows, n, stride, woff, xoff, slack int) {
+	t.Helper()
+	f := fills[fill]
+	w := make([]int8, woff+(rows-1)*stride+n+slack)
+	for i := range w {
+		w[i] = f.w(rng)
+	}
+	x := make([]int16, xoff+n+3) // longer than n: only x[:n] may count
+	for i := range x {
+		x[i] = f.x(rng)
+	}
+	w, x = w[woff:], x[xoff:xoff+n]
+	init := make([]int32, rows+2)
+	for i := range init {
+		init[i] = int32(rng.Uint32())
+	}
+	want := slices.Clone(init)
+	for o := range rows {
+		want[1+o] += refDot(w[o*stride:o*stride+n], x)
+	}
+	for name, kernel := range kernels() {
+		got := slices.Clone(init)
+		kernel(got[1:1+rows], w, stride, x)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s, %s fill, %d rows of %d, stride %d, offsets %d/%d, slack %d:\ngot  %v\nwant %v",
+				name, f.name, rows, n, stride, woff, xoff, slack, got, want)
+		}
+	}
+}
+
+func TestDotRowsLengths(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for fill := range fills {
+		for n := 0; n <= 1000; n++ {
+			checkDotRows(t, rng, fill, 1+n%9, n, n+n%5, n%32, n/7%16, n%3*7)
+		}
+	}
+}
+
+func TestDotRowsAlignments(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	for _, n := range []int{6, 15, 16, 17, 31, 32, 33, 100} {
+		for woff := range 32 {
+			for xoff := range 16 {
+				checkDotRows(t, rng, 0, 5, n, n+woff%3, woff, xoff, xoff)
+			}
+		}
+	}
+}
+
+// TestDotRowsShortWeights checks that every kernel panics, rather than
+// read past the end, when w lacks the last row's final weight.
+func TestDotRowsShortWeights(t *testing.T) {
+	for _, n := range []int{5, 16, 40} {
+		for name, kernel := range kernels() {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("%s: 3 rows of %d from %d weights did not panic", name, n, 3*n-1)
+					}
+				}()
+				kernel(make([]int32, 3), make([]int8, 3*n-1), n, make([]int16, n))
+			}()
+		}
+	}
+}
+
+// TestDotWraps pins one wrapped sum: 1000 products of 2^22.
+func TestDotWraps(t *testing.T) {
+	const n = 1000
+	w, x := slices.Repeat([]int8{-128}, n), slices.Repeat([]int16{-32768}, n)
+	const want = -100663296 // 1000·2^22 - 2^32
+	if got := dot(w, x); got != want {
+		t.Errorf("dot = %d, want %d", got, want)
+	}
+	for name, kernel := range kernels() {
+		got := []int32{0}
+		if kernel(got, w, n, x); got[0] != want {
+			t.Errorf("%s = %d, want %d", name, got[0], want)
+		}
+	}
+}
+
+// FuzzDotRows compares the kernels with refDot on weights and inputs read
+// from the fuzzer's bytes.
+func FuzzDotRows(f *testing.F) {
+	f.Add(uint8(1), uint8(3), []byte{0x80, 0x80, 0x00, 0x80})
+	f.Add(uint8(5), uint8(40), slices.Repeat([]byte{0x7f, 0x80, 0xff}, 200))
+	f.Fuzz(func(t *testing.T, rows, n uint8, data []byte) {
+		r, k := int(rows%9)+1, int(n)
+		if len(data) < r*k+2*k {
+			return
+		}
+		w := make([]int8, r*k)
+		for i := range w {
+			w[i] = int8(data[i])
+		}
+		x := make([]int16, k)
+		for i := range x {
+			x[i] = int16(uint16(data[r*k+2*i]) | uint16(data[r*k+2*i+1])<<8)
+		}
+		want := make([]int32, r)
+		for o := range want {
+			want[o] = refDot(w[o*k:(o+1)*k], x)
+		}
+		for name, kernel := range kernels() {
+			got := make([]int32, r)
+			if kernel(got, w, k, x); !slices.Equal(got, want) {
+				t.Fatalf("%s: %d rows of %d: got %v, want %v", name, r, k, got, want)
+			}
+		}
+	})
+}
+
+// BenchmarkDot measures each kernel on one row, and on 96 rows sharing
+// their input as a layer's outputs do, at lengths the models use.
+func BenchmarkDot(b *testing.B) {
+	rng := rand.New(rand.NewSource(1))
+	for name, kernel := range kernels() {
+		for _, rows := range []int{1, 96} {
+			for _, n := range []int{18, 96, 288, 576} {
+				b.Run(fmt.Sprintf("%s/rows=%d/n=%d", name, rows, n), func(b *testing.B) {
+					w := make([]int8, rows*n)
+					for i := range w {
+						w[i] = int8(rng.Uint32())
+					}
+					x := make([]int16, n)
+					for i := range x {
+						x[i] = int16(rng.Uint32())
+					}
+					acc := make([]int32, rows)
+					b.SetBytes(int64(rows * n)) // weight bytes
+					for b.Loop() {
+						kernel(acc, w, n, x)
+					}
+					b.ReportMetric(float64(rows*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+				})
+			}
+		}
+	}
+}
