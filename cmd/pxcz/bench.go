@@ -18,7 +18,7 @@ import (
 
 func init() {
 	register(&command{
-		name:  "bench",
+		name: "bench",
 		usage: "[flags] PATH...\n\n" +
 			"Each PATH is a folder of images (sub-folders included), CIFAR-10 (its .tar.gz,\n" +
 			"a folder of its batches, or one .bin batch), or an image file. Each folder or\n" +
