@@ -13,7 +13,6 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/pxcz/pxcz/cmd/pxcz/internal/bench"
-	"github.com/pxcz/pxcz/model"
 )
 
 func init() {
@@ -66,7 +65,7 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	if jobs < 1 || limit < 0 {
 		return fmt.Errorf("--jobs must be at least 1 and --limit not negative")
 	}
-	m, err := benchModel(modelPath)
+	m, err := loadModel(modelPath)
 	if err != nil {
 		return err
 	}
@@ -137,15 +136,6 @@ func runBench(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("pxcz failed the round trip on %d of %d images", failed, len(results)/len(r.Codecs))
 	}
 	return nil
-}
-
-// benchModel loads the weights file at path, or the built-in model when
-// path is empty.
-func benchModel(path string) (*model.Model, error) {
-	if path == "" {
-		return model.Default()
-	}
-	return model.LoadFile(path)
 }
 
 // writeBenchFile writes a report through write to path, "-" being standard

@@ -5,6 +5,10 @@
 //	pxcz compress [-o OUT] [-f] [--model FILE] [-j N] IN
 //	pxcz decompress [-o OUT] [-f] [--model FILE] IN.pxcz
 //	pxcz info [--json] FILE.pxcz
+//	pxcz bench [flags] PATH...
+//	pxcz eval [--model FILE] DATA
+//	pxcz train [flags]
+//	pxcz export [-o FILE] CHECKPOINT
 //	pxcz help [COMMAND]
 //
 // Run "pxcz help COMMAND" for each command's flags.
