@@ -48,11 +48,16 @@ bench: build
 bench-all:
 	$(MAKE) bench BENCH_LIMIT=0
 
+# Every fuzz target for FUZZTIME each (go test -fuzz takes one target at a time).
+FUZZTIME ?= 60s
+FUZZ := ./arith:FuzzDecode ./arith:FuzzRoundTrip ./codec:FuzzDecode ./container:FuzzReadHeader \
+	./model:FuzzLoad ./model:FuzzDotRows ./model/train:FuzzReadCheckpoint ./corpus:FuzzReadCIFAR \
+	./cmd/pxcz:FuzzDecompress ./cmd/pxcz/internal/bench:FuzzReadPNM
 fuzz:
-	$(GO) test -run XXX -fuzz FuzzDecode -fuzztime 60s ./arith
-	$(GO) test -run XXX -fuzz FuzzDecode -fuzztime 60s ./codec
-	$(GO) test -run XXX -fuzz FuzzReadHeader -fuzztime 60s ./container
-	$(GO) test -run XXX -fuzz FuzzLoad -fuzztime 60s ./model
+	@for t in $(FUZZ); do \
+		echo "fuzz $$t"; \
+		$(GO) test -run XXX -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}" || exit 1; \
+	done
 
 clean:
 	rm -rf bin
