@@ -94,6 +94,17 @@ func (d *Decoder) fail(err error) {
 	}
 }
 
+// AtEnd reports whether the decoder has used every byte of its input, as it
+// has at the end of a whole, valid stream: the decoder reads exactly the
+// bytes the encoder wrote and a zero for each trailing zero it dropped, so a
+// byte left over means data was appended to the stream. Appended bytes that
+// stand in for dropped zeros (at most 8) are read as the stream's own and go
+// unnoticed here; if they change a symbol, the container's checksum catches
+// it. AtEnd may read from the input, so call it only after the last symbol.
+func (d *Decoder) AtEnd() bool {
+	return d.pos >= d.end && !d.fill()
+}
+
 func (d *Decoder) nextByte() byte {
 	if d.pos < d.end {
 		b := d.buf[d.pos]

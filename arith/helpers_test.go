@@ -142,6 +142,19 @@ func checkDecode(t testing.TB, data []byte, seq []codedSymbol) {
 	if err := d.Err(); err != nil {
 		t.Fatalf("Err after %d symbols: %v", len(seq), err)
 	}
+	if !d.AtEnd() {
+		t.Fatalf("after %d symbols the decoder has not used all %d bytes", len(seq), len(data))
+	}
+	// Bytes appended to the stream are left over once they outnumber the
+	// zeros the encoder dropped (at most maxPastEnd).
+	junk := bytes.Repeat([]byte{0x5a}, maxPastEnd+1)
+	d = NewDecoder(bytes.NewReader(append(append([]byte(nil), data...), junk...)))
+	for _, c := range seq {
+		d.Decode(c.cum)
+	}
+	if d.AtEnd() {
+		t.Fatalf("after %d symbols, bytes appended to the stream went unnoticed", len(seq))
+	}
 }
 
 // idealBits is the sum of -log2 p over seq.

@@ -258,5 +258,8 @@ func decodePayload(payload []byte, m *model.Model, ras *raster, opts *Options) e
 		}
 		opts.progress(y+1, ras.h)
 	}
+	if !dec.AtEnd() {
+		return fmt.Errorf("%w: data follows the coded image", ErrCorrupt)
+	}
 	return nil
 }

@@ -226,6 +226,7 @@ func TestBadFiles(t *testing.T) {
 		"payload flip":  {mutate(len(good)-10, 0x40), opts, "corrupt"},
 		"model missing": {good, nil, "not available"},
 		"version":       {mutate(3, 0x7), opts, "version"},
+		"appended junk": {append(append([]byte(nil), good...), bytes.Repeat([]byte{7}, 16)...), opts, "data follows"},
 	}
 	for name, tc := range cases {
 		img, err := DecodeWith(bytes.NewReader(tc.data), tc.opts)
