@@ -46,6 +46,16 @@
 //
 // and the probability of sub-pixel c taking value v is softmax(logits[256c:256c+256])[v].
 //
+// # Wavefront
+//
+// Vpre_0 reads the row above r columns to the right, and each Vpre_l the
+// layer below r columns further, while the horizontal stack and the head
+// read nothing to the right. So pixel (i,j) depends on row i-1 only up to
+// column j+L·r ([Config.Lag]), and rows can be decoded at once, each L·r+1
+// columns behind the one above. The vertical stack of a row is then
+// computed column by column as the decoder advances: layer l up to column
+// j+(L-1-l)·r before pixel j is decoded.
+//
 // # Weight layout
 //
 // Weight matrices are row-major [out][in]. The in index of VW_l is

@@ -5,31 +5,51 @@ import (
 	"sync"
 )
 
-// A Stream runs a Model over one image, row by row, keeping only the rows
-// each layer still needs: its memory grows with the image's width, not its
-// area. The encoder and the decoder each drive their own Stream through the
-// same rows in the same order and get identical frequency tables.
+// A Stream runs a Model over one image, row by row from the top, keeping
+// only the rows each layer still needs: its memory grows with the image's
+// width, not its area. The encoder and the decoder each drive their own
+// Stream through the same rows and get identical frequency tables.
+//
+// The encoder codes one row at a time with [Stream.EncodeRow], which splits
+// the row's columns among the Stream's workers. The decoder, which learns a
+// row's pixels one at a time, runs up to that many rows at once with
+// [Stream.DecodeRows], each row Lag columns behind the one above (see
+// [Config.Lag]).
 type Stream struct {
 	m    *Model
 	cfg  Config
 	w, r int
+	lag  int     // Config.Lag; a field so that tests can break it
 	row  int     // index of the next row
 	cond []int16 // conditioning vector, Q10; zeros when the model has none
 
-	// vin[l] is the ring of the r+1 most recent input rows of layer l's
-	// vertical convolution, each padded with r zero columns on both sides:
-	// rows of the image shifted down one for l = 0, rows of V_{l-1} after.
-	vin [][][]int16
-	// vpre[l] is layer l's vertical pre-activation for the current row.
-	vpre [][]int16
-	// hin[l] is layer l's horizontal input for the current row, padded with
-	// r zero columns on the left: the image row for l = 0, H_{l-1} after;
-	// hin[L] is H_{L-1}, the head's input.
-	hin [][]int16
+	// ring[l] holds the recent rows of layer l's vertical input, each
+	// padded with r zero columns on both sides: image rows for l = 0 (the
+	// input x(i) in slot(i), which feeds Vin_0(i+1)), V_{l-1} rows after.
+	// It holds every row the rows in flight read or write: with R of them,
+	// the r+1 rows above the highest and the R rows themselves.
+	ring [][][]int16
 
 	workers int
-	scratch []*scratch // one per worker; scratch[0] also serves the decoder
+	lines   []*line    // per-row state of the rows in flight, made on first use
+	scratch []*scratch // one per worker; line k computes with scratch[k]
 	cums    []uint32   // EncodeRow's frequency tables for one row
+}
+
+// line is the state of one row being coded.
+type line struct {
+	y int
+	// hin[l] is layer l's horizontal input, padded with r zero columns on
+	// the left: the image row for l = 0 (a row of ring[0]), H_{l-1} after;
+	// hin[L] is H_{L-1}, the head's input.
+	hin [][]int16
+	// vpre[l] is layer l's vertical pre-activation, of which the first
+	// vdone[l] columns are computed.
+	vpre  [][]int16
+	vdone []int
+	pix   []uint8 // the decoded row
+	sc    *scratch
+	prog  progress // DecodeRows' published progress through the row
 }
 
 // scratch is the per-goroutine working memory of one pixel's evaluation.
@@ -40,11 +60,14 @@ type scratch struct {
 	hidden []int16   // [Hidden]
 	logits []int32   // [256]
 	acc    []int32   // [max(2F, Hidden)] accumulators of one linear step
+	cum    []uint32  // [257] the frequency table of one sub-pixel
 }
 
 // NewStream prepares to code an image of the given width, row by row from
 // the top. cond is the conditioning vector (Q10) for models that take one,
-// nil otherwise. workers bounds the goroutines EncodeRow uses (0 or 1: one).
+// nil otherwise. workers (0 or 1: one) bounds the goroutines the Stream
+// uses: the parts EncodeRow splits a row into, or the rows DecodeRows
+// decodes at once.
 func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error) {
 	cfg := m.cfg
 	if width < 1 {
@@ -57,19 +80,13 @@ func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error)
 		cond = make([]int16, cfg.Cond)
 	}
 	r := cfg.Reach()
-	s := &Stream{m: m, cfg: cfg, w: width, r: r, cond: cond, workers: max(workers, 1)}
-	s.vin = make([][][]int16, cfg.Layers)
-	s.vpre = make([][]int16, cfg.Layers)
-	s.hin = make([][]int16, cfg.Layers+1)
-	for l := range cfg.Layers {
-		s.vin[l] = make([][]int16, r+1)
-		for k := range s.vin[l] {
-			s.vin[l][k] = make([]int16, (width+2*r)*cfg.LayerIn(l))
+	s := &Stream{m: m, cfg: cfg, w: width, r: r, lag: cfg.Lag(), cond: cond, workers: max(workers, 1)}
+	s.ring = make([][][]int16, cfg.Layers)
+	for l := range s.ring {
+		s.ring[l] = make([][]int16, s.workers+r+1)
+		for k := range s.ring[l] {
+			s.ring[l][k] = make([]int16, (width+2*r)*cfg.LayerIn(l))
 		}
-		s.vpre[l] = make([]int16, width*2*cfg.Features)
-	}
-	for l := range s.hin {
-		s.hin[l] = make([]int16, (width+r)*cfg.LayerIn(l))
 	}
 	s.scratch = make([]*scratch, s.workers)
 	for i := range s.scratch {
@@ -80,70 +97,96 @@ func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error)
 			hidden: make([]int16, cfg.Hidden),
 			logits: make([]int32, 256),
 			acc:    make([]int32, max(2*cfg.Features, cfg.Hidden)),
+			cum:    make([]uint32, 257),
 		}
 		for l := range sc.gates {
 			sc.gates[l] = make([]int16, cfg.Features)
 		}
 		s.scratch[i] = sc
 	}
+	s.lines = make([]*line, s.workers)
 	return s, nil
 }
 
-// slot is where row i lives in a ring of r+1 rows.
-func (s *Stream) slot(i int) int { return i % (s.r + 1) }
+// slot is where row i lives in a ring.
+func (s *Stream) slot(i int) int { return i % len(s.ring[0]) }
 
-// verticalRow computes every layer's vertical pre-activation for the current
-// row, and the gated rows that feed the next layer's vertical stack. It only
-// reads rows above, so the encoder and the decoder both run it before the
-// row's pixels are known.
-func (s *Stream) verticalRow() {
+// line returns the k-th row state, making it on first use, set up for
+// row y.
+func (s *Stream) line(k, y int) *line {
+	cfg := s.cfg
+	ln := s.lines[k]
+	if ln == nil {
+		ln = &line{
+			hin:   make([][]int16, cfg.Layers+1),
+			vpre:  make([][]int16, cfg.Layers),
+			vdone: make([]int, cfg.Layers),
+			pix:   make([]uint8, s.w*cfg.Channels),
+			sc:    s.scratch[k],
+		}
+		for l := 1; l < len(ln.hin); l++ {
+			ln.hin[l] = make([]int16, (s.w+s.r)*cfg.Features)
+		}
+		for l := range ln.vpre {
+			ln.vpre[l] = make([]int16, s.w*2*cfg.Features)
+		}
+		s.lines[k] = ln
+	}
+	ln.y = y
+	ln.hin[0] = s.ring[0][s.slot(y)]
+	clear(ln.vdone)
+	return ln
+}
+
+// vertical computes column j of layer l's vertical pre-activation for ln's
+// row, and the gated value the next layer's vertical stack reads. It reads
+// the rows above and, from layer 1 on, the previous layer's gated row:
+// columns j-r..j+r of each.
+func (s *Stream) vertical(ln *line, sc *scratch, l, j int) {
 	cfg, r, k := s.cfg, s.r, s.cfg.Kernel
 	f, f2 := cfg.Features, 2*cfg.Features
-	i := s.row
-	for l := range cfg.Layers {
-		q := &s.m.layers[l].V
-		cin := cfg.LayerIn(l)
-		seg := k * cin
-		vpre := s.vpre[l]
-		parallel(s.w, s.workers, func(lo, hi, wk int) {
-			acc := s.scratch[wk].acc[:f2]
-			for j := lo; j < hi; j++ {
-				copy(acc, q.B)
-				dotRows(acc, q.W[(r+1)*seg:], q.In, s.cond)
-				for dy := -r; dy <= 0; dy++ {
-					if i+dy < 0 {
-						continue // rows above the image are zero
-					}
-					in := s.vin[l][s.slot(i+dy)]
-					dotRows(acc, q.W[(dy+r)*seg:], q.In, in[j*cin:(j+k)*cin])
-				}
-				for o, a := range acc {
-					vpre[j*f2+o] = sat16(q.rescale(o, a))
-				}
-				if l+1 < cfg.Layers {
-					next := s.vin[l+1][s.slot(i)][(j+r)*f:]
-					for c := 0; c < f; c++ {
-						next[c] = gate(int32(vpre[j*f2+c]), int32(vpre[j*f2+f+c]))
-					}
-				}
-			}
-		})
+	q := &s.m.layers[l].V
+	cin := cfg.LayerIn(l)
+	seg := k * cin
+	acc := sc.acc[:f2]
+	copy(acc, q.B)
+	dotRows(acc, q.W[(r+1)*seg:], q.In, s.cond)
+	top := ln.y // the row of Vin_l at dy = 0
+	if l == 0 {
+		top-- // Vin_0 is the image shifted down one row
+	}
+	for dy := -r; dy <= 0; dy++ {
+		if top+dy < 0 {
+			continue // rows above the image are zero
+		}
+		in := s.ring[l][s.slot(top+dy)]
+		dotRows(acc, q.W[(dy+r)*seg:], q.In, in[j*cin:(j+k)*cin])
+	}
+	vpre := ln.vpre[l][j*f2 : (j+1)*f2]
+	for o, a := range acc {
+		vpre[o] = sat16(q.rescale(o, a))
+	}
+	if l+1 < cfg.Layers {
+		next := s.ring[l+1][s.slot(ln.y)][(j+r)*f : (j+r+1)*f]
+		for c := range next {
+			next[c] = gate(int32(vpre[c]), int32(vpre[f+c]))
+		}
 	}
 }
 
 // horizontal computes outputs lo..hi of layer l's horizontal stack at
-// column j of the current row: the gated units of those channels, then the
-// same channels of H_l. Called with all channels (encoder) or one sub-pixel
+// column j of ln's row: the gated units of those channels, then the same
+// channels of H_l. Called with all channels (encoder) or one sub-pixel
 // group at a time (decoder); either way, the masks keep it from using
 // anything not yet known, and since integer sums are exact the results are
 // identical.
-func (s *Stream) horizontal(sc *scratch, l, j, lo, hi int) {
+func (s *Stream) horizontal(ln *line, sc *scratch, l, j, lo, hi int) {
 	cfg, r := s.cfg, s.r
 	f, f2 := cfg.Features, 2*cfg.Features
 	ql := &s.m.layers[l]
 	cin, hin := cfg.LayerIn(l), cfg.HIn(l)
-	taps := s.hin[l][j*cin : (j+r+1)*cin]
-	vpre := s.vpre[l][j*f2 : (j+1)*f2]
+	taps := ln.hin[l][j*cin : (j+r+1)*cin]
+	vpre := ln.vpre[l][j*f2 : (j+1)*f2]
 	acc := sc.acc[:hi-lo]
 	for _, base := range [2]int{lo, lo + f} { // tanh half, then σ half
 		w := ql.H.W[base*ql.H.In:]
@@ -159,7 +202,7 @@ func (s *Stream) horizontal(sc *scratch, l, j, lo, hi int) {
 	for c := lo; c < hi; c++ {
 		g[c] = gate(int32(sc.hpre[c]), int32(sc.hpre[c+f]))
 	}
-	out := s.hin[l+1][(j+r)*f:]
+	out := ln.hin[l+1][(j+r)*f:]
 	copy(acc, ql.R.B[lo:])
 	dotRows(acc, ql.R.W[lo*ql.R.In:], ql.R.In, g)
 	for k, a := range acc {
@@ -172,11 +215,11 @@ func (s *Stream) horizontal(sc *scratch, l, j, lo, hi int) {
 	}
 }
 
-// head computes the 256 logits of sub-pixel c at column j into sc.logits,
-// and returns them.
-func (s *Stream) head(sc *scratch, j, c int) []int32 {
+// head computes the 256 logits of sub-pixel c at column j of ln's row into
+// sc.logits, and returns them.
+func (s *Stream) head(ln *line, sc *scratch, j, c int) []int32 {
 	cfg, f := s.cfg, s.cfg.Features
-	h := s.hin[cfg.Layers][(j+s.r)*f : (j+s.r+1)*f]
+	h := ln.hin[cfg.Layers][(j+s.r)*f : (j+s.r+1)*f]
 	gf, gh := f/cfg.Channels, cfg.Hidden/cfg.Channels
 	for k := c * gf; k < (c+1)*gf; k++ {
 		sc.relu[k] = max(h[k], 0)
@@ -198,16 +241,6 @@ func (s *Stream) head(sc *scratch, j, c int) []int32 {
 	return logits
 }
 
-// endRow stores the finished image row as the first layer's vertical input
-// for the rows below.
-func (s *Stream) endRow(pix []uint8) {
-	s.row++
-	dst := s.vin[0][s.slot(s.row)][s.r*s.cfg.Channels:]
-	for k, p := range pix {
-		dst[k] = int16(p)*8 - 1024
-	}
-}
-
 // EncodeRow computes the frequency tables of the next row of pix (Width
 // pixels of Channels bytes, interleaved) and hands each sub-pixel's table
 // and value to emit, in coding order: pixel by pixel, sub-pixel by
@@ -216,15 +249,22 @@ func (s *Stream) endRow(pix []uint8) {
 func (s *Stream) EncodeRow(pix []uint8, emit func(c int, cum []uint32, v uint8)) {
 	cfg, r := s.cfg, s.r
 	cc := cfg.Channels
-	s.verticalRow()
-	x := s.hin[0][r*cc:]
+	ln := s.line(0, s.row)
+	x := ln.hin[0][r*cc:]
 	for k, p := range pix[:s.w*cc] {
 		x[k] = int16(p)*8 - 1024
 	}
 	for l := range cfg.Layers {
 		parallel(s.w, s.workers, func(lo, hi, wk int) {
 			for j := lo; j < hi; j++ {
-				s.horizontal(s.scratch[wk], l, j, 0, cfg.Features)
+				s.vertical(ln, s.scratch[wk], l, j)
+			}
+		})
+	}
+	for l := range cfg.Layers {
+		parallel(s.w, s.workers, func(lo, hi, wk int) {
+			for j := lo; j < hi; j++ {
+				s.horizontal(ln, s.scratch[wk], l, j, 0, cfg.Features)
 			}
 		})
 	}
@@ -235,39 +275,14 @@ func (s *Stream) EncodeRow(pix []uint8, emit func(c int, cum []uint32, v uint8))
 	parallel(s.w, s.workers, func(lo, hi, wk int) {
 		for j := lo; j < hi; j++ {
 			for c := range cc {
-				FreqTable(s.head(s.scratch[wk], j, c), cums[(j*cc+c)*257:(j*cc+c+1)*257])
+				FreqTable(s.head(ln, s.scratch[wk], j, c), cums[(j*cc+c)*257:(j*cc+c+1)*257])
 			}
 		}
 	})
 	for k, p := range pix[:s.w*cc] {
 		emit(k%cc, cums[k*257:(k+1)*257], p)
 	}
-	s.endRow(pix)
-}
-
-// DecodeRow fills the next row of pix, pixel by pixel and sub-pixel by
-// sub-pixel, asking decode for each value given its frequency table. Each
-// sub-pixel's table is computed from the ones before it alone, with the
-// layers' state for the row cached, so decoding costs what encoding does.
-func (s *Stream) DecodeRow(pix []uint8, decode func(c int, cum []uint32) uint8) {
-	cfg, r := s.cfg, s.r
-	cc, gf := cfg.Channels, cfg.Features/cfg.Channels
-	sc := s.scratch[0]
-	s.verticalRow()
-	x := s.hin[0][r*cc:]
-	var cum [257]uint32
-	for j := 0; j < s.w; j++ {
-		for c := range cc {
-			for l := range cfg.Layers {
-				s.horizontal(sc, l, j, c*gf, (c+1)*gf)
-			}
-			FreqTable(s.head(sc, j, c), cum[:])
-			v := decode(c, cum[:])
-			pix[j*cc+c] = v
-			x[j*cc+c] = int16(v)*8 - 1024
-		}
-	}
-	s.endRow(pix)
+	s.row++
 }
 
 // parallel runs fn over [0, n) split into at most workers contiguous parts,
