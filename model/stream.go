@@ -43,9 +43,10 @@ type line struct {
 	// the left: the image row for l = 0 (a row of ring[0]), H_{l-1} after;
 	// hin[L] is H_{L-1}, the head's input.
 	hin [][]int16
-	// vpre[l] is layer l's vertical pre-activation, of which the first
-	// vdone[l] columns are computed.
-	vpre  [][]int16
+	// hv[l] is the part of layer l's horizontal pre-activation that does
+	// not depend on the row itself, HV_l·Vpre_l + HC_l·h + HB_l, as int32
+	// accumulators; its first vdone[l] columns are computed.
+	hv    [][]int32
 	vdone []int
 	pix   []uint8 // the decoded row
 	sc    *scratch
@@ -61,6 +62,12 @@ type scratch struct {
 	logits []int32   // [256]
 	acc    []int32   // [max(2F, Hidden)] accumulators of one linear step
 	cum    []uint32  // [257] the frequency table of one sub-pixel
+	// vin[l] gathers the inputs of layer l's vertical weight rows,
+	// [VW | VC], and vpre those of its horizontal rows' [HV | HC], into one
+	// vector each, so that each is one dot product; the conditioning
+	// vector at their ends is filled once.
+	vin  [][]int16
+	vpre []int16
 }
 
 // NewStream prepares to code an image of the given width, row by row from
@@ -98,9 +105,14 @@ func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error)
 			logits: make([]int32, 256),
 			acc:    make([]int32, max(2*cfg.Features, cfg.Hidden)),
 			cum:    make([]uint32, 257),
+			vpre:   make([]int16, 2*cfg.Features+cfg.Cond),
 		}
+		copy(sc.vpre[2*cfg.Features:], cond)
 		for l := range sc.gates {
 			sc.gates[l] = make([]int16, cfg.Features)
+			v := m.layers[l].V.In
+			sc.vin = append(sc.vin, make([]int16, v))
+			copy(sc.vin[l][v-cfg.Cond:], cond)
 		}
 		s.scratch[i] = sc
 	}
@@ -119,7 +131,7 @@ func (s *Stream) line(k, y int) *line {
 	if ln == nil {
 		ln = &line{
 			hin:   make([][]int16, cfg.Layers+1),
-			vpre:  make([][]int16, cfg.Layers),
+			hv:    make([][]int32, cfg.Layers),
 			vdone: make([]int, cfg.Layers),
 			pix:   make([]uint8, s.w*cfg.Channels),
 			sc:    s.scratch[k],
@@ -127,8 +139,8 @@ func (s *Stream) line(k, y int) *line {
 		for l := 1; l < len(ln.hin); l++ {
 			ln.hin[l] = make([]int16, (s.w+s.r)*cfg.Features)
 		}
-		for l := range ln.vpre {
-			ln.vpre[l] = make([]int16, s.w*2*cfg.Features)
+		for l := range ln.hv {
+			ln.hv[l] = make([]int32, s.w*2*cfg.Features)
 		}
 		s.lines[k] = ln
 	}
@@ -139,39 +151,44 @@ func (s *Stream) line(k, y int) *line {
 }
 
 // vertical computes column j of layer l's vertical pre-activation for ln's
-// row, and the gated value the next layer's vertical stack reads. It reads
-// the rows above and, from layer 1 on, the previous layer's gated row:
-// columns j-r..j+r of each.
+// row, the gated value the next layer's vertical stack reads, and the part
+// of the horizontal stack that depends on it alone. It reads the rows above
+// and, from layer 1 on, the previous layer's gated row: columns j-r..j+r of
+// each.
 func (s *Stream) vertical(ln *line, sc *scratch, l, j int) {
-	cfg, r, k := s.cfg, s.r, s.cfg.Kernel
+	cfg, r := s.cfg, s.r
 	f, f2 := cfg.Features, 2*cfg.Features
 	q := &s.m.layers[l].V
 	cin := cfg.LayerIn(l)
-	seg := k * cin
-	acc := sc.acc[:f2]
-	copy(acc, q.B)
-	dotRows(acc, q.W[(r+1)*seg:], q.In, s.cond)
+	seg := cfg.Kernel * cin
 	top := ln.y // the row of Vin_l at dy = 0
 	if l == 0 {
 		top-- // Vin_0 is the image shifted down one row
 	}
+	in := sc.vin[l]
 	for dy := -r; dy <= 0; dy++ {
+		dst := in[(dy+r)*seg : (dy+r+1)*seg]
 		if top+dy < 0 {
-			continue // rows above the image are zero
+			clear(dst) // rows above the image are zero
+			continue
 		}
-		in := s.ring[l][s.slot(top+dy)]
-		dotRows(acc, q.W[(dy+r)*seg:], q.In, in[j*cin:(j+k)*cin])
+		copy(dst, s.ring[l][s.slot(top+dy)][j*cin:])
 	}
-	vpre := ln.vpre[l][j*f2 : (j+1)*f2]
-	for o, a := range acc {
-		vpre[o] = sat16(q.rescale(o, a))
-	}
+	acc := sc.acc[:f2]
+	copy(acc, q.B)
+	dotRows(acc, q.W, q.In, in)
+	vpre := sc.vpre[:f2]
+	q.rescale16(vpre, acc, 0)
 	if l+1 < cfg.Layers {
 		next := s.ring[l+1][s.slot(ln.y)][(j+r)*f : (j+r+1)*f]
 		for c := range next {
 			next[c] = gate(int32(vpre[c]), int32(vpre[f+c]))
 		}
 	}
+	h := &s.m.layers[l].H
+	hv := ln.hv[l][j*f2 : (j+1)*f2]
+	copy(hv, h.B)
+	dotRows(hv, h.W[cfg.HIn(l):], h.In, sc.vpre)
 }
 
 // horizontal computes outputs lo..hi of layer l's horizontal stack at
@@ -184,27 +201,23 @@ func (s *Stream) horizontal(ln *line, sc *scratch, l, j, lo, hi int) {
 	cfg, r := s.cfg, s.r
 	f, f2 := cfg.Features, 2*cfg.Features
 	ql := &s.m.layers[l]
-	cin, hin := cfg.LayerIn(l), cfg.HIn(l)
+	cin := cfg.LayerIn(l)
 	taps := ln.hin[l][j*cin : (j+r+1)*cin]
-	vpre := ln.vpre[l][j*f2 : (j+1)*f2]
+	hv := ln.hv[l][j*f2 : (j+1)*f2]
 	acc := sc.acc[:hi-lo]
 	for _, base := range [2]int{lo, lo + f} { // tanh half, then σ half
-		w := ql.H.W[base*ql.H.In:]
-		copy(acc, ql.H.B[base:])
-		dotRows(acc, w, ql.H.In, taps)
-		dotRows(acc, w[hin:], ql.H.In, vpre)
-		dotRows(acc, w[hin+f2:], ql.H.In, s.cond)
-		for k, a := range acc {
-			sc.hpre[base+k] = sat16(ql.H.rescale(base+k, a))
-		}
+		copy(acc, hv[base:])
+		dotRows(acc, ql.H.W[base*ql.H.In:], ql.H.In, taps)
+		ql.H.rescale16(sc.hpre[base:], acc, base)
 	}
 	g := sc.gates[l]
 	for c := lo; c < hi; c++ {
 		g[c] = gate(int32(sc.hpre[c]), int32(sc.hpre[c+f]))
 	}
+	// RW is masked so that outputs below hi see no gate from hi on.
 	out := ln.hin[l+1][(j+r)*f:]
 	copy(acc, ql.R.B[lo:])
-	dotRows(acc, ql.R.W[lo*ql.R.In:], ql.R.In, g)
+	dotRows(acc, ql.R.W[lo*ql.R.In:], ql.R.In, g[:hi])
 	for k, a := range acc {
 		o := lo + k
 		v := ql.R.rescale(o, a)
@@ -216,7 +229,8 @@ func (s *Stream) horizontal(ln *line, sc *scratch, l, j, lo, hi int) {
 }
 
 // head computes the 256 logits of sub-pixel c at column j of ln's row into
-// sc.logits, and returns them.
+// sc.logits, and returns them. W1 and W2 are masked so that sub-pixel c
+// sees only the groups up to its own, which its dot products stop at.
 func (s *Stream) head(ln *line, sc *scratch, j, c int) []int32 {
 	cfg, f := s.cfg, s.cfg.Features
 	h := ln.hin[cfg.Layers][(j+s.r)*f : (j+s.r+1)*f]
@@ -227,17 +241,16 @@ func (s *Stream) head(ln *line, sc *scratch, j, c int) []int32 {
 	w1, w2 := &s.m.w1, &s.m.w2
 	acc := sc.acc[:gh]
 	copy(acc, w1.B[c*gh:])
-	dotRows(acc, w1.W[c*gh*w1.In:], w1.In, sc.relu)
-	for k, a := range acc {
-		sc.hidden[c*gh+k] = max(sat16(w1.rescale(c*gh+k, a)), 0)
+	dotRows(acc, w1.W[c*gh*w1.In:], w1.In, sc.relu[:(c+1)*gf])
+	hidden := sc.hidden[c*gh : (c+1)*gh]
+	w1.rescale16(hidden, acc, c*gh)
+	for k, v := range hidden {
+		hidden[k] = max(v, 0)
 	}
 	logits := sc.logits
 	copy(logits, w2.B[c*256:])
-	dotRows(logits, w2.W[c*256*w2.In:], w2.In, sc.hidden)
-	for o, a := range logits {
-		v := w2.rescale(c*256+o, a)
-		logits[o] = int32(min(max(v, -1<<30), 1<<30))
-	}
+	dotRows(logits, w2.W[c*256*w2.In:], w2.In, sc.hidden[:(c+1)*gh])
+	w2.rescaleLogits(logits, c*256)
 	return logits
 }
 

@@ -87,36 +87,38 @@ func gate(a, b int32) int16 {
 // FreqTable turns Q10 logits into the cumulative frequency table of their
 // softmax: cum has len(logits)+1 entries, cum[0] = 0, cum[len] = 1<<FreqBits,
 // and every symbol has a frequency of at least 1. The rounding remainder goes
-// to the most probable symbol. It uses integer arithmetic only.
+// to the most probable symbol (the first, on a tie). It uses integer
+// arithmetic only. There are at most 256 logits.
 func FreqTable(logits []int32, cum []uint32) {
 	n := len(logits)
-	mx := logits[0]
-	for _, l := range logits[1:] {
-		mx = max(mx, l)
-	}
-	var e [256]uint64
-	var sum uint64
+	cum = cum[:n+1]
+	mx, best := logits[0], 0
 	for k, l := range logits {
-		d := int64(mx) - int64(l)
-		if d < int64(len(expTable)) {
-			e[k] = uint64(expTable[d])
-			sum += e[k]
+		if l > mx {
+			mx, best = l, k
 		}
+	}
+	// e[k] = e^(logits[k]-mx) in expBits fixed point; the largest is
+	// expTable[0], which no other entry equals, so best has it.
+	var e [256]uint32
+	var sum uint64
+	tab := expTable
+	for k, l := range logits {
+		var v uint32
+		if d := uint64(int64(mx) - int64(l)); d < uint64(len(tab)) {
+			v = tab[d]
+		}
+		e[k] = v
+		sum += uint64(v)
 	}
 	// One division, then multiplications: q·e[k] >> 32 is e[k]/sum scaled
 	// to the frequencies left after every symbol's minimum of 1.
-	spare := uint64(1<<FreqBits - n)
-	q := (spare << 32) / sum
+	q := (uint64(1<<FreqBits-n) << 32) / sum
 	var total uint32
-	best := 0
 	cum[0] = 0
-	for k := 0; k < n; k++ {
-		f := 1 + uint32((e[k]*q)>>32)
-		if e[k] > e[best] {
-			best = k
-		}
-		total += f
-		cum[k+1] = cum[k] + f
+	for k, v := range e[:n] {
+		total += 1 + uint32((uint64(v)*q)>>32)
+		cum[k+1] = total
 	}
 	rest := uint32(1<<FreqBits) - total
 	for k := best + 1; k <= n; k++ {
