@@ -446,28 +446,3 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
-
-func BenchmarkEncode32(b *testing.B) { benchCodec(b, 32, false) }
-func BenchmarkDecode32(b *testing.B) { benchCodec(b, 32, true) }
-
-func benchCodec(b *testing.B, size int, decode bool) {
-	img := image.NewRGBA(image.Rect(0, 0, size, size))
-	for i := range img.Pix {
-		img.Pix[i] = uint8(i*i>>3 + i)
-	}
-	var buf bytes.Buffer
-	if err := Encode(&buf, img, nil); err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(size * size * 3))
-	for b.Loop() {
-		if decode {
-			if _, err := Decode(bytes.NewReader(buf.Bytes())); err != nil {
-				b.Fatal(err)
-			}
-		} else if err := Encode(&bytes.Buffer{}, img, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "images/s")
-}
