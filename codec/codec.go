@@ -198,7 +198,7 @@ var ErrCorrupt = errors.New("codec: corrupt file")
 // It returns an error, and no image, for any file that does not decode
 // exactly: truncated, corrupt, or coded with a model that is not at hand.
 func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
-	data, err := io.ReadAll(r)
+	data, err := readAll(r)
 	if err != nil {
 		return nil, err
 	}
@@ -258,6 +258,25 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 		return nil, fmt.Errorf("%w: decoded pixels fail the checksum", ErrCorrupt)
 	}
 	return out.img, nil
+}
+
+// readAll reads r to its end, into a buffer sized once when r can tell its
+// size (a file), so that a large file is not held twice while the buffer
+// grows.
+func readAll(r io.Reader) ([]byte, error) {
+	var buf bytes.Buffer
+	if s, ok := r.(io.Seeker); ok {
+		if cur, err := s.Seek(0, io.SeekCurrent); err == nil {
+			if end, err := s.Seek(0, io.SeekEnd); err == nil {
+				if _, err := s.Seek(cur, io.SeekStart); err != nil {
+					return nil, err
+				}
+				buf.Grow(int(min(max(end-cur, 0), container.MaxPayload)) + bytes.MinRead)
+			}
+		}
+	}
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 // decodeAlpha decodes the alpha channel of every row of out from its

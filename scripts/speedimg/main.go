@@ -2,12 +2,14 @@
 // times codecs on: the Kodak set's size, which no photograph in the shared
 // data folder has. It takes a photograph, crops it to 768x512 where it is
 // large enough and extends it by mirroring where it is not, so that every
-// pixel is a photograph's.
+// pixel is a photograph's. -size WxH makes other sizes, such as 6000x4000
+// for measuring memory.
 //
-//	go run ./scripts/speedimg IN.png OUT.png
+//	go run ./scripts/speedimg [-size WxH] IN.png OUT.png
 package main
 
 import (
+	"flag"
 	"fmt"
 	"image"
 	"image/color"
@@ -15,20 +17,21 @@ import (
 	"os"
 )
 
-const width, height = 768, 512
-
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: speedimg IN.png OUT.png")
+	size := flag.String("size", "768x512", "output `WxH`")
+	flag.Parse()
+	var w, h int
+	if _, err := fmt.Sscanf(*size, "%dx%d", &w, &h); err != nil || w < 1 || h < 1 || flag.NArg() != 2 {
+		fmt.Fprintln(os.Stderr, "usage: speedimg [-size WxH] IN.png OUT.png")
 		os.Exit(2)
 	}
-	if err := run(os.Args[1], os.Args[2]); err != nil {
+	if err := run(flag.Arg(0), flag.Arg(1), w, h); err != nil {
 		fmt.Fprintln(os.Stderr, "speedimg:", err)
 		os.Exit(1)
 	}
 }
 
-func run(in, out string) error {
+func run(in, out string, width, height int) error {
 	f, err := os.Open(in)
 	if err != nil {
 		return err
