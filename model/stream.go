@@ -68,6 +68,10 @@ type scratch struct {
 	// vector at their ends is filled once.
 	vin  [][]int16
 	vpre []int16
+	// acc4 and vpre4 are acc and vpre for four columns at once: acc4 is
+	// [2F][4], vpre4 is [4][2F+Cond].
+	acc4  []int32
+	vpre4 []int16
 }
 
 // NewStream prepares to code an image of the given width, row by row from
@@ -106,8 +110,13 @@ func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error)
 			acc:    make([]int32, max(2*cfg.Features, cfg.Hidden)),
 			cum:    make([]uint32, 257),
 			vpre:   make([]int16, 2*cfg.Features+cfg.Cond),
+			acc4:   make([]int32, 4*2*cfg.Features),
+			vpre4:  make([]int16, 4*(2*cfg.Features+cfg.Cond)),
 		}
 		copy(sc.vpre[2*cfg.Features:], cond)
+		for k := range 4 {
+			copy(sc.vpre4[k*(2*cfg.Features+cfg.Cond)+2*cfg.Features:], cond)
+		}
 		for l := range sc.gates {
 			sc.gates[l] = make([]int16, cfg.Features)
 			v := m.layers[l].V.In
@@ -150,12 +159,72 @@ func (s *Stream) line(k, y int) *line {
 	return ln
 }
 
-// vertical computes column j of layer l's vertical pre-activation for ln's
-// row, the gated value the next layer's vertical stack reads, and the part
-// of the horizontal stack that depends on it alone. It reads the rows above
-// and, from layer 1 on, the previous layer's gated row: columns j-r..j+r of
-// each.
-func (s *Stream) vertical(ln *line, sc *scratch, l, j int) {
+// vertical computes columns j0..j1-1 of layer l's vertical pre-activation
+// for ln's row, the gated values the next layer's vertical stack reads, and
+// the part of the horizontal stack that depends on them alone. Column j
+// reads the rows above and, from layer 1 on, the previous layer's gated
+// row: columns j-r..j+r of each.
+func (s *Stream) vertical(ln *line, sc *scratch, l, j0, j1 int) {
+	j := j0
+	if s.cfg.Kernel*s.cfg.LayerIn(l) >= 16 { // else dotRows4 has no kernel
+		for ; j+4 <= j1; j += 4 {
+			s.vertical4(ln, sc, l, j)
+		}
+	}
+	for ; j < j1; j++ {
+		s.vertical1(ln, sc, l, j)
+	}
+}
+
+// vertical4 is vertical for columns j..j+3, each weight widened once for
+// all four.
+func (s *Stream) vertical4(ln *line, sc *scratch, l, j int) {
+	cfg, r := s.cfg, s.r
+	f, f2, d := cfg.Features, 2*cfg.Features, cfg.Cond
+	q := &s.m.layers[l].V
+	cin := cfg.LayerIn(l)
+	seg := cfg.Kernel * cin
+	top := ln.y
+	if l == 0 {
+		top--
+	}
+	acc := sc.acc4
+	for o, b := range q.B {
+		acc[4*o], acc[4*o+1], acc[4*o+2], acc[4*o+3] = b, b, b, b
+	}
+	dotRows4(acc, q.W[(r+1)*seg:], q.In, s.cond, 0, d)
+	for dy := -r; dy <= 0; dy++ {
+		if top+dy >= 0 { // rows above the image are zero
+			dotRows4(acc, q.W[(dy+r)*seg:], q.In, s.ring[l][s.slot(top+dy)][j*cin:], cin, seg)
+		}
+	}
+	m, sh := q.M[:f2], q.S[:f2]
+	for k := range 4 {
+		vpre := sc.vpre4[k*(f2+d) : k*(f2+d)+f2]
+		for o := range vpre {
+			s := sh[o] & 63
+			vpre[o] = sat16((int64(acc[4*o+k])*int64(m[o]) + 1<<s>>1) >> s)
+		}
+		if l+1 < cfg.Layers {
+			next := s.ring[l+1][s.slot(ln.y)][(j+k+r)*f : (j+k+r+1)*f]
+			for c := range next {
+				next[c] = gate(int32(vpre[c]), int32(vpre[f+c]))
+			}
+		}
+	}
+	h := &s.m.layers[l].H
+	for o, b := range h.B {
+		acc[4*o], acc[4*o+1], acc[4*o+2], acc[4*o+3] = b, b, b, b
+	}
+	dotRows4(acc, h.W[cfg.HIn(l):], h.In, sc.vpre4, f2+d, f2+d)
+	hv := ln.hv[l][j*f2 : (j+4)*f2]
+	for o := range f2 {
+		hv[o], hv[f2+o], hv[2*f2+o], hv[3*f2+o] = acc[4*o], acc[4*o+1], acc[4*o+2], acc[4*o+3]
+	}
+}
+
+// vertical1 is vertical for column j alone.
+func (s *Stream) vertical1(ln *line, sc *scratch, l, j int) {
 	cfg, r := s.cfg, s.r
 	f, f2 := cfg.Features, 2*cfg.Features
 	q := &s.m.layers[l].V
@@ -269,9 +338,7 @@ func (s *Stream) EncodeRow(pix []uint8, emit func(c int, cum []uint32, v uint8))
 	}
 	for l := range cfg.Layers {
 		parallel(s.w, s.workers, func(lo, hi, wk int) {
-			for j := lo; j < hi; j++ {
-				s.vertical(ln, s.scratch[wk], l, j)
-			}
+			s.vertical(ln, s.scratch[wk], l, lo, hi)
 		})
 	}
 	for l := range cfg.Layers {

@@ -37,7 +37,7 @@ func (s *Stream) DecodeRows(n int, decode func(y, c int, cum []uint32) uint8, do
 		for y := first; y < first+n; y++ {
 			ln := s.line(0, y)
 			for j := range s.w {
-				s.decodePixel(ln, j, decode)
+				s.decodePixel(ln, j, s.w, decode)
 			}
 			s.row++
 			if err := done(y, ln.pix); err != nil {
@@ -68,19 +68,27 @@ func (s *Stream) DecodeRows(n int, decode func(y, c int, cum []uint32) uint8, do
 	return nil
 }
 
-// decodePixel decodes column j of ln's row, once the rows above are far
-// enough ahead.
-func (s *Stream) decodePixel(ln *line, j int, decode func(y, c int, cum []uint32) uint8) {
+// decodePixel decodes column j of ln's row, once the row above has its
+// first avail columns done: at least ready(j) of them, all for the first
+// row.
+func (s *Stream) decodePixel(ln *line, j, avail int, decode func(y, c int, cum []uint32) uint8) {
 	cfg, r := s.cfg, s.r
 	cc, gf := cfg.Channels, cfg.Features/cfg.Channels
 	// Layer l's vertical stack must reach r columns further than layer
-	// l+1's, which the horizontal stack at column j reads only at j.
+	// l+1's, which the horizontal stack at column j reads only at j. When
+	// it must move on, it goes as far as the row above allows, so that it
+	// works on several columns at once where it can.
+	if ln.y == 0 {
+		avail = s.w // the rows above the image are all zeros
+	}
 	for l := range cfg.Layers {
-		end := min(s.w, j+(cfg.Layers-1-l)*r+1)
-		for c := ln.vdone[l]; c < end; c++ {
-			s.vertical(ln, ln.sc, l, c)
+		if avail < s.w {
+			avail -= r
 		}
-		ln.vdone[l] = max(ln.vdone[l], end)
+		if end := min(s.w, j+(cfg.Layers-1-l)*r+1); ln.vdone[l] < end {
+			s.vertical(ln, ln.sc, l, ln.vdone[l], avail)
+			ln.vdone[l] = avail
+		}
 	}
 	x := ln.hin[0][(j+r)*cc:]
 	cum := ln.sc.cum
@@ -128,13 +136,15 @@ func (wf *wavefront) work(k int) {
 		}
 		base := int64(y) * w
 		for j := range s.w {
+			avail := s.w
 			if y > wf.first {
 				need := int64(s.ready(j))
 				if !above.prog.await(base-w+need, base-w+min(need+slack, w), &wf.abort) {
 					return
 				}
+				avail = int(min(above.prog.done.Load()-(base-w), w))
 			}
-			s.decodePixel(ln, j, wf.decode)
+			s.decodePixel(ln, j, avail, wf.decode)
 			if j+1 < s.w {
 				ln.prog.publish(base + int64(j) + 1)
 			}

@@ -76,7 +76,11 @@ func eagerTables(t *testing.T, m *Model, pix []uint8, w, h, lag int) [][]uint32 
 		moved = false
 		for y := h - 1; y >= 0 && !moved; y-- {
 			if done[y] < w && (y == 0 || done[y-1] >= s.ready(done[y])) {
-				s.decodePixel(lines[y], done[y], decode)
+				avail := w
+				if y > 0 {
+					avail = done[y-1]
+				}
+				s.decodePixel(lines[y], done[y], avail, decode)
 				done[y]++
 				moved = true
 			}
