@@ -37,15 +37,21 @@ func (l *Linear) rescale16(dst []int16, acc []int32, o0 int) {
 }
 
 // rescaleLogits turns the accumulators of outputs o0, o0+1, ... into Q10
-// logits in place, clamped to ±2^30 so that their differences fit in int32.
-func (l *Linear) rescaleLogits(acc []int32, o0 int) {
+// logits in place, clamped to ±2^30 so that their differences fit in int32,
+// and returns the largest and the first index that has it.
+func (l *Linear) rescaleLogits(acc []int32, o0 int) (mx int32, best int) {
 	n := len(acc)
 	m, sh := l.M[o0:o0+n], l.S[o0:o0+n]
+	mx = -1 << 31
 	for k, a := range acc {
 		s := sh[k] & 63
-		v := (int64(a)*int64(m[k]) + 1<<s>>1) >> s
-		acc[k] = int32(min(max(v, -1<<30), 1<<30))
+		v := int32(min(max((int64(a)*int64(m[k])+1<<s>>1)>>s, -1<<30), 1<<30))
+		acc[k] = v
+		if v > mx {
+			mx, best = v, k
+		}
 	}
+	return mx, best
 }
 
 // sat16 saturates a Q10 value to the int16 range activations are stored in.

@@ -297,10 +297,10 @@ func (s *Stream) horizontal(ln *line, sc *scratch, l, j, lo, hi int) {
 	}
 }
 
-// head computes the 256 logits of sub-pixel c at column j of ln's row into
-// sc.logits, and returns them. W1 and W2 are masked so that sub-pixel c
+// head computes the frequency table of sub-pixel c at column j of ln's row
+// into cum (257 entries), from the head's 256 logits. W1 and W2 are masked so that sub-pixel c
 // sees only the groups up to its own, which its dot products stop at.
-func (s *Stream) head(ln *line, sc *scratch, j, c int) []int32 {
+func (s *Stream) head(ln *line, sc *scratch, j, c int, cum []uint32) {
 	cfg, f := s.cfg, s.cfg.Features
 	h := ln.hin[cfg.Layers][(j+s.r)*f : (j+s.r+1)*f]
 	gf, gh := f/cfg.Channels, cfg.Hidden/cfg.Channels
@@ -319,8 +319,8 @@ func (s *Stream) head(ln *line, sc *scratch, j, c int) []int32 {
 	logits := sc.logits
 	copy(logits, w2.B[c*256:])
 	dotRows(logits, w2.W[c*256*w2.In:], w2.In, sc.hidden[:(c+1)*gh])
-	w2.rescaleLogits(logits, c*256)
-	return logits
+	mx, best := w2.rescaleLogits(logits, c*256)
+	freqTable(logits, mx, best, cum)
 }
 
 // EncodeRow computes the frequency tables of the next row of pix (Width
@@ -355,7 +355,7 @@ func (s *Stream) EncodeRow(pix []uint8, emit func(c int, cum []uint32, v uint8))
 	parallel(s.w, s.workers, func(lo, hi, wk int) {
 		for j := lo; j < hi; j++ {
 			for c := range cc {
-				FreqTable(s.head(ln, s.scratch[wk], j, c), cums[(j*cc+c)*257:(j*cc+c+1)*257])
+				s.head(ln, s.scratch[wk], j, c, cums[(j*cc+c)*257:(j*cc+c+1)*257])
 			}
 		}
 	})

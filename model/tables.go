@@ -29,8 +29,8 @@ const (
 )
 
 var (
-	sigTable  [gateHi - gateLo + 1]int32 // σ(q/1024)·1024, rounded
-	tanhTable [gateHi - gateLo + 1]int32 // tanh(q/1024)·1024, rounded
+	sigTable  [gateHi - gateLo + 1]int16 // σ(q/1024)·1024, rounded
+	tanhTable [gateHi - gateLo + 1]int16 // tanh(q/1024)·1024, rounded
 	expTable  []uint32                   // e^(-d/1024)·2^expBits, rounded, while > 0
 )
 
@@ -49,11 +49,11 @@ func init() {
 		v = hi<<2 | lo>>62 + carry<<2
 	}
 	// divRound returns round(num·2^qBits / den) for num <= den < 2^63.
-	divRound := func(num, den uint64) int32 {
+	divRound := func(num, den uint64) int16 {
 		hi, lo := bits.Mul64(num, qOne)
 		lo, c := bits.Add64(lo, den/2, 0)
 		q, _ := bits.Div64(hi+c, lo, den)
-		return int32(q)
+		return int16(q)
 	}
 	for q := 0; q <= gateHi+1; q++ {
 		e := e62[q]
@@ -81,7 +81,7 @@ func init() {
 func gate(a, b int32) int16 {
 	a = min(max(a, gateLo), gateHi)
 	b = min(max(b, gateLo), gateHi)
-	return int16((tanhTable[a-gateLo]*sigTable[b-gateLo] + qOne/2) >> qBits)
+	return int16((int32(tanhTable[a-gateLo])*int32(sigTable[b-gateLo]) + qOne/2) >> qBits)
 }
 
 // FreqTable turns Q10 logits into the cumulative frequency table of their
@@ -90,14 +90,20 @@ func gate(a, b int32) int16 {
 // to the most probable symbol (the first, on a tie). It uses integer
 // arithmetic only. There are at most 256 logits.
 func FreqTable(logits []int32, cum []uint32) {
-	n := len(logits)
-	cum = cum[:n+1]
 	mx, best := logits[0], 0
 	for k, l := range logits {
 		if l > mx {
 			mx, best = l, k
 		}
 	}
+	freqTable(logits, mx, best, cum)
+}
+
+// freqTable is FreqTable given the largest logit, mx, and the first index
+// that has it.
+func freqTable(logits []int32, mx int32, best int, cum []uint32) {
+	n := len(logits)
+	cum = cum[:n+1]
 	// e[k] = e^(logits[k]-mx) in expBits fixed point; the largest is
 	// expTable[0], which no other entry equals, so best has it.
 	var e [256]uint32

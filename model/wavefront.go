@@ -96,7 +96,7 @@ func (s *Stream) decodePixel(ln *line, j, avail int, decode func(y, c int, cum [
 		for l := range cfg.Layers {
 			s.horizontal(ln, ln.sc, l, j, c*gf, (c+1)*gf)
 		}
-		FreqTable(s.head(ln, ln.sc, j, c), cum)
+		s.head(ln, ln.sc, j, c, cum)
 		v := decode(ln.y, c, cum)
 		ln.pix[j*cc+c] = v
 		x[c] = int16(v)*8 - 1024
