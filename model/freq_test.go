@@ -67,6 +67,11 @@ func TestFreqTableMatchesReference(t *testing.T) {
 
 func FuzzFreqTable(f *testing.F) {
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8})
+	big := make([]byte, 1024) // 256 logits: the assembly's length
+	for i := range big {
+		big[i] = byte(i * 37)
+	}
+	f.Add(big)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n := min(len(b)/4, 256)
 		if n == 0 {

@@ -32,6 +32,7 @@ var (
 	sigTable  [gateHi - gateLo + 1]int16 // σ(q/1024)·1024, rounded
 	tanhTable [gateHi - gateLo + 1]int16 // tanh(q/1024)·1024, rounded
 	expTable  []uint32                   // e^(-d/1024)·2^expBits, rounded, while > 0
+	expPadded []uint32                   // expTable and a 0, for lookups clamped to its length
 )
 
 func init() {
@@ -75,6 +76,7 @@ func init() {
 		}
 		expTable = append(expTable, uint32(v))
 	}
+	expPadded = append(append([]uint32(nil), expTable...), 0)
 }
 
 // gate returns tanh(a)·σ(b) for Q10 pre-activations, in Q10.
@@ -107,26 +109,30 @@ func freqTable(logits []int32, mx int32, best int, cum []uint32) {
 	// e[k] = e^(logits[k]-mx) in expBits fixed point; the largest is
 	// expTable[0], which no other entry equals, so best has it.
 	var e [256]uint32
-	var sum uint64
-	tab := expTable
-	for k, l := range logits {
-		var v uint32
-		if d := uint64(int64(mx) - int64(l)); d < uint64(len(tab)) {
-			v = tab[d]
+	sum, ok := exp256(logits, mx, &e)
+	if !ok {
+		tab := expTable
+		for k, l := range logits {
+			var v uint32
+			if d := uint64(int64(mx) - int64(l)); d < uint64(len(tab)) {
+				v = tab[d]
+			}
+			e[k] = v
+			sum += uint64(v)
 		}
-		e[k] = v
-		sum += uint64(v)
 	}
 	// One division, then multiplications: q·e[k] >> 32 is e[k]/sum scaled
 	// to the frequencies left after every symbol's minimum of 1.
 	q := (uint64(1<<FreqBits-n) << 32) / sum
-	var total uint32
 	cum[0] = 0
-	for k, v := range e[:n] {
-		total += 1 + uint32((uint64(v)*q)>>32)
-		cum[k+1] = total
+	if !cum256(&e, q, cum) {
+		var total uint32
+		for k, v := range e[:n] {
+			total += 1 + uint32((uint64(v)*q)>>32)
+			cum[k+1] = total
+		}
 	}
-	rest := uint32(1<<FreqBits) - total
+	rest := uint32(1<<FreqBits) - cum[n]
 	for k := best + 1; k <= n; k++ {
 		cum[k] += rest
 	}
