@@ -102,3 +102,53 @@ func BenchmarkFreqTable(b *testing.B) {
 		FreqTable(logits, cum)
 	}
 }
+
+// TestRescaleLogits compares Linear.rescaleLogits (the assembly, where
+// there is one) with Linear.rescale, clamped, one output at a time, on
+// extreme accumulators, multipliers and shifts.
+func TestRescaleLogits(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	for trial := range 500 {
+		n := []int{256, 256, 4, 12, 7}[trial%5]
+		l := newLinear(n, 1)
+		acc := make([]int32, n)
+		for o := range n {
+			l.M[o] = int32(rng.Int63n(1<<31-1)) + 1
+			l.S[o] = uint8(1 + rng.Intn(62))
+			acc[o] = int32(rng.Uint32())
+			switch rng.Intn(6) {
+			case 0:
+				l.M[o], acc[o] = 1<<31-1, -1<<31
+			case 1:
+				l.M[o], acc[o] = 1<<31-1, 1<<31-1
+			case 2:
+				l.S[o] = []uint8{1, 62}[rng.Intn(2)]
+			}
+		}
+		want := make([]int32, n)
+		for o, a := range acc {
+			want[o] = int32(min(max(l.rescale(o, a), -1<<30), 1<<30))
+		}
+		wantMax := slices.Max(want)
+		got := slices.Clone(acc)
+		mx, best := l.rescaleLogits(got, 0)
+		if !slices.Equal(got, want) || mx != wantMax || best != slices.Index(want, wantMax) {
+			t.Fatalf("trial %d: got %v (max %d at %d), want %v", trial, got, mx, best, want)
+		}
+	}
+}
+
+func BenchmarkRescaleLogits(b *testing.B) {
+	rng := rand.New(rand.NewSource(1))
+	l := newLinear(256, 1)
+	acc := make([]int32, 256)
+	for o := range 256 {
+		l.M[o], l.S[o] = int32(rng.Int63n(1<<20)), uint8(20+rng.Intn(10))
+	}
+	for b.Loop() {
+		for o := range acc {
+			acc[o] = int32(o * 12345)
+		}
+		l.rescaleLogits(acc, 0)
+	}
+}
