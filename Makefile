@@ -39,7 +39,7 @@ BENCH_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pxcz/bench
 BENCH_SETS   = $(DATA)/photos/mcmaster $(DATA)/photos/skimage $(DATA)/cifar-10-binary.tar.gz
 BENCH_RUN    = ./$(BIN) bench --cache $(BENCH_CACHE) --limit $(BENCH_LIMIT) $(BENCH_FLAGS)
 
-.PHONY: bench-all
+.PHONY: bench-all bench-speed
 bench: build
 	mkdir -p $(BENCH_OUT)
 	$(BENCH_RUN) --format markdown -o $(BENCH_OUT)/results.md --plot $(BENCH_OUT)/plot.svg $(BENCH_SETS)
@@ -47,6 +47,12 @@ bench: build
 
 bench-all:
 	$(MAKE) bench BENCH_LIMIT=0
+
+# Wall-clock speed of pxcz beside cjxl and cwebp on a 768x512 photograph,
+# the codec benchmarks (32x32 and 768x512, pixels and images per second),
+# and 200 CIFAR-10 images. PXCZ_MODEL=FILE times other weights.
+bench-speed: build
+	DATA=$(DATA) ./scripts/bench-speed.sh
 
 # Every fuzz target for FUZZTIME each (go test -fuzz takes one target at a time).
 FUZZTIME ?= 60s

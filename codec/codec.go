@@ -11,6 +11,13 @@
 //
 // Files decode identically on every machine: the probability path is integer
 // arithmetic end to end (see package model).
+//
+// A file's payload is several substreams, each coded by its own range
+// coder: row y's color sub-pixels go to color substream y mod n, and the
+// alpha channel of RGBA images to one more substream of its own. So the
+// decoder runs up to n rows at once, as a wavefront in which each row
+// trails the one above by the model's reach, and the file is the same
+// bytes whatever the number of threads that wrote or reads it.
 package codec
 
 import (
@@ -74,36 +81,86 @@ func (o *Options) models() ([]*model.Model, error) {
 // 8-bit kinds are coded by their RGB(A) pixel values. 16-bit images are
 // refused rather than rounded.
 func Encode(w io.Writer, img image.Image, opts *Options) error {
-	ras, err := rasterOf(img)
+	src, err := sourceOf(img)
 	if err != nil {
 		return err
 	}
+	return encode(w, src, opts, colorStreams(src.w, src.h))
+}
+
+// encode codes src with its color rows spread over n substreams.
+func encode(w io.Writer, src *source, opts *Options, n int) error {
 	m := (*model.Model)(nil)
 	if opts != nil {
 		m = opts.Model
 	}
 	if m == nil {
+		var err error
 		if m, err = model.Default(); err != nil {
 			return err
 		}
 	}
-	if err := checkModel(m, ras.layout); err != nil {
+	if err := checkModel(m, src.layout); err != nil {
 		return err
 	}
-	var payload bytes.Buffer
-	if err := encodePayload(&payload, m, ras, opts); err != nil {
+	st, err := m.NewStream(src.w, nil, opts.workers())
+	if err != nil {
 		return err
+	}
+	var alpha *alphaCoder
+	streams := n
+	if src.layout == container.RGBA {
+		alpha = newAlphaCoder(src.w)
+		streams++ // the last one holds the alpha channel
+	}
+	subs := make([]bytes.Buffer, streams)
+	encs := make([]*arith.Encoder, streams)
+	for i := range encs {
+		encs[i] = arith.NewEncoder(&subs[i])
+	}
+	mc, cc := m.Config().Channels, colorChannels(src.layout)
+	row := make([]uint8, src.w*src.layout.Channels())
+	mrow := make([]uint8, src.w*mc)
+	crc := container.NewCRC()
+	for y := range src.h {
+		src.row(y, row)
+		crc.Write(row)
+		nc := src.layout.Channels()
+		for x := range src.w {
+			for c := range mc {
+				mrow[x*mc+c] = row[x*nc+min(c, cc-1)] // gray fills every channel
+			}
+		}
+		enc := encs[y%n]
+		st.EncodeRow(mrow, func(c int, cum []uint32, v uint8) {
+			if c < cc {
+				enc.EncodeSymbol(cum, int(v))
+			}
+		})
+		if alpha != nil {
+			alpha.encodeRow(encs[n], row)
+		}
+		opts.progress(y+1, src.h)
 	}
 	h := &container.Header{
-		Width: ras.w, Height: ras.h, Layout: ras.layout, Mode: container.Lossless,
-		Model: m.Fingerprint(), Streams: []int64{int64(payload.Len())},
-		CRC: container.PixelCRC(ras.pix),
+		Width: src.w, Height: src.h, Layout: src.layout, Mode: container.Lossless,
+		Model: m.Fingerprint(), CRC: crc.Sum32(),
+	}
+	for i, e := range encs {
+		if err := e.Close(); err != nil {
+			return err
+		}
+		h.Streams = append(h.Streams, int64(subs[i].Len()))
 	}
 	if err := container.WriteHeader(w, h); err != nil {
 		return err
 	}
-	_, err = w.Write(payload.Bytes())
-	return err
+	for i := range subs {
+		if _, err := w.Write(subs[i].Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkModel reports whether m can code images of the given layout: a
@@ -141,7 +198,7 @@ var ErrCorrupt = errors.New("codec: corrupt file")
 // It returns an error, and no image, for any file that does not decode
 // exactly: truncated, corrupt, or coded with a model that is not at hand.
 func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
-	data, err := io.ReadAll(r)
+	data, err := readAll(r)
 	if err != nil {
 		return nil, err
 	}
@@ -169,97 +226,123 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 	if err := checkModel(m, h.Layout); err != nil {
 		return nil, err
 	}
-	if len(streams) != 1 {
-		return nil, fmt.Errorf("codec: %d substreams; this version writes and reads 1", len(streams))
+	n := len(streams) // color substreams
+	if h.Layout == container.RGBA {
+		if n < 2 {
+			return nil, fmt.Errorf("%w: an RGBA file needs an alpha substream besides its color ones, it has %d substream", ErrCorrupt, n)
+		}
+		n--
 	}
 	// Every coded sub-pixel costs at least log2(2^16/(2^16-255)) > 0.005
 	// bits, so a payload too short for the image's size is rejected before
-	// the image is allocated; the 64 bits allow for the coder's dropped
-	// trailing zeros.
-	if pixels := int64(h.Width) * int64(h.Height); (int64(len(streams[0]))*8+64)*1000 < pixels*5 {
-		return nil, fmt.Errorf("%w: %d payload bytes cannot hold a %dx%d image (truncated?)", ErrCorrupt, len(streams[0]), h.Width, h.Height)
+	// the image is allocated; the 64 bits per substream allow for the
+	// coder's dropped trailing zeros.
+	var payload int64
+	for _, s := range streams {
+		payload += int64(len(s))
 	}
-	ras := newRaster(h.Width, h.Height, h.Layout)
-	if err := decodePayload(streams[0], m, ras, opts); err != nil {
+	if pixels := int64(h.Width) * int64(h.Height); (payload*8+64*int64(len(streams)))*1000 < pixels*5 {
+		return nil, fmt.Errorf("%w: %d payload bytes cannot hold a %dx%d image (truncated?)", ErrCorrupt, payload, h.Width, h.Height)
+	}
+	out := newOutput(h.Width, h.Height, h.Layout)
+	if h.Layout == container.RGBA {
+		if err := decodeAlpha(streams[n], out); err != nil {
+			return nil, err
+		}
+	}
+	crc, err := decodeColor(streams[:n], m, out, opts)
+	if err != nil {
 		return nil, err
 	}
-	if container.PixelCRC(ras.pix) != h.CRC {
+	if crc != h.CRC {
 		return nil, fmt.Errorf("%w: decoded pixels fail the checksum", ErrCorrupt)
 	}
-	return ras.image(), nil
+	return out.img, nil
 }
 
-// rowCoder is what coding a raster row by row needs besides the entropy
-// coder: the model's stream, a row buffer in the model's channels, how many
-// of those the image has, and the alpha coder of RGBA images.
-type rowCoder struct {
-	st    *model.Stream
-	row   []uint8
-	cc    int
-	alpha *alphaCoder
-}
-
-func newRowCoder(m *model.Model, ras *raster, workers int) (*rowCoder, error) {
-	st, err := m.NewStream(ras.w, nil, workers)
-	if err != nil {
-		return nil, err
-	}
-	rc := &rowCoder{st: st, row: make([]uint8, ras.w*m.Config().Channels), cc: colorChannels(ras.layout)}
-	if ras.layout == container.RGBA {
-		rc.alpha = newAlphaCoder(ras.w)
-	}
-	return rc, nil
-}
-
-// encodePayload codes the raster's rows with m into w.
-func encodePayload(w io.Writer, m *model.Model, ras *raster, opts *Options) error {
-	enc := arith.NewEncoder(w)
-	rc, err := newRowCoder(m, ras, opts.workers())
-	if err != nil {
-		return err
-	}
-	for y := 0; y < ras.h; y++ {
-		ras.colorRow(y, rc.row)
-		rc.st.EncodeRow(rc.row, func(c int, cum []uint32, v uint8) {
-			if c < rc.cc {
-				enc.EncodeSymbol(cum, int(v))
+// readAll reads r to its end, into a buffer sized once when r can tell its
+// size (a file), so that a large file is not held twice while the buffer
+// grows.
+func readAll(r io.Reader) ([]byte, error) {
+	var buf bytes.Buffer
+	if s, ok := r.(io.Seeker); ok {
+		if cur, err := s.Seek(0, io.SeekCurrent); err == nil {
+			if end, err := s.Seek(0, io.SeekEnd); err == nil {
+				if _, err := s.Seek(cur, io.SeekStart); err != nil {
+					return nil, err
+				}
+				buf.Grow(int(min(max(end-cur, 0), container.MaxPayload)) + bytes.MinRead)
 			}
-		})
-		if rc.alpha != nil {
-			rc.alpha.encodeRow(enc, ras.alphaRow(y))
 		}
-		opts.progress(y+1, ras.h)
 	}
-	return enc.Close()
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
-// decodePayload decodes the raster's rows from payload with m.
-func decodePayload(payload []byte, m *model.Model, ras *raster, opts *Options) error {
-	dec := arith.NewDecoder(bytes.NewReader(payload))
-	rc, err := newRowCoder(m, ras, 1)
-	if err != nil {
-		return err
+// decodeAlpha decodes the alpha channel of every row of out from its
+// substream. The color channels do not depend on it, so it comes first.
+func decodeAlpha(stream []byte, out *output) error {
+	dec := arith.NewDecoder(bytes.NewReader(stream))
+	a := newAlphaCoder(out.w)
+	for y := range out.img.Bounds().Dy() {
+		a.decodeRow(dec, out.rowPix(y))
 	}
-	for y := 0; y < ras.h; y++ {
-		var first uint8
-		rc.st.DecodeRow(rc.row, func(c int, cum []uint32) uint8 {
-			if c >= rc.cc {
-				return first // a gray image's G and B are its R
-			}
-			first = uint8(dec.Decode(cum))
-			return first
-		})
-		ras.setColorRow(y, rc.row)
-		if rc.alpha != nil {
-			rc.alpha.decodeRow(dec, ras.alphaRow(y))
-		}
-		if err := dec.Err(); err != nil {
-			return fmt.Errorf("%w: row %d: %v", ErrCorrupt, y, err)
-		}
-		opts.progress(y+1, ras.h)
+	if err := dec.Err(); err != nil {
+		return fmt.Errorf("%w: alpha channel: %v", ErrCorrupt, err)
 	}
 	if !dec.AtEnd() {
 		return fmt.Errorf("%w: data follows the coded image", ErrCorrupt)
 	}
 	return nil
+}
+
+// subDecoder is the state of one color substream: its decoder, and the
+// last value it decoded, which a gray image's G and B repeat.
+type subDecoder struct {
+	dec   *arith.Decoder
+	first uint8
+}
+
+// decodeColor decodes out's color channels from the substreams, row y
+// from streams[y mod len(streams)], and returns the CRC-32C of the pixels
+// in the file's layout. Up to one row per substream is decoded at once, as
+// a wavefront.
+func decodeColor(streams [][]byte, m *model.Model, out *output, opts *Options) (uint32, error) {
+	n, height := len(streams), out.img.Bounds().Dy()
+	st, err := m.NewStream(out.w, nil, min(opts.workers(), n))
+	if err != nil {
+		return 0, err
+	}
+	subs := make([]subDecoder, n)
+	for i := range subs {
+		subs[i].dec = arith.NewDecoder(bytes.NewReader(streams[i]))
+	}
+	mc, cc := m.Config().Channels, colorChannels(out.layout)
+	crc := container.NewCRC()
+	// Rows n apart share a substream; DecodeRows never has them in flight
+	// together, since it runs at most n rows at once.
+	err = st.DecodeRows(height, func(y, c int, cum []uint32) uint8 {
+		sd := &subs[y%n]
+		if c >= cc {
+			return sd.first // a gray image's G and B are its R
+		}
+		sd.first = uint8(sd.dec.Decode(cum))
+		return sd.first
+	}, func(y int, pix []uint8) error {
+		if err := subs[y%n].dec.Err(); err != nil {
+			return fmt.Errorf("%w: row %d: %v", ErrCorrupt, y, err)
+		}
+		crc.Write(out.setColorRow(y, pix, mc))
+		opts.progress(y+1, height)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for i := range subs {
+		if !subs[i].dec.AtEnd() {
+			return 0, fmt.Errorf("%w: data follows the coded image in substream %d", ErrCorrupt, i)
+		}
+	}
+	return crc.Sum32(), nil
 }

@@ -74,6 +74,32 @@ func synthetic() map[string]image.Image {
 	return imgs
 }
 
+// photoLike is a w×h image of smooth gradients, edges and noise, made
+// from integers alone, large enough for several substreams. With alpha it
+// is an NRGBA image whose alpha is mostly opaque.
+func photoLike(w, h int, alpha bool) image.Image {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			n := uint32(x*7919+y*104729) * 2654435761
+			noise := int(n>>28) - 8
+			v := [3]int{x*3 + y/4, 128 + (x-y/8)%64, (x * y / 64) % 256}
+			if (x/8+y/16)%5 == 0 {
+				v[0] += 90 // blocks with edges
+			}
+			i := img.PixOffset(x, y)
+			for c := range v {
+				img.Pix[i+c] = uint8(min(max(v[c]+noise, 0), 255))
+			}
+			img.Pix[i+3] = 255
+			if alpha && (x+y)%37 < 3 {
+				img.Pix[i+3] = uint8(n >> 24)
+			}
+		}
+	}
+	return img
+}
+
 func roundTrip(t *testing.T, img image.Image, opts *Options) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -108,10 +134,59 @@ func samePixels(a, b image.Image) bool {
 	return true
 }
 
+// multiStream lists images coded in several substreams: one large enough
+// for Encode to choose two, and small ones in as many as the test says,
+// which is what a larger image would get.
+func multiStream() []struct {
+	name    string
+	img     image.Image
+	streams int // 0: Encode's choice
+} {
+	return []struct {
+		name    string
+		img     image.Image
+		streams int
+	}{
+		{"rgb48x700", photoLike(48, 700, false), 0},
+		{"rgb9x40/8", photoLike(9, 40, false), 8},
+		{"rgb70x12/3", photoLike(70, 12, false), 3},
+		{"rgba20x30/4", photoLike(20, 30, true), 4},
+		{"gray30x20/5", grayOf(photoLike(30, 20, false)), 5},
+	}
+}
+
+func grayOf(img image.Image) *image.Gray {
+	g := image.NewGray(img.Bounds())
+	for y := range g.Rect.Dy() {
+		for x := range g.Rect.Dx() {
+			g.Set(x, y, img.At(x, y))
+		}
+	}
+	return g
+}
+
+// encodeIn encodes img in the given number of color substreams, 0 meaning
+// Encode's choice.
+func encodeIn(t testing.TB, img image.Image, opts *Options, streams int) []byte {
+	t.Helper()
+	src, err := sourceOf(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if streams == 0 {
+		streams = colorStreams(src.w, src.h)
+	}
+	var buf bytes.Buffer
+	if err := encode(&buf, src, opts, streams); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // TestGolden encodes the synthetic images with a fixed model and compares
 // the files' hashes with testdata/golden.txt. make test runs it built for
-// amd64, 386 and arm64, so it checks that every architecture writes the same
-// bytes.
+// amd64, 386 and arm64, and without assembly, so it checks that every
+// architecture and kernel writes the same bytes.
 func TestGolden(t *testing.T) {
 	opts := &Options{Model: testModel(t), Workers: 2}
 	imgs := synthetic()
@@ -124,6 +199,17 @@ func TestGolden(t *testing.T) {
 	for _, n := range names {
 		data := roundTrip(t, imgs[n], opts)
 		fmt.Fprintf(&out, "%s %d %x\n", n, len(data), sha256.Sum256(data))
+	}
+	for _, tc := range multiStream() {
+		data := encodeIn(t, tc.img, opts, tc.streams)
+		got, err := DecodeWith(bytes.NewReader(data), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !samePixels(tc.img, got) {
+			t.Fatalf("%s: decoded pixels differ from the input", tc.name)
+		}
+		fmt.Fprintf(&out, "%s %d %x\n", tc.name, len(data), sha256.Sum256(data))
 	}
 	golden := filepath.Join("testdata", "golden.txt")
 	if *update {
@@ -146,28 +232,52 @@ func TestRoundTripDefaultModel(t *testing.T) {
 	}
 }
 
+// TestWorkersDoNotChangeFiles: files are the same bytes whatever the
+// number of workers, and decode with any number, one included.
 func TestWorkersDoNotChangeFiles(t *testing.T) {
-	img := synthetic()["rgb17x13"]
-	big := image.NewRGBA(image.Rect(0, 0, 70, 3))
-	for i := range big.Pix {
-		big.Pix[i] = uint8(i * 7)
-		if i%4 == 3 {
-			big.Pix[i] = 255
+	m := testModel(t)
+	for _, tc := range multiStream() {
+		if tc.streams == 0 {
+			continue // large; the small ones show the same at less cost
+		}
+		data := encodeIn(t, tc.img, &Options{Model: m, Workers: 1}, tc.streams)
+		for _, workers := range []int{2, 8} {
+			if other := encodeIn(t, tc.img, &Options{Model: m, Workers: workers}, tc.streams); !bytes.Equal(data, other) {
+				t.Fatalf("%s: one and %d workers wrote different files", tc.name, workers)
+			}
+		}
+		for _, workers := range []int{1, 2, 3, 8} {
+			got, err := DecodeWith(bytes.NewReader(data), &Options{Model: m, Workers: workers})
+			if err != nil {
+				t.Fatalf("%s, %d workers: %v", tc.name, workers, err)
+			}
+			if !samePixels(tc.img, got) {
+				t.Fatalf("%s, %d workers: decoded pixels differ", tc.name, workers)
+			}
 		}
 	}
-	for _, img := range []image.Image{img, big} {
-		var a, b bytes.Buffer
-		m := testModel(t)
-		if err := Encode(&a, img, &Options{Model: m, Workers: 1}); err != nil {
-			t.Fatal(err)
-		}
-		if err := Encode(&b, img, &Options{Model: m, Workers: 4}); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(a.Bytes(), b.Bytes()) {
-			t.Fatal("one and four workers wrote different files")
+}
+
+func TestColorStreams(t *testing.T) {
+	for _, tc := range []struct{ w, h, want int }{
+		{32, 32, 1}, {1, 1, 1}, {128, 128, 1}, {48, 700, 2}, {768, 512, 24},
+		{6000, 4000, maxColorStreams}, {4000, 10, 2}, {65535, 1, 1},
+	} {
+		if got := colorStreams(tc.w, tc.h); got != tc.want {
+			t.Errorf("%dx%d: %d color substreams, want %d", tc.w, tc.h, got, tc.want)
 		}
 	}
+}
+
+// TestSubstreamCost: each substream costs only a few bytes.
+func TestSubstreamCost(t *testing.T) {
+	opts := &Options{Model: testModel(t)}
+	img := photoLike(48, 100, false)
+	one, many := len(encodeIn(t, img, opts, 1)), len(encodeIn(t, img, opts, 25))
+	if per := float64(many-one) / 24; per > 8 {
+		t.Errorf("a substream costs %.1f bytes (%d bytes in one, %d in 25), want at most 8", per, one, many)
+	}
+	t.Logf("%d bytes in one substream, %d in 25", one, many)
 }
 
 func TestImageDecodeRegistered(t *testing.T) {
@@ -227,6 +337,7 @@ func TestBadFiles(t *testing.T) {
 		"model missing": {good, nil, "not available"},
 		"version":       {mutate(3, 0x7), opts, "version"},
 		"appended junk": {append(append([]byte(nil), good...), bytes.Repeat([]byte{7}, 16)...), opts, "data follows"},
+		"no alpha":      {rgbaAsOneStream(t, opts), opts, "alpha substream"},
 	}
 	for name, tc := range cases {
 		img, err := DecodeWith(bytes.NewReader(tc.data), tc.opts)
@@ -238,6 +349,21 @@ func TestBadFiles(t *testing.T) {
 			t.Errorf("%s: error %q does not say %q", name, err, tc.want)
 		}
 	}
+}
+
+// rgbaAsOneStream is an RGBA file whose header claims only one substream.
+func rgbaAsOneStream(t *testing.T, opts *Options) []byte {
+	data := encodeIn(t, synthetic()["rgba6x5"], opts, 1)
+	h, subs, err := container.Split(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Streams = h.Streams[:1]
+	b, err := h.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(append(b, subs[0]...), subs[1]...)
 }
 
 // TestHugeClaimIsCheap: a header claiming a huge image over a tiny payload
@@ -309,35 +435,15 @@ func FuzzDecode(f *testing.F) {
 		}
 		f.Add(buf.Bytes())
 	}
+	for _, tc := range multiStream() {
+		if tc.streams != 0 {
+			f.Add(encodeIn(f, tc.img, &Options{Model: m}, tc.streams))
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		img, err := DecodeWith(bytes.NewReader(data), &Options{Model: m})
 		if (err == nil) != (img != nil) {
 			t.Fatal("an image and an error, or neither")
 		}
 	})
-}
-
-func BenchmarkEncode32(b *testing.B) { benchCodec(b, 32, false) }
-func BenchmarkDecode32(b *testing.B) { benchCodec(b, 32, true) }
-
-func benchCodec(b *testing.B, size int, decode bool) {
-	img := image.NewRGBA(image.Rect(0, 0, size, size))
-	for i := range img.Pix {
-		img.Pix[i] = uint8(i*i>>3 + i)
-	}
-	var buf bytes.Buffer
-	if err := Encode(&buf, img, nil); err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(size * size * 3))
-	for b.Loop() {
-		if decode {
-			if _, err := Decode(bytes.NewReader(buf.Bytes())); err != nil {
-				b.Fatal(err)
-			}
-		} else if err := Encode(&bytes.Buffer{}, img, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "images/s")
 }

@@ -46,6 +46,18 @@
 //
 // and the probability of sub-pixel c taking value v is softmax(logits[256c:256c+256])[v].
 //
+// # Wavefront
+//
+// Vpre_0 reads the row above r columns to the right, and each Vpre_l the
+// layer below r columns further, while the horizontal stack and the head
+// read nothing to the right. So pixel (i,j) depends on row i-1 only up to
+// column j+L·r ([Config.Lag]), and rows can be decoded at once, row i's
+// pixel j as soon as row i-1 has decoded its column j+L·r. The vertical stack
+// of a row is then computed as the decoder advances rather than all at once:
+// layer l at least up to column j+(L-1-l)·r before pixel j is decoded, and
+// as far as the row above allows when it has to move on, so that it works
+// on several columns at a time.
+//
 // # Weight layout
 //
 // Weight matrices are row-major [out][in]. The in index of VW_l is

@@ -30,3 +30,15 @@ func dotRowsGo(acc []int32, w []int8, stride int, x []int16) {
 		acc[o] += dot(w[o*stride:o*stride+len(x)], x)
 	}
 }
+
+// dotRows4Go is [dotRows4] in plain Go.
+func dotRows4Go(acc []int32, w []int8, stride int, x []int16, xstride, n int) {
+	if n == 0 {
+		return
+	}
+	for o := range len(acc) / 4 {
+		for k := range 4 {
+			acc[4*o+k] += dot(w[o*stride:o*stride+n], x[k*xstride:k*xstride+n])
+		}
+	}
+}

@@ -50,3 +50,26 @@ func dotRows(acc []int32, w []int8, stride int, x []int16) {
 		dotRowsGo(acc[fit:], w[fit*stride:], stride, x)
 	}
 }
+
+// dotRows4AVX2 is [dotRows4] on raw pointers for n >= 16; see dot_amd64.s.
+// It reads w[o·stride+i] and x[k·xstride+i] for o < rows, k < 4, i < n.
+//
+//go:noescape
+func dotRows4AVX2(acc *int32, rows int, w *int8, stride int, x *int16, xstride int, n int)
+
+// dotRows4 is dotRows for four inputs at once, x[k·xstride:][:n] for
+// k < 4 (which may overlap), sharing each weight load: it adds to
+// acc[4·o+k] the dot product of input k with the n weights at w[o·stride].
+func dotRows4(acc []int32, w []int8, stride int, x []int16, xstride, n int) {
+	rows := len(acc) / 4
+	if !useAVX2 || n < 16 || rows == 0 {
+		dotRows4Go(acc, w, stride, x, xstride, n)
+		return
+	}
+	if stride < 0 && rows > 1 || xstride < 0 {
+		panic("model: dotRows4 with a negative stride")
+	}
+	_ = w[(rows-1)*stride+n-1] // the last weight the kernel reads
+	_ = x[3*xstride+n-1]       // and the last input
+	dotRows4AVX2(&acc[0], rows, &w[0], stride, &x[0], xstride, n)
+}

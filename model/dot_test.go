@@ -76,6 +76,79 @@ func checkDotRows(t *testing.T, rng *rand.Rand, fill int, rows, n, stride, woff,
 	}
 }
 
+// kernels4 are the dotRows4 implementations this build has.
+func kernels4() map[string]func([]int32, []int8, int, []int16, int, int) {
+	k := map[string]func([]int32, []int8, int, []int16, int, int){"go": dotRows4Go}
+	if useAVX2 {
+		k["avx2"] = dotRows4
+	}
+	return k
+}
+
+// checkDotRows4 is checkDotRows for dotRows4: rows rows of n weights,
+// stride apart, against four inputs xstride apart (0: one input four
+// times; less than n: overlapping, as a row's sliding windows are).
+func checkDotRows4(t *testing.T, rng *rand.Rand, fill, rows, n, stride, xstride, woff, xoff int) {
+	t.Helper()
+	f := fills[fill]
+	w := make([]int8, woff+max(rows-1, 0)*stride+n+3)
+	for i := range w {
+		w[i] = f.w(rng)
+	}
+	x := make([]int16, xoff+3*xstride+n+5) // longer: only the inputs may count
+	for i := range x {
+		x[i] = f.x(rng)
+	}
+	w, x = w[woff:], x[xoff:]
+	init := make([]int32, 4*rows+2)
+	for i := range init {
+		init[i] = int32(rng.Uint32())
+	}
+	want := slices.Clone(init)
+	for o := range rows {
+		for k := range 4 {
+			want[1+4*o+k] += refDot(w[o*stride:o*stride+n], x[k*xstride:k*xstride+n])
+		}
+	}
+	for name, kernel := range kernels4() {
+		got := slices.Clone(init)
+		kernel(got[1:1+4*rows], w, stride, x, xstride, n)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s, %s fill, %d rows of %d, stride %d, xstride %d, offsets %d/%d:\ngot  %v\nwant %v",
+				name, f.name, rows, n, stride, xstride, woff, xoff, got, want)
+		}
+	}
+}
+
+func TestDotRows4(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for fill := range fills {
+		for n := 0; n <= 400; n++ {
+			xstride := []int{n, 3, 0, n + 5, 48}[n%5]
+			checkDotRows4(t, rng, fill, n%7, n, n+n%3, xstride, n%32, n/5%16)
+		}
+	}
+}
+
+// TestDotRows4ShortInputs checks that dotRows4 panics, rather than read
+// past the end, when the weights or the last input are one short.
+func TestDotRows4ShortInputs(t *testing.T) {
+	for _, n := range []int{5, 16, 40} {
+		for name, kernel := range kernels4() {
+			for what, lens := range map[string][2]int{"weights": {3*n - 1, 3*n + n}, "inputs": {3 * n, 3*n + n - 1}} {
+				func() {
+					defer func() {
+						if recover() == nil {
+							t.Errorf("%s: short %s did not panic (n = %d)", name, what, n)
+						}
+					}()
+					kernel(make([]int32, 12), make([]int8, lens[0]), n, make([]int16, lens[1]), n, n)
+				}()
+			}
+		}
+	}
+}
+
 func TestDotRowsLengths(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	for fill := range fills {
@@ -158,6 +231,30 @@ func FuzzDotRows(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkDot4 measures dotRows4 on 96 rows of 288, a vertical layer's
+// step for four columns.
+func BenchmarkDot4(b *testing.B) {
+	rng := rand.New(rand.NewSource(1))
+	const rows, n = 96, 288
+	w := make([]int8, rows*n)
+	for i := range w {
+		w[i] = int8(rng.Uint32())
+	}
+	x := make([]int16, 4*n)
+	for i := range x {
+		x[i] = int16(rng.Uint32())
+	}
+	for name, kernel := range kernels4() {
+		b.Run(name, func(b *testing.B) {
+			acc := make([]int32, 4*rows)
+			for b.Loop() {
+				kernel(acc, w, n, x, n, n)
+			}
+			b.ReportMetric(float64(4*rows*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+		})
+	}
 }
 
 // BenchmarkDot measures each kernel on one row, and on 96 rows sharing

@@ -21,8 +21,37 @@ func (l *Linear) row(o int) []int8 { return l.W[o*l.In : (o+1)*l.In] }
 // rescale turns output o's accumulator into Q10. The result can exceed the
 // int16 range; callers saturate as their step requires.
 func (l *Linear) rescale(o int, acc int32) int64 {
-	s := l.S[o]
-	return (int64(acc)*int64(l.M[o]) + 1<<(s-1)) >> s
+	s := l.S[o] & 63 // S is 1..62; the mask spares the compiler's shift check
+	return (int64(acc)*int64(l.M[o]) + 1<<s>>1) >> s
+}
+
+// rescale16 stores the saturated Q10 values of outputs o0, o0+1, ... from
+// their accumulators acc into dst.
+func (l *Linear) rescale16(dst []int16, acc []int32, o0 int) {
+	n := len(acc)
+	m, sh, dst := l.M[o0:o0+n], l.S[o0:o0+n], dst[:n]
+	for k, a := range acc {
+		s := sh[k] & 63
+		dst[k] = sat16((int64(a)*int64(m[k]) + 1<<s>>1) >> s)
+	}
+}
+
+// rescaleLogits turns the accumulators of outputs o0, o0+1, ... into Q10
+// logits in place, clamped to ±2^30 so that their differences fit in int32,
+// and returns the largest and the first index that has it.
+func (l *Linear) rescaleLogits(acc []int32, o0 int) (mx int32, best int) {
+	n := len(acc)
+	m, sh := l.M[o0:o0+n], l.S[o0:o0+n]
+	mx = -1 << 31
+	for k, a := range acc {
+		s := sh[k] & 63
+		v := int32(min(max((int64(a)*int64(m[k])+1<<s>>1)>>s, -1<<30), 1<<30))
+		acc[k] = v
+		if v > mx {
+			mx, best = v, k
+		}
+	}
+	return mx, best
 }
 
 // sat16 saturates a Q10 value to the int16 range activations are stored in.

@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/rand"
 	"testing"
@@ -65,28 +66,30 @@ func encodeTables(t testing.TB, m *Model, pix []uint8, w, h, workers int, cond [
 	return tabs
 }
 
-// decodeTables runs the pixel-by-pixel (decoder) path, feeding it the true
-// values, and returns every table.
-func decodeTables(t testing.TB, m *Model, pix []uint8, w, h int, cond []int16) [][]uint32 {
+// decodeTables runs the pixel-by-pixel (decoder) path with the given
+// workers, feeding it the true values, and returns every table.
+func decodeTables(t testing.TB, m *Model, pix []uint8, w, h, workers int, cond []int16) [][]uint32 {
 	t.Helper()
-	s, err := m.NewStream(w, cond, 1)
+	s, err := m.NewStream(w, cond, workers)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tabs [][]uint32
 	cc := m.Config().Channels
-	row := make([]uint8, w*cc)
-	for y := 0; y < h; y++ {
-		k := 0
-		s.DecodeRow(row, func(c int, cum []uint32) uint8 {
-			tabs = append(tabs, append([]uint32(nil), cum...))
-			v := pix[y*w*cc+k]
-			k++
-			return v
-		})
+	tabs := make([][]uint32, w*h*cc)
+	next := make([]int, h) // per row, as rows run concurrently
+	err = s.DecodeRows(h, func(y, c int, cum []uint32) uint8 {
+		k := y*w*cc + next[y]
+		next[y]++
+		tabs[k] = append([]uint32(nil), cum...)
+		return pix[k]
+	}, func(y int, row []uint8) error {
 		if !bytes.Equal(row, pix[y*w*cc:(y+1)*w*cc]) {
-			t.Fatalf("row %d: decoded row differs from the values handed out", y)
+			return fmt.Errorf("row %d: decoded row differs from the values handed out", y)
 		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return tabs
 }
@@ -104,6 +107,11 @@ func TestEncodeDecodePathsAgree(t *testing.T) {
 		{Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6}, 9, 1, 1},
 		{Config{Channels: 1, Features: 4, Layers: 3, Kernel: 3, Hidden: 4}, 6, 6, 1},
 		{Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6, Cond: 4}, 5, 5, 1},
+		// Decoded as a wavefront: tall and narrow, so that rows wait on
+		// the row above at every column, and wide.
+		{Config{Channels: 3, Features: 6, Layers: 3, Kernel: 3, Hidden: 6}, 8, 40, 4},
+		{Config{Channels: 3, Features: 6, Layers: 2, Kernel: 5, Hidden: 6, Cond: 4}, 11, 30, 8},
+		{Config{Channels: 1, Features: 4, Layers: 3, Kernel: 3, Hidden: 4}, 200, 12, 3},
 	}
 	for i, tc := range cases {
 		m := randomModel(t, tc.cfg, int64(i))
@@ -114,7 +122,7 @@ func TestEncodeDecodePathsAgree(t *testing.T) {
 			cond = append(cond, int16(rng.Intn(2048)-1024))
 		}
 		enc := encodeTables(t, m, pix, tc.w, tc.h, tc.workers, cond)
-		dec := decodeTables(t, m, pix, tc.w, tc.h, cond)
+		dec := decodeTables(t, m, pix, tc.w, tc.h, tc.workers, cond)
 		if len(enc) != tc.w*tc.h*tc.cfg.Channels || len(dec) != len(enc) {
 			t.Fatalf("%v: %d and %d tables for %d sub-pixels", tc.cfg, len(enc), len(dec), tc.w*tc.h*tc.cfg.Channels)
 		}
@@ -306,7 +314,7 @@ func benchRows(b *testing.B, decode bool) {
 		s, _ := m.NewStream(w, nil, 1)
 		if decode {
 			k := 0
-			s.DecodeRow(make([]uint8, len(pix)), func(c int, cum []uint32) uint8 { k++; return pix[k-1] })
+			s.DecodeRows(1, func(_, _ int, _ []uint32) uint8 { k++; return pix[k-1] }, func(int, []uint8) error { return nil })
 		} else {
 			s.EncodeRow(pix, func(int, []uint32, uint8) {})
 		}

@@ -5,31 +5,52 @@ import (
 	"sync"
 )
 
-// A Stream runs a Model over one image, row by row, keeping only the rows
-// each layer still needs: its memory grows with the image's width, not its
-// area. The encoder and the decoder each drive their own Stream through the
-// same rows in the same order and get identical frequency tables.
+// A Stream runs a Model over one image, row by row from the top, keeping
+// only the rows each layer still needs: its memory grows with the image's
+// width, not its area. The encoder and the decoder each drive their own
+// Stream through the same rows and get identical frequency tables.
+//
+// The encoder codes one row at a time with [Stream.EncodeRow], which splits
+// the row's columns among the Stream's workers. The decoder, which learns a
+// row's pixels one at a time, runs up to that many rows at once with
+// [Stream.DecodeRows], each row Lag columns behind the one above (see
+// [Config.Lag]).
 type Stream struct {
 	m    *Model
 	cfg  Config
 	w, r int
+	lag  int     // Config.Lag; a field so that tests can break it
 	row  int     // index of the next row
 	cond []int16 // conditioning vector, Q10; zeros when the model has none
 
-	// vin[l] is the ring of the r+1 most recent input rows of layer l's
-	// vertical convolution, each padded with r zero columns on both sides:
-	// rows of the image shifted down one for l = 0, rows of V_{l-1} after.
-	vin [][][]int16
-	// vpre[l] is layer l's vertical pre-activation for the current row.
-	vpre [][]int16
-	// hin[l] is layer l's horizontal input for the current row, padded with
-	// r zero columns on the left: the image row for l = 0, H_{l-1} after;
-	// hin[L] is H_{L-1}, the head's input.
-	hin [][]int16
+	// ring[l] holds the recent rows of layer l's vertical input, each
+	// padded with r zero columns on both sides: image rows for l = 0 (the
+	// input x(i) in slot(i), which feeds Vin_0(i+1)), V_{l-1} rows after.
+	// It holds every row the rows in flight read or write: with R of them,
+	// the r+1 rows above the highest and the R rows themselves.
+	ring [][][]int16
 
 	workers int
-	scratch []*scratch // one per worker; scratch[0] also serves the decoder
+	lines   []*line    // per-row state of the rows in flight, made on first use
+	scratch []*scratch // one per worker; line k computes with scratch[k]
 	cums    []uint32   // EncodeRow's frequency tables for one row
+}
+
+// line is the state of one row being coded.
+type line struct {
+	y int
+	// hin[l] is layer l's horizontal input, padded with r zero columns on
+	// the left: the image row for l = 0 (a row of ring[0]), H_{l-1} after;
+	// hin[L] is H_{L-1}, the head's input.
+	hin [][]int16
+	// hv[l] is the part of layer l's horizontal pre-activation that does
+	// not depend on the row itself, HV_l·Vpre_l + HC_l·h + HB_l, as int32
+	// accumulators; its first vdone[l] columns are computed.
+	hv    [][]int32
+	vdone []int
+	pix   []uint8 // the decoded row
+	sc    *scratch
+	prog  progress // DecodeRows' published progress through the row
 }
 
 // scratch is the per-goroutine working memory of one pixel's evaluation.
@@ -40,11 +61,24 @@ type scratch struct {
 	hidden []int16   // [Hidden]
 	logits []int32   // [256]
 	acc    []int32   // [max(2F, Hidden)] accumulators of one linear step
+	cum    []uint32  // [257] the frequency table of one sub-pixel
+	// vin[l] gathers the inputs of layer l's vertical weight rows,
+	// [VW | VC], and vpre those of its horizontal rows' [HV | HC], into one
+	// vector each, so that each is one dot product; the conditioning
+	// vector at their ends is filled once.
+	vin  [][]int16
+	vpre []int16
+	// acc4 and vpre4 are acc and vpre for four columns at once: acc4 is
+	// [2F][4], vpre4 is [4][2F+Cond].
+	acc4  []int32
+	vpre4 []int16
 }
 
 // NewStream prepares to code an image of the given width, row by row from
 // the top. cond is the conditioning vector (Q10) for models that take one,
-// nil otherwise. workers bounds the goroutines EncodeRow uses (0 or 1: one).
+// nil otherwise. workers (0 or 1: one) bounds the goroutines the Stream
+// uses: the parts EncodeRow splits a row into, or the rows DecodeRows
+// decodes at once.
 func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error) {
 	cfg := m.cfg
 	if width < 1 {
@@ -57,19 +91,13 @@ func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error)
 		cond = make([]int16, cfg.Cond)
 	}
 	r := cfg.Reach()
-	s := &Stream{m: m, cfg: cfg, w: width, r: r, cond: cond, workers: max(workers, 1)}
-	s.vin = make([][][]int16, cfg.Layers)
-	s.vpre = make([][]int16, cfg.Layers)
-	s.hin = make([][]int16, cfg.Layers+1)
-	for l := range cfg.Layers {
-		s.vin[l] = make([][]int16, r+1)
-		for k := range s.vin[l] {
-			s.vin[l][k] = make([]int16, (width+2*r)*cfg.LayerIn(l))
+	s := &Stream{m: m, cfg: cfg, w: width, r: r, lag: cfg.Lag(), cond: cond, workers: max(workers, 1)}
+	s.ring = make([][][]int16, cfg.Layers)
+	for l := range s.ring {
+		s.ring[l] = make([][]int16, s.workers+r+1)
+		for k := range s.ring[l] {
+			s.ring[l][k] = make([]int16, (width+2*r)*cfg.LayerIn(l))
 		}
-		s.vpre[l] = make([]int16, width*2*cfg.Features)
-	}
-	for l := range s.hin {
-		s.hin[l] = make([]int16, (width+r)*cfg.LayerIn(l))
 	}
 	s.scratch = make([]*scratch, s.workers)
 	for i := range s.scratch {
@@ -80,88 +108,185 @@ func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error)
 			hidden: make([]int16, cfg.Hidden),
 			logits: make([]int32, 256),
 			acc:    make([]int32, max(2*cfg.Features, cfg.Hidden)),
+			cum:    make([]uint32, 257),
+			vpre:   make([]int16, 2*cfg.Features+cfg.Cond),
+			acc4:   make([]int32, 4*2*cfg.Features),
+			vpre4:  make([]int16, 4*(2*cfg.Features+cfg.Cond)),
+		}
+		copy(sc.vpre[2*cfg.Features:], cond)
+		for k := range 4 {
+			copy(sc.vpre4[k*(2*cfg.Features+cfg.Cond)+2*cfg.Features:], cond)
 		}
 		for l := range sc.gates {
 			sc.gates[l] = make([]int16, cfg.Features)
+			v := m.layers[l].V.In
+			sc.vin = append(sc.vin, make([]int16, v))
+			copy(sc.vin[l][v-cfg.Cond:], cond)
 		}
 		s.scratch[i] = sc
 	}
+	s.lines = make([]*line, s.workers)
 	return s, nil
 }
 
-// slot is where row i lives in a ring of r+1 rows.
-func (s *Stream) slot(i int) int { return i % (s.r + 1) }
+// slot is where row i lives in a ring.
+func (s *Stream) slot(i int) int { return i % len(s.ring[0]) }
 
-// verticalRow computes every layer's vertical pre-activation for the current
-// row, and the gated rows that feed the next layer's vertical stack. It only
-// reads rows above, so the encoder and the decoder both run it before the
-// row's pixels are known.
-func (s *Stream) verticalRow() {
-	cfg, r, k := s.cfg, s.r, s.cfg.Kernel
-	f, f2 := cfg.Features, 2*cfg.Features
-	i := s.row
-	for l := range cfg.Layers {
-		q := &s.m.layers[l].V
-		cin := cfg.LayerIn(l)
-		seg := k * cin
-		vpre := s.vpre[l]
-		parallel(s.w, s.workers, func(lo, hi, wk int) {
-			acc := s.scratch[wk].acc[:f2]
-			for j := lo; j < hi; j++ {
-				copy(acc, q.B)
-				dotRows(acc, q.W[(r+1)*seg:], q.In, s.cond)
-				for dy := -r; dy <= 0; dy++ {
-					if i+dy < 0 {
-						continue // rows above the image are zero
-					}
-					in := s.vin[l][s.slot(i+dy)]
-					dotRows(acc, q.W[(dy+r)*seg:], q.In, in[j*cin:(j+k)*cin])
-				}
-				for o, a := range acc {
-					vpre[j*f2+o] = sat16(q.rescale(o, a))
-				}
-				if l+1 < cfg.Layers {
-					next := s.vin[l+1][s.slot(i)][(j+r)*f:]
-					for c := 0; c < f; c++ {
-						next[c] = gate(int32(vpre[j*f2+c]), int32(vpre[j*f2+f+c]))
-					}
-				}
-			}
-		})
+// line returns the k-th row state, making it on first use, set up for
+// row y.
+func (s *Stream) line(k, y int) *line {
+	cfg := s.cfg
+	ln := s.lines[k]
+	if ln == nil {
+		ln = &line{
+			hin:   make([][]int16, cfg.Layers+1),
+			hv:    make([][]int32, cfg.Layers),
+			vdone: make([]int, cfg.Layers),
+			pix:   make([]uint8, s.w*cfg.Channels),
+			sc:    s.scratch[k],
+		}
+		for l := 1; l < len(ln.hin); l++ {
+			ln.hin[l] = make([]int16, (s.w+s.r)*cfg.Features)
+		}
+		for l := range ln.hv {
+			ln.hv[l] = make([]int32, s.w*2*cfg.Features)
+		}
+		s.lines[k] = ln
+	}
+	ln.y = y
+	ln.hin[0] = s.ring[0][s.slot(y)]
+	clear(ln.vdone)
+	return ln
+}
+
+// vertical computes columns j0..j1-1 of layer l's vertical pre-activation
+// for ln's row, the gated values the next layer's vertical stack reads, and
+// the part of the horizontal stack that depends on them alone. Column j
+// reads the rows above and, from layer 1 on, the previous layer's gated
+// row: columns j-r..j+r of each.
+func (s *Stream) vertical(ln *line, sc *scratch, l, j0, j1 int) {
+	j := j0
+	if s.cfg.Kernel*s.cfg.LayerIn(l) >= 16 { // else dotRows4 has no kernel
+		for ; j+4 <= j1; j += 4 {
+			s.vertical4(ln, sc, l, j)
+		}
+	}
+	for ; j < j1; j++ {
+		s.vertical1(ln, sc, l, j)
 	}
 }
 
+// vertical4 is vertical for columns j..j+3, each weight widened once for
+// all four.
+func (s *Stream) vertical4(ln *line, sc *scratch, l, j int) {
+	cfg, r := s.cfg, s.r
+	f, f2, d := cfg.Features, 2*cfg.Features, cfg.Cond
+	q := &s.m.layers[l].V
+	cin := cfg.LayerIn(l)
+	seg := cfg.Kernel * cin
+	top := ln.y
+	if l == 0 {
+		top--
+	}
+	acc := sc.acc4
+	for o, b := range q.B {
+		acc[4*o], acc[4*o+1], acc[4*o+2], acc[4*o+3] = b, b, b, b
+	}
+	dotRows4(acc, q.W[(r+1)*seg:], q.In, s.cond, 0, d)
+	for dy := -r; dy <= 0; dy++ {
+		if top+dy >= 0 { // rows above the image are zero
+			dotRows4(acc, q.W[(dy+r)*seg:], q.In, s.ring[l][s.slot(top+dy)][j*cin:], cin, seg)
+		}
+	}
+	m, sh := q.M[:f2], q.S[:f2]
+	for k := range 4 {
+		vpre := sc.vpre4[k*(f2+d) : k*(f2+d)+f2]
+		for o := range vpre {
+			s := sh[o] & 63
+			vpre[o] = sat16((int64(acc[4*o+k])*int64(m[o]) + 1<<s>>1) >> s)
+		}
+		if l+1 < cfg.Layers {
+			next := s.ring[l+1][s.slot(ln.y)][(j+k+r)*f : (j+k+r+1)*f]
+			for c := range next {
+				next[c] = gate(int32(vpre[c]), int32(vpre[f+c]))
+			}
+		}
+	}
+	h := &s.m.layers[l].H
+	for o, b := range h.B {
+		acc[4*o], acc[4*o+1], acc[4*o+2], acc[4*o+3] = b, b, b, b
+	}
+	dotRows4(acc, h.W[cfg.HIn(l):], h.In, sc.vpre4, f2+d, f2+d)
+	hv := ln.hv[l][j*f2 : (j+4)*f2]
+	for o := range f2 {
+		hv[o], hv[f2+o], hv[2*f2+o], hv[3*f2+o] = acc[4*o], acc[4*o+1], acc[4*o+2], acc[4*o+3]
+	}
+}
+
+// vertical1 is vertical for column j alone.
+func (s *Stream) vertical1(ln *line, sc *scratch, l, j int) {
+	cfg, r := s.cfg, s.r
+	f, f2 := cfg.Features, 2*cfg.Features
+	q := &s.m.layers[l].V
+	cin := cfg.LayerIn(l)
+	seg := cfg.Kernel * cin
+	top := ln.y // the row of Vin_l at dy = 0
+	if l == 0 {
+		top-- // Vin_0 is the image shifted down one row
+	}
+	in := sc.vin[l]
+	for dy := -r; dy <= 0; dy++ {
+		dst := in[(dy+r)*seg : (dy+r+1)*seg]
+		if top+dy < 0 {
+			clear(dst) // rows above the image are zero
+			continue
+		}
+		copy(dst, s.ring[l][s.slot(top+dy)][j*cin:])
+	}
+	acc := sc.acc[:f2]
+	copy(acc, q.B)
+	dotRows(acc, q.W, q.In, in)
+	vpre := sc.vpre[:f2]
+	q.rescale16(vpre, acc, 0)
+	if l+1 < cfg.Layers {
+		next := s.ring[l+1][s.slot(ln.y)][(j+r)*f : (j+r+1)*f]
+		for c := range next {
+			next[c] = gate(int32(vpre[c]), int32(vpre[f+c]))
+		}
+	}
+	h := &s.m.layers[l].H
+	hv := ln.hv[l][j*f2 : (j+1)*f2]
+	copy(hv, h.B)
+	dotRows(hv, h.W[cfg.HIn(l):], h.In, sc.vpre)
+}
+
 // horizontal computes outputs lo..hi of layer l's horizontal stack at
-// column j of the current row: the gated units of those channels, then the
-// same channels of H_l. Called with all channels (encoder) or one sub-pixel
+// column j of ln's row: the gated units of those channels, then the same
+// channels of H_l. Called with all channels (encoder) or one sub-pixel
 // group at a time (decoder); either way, the masks keep it from using
 // anything not yet known, and since integer sums are exact the results are
 // identical.
-func (s *Stream) horizontal(sc *scratch, l, j, lo, hi int) {
+func (s *Stream) horizontal(ln *line, sc *scratch, l, j, lo, hi int) {
 	cfg, r := s.cfg, s.r
 	f, f2 := cfg.Features, 2*cfg.Features
 	ql := &s.m.layers[l]
-	cin, hin := cfg.LayerIn(l), cfg.HIn(l)
-	taps := s.hin[l][j*cin : (j+r+1)*cin]
-	vpre := s.vpre[l][j*f2 : (j+1)*f2]
+	cin := cfg.LayerIn(l)
+	taps := ln.hin[l][j*cin : (j+r+1)*cin]
+	hv := ln.hv[l][j*f2 : (j+1)*f2]
 	acc := sc.acc[:hi-lo]
 	for _, base := range [2]int{lo, lo + f} { // tanh half, then σ half
-		w := ql.H.W[base*ql.H.In:]
-		copy(acc, ql.H.B[base:])
-		dotRows(acc, w, ql.H.In, taps)
-		dotRows(acc, w[hin:], ql.H.In, vpre)
-		dotRows(acc, w[hin+f2:], ql.H.In, s.cond)
-		for k, a := range acc {
-			sc.hpre[base+k] = sat16(ql.H.rescale(base+k, a))
-		}
+		copy(acc, hv[base:])
+		dotRows(acc, ql.H.W[base*ql.H.In:], ql.H.In, taps)
+		ql.H.rescale16(sc.hpre[base:], acc, base)
 	}
 	g := sc.gates[l]
 	for c := lo; c < hi; c++ {
 		g[c] = gate(int32(sc.hpre[c]), int32(sc.hpre[c+f]))
 	}
-	out := s.hin[l+1][(j+r)*f:]
+	// RW is masked so that outputs below hi see no gate from hi on.
+	out := ln.hin[l+1][(j+r)*f:]
 	copy(acc, ql.R.B[lo:])
-	dotRows(acc, ql.R.W[lo*ql.R.In:], ql.R.In, g)
+	dotRows(acc, ql.R.W[lo*ql.R.In:], ql.R.In, g[:hi])
 	for k, a := range acc {
 		o := lo + k
 		v := ql.R.rescale(o, a)
@@ -172,11 +297,12 @@ func (s *Stream) horizontal(sc *scratch, l, j, lo, hi int) {
 	}
 }
 
-// head computes the 256 logits of sub-pixel c at column j into sc.logits,
-// and returns them.
-func (s *Stream) head(sc *scratch, j, c int) []int32 {
+// head computes the frequency table of sub-pixel c at column j of ln's row
+// into cum (257 entries), from the head's 256 logits. W1 and W2 are masked so that sub-pixel c
+// sees only the groups up to its own, which its dot products stop at.
+func (s *Stream) head(ln *line, sc *scratch, j, c int, cum []uint32) {
 	cfg, f := s.cfg, s.cfg.Features
-	h := s.hin[cfg.Layers][(j+s.r)*f : (j+s.r+1)*f]
+	h := ln.hin[cfg.Layers][(j+s.r)*f : (j+s.r+1)*f]
 	gf, gh := f/cfg.Channels, cfg.Hidden/cfg.Channels
 	for k := c * gf; k < (c+1)*gf; k++ {
 		sc.relu[k] = max(h[k], 0)
@@ -184,28 +310,17 @@ func (s *Stream) head(sc *scratch, j, c int) []int32 {
 	w1, w2 := &s.m.w1, &s.m.w2
 	acc := sc.acc[:gh]
 	copy(acc, w1.B[c*gh:])
-	dotRows(acc, w1.W[c*gh*w1.In:], w1.In, sc.relu)
-	for k, a := range acc {
-		sc.hidden[c*gh+k] = max(sat16(w1.rescale(c*gh+k, a)), 0)
+	dotRows(acc, w1.W[c*gh*w1.In:], w1.In, sc.relu[:(c+1)*gf])
+	hidden := sc.hidden[c*gh : (c+1)*gh]
+	w1.rescale16(hidden, acc, c*gh)
+	for k, v := range hidden {
+		hidden[k] = max(v, 0)
 	}
 	logits := sc.logits
 	copy(logits, w2.B[c*256:])
-	dotRows(logits, w2.W[c*256*w2.In:], w2.In, sc.hidden)
-	for o, a := range logits {
-		v := w2.rescale(c*256+o, a)
-		logits[o] = int32(min(max(v, -1<<30), 1<<30))
-	}
-	return logits
-}
-
-// endRow stores the finished image row as the first layer's vertical input
-// for the rows below.
-func (s *Stream) endRow(pix []uint8) {
-	s.row++
-	dst := s.vin[0][s.slot(s.row)][s.r*s.cfg.Channels:]
-	for k, p := range pix {
-		dst[k] = int16(p)*8 - 1024
-	}
+	dotRows(logits, w2.W[c*256*w2.In:], w2.In, sc.hidden[:(c+1)*gh])
+	mx, best := w2.rescaleLogits(logits, c*256)
+	freqTable(logits, mx, best, cum)
 }
 
 // EncodeRow computes the frequency tables of the next row of pix (Width
@@ -216,15 +331,20 @@ func (s *Stream) endRow(pix []uint8) {
 func (s *Stream) EncodeRow(pix []uint8, emit func(c int, cum []uint32, v uint8)) {
 	cfg, r := s.cfg, s.r
 	cc := cfg.Channels
-	s.verticalRow()
-	x := s.hin[0][r*cc:]
+	ln := s.line(0, s.row)
+	x := ln.hin[0][r*cc:]
 	for k, p := range pix[:s.w*cc] {
 		x[k] = int16(p)*8 - 1024
 	}
 	for l := range cfg.Layers {
 		parallel(s.w, s.workers, func(lo, hi, wk int) {
+			s.vertical(ln, s.scratch[wk], l, lo, hi)
+		})
+	}
+	for l := range cfg.Layers {
+		parallel(s.w, s.workers, func(lo, hi, wk int) {
 			for j := lo; j < hi; j++ {
-				s.horizontal(s.scratch[wk], l, j, 0, cfg.Features)
+				s.horizontal(ln, s.scratch[wk], l, j, 0, cfg.Features)
 			}
 		})
 	}
@@ -235,39 +355,14 @@ func (s *Stream) EncodeRow(pix []uint8, emit func(c int, cum []uint32, v uint8))
 	parallel(s.w, s.workers, func(lo, hi, wk int) {
 		for j := lo; j < hi; j++ {
 			for c := range cc {
-				FreqTable(s.head(s.scratch[wk], j, c), cums[(j*cc+c)*257:(j*cc+c+1)*257])
+				s.head(ln, s.scratch[wk], j, c, cums[(j*cc+c)*257:(j*cc+c+1)*257])
 			}
 		}
 	})
 	for k, p := range pix[:s.w*cc] {
 		emit(k%cc, cums[k*257:(k+1)*257], p)
 	}
-	s.endRow(pix)
-}
-
-// DecodeRow fills the next row of pix, pixel by pixel and sub-pixel by
-// sub-pixel, asking decode for each value given its frequency table. Each
-// sub-pixel's table is computed from the ones before it alone, with the
-// layers' state for the row cached, so decoding costs what encoding does.
-func (s *Stream) DecodeRow(pix []uint8, decode func(c int, cum []uint32) uint8) {
-	cfg, r := s.cfg, s.r
-	cc, gf := cfg.Channels, cfg.Features/cfg.Channels
-	sc := s.scratch[0]
-	s.verticalRow()
-	x := s.hin[0][r*cc:]
-	var cum [257]uint32
-	for j := 0; j < s.w; j++ {
-		for c := range cc {
-			for l := range cfg.Layers {
-				s.horizontal(sc, l, j, c*gf, (c+1)*gf)
-			}
-			FreqTable(s.head(sc, j, c), cum[:])
-			v := decode(c, cum[:])
-			pix[j*cc+c] = v
-			x[j*cc+c] = int16(v)*8 - 1024
-		}
-	}
-	s.endRow(pix)
+	s.row++
 }
 
 // parallel runs fn over [0, n) split into at most workers contiguous parts,

@@ -29,9 +29,10 @@ const (
 )
 
 var (
-	sigTable  [gateHi - gateLo + 1]int32 // σ(q/1024)·1024, rounded
-	tanhTable [gateHi - gateLo + 1]int32 // tanh(q/1024)·1024, rounded
+	sigTable  [gateHi - gateLo + 1]int16 // σ(q/1024)·1024, rounded
+	tanhTable [gateHi - gateLo + 1]int16 // tanh(q/1024)·1024, rounded
 	expTable  []uint32                   // e^(-d/1024)·2^expBits, rounded, while > 0
+	expPadded []uint32                   // expTable and a 0, for lookups clamped to its length
 )
 
 func init() {
@@ -49,11 +50,11 @@ func init() {
 		v = hi<<2 | lo>>62 + carry<<2
 	}
 	// divRound returns round(num·2^qBits / den) for num <= den < 2^63.
-	divRound := func(num, den uint64) int32 {
+	divRound := func(num, den uint64) int16 {
 		hi, lo := bits.Mul64(num, qOne)
 		lo, c := bits.Add64(lo, den/2, 0)
 		q, _ := bits.Div64(hi+c, lo, den)
-		return int32(q)
+		return int16(q)
 	}
 	for q := 0; q <= gateHi+1; q++ {
 		e := e62[q]
@@ -75,50 +76,63 @@ func init() {
 		}
 		expTable = append(expTable, uint32(v))
 	}
+	expPadded = append(append([]uint32(nil), expTable...), 0)
 }
 
 // gate returns tanh(a)·σ(b) for Q10 pre-activations, in Q10.
 func gate(a, b int32) int16 {
 	a = min(max(a, gateLo), gateHi)
 	b = min(max(b, gateLo), gateHi)
-	return int16((tanhTable[a-gateLo]*sigTable[b-gateLo] + qOne/2) >> qBits)
+	return int16((int32(tanhTable[a-gateLo])*int32(sigTable[b-gateLo]) + qOne/2) >> qBits)
 }
 
 // FreqTable turns Q10 logits into the cumulative frequency table of their
 // softmax: cum has len(logits)+1 entries, cum[0] = 0, cum[len] = 1<<FreqBits,
 // and every symbol has a frequency of at least 1. The rounding remainder goes
-// to the most probable symbol. It uses integer arithmetic only.
+// to the most probable symbol (the first, on a tie). It uses integer
+// arithmetic only. There are at most 256 logits.
 func FreqTable(logits []int32, cum []uint32) {
-	n := len(logits)
-	mx := logits[0]
-	for _, l := range logits[1:] {
-		mx = max(mx, l)
-	}
-	var e [256]uint64
-	var sum uint64
+	mx, best := logits[0], 0
 	for k, l := range logits {
-		d := int64(mx) - int64(l)
-		if d < int64(len(expTable)) {
-			e[k] = uint64(expTable[d])
-			sum += e[k]
+		if l > mx {
+			mx, best = l, k
+		}
+	}
+	freqTable(logits, mx, best, cum)
+}
+
+// freqTable is FreqTable given the largest logit, mx, and the first index
+// that has it.
+func freqTable(logits []int32, mx int32, best int, cum []uint32) {
+	n := len(logits)
+	cum = cum[:n+1]
+	// e[k] = e^(logits[k]-mx) in expBits fixed point; the largest is
+	// expTable[0], which no other entry equals, so best has it.
+	var e [256]uint32
+	sum, ok := exp256(logits, mx, &e)
+	if !ok {
+		tab := expTable
+		for k, l := range logits {
+			var v uint32
+			if d := uint64(int64(mx) - int64(l)); d < uint64(len(tab)) {
+				v = tab[d]
+			}
+			e[k] = v
+			sum += uint64(v)
 		}
 	}
 	// One division, then multiplications: q·e[k] >> 32 is e[k]/sum scaled
 	// to the frequencies left after every symbol's minimum of 1.
-	spare := uint64(1<<FreqBits - n)
-	q := (spare << 32) / sum
-	var total uint32
-	best := 0
+	q := (uint64(1<<FreqBits-n) << 32) / sum
 	cum[0] = 0
-	for k := 0; k < n; k++ {
-		f := 1 + uint32((e[k]*q)>>32)
-		if e[k] > e[best] {
-			best = k
+	if !cum256(&e, q, cum) {
+		var total uint32
+		for k, v := range e[:n] {
+			total += 1 + uint32((uint64(v)*q)>>32)
+			cum[k+1] = total
 		}
-		total += f
-		cum[k+1] = cum[k] + f
 	}
-	rest := uint32(1<<FreqBits) - total
+	rest := uint32(1<<FreqBits) - cum[n]
 	for k := best + 1; k <= n; k++ {
 		cum[k] += rest
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"image"
 	_ "image/gif"  // inputs may be GIF
 	_ "image/jpeg" // or JPEG
@@ -28,17 +27,12 @@ func init() {
 			"unless -f is given; OUT appears only once compression succeeded.",
 		setup: func(fs *flag.FlagSet) {
 			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the default one\n(decompressing then needs the same FILE)")
-			fs.IntP("workers", "j", 0, "use `N` goroutines (0: one per core)")
 		},
 		run: runCompress,
 	})
 }
 
 func runCompress(fs *flag.FlagSet, args []string) error {
-	workers, _ := fs.GetInt("workers") // defined in setup
-	if workers < 0 {
-		return fmt.Errorf("-j %d: want 0 or more workers", workers)
-	}
 	return transcode(fs, args, compressedName, ".pxcz data", func(r io.Reader, w io.Writer, opts *codec.Options) error {
 		img, _, err := image.Decode(bufio.NewReader(r))
 		if errors.Is(err, image.ErrFormat) {
@@ -47,7 +41,6 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 		if err != nil {
 			return err
 		}
-		opts.Workers = workers
 		return codec.Encode(w, img, opts)
 	})
 }

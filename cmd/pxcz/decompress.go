@@ -14,7 +14,7 @@ import (
 func init() {
 	register(&command{
 		name:  "decompress",
-		usage: "[-o OUT] [-f] [--model FILE] IN.pxcz",
+		usage: "[-o OUT] [-f] [--model FILE] [-j N] IN.pxcz",
 		short: "decompress a .pxcz file to PNG",
 		long: "IN may be - for stdin. OUT defaults to IN with .pxcz replaced by .png\n" +
 			"(.png is appended to other names), or to stdout when IN is -.\n" +

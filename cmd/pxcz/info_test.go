@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/model"
 )
 
@@ -24,11 +25,12 @@ func TestInfo(t *testing.T) {
 		size     string
 		layout   string
 		channels int
+		streams  int
 	}{
-		{"gray8x8", "8x8", "Gray", 1},
-		{"rgb8x8", "8x8", "RGB", 3},
-		{"rgba8x8", "8x8", "RGBA", 4},
-		{"offset5x3", "5x3", "RGB", 3},
+		{"gray8x8", "8x8", "Gray", 1, 1},
+		{"rgb8x8", "8x8", "RGB", 3, 1},
+		{"rgba8x8", "8x8", "RGBA", 4, 2}, // color, then alpha
+		{"offset5x3", "5x3", "RGB", 3, 1},
 	} {
 		t.Run(c.img, func(t *testing.T) {
 			dir := t.TempDir()
@@ -41,8 +43,23 @@ func TestInfo(t *testing.T) {
 			var w, h int
 			fmt.Sscanf(c.size, "%dx%d", &w, &h)
 			bpd := float64(st.Size()) * 8 / float64(w*h*c.channels)
-			// A small image's one-substream header is 15 bytes (FORMAT.md).
-			const header = 15
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, subs, err := container.Split(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(subs) != c.streams {
+				t.Fatalf("%d substreams, want %d", len(subs), c.streams)
+			}
+			var lengths []int64
+			var sizes []string
+			for _, s := range subs {
+				lengths = append(lengths, int64(len(s)))
+				sizes = append(sizes, fmt.Sprint(len(s)))
+			}
 
 			text := string(mustRun(t, nil, "info", path))
 			for _, want := range []string{
@@ -50,7 +67,7 @@ func TestInfo(t *testing.T) {
 				"layout:      " + c.layout + ", " + plural(c.channels, "channel") + "\n",
 				"mode:        Lossless\n",
 				fmt.Sprintf("model:       %x (default model %q)\n", fp, def.Name()),
-				fmt.Sprintf("substreams:  1 (%d bytes)\n", st.Size()-header),
+				fmt.Sprintf("substreams:  %d (%s bytes)\n", c.streams, strings.Join(sizes, " + ")),
 				fmt.Sprintf("file size:   %d bytes\n", st.Size()),
 				fmt.Sprintf("bits/dim:    %.4f\n", bpd),
 			} {
@@ -66,14 +83,13 @@ func TestInfo(t *testing.T) {
 			want := fileInfo{
 				File: path, Width: w, Height: h, Layout: c.layout, Channels: c.channels,
 				Mode: "Lossless", Model: hex.EncodeToString(fp[:]), ModelName: def.Name(),
-				Substreams: []int64{st.Size() - header}, Bytes: st.Size(), BitsPerDim: bpd,
+				Substreams: lengths, Bytes: st.Size(), BitsPerDim: bpd,
 			}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("info --json = %+v, want %+v", got, want)
 			}
 
 			// From a pipe, the size is counted rather than looked up.
-			data, _ := os.ReadFile(path)
 			piped := string(mustRun(t, bytes.NewReader(data), "info", "-"))
 			if want := strings.Replace(text, "file:        "+path, "file:        stdin", 1); piped != want {
 				t.Errorf("info - printed\n%s\nwant\n%s", piped, want)

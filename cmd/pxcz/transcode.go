@@ -16,6 +16,7 @@ func addTranscodeFlags(fs *flag.FlagSet, modelHelp string) {
 	fs.StringP("output", "o", "", "write to `OUT` (- for stdout)")
 	fs.BoolP("force", "f", false, "overwrite OUT if it exists")
 	fs.String("model", "", modelHelp)
+	fs.IntP("workers", "j", 0, "use `N` threads (0: one per core)")
 }
 
 // transcode is the part of compress and decompress that is the same: read
@@ -32,6 +33,10 @@ func transcode(fs *flag.FlagSet, args []string, defaultOut func(in string) strin
 	outPath, _ := fs.GetString("output")
 	force, _ := fs.GetBool("force")
 	modelPath, _ := fs.GetString("model")
+	workers, _ := fs.GetInt("workers")
+	if workers < 0 {
+		return fmt.Errorf("-j %d: want 0 or more workers", workers)
+	}
 	if outPath == "" {
 		outPath = defaultOut(args[0])
 	}
@@ -46,7 +51,7 @@ func transcode(fs *flag.FlagSet, args []string, defaultOut func(in string) strin
 		return err
 	}
 	defer out.abort()
-	opts := &codec.Options{}
+	opts := &codec.Options{Workers: workers}
 	if modelPath != "" {
 		if opts.Model, err = model.LoadFile(modelPath); err != nil {
 			return fmt.Errorf("--model: %w", err)

@@ -1,0 +1,128 @@
+package codec
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync/atomic"
+	"testing"
+
+	"github.com/pxcz/pxcz/corpus"
+	"github.com/pxcz/pxcz/model"
+)
+
+// The benchmarks code with the default model, or with the weights file
+// named by $PXCZ_BENCH_MODEL, on all cores (GOMAXPROCS). Their images are
+// synthetic (photoLike); decoding costs the same per pixel whatever the
+// image, so only the sizes matter for speed.
+
+func benchOptions(b *testing.B) *Options {
+	path := os.Getenv("PXCZ_BENCH_MODEL")
+	if path == "" {
+		return &Options{}
+	}
+	m, err := model.LoadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &Options{Model: m}
+}
+
+var benchSizes = []image.Point{{32, 32}, {768, 512}}
+
+func BenchmarkEncode(b *testing.B) {
+	opts := benchOptions(b)
+	for _, size := range benchSizes {
+		b.Run(fmt.Sprintf("%dx%d", size.X, size.Y), func(b *testing.B) {
+			img := photoLike(size.X, size.Y, false)
+			b.SetBytes(int64(size.X * size.Y * 3))
+			for b.Loop() {
+				if err := Encode(&bytes.Buffer{}, img, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportPixels(b, size.X*size.Y)
+		})
+	}
+}
+
+func BenchmarkDecode(b *testing.B) {
+	opts := benchOptions(b)
+	for _, size := range benchSizes {
+		b.Run(fmt.Sprintf("%dx%d", size.X, size.Y), func(b *testing.B) {
+			var buf bytes.Buffer
+			if err := Encode(&buf, photoLike(size.X, size.Y, false), opts); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(size.X * size.Y * 3))
+			for b.Loop() {
+				if _, err := DecodeWith(bytes.NewReader(buf.Bytes()), opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportPixels(b, size.X*size.Y)
+		})
+	}
+}
+
+// BenchmarkDecodeMany32 decodes 32x32 images as a collection of them is
+// decoded: one image per core at a time. It uses the first 200 CIFAR-10
+// test images when the data folder is present.
+func BenchmarkDecodeMany32(b *testing.B) {
+	opts := benchOptions(b)
+	imgs := cifarImages(b, 200)
+	files := make([][]byte, len(imgs))
+	for i, img := range imgs {
+		var buf bytes.Buffer
+		if err := Encode(&buf, img, opts); err != nil {
+			b.Fatal(err)
+		}
+		files[i] = buf.Bytes()
+	}
+	one := *opts
+	one.Workers = 1
+	b.SetBytes(32 * 32 * 3)
+	var next atomic.Int64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			f := files[int(next.Add(1))%len(files)]
+			if _, err := DecodeWith(bytes.NewReader(f), &one); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	reportPixels(b, 32*32)
+}
+
+// cifarImages returns n CIFAR-10 test images, or n synthetic 32x32 ones
+// when the data is absent.
+func cifarImages(b *testing.B, n int) []image.Image {
+	imgs := make([]image.Image, n)
+	if dir, err := corpus.DataDir(); err == nil {
+		if set, err := corpus.LoadCIFAR(filepath.Join(dir, corpus.CIFARArchive), "test"); err == nil {
+			for i := range imgs {
+				imgs[i] = set.ToImage(i)
+			}
+			return imgs
+		}
+	}
+	b.Logf("no CIFAR-10 data: using synthetic images")
+	for i := range imgs {
+		imgs[i] = photoLike(32, 32, false)
+	}
+	return imgs
+}
+
+// reportPixels reports pixels and images per second, b.N images of n
+// pixels having been coded.
+func reportPixels(b *testing.B, n int) {
+	s := b.Elapsed().Seconds()
+	b.ReportMetric(float64(b.N*n)/s, "pixels/s")
+	b.ReportMetric(float64(b.N)/s, "images/s")
+	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "cores")
+}
