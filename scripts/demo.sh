@@ -16,8 +16,11 @@ else
 fi
 for img in "${imgs[@]}"; do
 	name=$(basename "$img" .png)
-	/usr/bin/time -f "  compress   %es" $bin compress -f -o "$out/$name.pxcz" "$img"
-	/usr/bin/time -f "  decompress %es" $bin decompress -f -o "$out/$name.png" "$out/$name.pxcz"
+	echo "$img:"
+	TIMEFORMAT="  compress   %Rs"
+	time $bin compress -f -o "$out/$name.pxcz" "$img"
+	TIMEFORMAT="  decompress %Rs"
+	time $bin decompress -f -o "$out/$name.png" "$out/$name.pxcz"
 	$bin info "$out/$name.pxcz"
 	printf '  PNG input: %d bytes, pxcz: %d bytes\n' "$(stat -c %s "$img")" "$(stat -c %s "$out/$name.pxcz")"
 done
