@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	flag "github.com/spf13/pflag"
 
+	"github.com/pxcz/pxcz/corpus"
 	"github.com/pxcz/pxcz/model"
 	"github.com/pxcz/pxcz/model/train"
 )
@@ -76,11 +78,13 @@ func runTrain(fs *flag.FlagSet, args []string) error {
 	if trainArgs.export == "" {
 		return nil
 	}
-	return exportModel(o.Checkpoint, trainArgs.export, trainArgs.name)
+	return exportModel(o.Checkpoint, trainArgs.export, trainArgs.name, 64)
 }
 
-// exportModel quantizes a checkpoint's weights into a model file.
-func exportModel(checkpoint, out, name string) error {
+// exportModel calibrates a checkpoint's weights on the first calibrate
+// CIFAR-10 training images (none for 0) and quantizes them into a model
+// file.
+func exportModel(checkpoint, out, name string, calibrate int) error {
 	ck, err := train.LoadCheckpoint(checkpoint)
 	if err != nil {
 		return err
@@ -88,7 +92,26 @@ func exportModel(checkpoint, out, name string) error {
 	if name == "" {
 		name = ck.Params.Config.String()
 	}
-	m, err := model.Quantize(ck.Params, name)
+	p := ck.Params
+	if calibrate > 0 {
+		path := ck.Options.CIFAR
+		if path == "" {
+			dir, err := corpus.DataDir()
+			if err != nil {
+				return fmt.Errorf("calibration data: %w", err)
+			}
+			path = filepath.Join(dir, corpus.CIFARArchive)
+		}
+		set, err := corpus.LoadCIFAR(path, "train")
+		if err != nil {
+			return fmt.Errorf("calibration data: %w", err)
+		}
+		n := min(calibrate, set.Len())
+		if p, err = model.Calibrate(p, set.Pix[:n*set.ImageSize()], n, set.H, set.W); err != nil {
+			return err
+		}
+	}
+	m, err := model.Quantize(p, name)
 	if err != nil {
 		return err
 	}
@@ -99,7 +122,10 @@ func exportModel(checkpoint, out, name string) error {
 	return nil
 }
 
-var exportArgs struct{ out, name string }
+var exportArgs struct {
+	out, name string
+	calibrate int
+}
 
 func init() {
 	register(&command{
@@ -109,12 +135,13 @@ func init() {
 		setup: func(fs *flag.FlagSet) {
 			fs.StringVarP(&exportArgs.out, "output", "o", "model.pxcm", "model file to write")
 			fs.StringVar(&exportArgs.name, "name", "", "name stored in the model (default: its architecture)")
+			fs.IntVar(&exportArgs.calibrate, "calibrate", 64, "CIFAR-10 training images that choose the integer model's activation scales (0: none)")
 		},
 		run: func(fs *flag.FlagSet, args []string) error {
 			if len(args) != 1 {
 				return fmt.Errorf("want one checkpoint file, got %d arguments", len(args))
 			}
-			return exportModel(args[0], exportArgs.out, exportArgs.name)
+			return exportModel(args[0], exportArgs.out, exportArgs.name, exportArgs.calibrate)
 		},
 	})
 }
