@@ -320,3 +320,19 @@ func benchRows(b *testing.B, decode bool) {
 		}
 	}
 }
+
+// TestBitsBounds: every sub-pixel costs between 0 and 16 bits, including
+// the value 255 at the end of the table.
+func TestBitsBounds(t *testing.T) {
+	m := randomModel(t, Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6}, 3)
+	for _, v := range []uint8{0, 128, 255} {
+		pix := bytes.Repeat([]byte{v}, 4*3*3)
+		bits, err := m.Bits(pix, 4, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bits <= 0 || bits > FreqBits*float64(len(pix)) {
+			t.Fatalf("an image of %d costs %.1f bits for %d sub-pixels", v, bits, len(pix))
+		}
+	}
+}

@@ -16,7 +16,7 @@ func (m *Model) Bits(pix []uint8, w, h int) (float64, error) {
 	var bits float64
 	for y := 0; y < h; y++ {
 		s.EncodeRow(pix[y*w*cc:(y+1)*w*cc], func(_ int, cum []uint32, v uint8) {
-			bits += FreqBits - math.Log2(float64(cum[v+1]-cum[v]))
+			bits += FreqBits - math.Log2(float64(cum[int(v)+1]-cum[v]))
 		})
 	}
 	return bits, nil

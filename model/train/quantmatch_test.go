@@ -64,7 +64,7 @@ func TestQuantizedMatchesFloat(t *testing.T) {
 			}
 			worst = max(worst, kl)
 			fbits -= float64(lps[v]) / math.Ln2
-			qbits -= math.Log2(float64(cum[v+1]-cum[v]) / 65536)
+			qbits -= math.Log2(float64(cum[int(v)+1]-cum[v]) / 65536)
 			k++
 		})
 	}
