@@ -149,16 +149,20 @@ func (ws *workspace) macro(kb, mb, nb int, packed, inPlace []float32, lda int, b
 			}
 			kernel(kb, ap, rs, cs, bpanel, ws.tile[:], nr, alpha, 0)
 			for i := 0; i < rows; i++ {
-				row := ct[i*ldc : i*ldc+cols]
-				t := ws.tile[i*nr : i*nr+cols]
-				if beta == 0 {
-					copy(row, t)
-					continue
-				}
-				for j := range row {
-					row[j] = t[j] + beta*row[j]
-				}
+				storeRow(ct[i*ldc:i*ldc+cols], ws.tile[i*nr:i*nr+cols], beta)
 			}
 		}
+	}
+}
+
+// storeRow sets row to t + beta·row, ignoring row's old contents (even NaN)
+// when beta is 0.
+func storeRow(row, t []float32, beta float32) {
+	if beta == 0 {
+		copy(row, t)
+		return
+	}
+	for j := range row {
+		row[j] = t[j] + beta*row[j]
 	}
 }

@@ -241,15 +241,7 @@ func splitK(pr *problem, m, n, k, chunk, workers int, beta float32, c []float32,
 			b, merged = beta, true
 		}
 		for i := 0; i < m; i++ {
-			row := c[i*ldc : i*ldc+n]
-			t := ws.acc[i*n : i*n+n]
-			if b == 0 {
-				copy(row, t)
-				continue
-			}
-			for j := range row {
-				row[j] = t[j] + b*row[j]
-			}
+			storeRow(c[i*ldc:i*ldc+n], ws.acc[i*n:i*n+n], b)
 		}
 	})
 }
