@@ -24,7 +24,7 @@ const (
 	maxKernel   = 15
 	maxHidden   = 4096
 	maxCond     = 4096
-	maxWeights  = 1 << 26 // 64 MiB of int8 weights
+	maxWeights  = 1 << 26 // 128 MiB of int16 weights
 )
 
 // Validate reports whether c describes a network this package can build.

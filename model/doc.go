@@ -68,9 +68,12 @@
 //
 // Every activation is an integer holding its real value times 1024 (Q10),
 // stored as int16 and saturated at its range: the input is (p-128)·8. Every
-// linear step is one dot product of int8 weights with int16 inputs into an
+// linear step is one dot product of int16 weights with int16 inputs into an
 // int32 accumulator plus an int32 bias, rescaled per output channel by
-// (acc·M + 2^(S-1)) >> S. The horizontal stack's taps, its HV·Vpre term and
+// (acc·M + 2^(S-1)) >> S. Each output row's weights sum in magnitude to at
+// most 2^15, so the accumulator cannot wrap; within that bound they get as
+// many bits as they can (about 9 for the vertical stack's long rows, 11 for
+// the head's). The horizontal stack's taps, its HV·Vpre term and
 // its HC·h term share one rescaling, so they are one weight row. Gates look up
 // tanh and σ in tables of Q10 inputs clamped to [-8, 8), and multiply as
 // (t·s + 512) >> 10. The logits stay int32 (Q10); the softmax takes exp from

@@ -5,7 +5,7 @@ package model
 // complement in Go on every architecture, so even a pathological model
 // computes the same everywhere. It is the reference the assembly kernels
 // must match bit for bit.
-func dot(w []int8, x []int16) int32 {
+func dot(w []int16, x []int16) int32 {
 	x = x[:len(w)]
 	var s0, s1, s2, s3 int32
 	i := 0
@@ -22,7 +22,7 @@ func dot(w []int8, x []int16) int32 {
 }
 
 // dotRowsGo is [dotRows] in plain Go, one row at a time.
-func dotRowsGo(acc []int32, w []int8, stride int, x []int16) {
+func dotRowsGo(acc []int32, w []int16, stride int, x []int16) {
 	if len(x) == 0 {
 		return // a model without conditioning asks this for every output
 	}
@@ -32,7 +32,7 @@ func dotRowsGo(acc []int32, w []int8, stride int, x []int16) {
 }
 
 // dotRows4Go is [dotRows4] in plain Go.
-func dotRows4Go(acc []int32, w []int8, stride int, x []int16, xstride, n int) {
+func dotRows4Go(acc []int32, w []int16, stride int, x []int16, xstride, n int) {
 	if n == 0 {
 		return
 	}

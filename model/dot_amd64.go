@@ -11,13 +11,13 @@ var useAVX2 = cpu.X86.HasAVX2
 // It reads w[o·stride+i] and x[i] for o < rows and i < n.
 //
 //go:noescape
-func dotRowsAVX2(acc *int32, rows int, w *int8, stride int, x *int16, n int)
+func dotRowsAVX2(acc *int32, rows int, w *int16, stride int, x *int16, n int)
 
 // dotRows adds to each acc[o] the dot product of x with the len(x) weights
 // starting at w[o·stride]: one step of a matrix-vector product whose rows
 // are stride apart. Since int32 addition wraps, the order in which a sum's
 // terms are added never changes it, so any kernel gives the same bits.
-func dotRows(acc []int32, w []int8, stride int, x []int16) {
+func dotRows(acc []int32, w []int16, stride int, x []int16) {
 	n, rows := len(x), len(acc)
 	if !useAVX2 || n == 0 || rows == 0 {
 		dotRowsGo(acc, w, stride, x)
@@ -55,12 +55,12 @@ func dotRows(acc []int32, w []int8, stride int, x []int16) {
 // It reads w[o·stride+i] and x[k·xstride+i] for o < rows, k < 4, i < n.
 //
 //go:noescape
-func dotRows4AVX2(acc *int32, rows int, w *int8, stride int, x *int16, xstride int, n int)
+func dotRows4AVX2(acc *int32, rows int, w *int16, stride int, x *int16, xstride int, n int)
 
 // dotRows4 is dotRows for four inputs at once, x[k·xstride:][:n] for
 // k < 4 (which may overlap), sharing each weight load: it adds to
 // acc[4·o+k] the dot product of input k with the n weights at w[o·stride].
-func dotRows4(acc []int32, w []int8, stride int, x []int16, xstride, n int) {
+func dotRows4(acc []int32, w []int16, stride int, x []int16, xstride, n int) {
 	rows := len(acc) / 4
 	if !useAVX2 || n < 16 || rows == 0 {
 		dotRows4Go(acc, w, stride, x, xstride, n)

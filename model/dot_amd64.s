@@ -15,20 +15,19 @@ DATA tailMask<>+0x30(SB)/8, $-1
 DATA tailMask<>+0x38(SB)/8, $-1
 GLOBL tailMask<>(SB), RODATA|NOPTR, $64
 
-// Each step widens 16 int8 weights to int16 (VPMOVSXBW) and multiplies
-// them with 16 int16 inputs, summing adjacent products into 8 int32 lanes
-// (VPMADDWD). A product is at most 2^22 in magnitude, so a pair sum never
-// overflows; the lane sums then wrap modulo 2^32 exactly as Go's int32
-// additions do, whatever the order.
+// Each step multiplies 16 int16 weights with 16 int16 inputs, summing
+// adjacent products into 8 int32 lanes (VPMADDWD). A pair sum overflows
+// only when all four operands are -32768, and then wraps to -2^31 as Go's
+// int32 arithmetic does; the lane sums wrap modulo 2^32 like Go's int32
+// additions, whatever the order.
 
 // MADD adds the step for the weights at src to accumulator acc; x holds
 // the inputs and tmp is scratch.
 #define MADD(src, x, tmp, acc) \
-	VPMOVSXBW src, tmp;        \
-	VPMADDWD  x, tmp, tmp;     \
-	VPADDD    tmp, acc, acc
+	VPMADDWD src, x, tmp; \
+	VPADDD   tmp, acc, acc
 
-// func dotRowsAVX2(acc *int32, rows int, w *int8, stride int, x *int16, n int)
+// func dotRowsAVX2(acc *int32, rows int, w *int16, stride int, x *int16, n int)
 //
 // Registers: DI acc, CX rows left, SI row w, DX stride, BX x, R8 n,
 // R9 n rounded down to 16, AX element index. Y15 holds the masked tail:
@@ -40,6 +39,7 @@ TEXT ·dotRowsAVX2(SB), NOSPLIT, $0-48
 	MOVQ stride+24(FP), DX
 	MOVQ x+32(FP), BX
 	MOVQ n+40(FP), R8
+	SHLQ $1, DX // stride in bytes
 
 	MOVQ    R8, R9
 	ANDQ    $-16, R9
@@ -65,20 +65,20 @@ four:
 
 fourLoop:
 	VMOVDQU (BX)(AX*2), Y4
-	MADD((SI)(AX*1), Y4, Y5, Y0)
-	MADD((R11)(AX*1), Y4, Y6, Y1)
-	MADD((R12)(AX*1), Y4, Y7, Y2)
-	MADD((R13)(AX*1), Y4, Y8, Y3)
+	MADD((SI)(AX*2), Y4, Y5, Y0)
+	MADD((R11)(AX*2), Y4, Y6, Y1)
+	MADD((R12)(AX*2), Y4, Y7, Y2)
+	MADD((R13)(AX*2), Y4, Y8, Y3)
 	ADDQ    $16, AX
 	CMPQ    AX, R9
 	JLT     fourLoop
 
 	TESTQ R10, R10
 	JZ    fourSum
-	MADD(-16(SI)(R8*1), Y15, Y5, Y0)
-	MADD(-16(R11)(R8*1), Y15, Y6, Y1)
-	MADD(-16(R12)(R8*1), Y15, Y7, Y2)
-	MADD(-16(R13)(R8*1), Y15, Y8, Y3)
+	MADD(-32(SI)(R8*2), Y15, Y5, Y0)
+	MADD(-32(R11)(R8*2), Y15, Y6, Y1)
+	MADD(-32(R12)(R8*2), Y15, Y7, Y2)
+	MADD(-32(R13)(R8*2), Y15, Y8, Y3)
 
 fourSum:
 	// [a b c d] ← lane sums of Y0..Y3, added to acc[0:4].
@@ -105,14 +105,15 @@ oneRow:
 	XORQ  AX, AX
 
 oneLoop:
-	MADD((SI)(AX*1), (BX)(AX*2), Y5, Y0)
+	VMOVDQU (BX)(AX*2), Y4
+	MADD((SI)(AX*2), Y4, Y5, Y0)
 	ADDQ $16, AX
 	CMPQ AX, R9
 	JLT  oneLoop
 
 	TESTQ R10, R10
 	JZ    oneSum
-	MADD(-16(SI)(R8*1), Y15, Y5, Y0)
+	MADD(-32(SI)(R8*2), Y15, Y5, Y0)
 
 oneSum:
 	VEXTRACTI128 $1, Y0, X1
@@ -151,11 +152,10 @@ done:
 	VPADDD       dst, xa0, xa0; \
 	VMOVDQU      xa0, dst
 
-// func dotRows4AVX2(acc *int32, rows int, w *int8, stride int, x *int16, xstride int, n int)
+// func dotRows4AVX2(acc *int32, rows int, w *int16, stride int, x *int16, xstride int, n int)
 //
 // Four inputs, x[k·xstride:] for k < 4, against the same rows, for
-// n >= 16: each weight vector is widened once for four products, which
-// lifts the limit the widening puts on the one-input kernel. acc is
+// n >= 16: each weight vector is loaded once for four products. acc is
 // [rows][4]. Two rows at a time keep eight accumulators: Y0..Y3 for the
 // first row's four inputs, Y4..Y7 for the second's.
 //
@@ -172,6 +172,7 @@ TEXT ·dotRows4AVX2(SB), NOSPLIT, $0-56
 	MOVQ xstride+40(FP), R10
 	MOVQ n+48(FP), R8
 
+	SHLQ $1, DX // strides in bytes
 	SHLQ $1, R10
 	LEAQ (BX)(R10*1), R12
 	LEAQ (R12)(R10*1), R13
@@ -200,8 +201,8 @@ pair4:
 	XORQ  AX, AX
 
 pair4Loop:
-	VPMOVSXBW (SI)(AX*1), Y8
-	VPMOVSXBW (R11)(AX*1), Y9
+	VMOVDQU   (SI)(AX*2), Y8
+	VMOVDQU   (R11)(AX*2), Y9
 	VMOVDQU   (BX)(AX*2), Y10
 	VPMADDWD  Y10, Y8, Y11
 	VPADDD    Y11, Y0, Y0
@@ -228,8 +229,8 @@ pair4Loop:
 
 	CMPQ      R9, R8
 	JEQ       pair4Sum
-	VPMOVSXBW -16(SI)(R8*1), Y8
-	VPMOVSXBW -16(R11)(R8*1), Y9
+	VMOVDQU   -32(SI)(R8*2), Y8
+	VMOVDQU   -32(R11)(R8*2), Y9
 	VPAND     -32(BX)(R8*2), Y14, Y10
 	VPMADDWD  Y10, Y8, Y11
 	VPADDD    Y11, Y0, Y0
@@ -270,7 +271,7 @@ single4:
 	XORQ  AX, AX
 
 single4Loop:
-	VPMOVSXBW (SI)(AX*1), Y8
+	VMOVDQU   (SI)(AX*2), Y8
 	MADD4(Y8, (BX)(AX*2), (R12)(AX*2), (R13)(AX*2), (R14)(AX*2), Y11, Y0, Y1, Y2, Y3)
 	ADDQ      $16, AX
 	CMPQ      AX, R9
@@ -278,7 +279,7 @@ single4Loop:
 
 	CMPQ      R9, R8
 	JEQ       single4Sum
-	VPMOVSXBW -16(SI)(R8*1), Y8
+	VMOVDQU   -32(SI)(R8*2), Y8
 	VPAND     -32(BX)(R8*2), Y14, Y4
 	VPAND     -32(R12)(R8*2), Y14, Y5
 	VPAND     -32(R13)(R8*2), Y14, Y6

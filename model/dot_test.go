@@ -9,7 +9,7 @@ import (
 
 // refDot is the dot product done in int64 and truncated: the int32 sum
 // with wrap-around, by a route that shares no code with the kernels.
-func refDot(w []int8, x []int16) int32 {
+func refDot(w []int16, x []int16) int32 {
 	var s int64
 	for i, v := range w {
 		s += int64(v) * int64(x[i])
@@ -19,8 +19,8 @@ func refDot(w []int8, x []int16) int32 {
 
 // kernels are the dotRows implementations this build has: the Go loop, and
 // the dispatching one when it runs assembly.
-func kernels() map[string]func([]int32, []int8, int, []int16) {
-	k := map[string]func([]int32, []int8, int, []int16){"go": dotRowsGo}
+func kernels() map[string]func([]int32, []int16, int, []int16) {
+	k := map[string]func([]int32, []int16, int, []int16){"go": dotRowsGo}
 	if useAVX2 {
 		k["avx2"] = dotRows
 	}
@@ -28,17 +28,18 @@ func kernels() map[string]func([]int32, []int8, int, []int16) {
 }
 
 // fills choose weights and inputs; the extremes include the largest
-// products (-128·-32768 = 2^22) and sums that wrap many times.
+// products (-32768·-32768 = 2^30), pairs of them, whose sum wraps, and sums
+// that wrap many times.
 var fills = []struct {
 	name string
-	w    func(*rand.Rand) int8
+	w    func(*rand.Rand) int16
 	x    func(*rand.Rand) int16
 }{
-	{"random", func(r *rand.Rand) int8 { return int8(r.Uint32()) }, func(r *rand.Rand) int16 { return int16(r.Uint32()) }},
-	{"min", func(*rand.Rand) int8 { return -128 }, func(*rand.Rand) int16 { return -32768 }},
-	{"max", func(*rand.Rand) int8 { return 127 }, func(*rand.Rand) int16 { return 32767 }},
-	{"minmax", func(*rand.Rand) int8 { return -128 }, func(*rand.Rand) int16 { return 32767 }},
-	{"extremes", func(r *rand.Rand) int8 { return []int8{-128, -1, 0, 1, 127}[r.Intn(5)] },
+	{"random", func(r *rand.Rand) int16 { return int16(r.Uint32()) }, func(r *rand.Rand) int16 { return int16(r.Uint32()) }},
+	{"min", func(*rand.Rand) int16 { return -32768 }, func(*rand.Rand) int16 { return -32768 }},
+	{"max", func(*rand.Rand) int16 { return 32767 }, func(*rand.Rand) int16 { return 32767 }},
+	{"minmax", func(*rand.Rand) int16 { return -32768 }, func(*rand.Rand) int16 { return 32767 }},
+	{"extremes", func(r *rand.Rand) int16 { return []int16{-32768, -1, 0, 1, 32767}[r.Intn(5)] },
 		func(r *rand.Rand) int16 { return []int16{-32768, -1, 0, 1, 32767}[r.Intn(5)] }},
 }
 
@@ -49,7 +50,7 @@ var fills = []struct {
 func checkDotRows(t *testing.T, rng *rand.Rand, fill int, rows, n, stride, woff, xoff, slack int) {
 	t.Helper()
 	f := fills[fill]
-	w := make([]int8, woff+(rows-1)*stride+n+slack)
+	w := make([]int16, woff+(rows-1)*stride+n+slack)
 	for i := range w {
 		w[i] = f.w(rng)
 	}
@@ -77,8 +78,8 @@ func checkDotRows(t *testing.T, rng *rand.Rand, fill int, rows, n, stride, woff,
 }
 
 // kernels4 are the dotRows4 implementations this build has.
-func kernels4() map[string]func([]int32, []int8, int, []int16, int, int) {
-	k := map[string]func([]int32, []int8, int, []int16, int, int){"go": dotRows4Go}
+func kernels4() map[string]func([]int32, []int16, int, []int16, int, int) {
+	k := map[string]func([]int32, []int16, int, []int16, int, int){"go": dotRows4Go}
 	if useAVX2 {
 		k["avx2"] = dotRows4
 	}
@@ -91,7 +92,7 @@ func kernels4() map[string]func([]int32, []int8, int, []int16, int, int) {
 func checkDotRows4(t *testing.T, rng *rand.Rand, fill, rows, n, stride, xstride, woff, xoff int) {
 	t.Helper()
 	f := fills[fill]
-	w := make([]int8, woff+max(rows-1, 0)*stride+n+3)
+	w := make([]int16, woff+max(rows-1, 0)*stride+n+3)
 	for i := range w {
 		w[i] = f.w(rng)
 	}
@@ -142,7 +143,7 @@ func TestDotRows4ShortInputs(t *testing.T) {
 							t.Errorf("%s: short %s did not panic (n = %d)", name, what, n)
 						}
 					}()
-					kernel(make([]int32, 12), make([]int8, lens[0]), n, make([]int16, lens[1]), n, n)
+					kernel(make([]int32, 12), make([]int16, lens[0]), n, make([]int16, lens[1]), n, n)
 				}()
 			}
 		}
@@ -180,17 +181,17 @@ func TestDotRowsShortWeights(t *testing.T) {
 						t.Errorf("%s: 3 rows of %d from %d weights did not panic", name, n, 3*n-1)
 					}
 				}()
-				kernel(make([]int32, 3), make([]int8, 3*n-1), n, make([]int16, n))
+				kernel(make([]int32, 3), make([]int16, 3*n-1), n, make([]int16, n))
 			}()
 		}
 	}
 }
 
-// TestDotWraps pins one wrapped sum: 1000 products of 2^22.
+// TestDotWraps pins one wrapped sum: 1002 products of 2^30.
 func TestDotWraps(t *testing.T) {
-	const n = 1000
-	w, x := slices.Repeat([]int8{-128}, n), slices.Repeat([]int16{-32768}, n)
-	const want = -100663296 // 1000·2^22 - 2^32
+	const n = 1002
+	w, x := slices.Repeat([]int16{-32768}, n), slices.Repeat([]int16{-32768}, n)
+	const want = -1 << 31 // 1002·2^30 - 250·2^32
 	if got := dot(w, x); got != want {
 		t.Errorf("dot = %d, want %d", got, want)
 	}
@@ -209,17 +210,14 @@ func FuzzDotRows(f *testing.F) {
 	f.Add(uint8(5), uint8(40), slices.Repeat([]byte{0x7f, 0x80, 0xff}, 200))
 	f.Fuzz(func(t *testing.T, rows, n uint8, data []byte) {
 		r, k := int(rows%9)+1, int(n)
-		if len(data) < r*k+2*k {
+		if len(data) < 2*(r*k+k) {
 			return
 		}
-		w := make([]int8, r*k)
-		for i := range w {
-			w[i] = int8(data[i])
+		v := make([]int16, r*k+k)
+		for i := range v {
+			v[i] = int16(uint16(data[2*i]) | uint16(data[2*i+1])<<8)
 		}
-		x := make([]int16, k)
-		for i := range x {
-			x[i] = int16(uint16(data[r*k+2*i]) | uint16(data[r*k+2*i+1])<<8)
-		}
+		w, x := v[:r*k], v[r*k:]
 		want := make([]int32, r)
 		for o := range want {
 			want[o] = refDot(w[o*k:(o+1)*k], x)
@@ -238,9 +236,9 @@ func FuzzDotRows(f *testing.F) {
 func BenchmarkDot4(b *testing.B) {
 	rng := rand.New(rand.NewSource(1))
 	const rows, n = 96, 288
-	w := make([]int8, rows*n)
+	w := make([]int16, rows*n)
 	for i := range w {
-		w[i] = int8(rng.Uint32())
+		w[i] = int16(rng.Uint32())
 	}
 	x := make([]int16, 4*n)
 	for i := range x {
@@ -265,9 +263,9 @@ func BenchmarkDot(b *testing.B) {
 		for _, rows := range []int{1, 96} {
 			for _, n := range []int{18, 96, 288, 576} {
 				b.Run(fmt.Sprintf("%s/rows=%d/n=%d", name, rows, n), func(b *testing.B) {
-					w := make([]int8, rows*n)
+					w := make([]int16, rows*n)
 					for i := range w {
-						w[i] = int8(rng.Uint32())
+						w[i] = int16(rng.Uint32())
 					}
 					x := make([]int16, n)
 					for i := range x {

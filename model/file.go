@@ -12,13 +12,13 @@ import (
 )
 
 // The weights file: magic, version, name, architecture, then every Linear
-// (in the order layer 0 V, H, R, layer 1 ..., head W1, W2) as raw int8
-// weights followed per output by a zigzag-varint bias, a uvarint multiplier
+// (in the order layer 0 V, H, R, layer 1 ..., head W1, W2) as int16
+// little-endian weights followed per output by a zigzag-varint bias, a uvarint multiplier
 // and a shift byte; last, the SHA-256 of everything before it. The hash both
 // detects corruption and is the model's fingerprint.
 const (
 	fileMagic   = "PXCM"
-	fileVersion = 1
+	fileVersion = 2
 	maxNameLen  = 255
 )
 
@@ -38,7 +38,7 @@ func (m *Model) body() []byte {
 	}
 	for _, q := range m.linears() {
 		for _, w := range q.W {
-			b = append(b, byte(w))
+			b = binary.LittleEndian.AppendUint16(b, uint16(w))
 		}
 		for o := 0; o < q.Out; o++ {
 			b = binary.AppendVarint(b, int64(q.B[o]))
@@ -143,12 +143,12 @@ func Load(r io.Reader) (*Model, error) {
 	}
 	m := newModel(cfg, string(name))
 	for _, q := range m.linears() {
-		w := make([]byte, len(q.W))
+		w := make([]byte, 2*len(q.W))
 		if _, err := io.ReadFull(br, w); err != nil {
 			return nil, truncated(err)
 		}
-		for i, v := range w {
-			q.W[i] = int8(v)
+		for i := range q.W {
+			q.W[i] = int16(binary.LittleEndian.Uint16(w[2*i:]))
 		}
 		for o := 0; o < q.Out; o++ {
 			b, err := binary.ReadVarint(br)

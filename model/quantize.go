@@ -6,8 +6,8 @@ import (
 )
 
 // Quantize turns trained float weights into the integer model the codec
-// runs. Each output row gets its own int8 scale (the largest magnitude in
-// the row maps to 127); biases are rounded to accumulator units. Floats are
+// runs. Each output row gets its own scale (see WeightStep) and int16
+// weights; biases are rounded to accumulator units. Floats are
 // used here, once, at export time; the resulting integers are what every
 // machine then computes with.
 func Quantize(p *Params, name string) (*Model, error) {
@@ -44,27 +44,53 @@ func Quantize(p *Params, name string) (*Model, error) {
 // quantizeRow fills output o of q from a bias and the row's weight segments,
 // which share one scale.
 func quantizeRow(q *Linear, o int, bias float32, segs ...[]float32) {
-	var mx float64
-	for _, s := range segs {
-		for _, w := range s {
-			mx = max(mx, math.Abs(float64(w)))
-		}
-	}
-	scale := mx / 127
-	if scale == 0 {
-		scale = 1.0 / (1 << 20) // an all-zero row: any scale will do for the bias
-	}
-	m, s := RowScale(scale)
-	scale = float64(m) / math.Ldexp(1, int(s)) // the scale the integers really apply
+	step, m, s := WeightStep(segs...)
 	row := q.row(o)[:0]
 	for _, seg := range segs {
 		for _, w := range seg {
-			row = append(row, int8(min(max(math.Round(float64(w)/scale), -127), 127)))
+			row = append(row, int16(math.Round(float64(w)/step)))
 		}
 	}
 	q.M[o], q.S[o] = m, s
-	b := math.Round(float64(bias) * qOne / scale)
-	q.B[o] = int32(min(max(b, math.MinInt32), math.MaxInt32))
+	b := math.Round(float64(bias) * qOne / step)
+	q.B[o] = int32(min(max(b, -maxBias), maxBias))
+}
+
+// Bounds of a quantized row. A row's weights sum in magnitude to at most
+// maxRowSum, so that with inputs in the int16 range its dot product stays
+// within ±2^30 and, with a bias of at most maxBias, the accumulator never
+// wraps. Within that bound a weight gets as many bits as it can, up to
+// int16.
+const (
+	maxWeight = 1<<15 - 1
+	maxRowSum = 1 << 15
+	maxBias   = 1 << 30
+)
+
+// WeightStep returns the quantization step Quantize gives a weight row made
+// of segs: the real value of one integer unit, as the integer rescaling
+// (m, s) of RowScale represents it, chosen so that the rounded row keeps to
+// the accumulator's bounds. The trainer's fake quantization uses it to see
+// exactly what the codec will compute.
+func WeightStep(segs ...[]float32) (step float64, m int32, s uint8) {
+	var mx, sum float64
+	n := 0
+	for _, seg := range segs {
+		for _, w := range seg {
+			a := math.Abs(float64(w))
+			mx, sum = max(mx, a), sum+a
+		}
+		n += len(seg)
+	}
+	// Rounding adds at most 1/2 per weight to the sum, which the margin of
+	// n covers (for rows of up to maxRowSum/2 weights: longer ones, which
+	// no sensible model has, may wrap, the same way on every machine).
+	step = max(mx/maxWeight, sum/float64(max(maxRowSum-n, maxRowSum/2)))
+	if step == 0 {
+		step = 1.0 / (1 << 20) // an all-zero row: any scale will do for the bias
+	}
+	m, s = RowScale(step)
+	return float64(m) / math.Ldexp(1, int(s)), m, s
 }
 
 // RowScale finds the integer rescaling (m, s) with m/2^s closest to scale,

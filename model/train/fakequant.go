@@ -11,9 +11,8 @@ import (
 // inference does, so that training can see and adapt to its errors.
 //
 // Weights: every linear step's output row (V rows are [VW | VC], H rows
-// [HW | HV | HC], as model.Quantize groups them) is rounded to int8 steps of
-// the row's scale, max|w|/127 as model.RowScale represents it, and its bias
-// to the accumulator's unit, scale/1024. Activations: every stored one is
+// [HW | HV | HC], as model.Quantize groups them) is rounded to steps of
+// model.WeightStep, and its bias to the accumulator's unit, step/1024. Activations: every stored one is
 // rounded to a multiple of 1/1024 (Q10) and, except for the logits, clamped
 // to the int16 range [-32, 32). The gate rounds tanh and σ to Q10 before
 // multiplying, as its tables do.
@@ -52,27 +51,20 @@ type rows struct {
 	at, n    int
 }
 
-// fakeQuantRow quantizes the segments of one output row with a shared scale
+// fakeQuantRow quantizes the segments of one output row with a shared step
 // and its bias.
 func fakeQuantRow(dstBias *float32, bias float32, segs ...rows) {
-	var mx float64
-	for _, sg := range segs {
-		for _, w := range sg.src[sg.at : sg.at+sg.n] {
-			mx = max(mx, math.Abs(float64(w)))
+	src := make([][]float32, len(segs))
+	for i, sg := range segs {
+		src[i] = sg.src[sg.at : sg.at+sg.n]
+	}
+	step, _, _ := model.WeightStep(src...)
+	for i, sg := range segs {
+		for k, w := range src[i] {
+			sg.dst[sg.at+k] = float32(math.Round(float64(w)/step) * step)
 		}
 	}
-	scale := mx / 127
-	if scale == 0 {
-		scale = 1.0 / (1 << 20) // model.Quantize's choice for an all-zero row
-	}
-	m, s := model.RowScale(scale)
-	scale = float64(m) / math.Ldexp(1, int(s))
-	for _, sg := range segs {
-		for i, w := range sg.src[sg.at : sg.at+sg.n] {
-			sg.dst[sg.at+i] = float32(min(max(math.Round(float64(w)/scale), -127), 127) * scale)
-		}
-	}
-	*dstBias = float32(math.Round(float64(bias)*qOne/scale) * scale / qOne)
+	*dstBias = float32(math.Round(float64(bias)*qOne/step) * step / qOne)
 }
 
 // quantAct rounds x to Q10 and, with saturate, clamps it to the int16 range.

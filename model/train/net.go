@@ -18,8 +18,8 @@ type Net struct {
 	// Grad.Tensors() lines up with Params.Tensors().
 	Grad *model.Params
 	// FakeQuant makes the passes compute what model.Quantize's integer
-	// model will: each output row's weights rounded to int8 steps of
-	// max|w|/127 (rows grouped as Quantize groups them), biases to the
+	// model will: each output row's weights rounded to steps of
+	// model.WeightStep (rows grouped as Quantize groups them), biases to the
 	// accumulator's unit, activations to multiples of 1/1024 clamped to
 	// [-32, 32), tanh and σ rounded before the gate multiplies them.
 	// Gradients pass straight through the rounding to the float weights.
