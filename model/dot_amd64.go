@@ -4,14 +4,33 @@ package model
 
 import "github.com/pxcz/pxcz/internal/cpu"
 
-// useAVX2 says whether dotRows runs the assembly kernel.
-var useAVX2 = cpu.X86.HasAVX2
+// useAVX2 says whether dotRows runs the assembly kernels, and useVNNI
+// whether they are the VNNI ones (VPDPWSSD) rather than the AVX2 ones.
+// Both compute the same wrapped sums, bit for bit.
+var (
+	useAVX2 = cpu.X86.HasAVX2
+	useVNNI = cpu.X86.HasVNNI
+)
 
 // dotRowsAVX2 is [dotRows] on raw pointers for n >= 16; see dot_amd64.s.
 // It reads w[o·stride+i] and x[i] for o < rows and i < n.
 //
 //go:noescape
 func dotRowsAVX2(acc *int32, rows int, w *int16, stride int, x *int16, n int)
+
+// dotRowsVNNI is dotRowsAVX2 with VPDPWSSD.
+//
+//go:noescape
+func dotRowsVNNI(acc *int32, rows int, w *int16, stride int, x *int16, n int)
+
+// dotRowsAsm runs the chosen assembly kernel.
+func dotRowsAsm(acc *int32, rows int, w *int16, stride int, x *int16, n int) {
+	if useVNNI {
+		dotRowsVNNI(acc, rows, w, stride, x, n)
+	} else {
+		dotRowsAVX2(acc, rows, w, stride, x, n)
+	}
+}
 
 // dotRows adds to each acc[o] the dot product of x with the len(x) weights
 // starting at w[o·stride]: one step of a matrix-vector product whose rows
@@ -28,7 +47,7 @@ func dotRows(acc []int32, w []int16, stride int, x []int16) {
 	}
 	if n >= 16 {
 		_ = w[(rows-1)*stride+n-1] // the last weight the kernel reads
-		dotRowsAVX2(&acc[0], rows, &w[0], stride, &x[0], n)
+		dotRowsAsm(&acc[0], rows, &w[0], stride, &x[0], n)
 		return
 	}
 	// A short input (the first layer sees only the image's channels) is
@@ -44,7 +63,7 @@ func dotRows(acc []int32, w []int16, stride int, x []int16) {
 		_ = w[(fit-1)*stride+15] // the last weight the kernel reads
 		var pad [16]int16
 		copy(pad[:], x)
-		dotRowsAVX2(&acc[0], fit, &w[0], stride, &pad[0], 16)
+		dotRowsAsm(&acc[0], fit, &w[0], stride, &pad[0], 16)
 	}
 	if fit < rows {
 		dotRowsGo(acc[fit:], w[fit*stride:], stride, x)
@@ -56,6 +75,11 @@ func dotRows(acc []int32, w []int16, stride int, x []int16) {
 //
 //go:noescape
 func dotRows4AVX2(acc *int32, rows int, w *int16, stride int, x *int16, xstride int, n int)
+
+// dotRows4VNNI is dotRows4AVX2 with VPDPWSSD.
+//
+//go:noescape
+func dotRows4VNNI(acc *int32, rows int, w *int16, stride int, x *int16, xstride int, n int)
 
 // dotRows4 is dotRows for four inputs at once, x[k·xstride:][:n] for
 // k < 4 (which may overlap), sharing each weight load: it adds to
@@ -71,5 +95,9 @@ func dotRows4(acc []int32, w []int16, stride int, x []int16, xstride, n int) {
 	}
 	_ = w[(rows-1)*stride+n-1] // the last weight the kernel reads
 	_ = x[3*xstride+n-1]       // and the last input
-	dotRows4AVX2(&acc[0], rows, &w[0], stride, &x[0], xstride, n)
+	if useVNNI {
+		dotRows4VNNI(&acc[0], rows, &w[0], stride, &x[0], xstride, n)
+	} else {
+		dotRows4AVX2(&acc[0], rows, &w[0], stride, &x[0], xstride, n)
+	}
 }

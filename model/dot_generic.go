@@ -2,8 +2,8 @@
 
 package model
 
-// useAVX2 is false: this build has no assembly kernels.
-const useAVX2 = false
+// useAVX2 and useVNNI are false: this build has no assembly kernels.
+const useAVX2, useVNNI = false, false
 
 // dotRows adds to each acc[o] the dot product of x with the len(x) weights
 // starting at w[o·stride]: one step of a matrix-vector product whose rows

@@ -18,11 +18,15 @@ func refDot(w []int16, x []int16) int32 {
 }
 
 // kernels are the dotRows implementations this build has: the Go loop, and
-// the dispatching one when it runs assembly.
+// the dispatching one with each assembly kernel set the CPU runs.
 func kernels() map[string]func([]int32, []int16, int, []int16) {
 	k := map[string]func([]int32, []int16, int, []int16){"go": dotRowsGo}
-	if useAVX2 {
-		k["avx2"] = dotRows
+	for name, sel := range asmKernels() {
+		k[name] = func(acc []int32, w []int16, stride int, x []int16) {
+			sel()
+			defer restoreKernels()
+			dotRows(acc, w, stride, x)
+		}
 	}
 	return k
 }
@@ -80,8 +84,12 @@ func checkDotRows(t *testing.T, rng *rand.Rand, fill int, rows, n, stride, woff,
 // kernels4 are the dotRows4 implementations this build has.
 func kernels4() map[string]func([]int32, []int16, int, []int16, int, int) {
 	k := map[string]func([]int32, []int16, int, []int16, int, int){"go": dotRows4Go}
-	if useAVX2 {
-		k["avx2"] = dotRows4
+	for name, sel := range asmKernels() {
+		k[name] = func(acc []int32, w []int16, stride int, x []int16, xstride, n int) {
+			sel()
+			defer restoreKernels()
+			dotRows4(acc, w, stride, x, xstride, n)
+		}
 	}
 	return k
 }
@@ -272,7 +280,7 @@ func BenchmarkDot(b *testing.B) {
 						x[i] = int16(rng.Uint32())
 					}
 					acc := make([]int32, rows)
-					b.SetBytes(int64(rows * n)) // weight bytes
+					b.SetBytes(int64(2 * rows * n)) // weight bytes
 					for b.Loop() {
 						kernel(acc, w, n, x)
 					}

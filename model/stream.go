@@ -272,11 +272,17 @@ func (s *Stream) horizontal(ln *line, sc *scratch, l, j, lo, hi int) {
 	ql := &s.m.layers[l]
 	cin := cfg.LayerIn(l)
 	taps := ln.hin[l][j*cin : (j+r+1)*cin]
+	// The centre tap's masked inputs, those past the last group these
+	// outputs see, have zero weights: the dot products stop before them.
+	seen := r*cin + hi
+	if l == 0 {
+		seen = r*cin + hi/(f/cfg.Channels) - 1 // mask A: channels before the group's
+	}
 	hv := ln.hv[l][j*f2 : (j+1)*f2]
 	acc := sc.acc[:hi-lo]
 	for _, base := range [2]int{lo, lo + f} { // tanh half, then σ half
 		copy(acc, hv[base:])
-		dotRows(acc, ql.H.W[base*ql.H.In:], ql.H.In, taps)
+		dotRows(acc, ql.H.W[base*ql.H.In:], ql.H.In, taps[:seen])
 		ql.H.rescale16(sc.hpre[base:], acc, base)
 	}
 	g := sc.gates[l]

@@ -9,4 +9,7 @@ package cpu
 var X86 struct {
 	HasAVX2 bool // 256-bit integer vectors
 	HasFMA  bool // fused multiply-add on float vectors (FMA3)
+	// HasVNNI is AVX-512 VNNI with AVX512VL: VPDPWSSD, an int16
+	// multiply-add into int32 lanes in one instruction, on 256-bit vectors.
+	HasVNNI bool
 }

@@ -24,8 +24,18 @@ func init() {
 	}
 	X86.HasFMA = ecx1&fma != 0
 	if maxLeaf >= 7 {
-		_, ebx7, _, _ := cpuid(7, 0)
-		const avx2 = 1 << 5
+		_, ebx7, ecx7, _ := cpuid(7, 0)
+		const (
+			avx2     = 1 << 5
+			avx512f  = 1 << 16
+			avx512vl = 1 << 31
+			vnni     = 1 << 11 // in ECX
+		)
 		X86.HasAVX2 = ebx7&avx2 != 0
+		// EVEX-encoded instructions, whatever their vector length, also
+		// need the OS to save the opmask and ZMM state.
+		const zmmState = 0b111_0_0000
+		X86.HasVNNI = X86.HasAVX2 && ebx7&(avx512f|avx512vl) == avx512f|avx512vl &&
+			ecx7&vnni != 0 && xgetbv0()&zmmState == zmmState
 	}
 }

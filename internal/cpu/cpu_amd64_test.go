@@ -29,8 +29,12 @@ func TestAgreesWithLinux(t *testing.T) {
 	for _, c := range []struct {
 		flag string
 		got  bool
-	}{{"avx2", X86.HasAVX2}, {"fma", X86.HasFMA}} {
-		if want := slices.Contains(flags, c.flag); c.got != want {
+	}{{"avx2", X86.HasAVX2}, {"fma", X86.HasFMA}, {"avx512_vnni avx512vl", X86.HasVNNI}} {
+		want := true
+		for _, f := range strings.Fields(c.flag) {
+			want = want && slices.Contains(flags, f)
+		}
+		if c.got != want {
 			t.Errorf("%s: probe says %v, /proc/cpuinfo says %v", c.flag, c.got, want)
 		}
 	}
