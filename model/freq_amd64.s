@@ -103,3 +103,96 @@ cum:
 
 	VZEROUPPER
 	RET
+
+// packLow<> picks the low dword of each qword of a vector into its low half.
+DATA packLow<>+0x00(SB)/4, $0
+DATA packLow<>+0x04(SB)/4, $2
+DATA packLow<>+0x08(SB)/4, $4
+DATA packLow<>+0x0c(SB)/4, $6
+DATA packLow<>+0x10(SB)/4, $0
+DATA packLow<>+0x14(SB)/4, $2
+DATA packLow<>+0x18(SB)/4, $4
+DATA packLow<>+0x1c(SB)/4, $6
+GLOBL packLow<>(SB), RODATA|NOPTR, $32
+
+// func rescaleLogitsAVX2(acc *int32, m *int32, s *uint8, n int) (mx int32, best int)
+//
+// For n a multiple of 8: acc[k] = clamp((acc[k]·m[k] + 2^(s[k]-1)) >> s[k],
+// ±2^30) with an arithmetic shift, then the largest and the first index
+// that has it. AVX2 has no arithmetic shift of 64-bit lanes by a variable
+// count, so the product, less than 2^62 in magnitude, is first lifted by
+// 2^62 to be non-negative, shifted logically, and lowered by 2^(62-s):
+// floor((p + 2^62 + r) / 2^s) - 2^(62-s) = floor((p + r) / 2^s) since 2^s
+// divides 2^62, for s <= 62. Four outputs go per step, in 64-bit lanes.
+TEXT ·rescaleLogitsAVX2(SB), NOSPLIT, $0-48
+	MOVQ acc+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ s+16(FP), DX
+	MOVQ n+24(FP), CX
+
+	MOVQ         $0x4000000000000000, AX
+	VMOVQ        AX, X10
+	VPBROADCASTQ X10, Y10                // 2^62
+	MOVQ         $1, AX
+	VMOVQ        AX, X11
+	VPBROADCASTQ X11, Y11                // 1
+	MOVQ         $0x40000000, AX
+	VMOVQ        AX, X12
+	VPBROADCASTQ X12, Y12                // 2^30
+	NEGQ         AX
+	VMOVQ        AX, X13
+	VPBROADCASTQ X13, Y13                // -2^30
+	MOVL         $0x80000000, AX
+	VMOVD        AX, X9
+	VPBROADCASTD X9, Y9                  // running maximum
+	VMOVDQU      packLow<>(SB), Y8
+	XORQ         BX, BX
+
+rescale:
+	VPMOVSXDQ (DI)(BX*4), Y0
+	VPMOVZXDQ (SI)(BX*4), Y1
+	VPMOVZXBQ (DX)(BX*1), Y2
+	VPMULDQ   Y1, Y0, Y3                 // p = acc·m
+	VPSLLVQ   Y2, Y11, Y4
+	VPSRLQ    $1, Y4, Y4                 // 2^(s-1)
+	VPADDQ    Y10, Y4, Y4
+	VPADDQ    Y4, Y3, Y3
+	VPSRLVQ   Y2, Y3, Y3
+	VPSRLVQ   Y2, Y10, Y5                // 2^(62-s)
+	VPSUBQ    Y5, Y3, Y3
+	VPCMPGTQ  Y12, Y3, Y6                // above 2^30
+	VBLENDVPD Y6, Y12, Y3, Y3
+	VPCMPGTQ  Y3, Y13, Y6                // below -2^30
+	VBLENDVPD Y6, Y13, Y3, Y3
+	VPERMD    Y3, Y8, Y3
+	VMOVDQU   X3, (DI)(BX*4)
+	VPMAXSD   Y3, Y9, Y9
+	ADDQ      $4, BX
+	CMPQ      BX, CX
+	JLT       rescale
+
+	VEXTRACTI128 $1, Y9, X0
+	VPMAXSD      X0, X9, X9
+	VPSHUFD      $0x4e, X9, X0
+	VPMAXSD      X0, X9, X9
+	VPSHUFD      $0xb1, X9, X0
+	VPMAXSD      X0, X9, X9
+	VMOVD        X9, AX
+	MOVL         AX, mx+32(FP)
+	VPBROADCASTD X9, Y7
+	XORQ         BX, BX
+
+find:
+	VPCMPEQD  (DI)(BX*4), Y7, Y6
+	VMOVMSKPS Y6, AX
+	TESTL     AX, AX
+	JNZ       found
+	ADDQ      $8, BX
+	JMP       find                       // the maximum is there: no bound needed
+
+found:
+	BSFL AX, AX
+	ADDQ BX, AX
+	MOVQ AX, best+40(FP)
+	VZEROUPPER
+	RET

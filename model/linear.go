@@ -40,6 +40,9 @@ func (l *Linear) rescale16(dst []int16, acc []int32, o0 int) {
 // logits in place, clamped to ±2^30 so that their differences fit in int32,
 // and returns the largest and the first index that has it.
 func (l *Linear) rescaleLogits(acc []int32, o0 int) (mx int32, best int) {
+	if mx, best, ok := l.rescaleLogitsAsm(acc, o0); ok {
+		return mx, best
+	}
 	n := len(acc)
 	m, sh := l.M[o0:o0+n], l.S[o0:o0+n]
 	mx = -1 << 31
