@@ -138,6 +138,44 @@ func TestRescaleLogits(t *testing.T) {
 	}
 }
 
+// TestRescale16 compares Linear.rescale16 (the assembly, where there is
+// one, and the Go loop for the last n mod 4 outputs) with Linear.rescale,
+// saturated, on extreme accumulators, multipliers and shifts.
+func TestRescale16(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	for trial := range 500 {
+		n := 1 + rng.Intn(40)
+		o0 := rng.Intn(8)
+		l := newLinear(o0+n, 1)
+		acc := make([]int32, n)
+		for o := range l.Out {
+			l.M[o] = int32(rng.Int63n(1<<31-1)) + 1
+			l.S[o] = uint8(1 + rng.Intn(62))
+			switch rng.Intn(4) {
+			case 0:
+				l.M[o] = 1<<31 - 1
+			case 1:
+				l.S[o] = []uint8{1, 62}[rng.Intn(2)]
+			}
+		}
+		for k := range acc {
+			acc[k] = int32(rng.Uint32())
+			if rng.Intn(5) == 0 {
+				acc[k] = []int32{-1 << 31, 1<<31 - 1, 0, -1}[rng.Intn(4)]
+			}
+		}
+		want := make([]int16, n+1)
+		for k, a := range acc {
+			want[k] = sat16(l.rescale(o0+k, a))
+		}
+		got := make([]int16, n+1) // one more: nothing may be written past n
+		l.rescale16(got, acc, o0)
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d: got %v, want %v", trial, got, want)
+		}
+	}
+}
+
 func BenchmarkRescaleLogits(b *testing.B) {
 	rng := rand.New(rand.NewSource(1))
 	l := newLinear(256, 1)

@@ -28,6 +28,8 @@ func (l *Linear) rescale(o int, acc int32) int64 {
 // rescale16 stores the saturated Q10 values of outputs o0, o0+1, ... from
 // their accumulators acc into dst.
 func (l *Linear) rescale16(dst []int16, acc []int32, o0 int) {
+	done := l.rescale16Asm(dst, acc, o0)
+	dst, acc, o0 = dst[done:], acc[done:], o0+done
 	n := len(acc)
 	m, sh, dst := l.M[o0:o0+n], l.S[o0:o0+n], dst[:n]
 	for k, a := range acc {
