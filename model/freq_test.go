@@ -190,3 +190,30 @@ func BenchmarkRescaleLogits(b *testing.B) {
 		l.rescaleLogits(acc, 0)
 	}
 }
+
+// TestGates compares gates (the assembly, where there is one, and the Go
+// loop for the last n mod 8) with gate, element by element, over inputs
+// that cover the tables' clamps at both ends.
+func TestGates(t *testing.T) {
+	rng := rand.New(rand.NewSource(6))
+	for trial := range 300 {
+		n := rng.Intn(50)
+		a, b := make([]int16, n+3), make([]int16, n+3)
+		for k := range a {
+			a[k], b[k] = int16(rng.Uint32()), int16(rng.Uint32())
+			if rng.Intn(3) == 0 { // inside the tables' range
+				a[k], b[k] = int16(rng.Intn(gateHi-gateLo+1)+gateLo), int16(rng.Intn(gateHi-gateLo+1)+gateLo)
+			}
+		}
+		a[0], b[0] = -1<<15, 1<<15-1
+		want := make([]int16, n+1)
+		for k := range n {
+			want[k] = gate(int32(a[k]), int32(b[k]))
+		}
+		got := make([]int16, n+1) // one more: nothing may be written past n
+		gates(got[:n], a, b)
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d: got %v, want %v", trial, got, want)
+		}
+	}
+}

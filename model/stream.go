@@ -69,9 +69,10 @@ type scratch struct {
 	vin  [][]int16
 	vpre []int16
 	// acc4 and vpre4 are acc and vpre for four columns at once: acc4 is
-	// [2F][4], vpre4 is [4][2F+Cond].
-	acc4  []int32
-	vpre4 []int16
+	// [2F][4], as dotRows4 sums, and acc4T the same transposed, [4][2F];
+	// vpre4 is [4][2F+Cond].
+	acc4, acc4T []int32
+	vpre4       []int16
 }
 
 // NewStream prepares to code an image of the given width, row by row from
@@ -111,6 +112,7 @@ func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error)
 			cum:    make([]uint32, 257),
 			vpre:   make([]int16, 2*cfg.Features+cfg.Cond),
 			acc4:   make([]int32, 4*2*cfg.Features),
+			acc4T:  make([]int32, 4*2*cfg.Features),
 			vpre4:  make([]int16, 4*(2*cfg.Features+cfg.Cond)),
 		}
 		copy(sc.vpre[2*cfg.Features:], cond)
@@ -198,18 +200,16 @@ func (s *Stream) vertical4(ln *line, sc *scratch, l, j int) {
 			dotRows4(acc, q.W[(dy+r)*seg:], q.In, s.ring[l][s.slot(top+dy)][j*cin:], cin, seg)
 		}
 	}
-	m, sh := q.M[:f2], q.S[:f2]
+	accT := sc.acc4T
+	for o := range f2 {
+		accT[o], accT[f2+o], accT[2*f2+o], accT[3*f2+o] = acc[4*o], acc[4*o+1], acc[4*o+2], acc[4*o+3]
+	}
 	for k := range 4 {
 		vpre := sc.vpre4[k*(f2+d) : k*(f2+d)+f2]
-		for o := range vpre {
-			s := sh[o] & 63
-			vpre[o] = sat16((int64(acc[4*o+k])*int64(m[o]) + 1<<s>>1) >> s)
-		}
+		q.rescale16(vpre, accT[k*f2:(k+1)*f2], 0)
 		if l+1 < cfg.Layers {
 			next := s.ring[l+1][s.slot(ln.y)][(j+k+r)*f : (j+k+r+1)*f]
-			for c := range next {
-				next[c] = gate(int32(vpre[c]), int32(vpre[f+c]))
-			}
+			gates(next, vpre[:f], vpre[f:])
 		}
 	}
 	h := &s.m.layers[l].H
@@ -250,9 +250,7 @@ func (s *Stream) vertical1(ln *line, sc *scratch, l, j int) {
 	q.rescale16(vpre, acc, 0)
 	if l+1 < cfg.Layers {
 		next := s.ring[l+1][s.slot(ln.y)][(j+r)*f : (j+r+1)*f]
-		for c := range next {
-			next[c] = gate(int32(vpre[c]), int32(vpre[f+c]))
-		}
+		gates(next, vpre[:f], vpre[f:])
 	}
 	h := &s.m.layers[l].H
 	hv := ln.hv[l][j*f2 : (j+1)*f2]
@@ -286,9 +284,7 @@ func (s *Stream) horizontal(ln *line, sc *scratch, l, j, lo, hi int) {
 		ql.H.rescale16(sc.hpre[base:], acc, base)
 	}
 	g := sc.gates[l]
-	for c := lo; c < hi; c++ {
-		g[c] = gate(int32(sc.hpre[c]), int32(sc.hpre[c+f]))
-	}
+	gates(g[lo:hi], sc.hpre[lo:hi], sc.hpre[f+lo:f+hi])
 	// RW is masked so that outputs below hi see no gate from hi on.
 	out := ln.hin[l+1][(j+r)*f:]
 	copy(acc, ql.R.B[lo:])

@@ -29,10 +29,13 @@ const (
 )
 
 var (
-	sigTable  [gateHi - gateLo + 1]int16 // σ(q/1024)·1024, rounded
-	tanhTable [gateHi - gateLo + 1]int16 // tanh(q/1024)·1024, rounded
-	expTable  []uint32                   // e^(-d/1024)·2^expBits, rounded, while > 0
-	expPadded []uint32                   // expTable and a 0, for lookups clamped to its length
+	// σ(q/1024)·1024 and tanh(q/1024)·1024, rounded, for q from gateLo to
+	// gateHi, and one spare entry so that the assembly's 32-bit gathers of
+	// the last stay inside the table.
+	sigTable  [gateHi - gateLo + 2]int16
+	tanhTable [gateHi - gateLo + 2]int16
+	expTable  []uint32 // e^(-d/1024)·2^expBits, rounded, while > 0
+	expPadded []uint32 // expTable and a 0, for lookups clamped to its length
 )
 
 func init() {
@@ -77,6 +80,15 @@ func init() {
 		expTable = append(expTable, uint32(v))
 	}
 	expPadded = append(append([]uint32(nil), expTable...), 0)
+}
+
+// gates sets dst[c] = gate(a[c], b[c]) for every c, as many as dst has.
+func gates(dst, a, b []int16) {
+	done := gatesAsm(dst, a, b)
+	a, b = a[:len(dst)], b[:len(dst)]
+	for c := done; c < len(dst); c++ {
+		dst[c] = gate(int32(a[c]), int32(b[c]))
+	}
 }
 
 // gate returns tanh(a)·σ(b) for Q10 pre-activations, in Q10.
