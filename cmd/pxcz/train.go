@@ -57,6 +57,7 @@ func trainFlags(fs *flag.FlagSet) {
 	fs.StringVarP(&o.Checkpoint, "checkpoint", "c", "runs/train.ckpt", "checkpoint file")
 	fs.DurationVar(&o.CheckpointEvery, "every", o.CheckpointEvery, "interval between checkpoints")
 	fs.BoolVar(&o.Resume, "resume", false, "continue from --checkpoint if it exists")
+	fs.StringVar(&o.Init, "init", "", "start from this checkpoint's weights and architecture, with fresh optimizer, schedule and data (to fine-tune)")
 	fs.Int64Var(&o.EvalEvery, "eval-every", o.EvalEvery, "steps between test evaluations (0: never)")
 	fs.IntVar(&o.EvalImages, "eval-images", o.EvalImages, "CIFAR-10 test images per evaluation")
 	fs.BoolVar(&o.FakeQuant, "fake-quant", false, "train through the integer model's rounding (to fine-tune a float-trained model)")

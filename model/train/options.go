@@ -50,6 +50,11 @@ type Options struct {
 	// schedule, optimizer, seed) win over these; the limits, intervals,
 	// paths and outputs given here apply.
 	Resume bool
+	// Init, when set, starts a new run (one not resumed) from the weights
+	// of this checkpoint instead of random ones, with its architecture
+	// and a fresh optimizer, schedule and data: to fine-tune a model on
+	// other data, say. Config is taken from the checkpoint.
+	Init string
 
 	EvalEvery  int64 // steps between test evaluations; 0: never
 	EvalImages int   // how many CIFAR-10 test images (the first ones) to evaluate

@@ -65,6 +65,14 @@ func newRun(opts Options) (*run, error) {
 			return nil, err
 		}
 	}
+	var from *Checkpoint // the initial weights' checkpoint, if any
+	if ck == nil && opts.Init != "" {
+		var err error
+		if from, err = LoadCheckpoint(opts.Init); err != nil {
+			return nil, fmt.Errorf("initial weights: %w", err)
+		}
+		opts.Config = from.Params.Config
+	}
 	r := &run{opts: opts, log: opts.Log, sched: opts.schedule(), ema: math.NaN(), test: math.NaN()}
 	if r.log == nil {
 		r.log = io.Discard
@@ -73,8 +81,13 @@ func newRun(opts Options) (*run, error) {
 		r.params, r.adam, r.step, r.ema, r.elapsed = ck.Params, ck.Adam, ck.Step, ck.TrainEMA, ck.Elapsed
 		fmt.Fprintf(r.log, "resuming %v from %s at step %d\n", opts.Config, opts.Checkpoint, r.step)
 	} else {
-		r.params = model.NewParams(opts.Config)
-		r.params.InitRandom(rand.New(rand.NewSource(opts.Seed)))
+		if from != nil {
+			r.params = from.Params
+			fmt.Fprintf(r.log, "starting %v from the weights of %s (step %d)\n", opts.Config, opts.Init, from.Step)
+		} else {
+			r.params = model.NewParams(opts.Config)
+			r.params.InitRandom(rand.New(rand.NewSource(opts.Seed)))
+		}
 		r.adam = NewAdam(r.params.Tensors())
 		r.adam.WeightDecay = opts.WeightDecay
 	}

@@ -152,6 +152,36 @@ func TestRunResume(t *testing.T) {
 	checkSameRun(t, "cancellation", runOK(t, context.Background(), interrupted), straight)
 }
 
+// TestRunInit checks that a run started from another's weights takes
+// their architecture and starts where they were, with its own step count.
+func TestRunInit(t *testing.T) {
+	first := runOK(t, context.Background(), tinyOptions(t, 8))
+	o := tinyOptions(t, 1)
+	o.Init = filepath.Join(t.TempDir(), "first.ckpt")
+	if err := WriteCheckpoint(o.Init, first); err != nil {
+		t.Fatal(err)
+	}
+	o.Config.Features = 9 // the checkpoint's architecture wins
+	o.Warmup = 1000       // a tiny first step
+	tuned := runOK(t, context.Background(), o)
+	if tuned.Step != 1 || tuned.Params.Config != first.Params.Config {
+		t.Fatalf("fine-tuning run saved step %d of %v, want step 1 of %v", tuned.Step, tuned.Params.Config, first.Params.Config)
+	}
+	fresh := runOK(t, context.Background(), tinyOptions(t, 1))
+	dist := func(a, b *model.Params) (d float64) {
+		bt := b.Tensors()
+		for i, ta := range a.Tensors() {
+			for j, v := range ta {
+				d += math.Abs(float64(v - bt[i][j]))
+			}
+		}
+		return d
+	}
+	if d, far := dist(tuned.Params, first.Params), dist(fresh.Params, first.Params); d > far/10 {
+		t.Errorf("after one step, the fine-tuned weights are %.3g from their start, a fresh run's %.3g", d, far)
+	}
+}
+
 func checkSameRun(t *testing.T, how string, got, want *Checkpoint) {
 	t.Helper()
 	if got.Step != want.Step || !reflect.DeepEqual(got.Params, want.Params) || !reflect.DeepEqual(got.Adam, want.Adam) {
