@@ -82,9 +82,10 @@ func runTrain(fs *flag.FlagSet, args []string) error {
 	return exportModel(o.Checkpoint, trainArgs.export, trainArgs.name, 64)
 }
 
-// exportModel calibrates a checkpoint's weights on the first calibrate
-// CIFAR-10 training images (none for 0) and quantizes them into a model
-// file.
+// exportModel calibrates a checkpoint's weights on calibrate images of
+// its own training data (none for 0): the first CIFAR-10 training images,
+// or, for a run on photographs, crops of them the size it trained on. Then
+// it quantizes them into a model file.
 func exportModel(checkpoint, out, name string, calibrate int) error {
 	ck, err := train.LoadCheckpoint(checkpoint)
 	if err != nil {
@@ -95,20 +96,11 @@ func exportModel(checkpoint, out, name string, calibrate int) error {
 	}
 	p := ck.Params
 	if calibrate > 0 {
-		path := ck.Options.CIFAR
-		if path == "" {
-			dir, err := corpus.DataDir()
-			if err != nil {
-				return fmt.Errorf("calibration data: %w", err)
-			}
-			path = filepath.Join(dir, corpus.CIFARArchive)
-		}
-		set, err := corpus.LoadCIFAR(path, "train")
+		set, err := calibrationSet(ck.Options, calibrate)
 		if err != nil {
 			return fmt.Errorf("calibration data: %w", err)
 		}
-		n := min(calibrate, set.Len())
-		if p, err = model.Calibrate(p, set.Pix[:n*set.ImageSize()], n, set.H, set.W); err != nil {
+		if p, err = model.Calibrate(p, set.Pix, set.Len(), set.H, set.W); err != nil {
 			return err
 		}
 	}
@@ -121,6 +113,32 @@ func exportModel(checkpoint, out, name string, calibrate int) error {
 	}
 	fmt.Fprintf(std.err, "wrote %s: %s, fingerprint %x, step %d\n", out, m.Config(), m.Fingerprint(), ck.Step)
 	return nil
+}
+
+// calibrationSet returns n images of the data a run trained on.
+func calibrationSet(o train.Options, n int) (*corpus.Set, error) {
+	if o.Photos != "" {
+		crops, err := corpus.NewCrops(o.Photos, o.CropSize, o.Seed)
+		if err != nil {
+			return nil, err
+		}
+		return crops.Sample(n), nil
+	}
+	path := o.CIFAR
+	if path == "" {
+		dir, err := corpus.DataDir()
+		if err != nil {
+			return nil, err
+		}
+		path = filepath.Join(dir, corpus.CIFARArchive)
+	}
+	set, err := corpus.LoadCIFAR(path, "train")
+	if err != nil {
+		return nil, err
+	}
+	n = min(n, set.Len())
+	set.Pix, set.Labels = set.Pix[:n*set.ImageSize()], nil
+	return set, nil
 }
 
 var exportArgs struct {
@@ -136,7 +154,7 @@ func init() {
 		setup: func(fs *flag.FlagSet) {
 			fs.StringVarP(&exportArgs.out, "output", "o", "model.pxcm", "model file to write")
 			fs.StringVar(&exportArgs.name, "name", "", "name stored in the model (default: its architecture)")
-			fs.IntVar(&exportArgs.calibrate, "calibrate", 64, "CIFAR-10 training images that choose the integer model's activation scales (0: none)")
+			fs.IntVar(&exportArgs.calibrate, "calibrate", 64, "training images (CIFAR-10, or crops of the run's photos) that choose the integer model's activation scales (0: none)")
 		},
 		run: func(fs *flag.FlagSet, args []string) error {
 			if len(args) != 1 {
