@@ -27,6 +27,7 @@ import (
 	"image"
 	"io"
 	"runtime"
+	"strings"
 
 	"github.com/pxcz/pxcz/arith"
 	"github.com/pxcz/pxcz/container"
@@ -40,9 +41,9 @@ func init() {
 // Options configure Encode and DecodeWith. A nil *Options means the
 // defaults.
 type Options struct {
-	// Model codes the image. Nil means the default model embedded in the
-	// binary. When decoding, Model is tried besides the default: the file
-	// names the model that coded it by fingerprint.
+	// Model codes the image. Nil means the embedded model for its size
+	// (model.For). When decoding, Model is tried besides the embedded
+	// ones: the file names the model that coded it by fingerprint.
 	Model *model.Model
 	// Workers bounds the goroutines used; 0 means runtime.GOMAXPROCS(0).
 	Workers int
@@ -64,16 +65,17 @@ func (o *Options) progress(done, total int) {
 	}
 }
 
-// models lists the models a decoder may use, the caller's first.
+// models lists the models a decoder may use, the caller's first, then the
+// embedded ones.
 func (o *Options) models() ([]*model.Model, error) {
-	def, err := model.Default()
+	builtin, err := model.Builtin()
 	if err != nil {
 		return nil, err
 	}
 	if o != nil && o.Model != nil {
-		return []*model.Model{o.Model, def}, nil
+		return append([]*model.Model{o.Model}, builtin...), nil
 	}
-	return []*model.Model{def}, nil
+	return builtin, nil
 }
 
 // Encode writes img to w as a lossless .pxcz file. Gray, RGB and RGBA
@@ -96,7 +98,7 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 	}
 	if m == nil {
 		var err error
-		if m, err = model.Default(); err != nil {
+		if m, err = model.For(src.w, src.h); err != nil {
 			return err
 		}
 	}
@@ -221,7 +223,11 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 		}
 	}
 	if m == nil {
-		return nil, fmt.Errorf("codec: the file was coded with model %x, which is not available (default is %x %q; pass its weights file)", h.Model, cands[len(cands)-1].Fingerprint(), cands[len(cands)-1].Name())
+		var known []string
+		for _, c := range cands {
+			known = append(known, fmt.Sprintf("%x %q", c.Fingerprint(), c.Name()))
+		}
+		return nil, fmt.Errorf("codec: the file was coded with model %x, which is not available (this pxcz has %s; pass its weights file)", h.Model, strings.Join(known, ", "))
 	}
 	if err := checkModel(m, h.Layout); err != nil {
 		return nil, err

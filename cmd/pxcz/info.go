@@ -41,7 +41,7 @@ type fileInfo struct {
 	Channels   int     `json:"channels"`
 	Mode       string  `json:"mode"`
 	Model      string  `json:"model"`                // fingerprint, hex
-	ModelName  string  `json:"model_name,omitempty"` // set when it is the default model
+	ModelName  string  `json:"model_name,omitempty"` // set when it is a built-in model
 	Substreams []int64 `json:"substreams"`           // byte lengths; -1 if unknown
 	Bytes      int64   `json:"bytes"`
 	BitsPerDim float64 `json:"bits_per_dim"`
@@ -98,8 +98,12 @@ func readInfo(path string) (*fileInfo, error) {
 		Model: hex.EncodeToString(h.Model[:]), Substreams: h.Streams, Bytes: size,
 		BitsPerDim: float64(size) * 8 / float64(h.Width*h.Height*h.Layout.Channels()),
 	}
-	if def, err := model.Default(); err == nil && def.Fingerprint() == h.Model {
-		fi.ModelName = def.Name()
+	if builtin, err := model.Builtin(); err == nil {
+		for _, m := range builtin {
+			if m.Fingerprint() == h.Model {
+				fi.ModelName = m.Name()
+			}
+		}
 	}
 	return fi, nil
 }
@@ -107,9 +111,9 @@ func readInfo(path string) (*fileInfo, error) {
 func (fi *fileInfo) print(w io.Writer) error {
 	model := fi.Model
 	if fi.ModelName != "" {
-		model += fmt.Sprintf(" (default model %q)", fi.ModelName)
+		model += fmt.Sprintf(" (built-in model %q)", fi.ModelName)
 	} else {
-		model += " (not the default model)"
+		model += " (not a built-in model)"
 	}
 	_, err := fmt.Fprintf(w, "file:        %s\nsize:        %dx%d\nlayout:      %s, %s\nmode:        %s\nmodel:       %s\nsubstreams:  %d (%s bytes)\nfile size:   %d bytes\nbits/dim:    %.4f\n",
 		fi.File, fi.Width, fi.Height, fi.Layout, plural(fi.Channels, "channel"), fi.Mode, model,

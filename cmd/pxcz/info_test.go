@@ -66,7 +66,7 @@ func TestInfo(t *testing.T) {
 				"size:        " + c.size + "\n",
 				"layout:      " + c.layout + ", " + plural(c.channels, "channel") + "\n",
 				"mode:        Lossless\n",
-				fmt.Sprintf("model:       %x (default model %q)\n", fp, def.Name()),
+				fmt.Sprintf("model:       %x (built-in model %q)\n", fp, def.Name()),
 				fmt.Sprintf("substreams:  %d (%s bytes)\n", c.streams, strings.Join(sizes, " + ")),
 				fmt.Sprintf("file size:   %d bytes\n", st.Size()),
 				fmt.Sprintf("bits/dim:    %.4f\n", bpd),
@@ -111,7 +111,7 @@ func TestInfoOtherModel(t *testing.T) {
 	}
 	fp := m.Fingerprint()
 	text := string(mustRun(t, nil, "info", filepath.Join(dir, "a.pxcz")))
-	if want := fmt.Sprintf("model:       %x (not the default model)\n", fp); !strings.Contains(text, want) {
+	if want := fmt.Sprintf("model:       %x (not a built-in model)\n", fp); !strings.Contains(text, want) {
 		t.Errorf("info output lacks %q:\n%s", want, text)
 	}
 }
