@@ -25,7 +25,7 @@ test-cross:
 	GOARCH=386 $(GO) test -count=1 $(EXACT)
 	GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64 $(EXACT)
 
-# Compress and decompress a few images with the embedded default model.
+# Compress and decompress a few images with the built-in models.
 demo: build
 	./scripts/demo.sh
 

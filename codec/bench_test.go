@@ -14,7 +14,7 @@ import (
 	"github.com/pxcz/pxcz/model"
 )
 
-// The benchmarks code with the default model, or with the weights file
+// The benchmarks code with the built-in model for each size, or with the weights file
 // named by $PXCZ_BENCH_MODEL, on all cores (GOMAXPROCS). Their images are
 // synthetic (photoLike); decoding costs the same per pixel whatever the
 // image, so only the sizes matter for speed.

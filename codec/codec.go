@@ -179,7 +179,7 @@ func checkModel(m *model.Model, l container.Layout) error {
 // alpha is coded separately.
 func colorChannels(l container.Layout) int { return min(l.Channels(), 3) }
 
-// Decode reads a .pxcz file coded with the default model.
+// Decode reads a .pxcz file coded with a built-in model.
 func Decode(r io.Reader) (image.Image, error) { return DecodeWith(r, nil) }
 
 // DecodeConfig returns the size and color model of a .pxcz file without

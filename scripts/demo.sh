@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compress and decompress a few images with the embedded default model and
+# Compress and decompress a few images with the built-in models and
 # show what it cost. Uses ../shared/data when present, else a rendered image.
 set -euo pipefail
 cd "$(dirname "$0")/.."

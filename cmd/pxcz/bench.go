@@ -13,6 +13,7 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/pxcz/pxcz/cmd/pxcz/internal/bench"
+	"github.com/pxcz/pxcz/model"
 )
 
 func init() {
@@ -29,7 +30,7 @@ func init() {
 			fs.Int("limit", 0, "benchmark the first N images of each data set (0: all)")
 			fs.String("split", "test", "CIFAR-10 split read from an archive or folder: test or train")
 			fs.String("against", "all", "peer codecs, comma-separated: "+strings.Join(bench.PeerIDs(), ", ")+"; or all, or none")
-			fs.String("model", "", "pxcz weights `FILE` (default: the model built into pxcz)")
+			fs.String("model", "", "pxcz weights `FILE` (default: the built-in models, chosen by image size as compress does)")
 			fs.String("format", "text", "table format: "+strings.Join(bench.Formats, ", "))
 			fs.StringP("output", "o", "-", "write the table to `FILE` (-: standard output)")
 			fs.String("plot", "", "draw bits per sub-pixel against decode speed into `FILE.svg`")
@@ -65,9 +66,24 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	if jobs < 1 || limit < 0 {
 		return fmt.Errorf("--jobs must be at least 1 and --limit not negative")
 	}
-	m, err := loadModel(modelPath)
-	if err != nil {
-		return err
+	var m *model.Model // nil: the built-in model for each image's size
+	var note string
+	if modelPath != "" {
+		var err error
+		if m, err = model.LoadFile(modelPath); err != nil {
+			return err
+		}
+		note = fmt.Sprintf("pxcz model: %s (fingerprint %x)", m.Name(), m.Fingerprint())
+	} else {
+		builtin, err := model.Builtin()
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, b := range builtin {
+			names = append(names, fmt.Sprintf("%s (fingerprint %x)", b.Name(), b.Fingerprint()))
+		}
+		note = fmt.Sprintf("pxcz models: built in, by image size (under %d pixels, then from there): %s", model.PhotoMinPixels, strings.Join(names, "; "))
 	}
 	peers, notes, err := bench.SelectPeers(against, timeout)
 	if err != nil {
@@ -77,7 +93,7 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	notes = append([]string{fmt.Sprintf("pxcz model: %s (fingerprint %x)", m.Name(), m.Fingerprint())}, notes...)
+	notes = append([]string{note}, notes...)
 	for _, s := range sets {
 		notes = append(notes, s.Notes...)
 	}

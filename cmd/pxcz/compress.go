@@ -26,7 +26,7 @@ func init() {
 			"Nothing is written to a terminal, and an existing OUT is kept\n" +
 			"unless -f is given; OUT appears only once compression succeeded.",
 		setup: func(fs *flag.FlagSet) {
-			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the default one\n(decompressing then needs the same FILE)")
+			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the built-in one for the image's size\n(decompressing then needs the same FILE)")
 		},
 		run: runCompress,
 	})

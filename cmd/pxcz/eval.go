@@ -29,7 +29,7 @@ Reports the integer model's NLL: the bits its frequency tables give the
 images, which real files cost plus a few bytes each. With --checkpoint, also
 the float NLL of the checkpoint's weights on the same images.`,
 		setup: func(fs *flag.FlagSet) {
-			fs.StringVar(&evalArgs.model, "model", "", "model file (default: the embedded model)")
+			fs.StringVar(&evalArgs.model, "model", "", "model file (default: the built-in CIFAR-10 model)")
 			fs.StringVar(&evalArgs.checkpoint, "checkpoint", "", "also report the float NLL of this training checkpoint")
 			fs.IntVar(&evalArgs.limit, "limit", 0, "use only the first N images (0: all)")
 			fs.IntVarP(&evalArgs.workers, "jobs", "j", 0, "images evaluated at once (default: all cores)")
@@ -116,7 +116,7 @@ func runEval(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// loadModel loads a weights file, or the embedded default for "".
+// loadModel loads a weights file, or the built-in CIFAR-10 model for "".
 func loadModel(path string) (*model.Model, error) {
 	if path == "" {
 		return model.Default()

@@ -87,14 +87,26 @@ const Subject = "pxcz"
 
 type pxcz struct{ m *model.Model }
 
-// Pxcz is pxcz itself coding with m, on one thread per image so that its
-// times compare with the peers'.
+// Pxcz is pxcz itself coding with m, or for a nil m with the built-in
+// model for each image's size as pxcz compress does (model.For), on one
+// thread per image so that its times compare with the peers'.
 func Pxcz(m *model.Model) Codec { return pxcz{m} }
 
 func (c pxcz) Name() string { return Subject }
 
 func (c pxcz) Key() string {
-	return fmt.Sprintf("pxcz model=%s fingerprint=%x", c.m.Name(), c.m.Fingerprint())
+	ms := []*model.Model{c.m}
+	if c.m == nil {
+		var err error
+		if ms, err = model.Builtin(); err != nil {
+			return "pxcz built-in models (unavailable)" // RoundTrip fails too
+		}
+	}
+	key := "pxcz"
+	for _, m := range ms {
+		key += fmt.Sprintf(" model=%s fingerprint=%x", m.Name(), m.Fingerprint())
+	}
+	return key
 }
 
 func (c pxcz) RoundTrip(_ context.Context, in *Input) (Trip, error) {
