@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	flag "github.com/spf13/pflag"
@@ -39,6 +42,9 @@ func init() {
 			fs.BoolP("quiet", "q", false, "show no progress on standard error")
 		},
 		run: runBench,
+		// Interrupted, it finishes the images in flight and removes its
+		// scratch folder (cached results stay, so the run resumes).
+		ownsSignals: true,
 	})
 }
 
@@ -125,9 +131,21 @@ func runBench(fs *flag.FlagSet, args []string) error {
 		}
 		fmt.Fprintf(stderr, "pxcz bench: FAILED %s on %s (%s): %s\n", res.Codec, res.Image, res.Dataset, res.Failure)
 	}
-	results, err := r.Run(context.Background(), sets)
+	// The first Ctrl-C lets the images in flight finish (pxcz's own round
+	// trips cannot be cut short), then removes the scratch folder; a
+	// second one, after stop, ends the process at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, func() {
+		stop()
+		fmt.Fprintln(stderr, "pxcz bench: interrupted; finishing the images in flight (Ctrl-C again to quit now)")
+	})
+	results, err := r.Run(ctx, sets)
 	if bar != nil {
 		bar.Finish()
+	}
+	if ctx.Err() != nil {
+		return errors.New("interrupted")
 	}
 	if err != nil {
 		return err
