@@ -69,7 +69,7 @@ const (
 
 // WeightStep returns the quantization step Quantize gives a weight row made
 // of segs: the real value of one integer unit, as the integer rescaling
-// (m, s) of RowScale represents it, chosen so that the rounded row keeps to
+// (m, s) of rowScale represents it, chosen so that the rounded row keeps to
 // the accumulator's bounds. The trainer's fake quantization uses it to see
 // exactly what the codec will compute.
 func WeightStep(segs ...[]float32) (step float64, m int32, s uint8) {
@@ -89,14 +89,13 @@ func WeightStep(segs ...[]float32) (step float64, m int32, s uint8) {
 	if step == 0 {
 		step = 1.0 / (1 << 20) // an all-zero row: any scale will do for the bias
 	}
-	m, s = RowScale(step)
+	m, s = rowScale(step)
 	return float64(m) / math.Ldexp(1, int(s)), m, s
 }
 
-// RowScale finds the integer rescaling (m, s) with m/2^s closest to scale,
-// m in [2^30, 2^31) unless s hits its limits. The trainer's fake
-// quantization uses it to see exactly the scale the codec will apply.
-func RowScale(scale float64) (m int32, s uint8) {
+// rowScale finds the integer rescaling (m, s) with m/2^s closest to scale,
+// m in [2^30, 2^31) unless s hits its limits.
+func rowScale(scale float64) (m int32, s uint8) {
 	frac, exp := math.Frexp(scale) // scale = frac·2^exp, frac in [0.5, 1)
 	sh := 31 - exp
 	mm := math.Round(frac * (1 << 31))
