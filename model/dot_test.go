@@ -263,30 +263,35 @@ func BenchmarkDot4(b *testing.B) {
 	}
 }
 
-// BenchmarkDot measures each kernel on one row, and on 96 rows sharing
-// their input as a layer's outputs do, at lengths the models use.
+// BenchmarkDot measures each kernel on one row, and on rows sharing their
+// input as a layer's outputs do, at the shapes F48 L5 H96 uses: 96 rows of
+// 18 (layer 0's vertical stack) or 288 (the others'), of 96 (HV); 32 rows
+// of 48 to 96 (a sub-pixel group's horizontal rows), 16 of 16 to 48 (its
+// residual rows), 256 of 32 to 96 (its logits); and 576 for wider models.
 func BenchmarkDot(b *testing.B) {
 	rng := rand.New(rand.NewSource(1))
+	shapes := []struct{ rows, n int }{
+		{1, 96}, {96, 18}, {96, 96}, {96, 288}, {96, 576},
+		{32, 64}, {32, 96}, {16, 16}, {16, 48}, {256, 32}, {256, 96},
+	}
 	for name, kernel := range kernels() {
-		for _, rows := range []int{1, 96} {
-			for _, n := range []int{18, 96, 288, 576} {
-				b.Run(fmt.Sprintf("%s/rows=%d/n=%d", name, rows, n), func(b *testing.B) {
-					w := make([]int16, rows*n)
-					for i := range w {
-						w[i] = int16(rng.Uint32())
-					}
-					x := make([]int16, n)
-					for i := range x {
-						x[i] = int16(rng.Uint32())
-					}
-					acc := make([]int32, rows)
-					b.SetBytes(int64(2 * rows * n)) // weight bytes
-					for b.Loop() {
-						kernel(acc, w, n, x)
-					}
-					b.ReportMetric(float64(rows*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
-				})
-			}
+		for _, sh := range shapes {
+			b.Run(fmt.Sprintf("%s/rows=%d/n=%d", name, sh.rows, sh.n), func(b *testing.B) {
+				w := make([]int16, sh.rows*sh.n)
+				for i := range w {
+					w[i] = int16(rng.Uint32())
+				}
+				x := make([]int16, sh.n)
+				for i := range x {
+					x[i] = int16(rng.Uint32())
+				}
+				acc := make([]int32, sh.rows)
+				b.SetBytes(int64(2 * len(w))) // weight bytes
+				for b.Loop() {
+					kernel(acc, w, sh.n, x)
+				}
+				b.ReportMetric(float64(len(w))*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+			})
 		}
 	}
 }
