@@ -22,6 +22,7 @@ func Calibrate(p *Params, pix []uint8, n, h, w int) (*Params, error) {
 	if n < 1 || len(pix) != n*h*w*p.Config.Channels {
 		return nil, fmt.Errorf("model: calibration needs whole images, got %d bytes for %d of %dx%d", len(pix), n, w, h)
 	}
+	size := h * w * p.Config.Channels
 	best, bestBits := p, math.Inf(1)
 	for _, a := range []float32{1, 0.5, 0.25} {
 		for _, b := range []float32{1, 0.5, 0.25, 0.125, 1.0 / 16, 1.0 / 32} {
@@ -32,7 +33,6 @@ func Calibrate(p *Params, pix []uint8, n, h, w int) (*Params, error) {
 				return nil, err
 			}
 			var bits float64
-			size := h * w * p.Config.Channels
 			for i := range n {
 				v, err := m.Bits(pix[i*size:(i+1)*size], w, h)
 				if err != nil {

@@ -13,9 +13,10 @@ import (
 
 // The weights file: magic, version, name, architecture, then every Linear
 // (in the order layer 0 V, H, R, layer 1 ..., head W1, W2) as int16
-// little-endian weights followed per output by a zigzag-varint bias, a uvarint multiplier
-// and a shift byte; last, the SHA-256 of everything before it. The hash both
-// detects corruption and is the model's fingerprint.
+// little-endian weights followed per output by a zigzag-varint bias, a
+// uvarint multiplier and a shift byte; last, the SHA-256 of everything
+// before it. The hash both detects corruption and is the model's
+// fingerprint.
 const (
 	fileMagic   = "PXCM"
 	fileVersion = 2

@@ -29,12 +29,9 @@ func (l *Linear) rescale(o int, acc int32) int64 {
 // their accumulators acc into dst.
 func (l *Linear) rescale16(dst []int16, acc []int32, o0 int) {
 	done := l.rescale16Asm(dst, acc, o0)
-	dst, acc, o0 = dst[done:], acc[done:], o0+done
-	n := len(acc)
-	m, sh, dst := l.M[o0:o0+n], l.S[o0:o0+n], dst[:n]
-	for k, a := range acc {
-		s := sh[k] & 63
-		dst[k] = sat16((int64(a)*int64(m[k]) + 1<<s>>1) >> s)
+	dst = dst[:len(acc)]
+	for k := done; k < len(acc); k++ {
+		dst[k] = sat16(l.rescale(o0+k, acc[k]))
 	}
 }
 
@@ -45,12 +42,9 @@ func (l *Linear) rescaleLogits(acc []int32, o0 int) (mx int32, best int) {
 	if mx, best, ok := l.rescaleLogitsAsm(acc, o0); ok {
 		return mx, best
 	}
-	n := len(acc)
-	m, sh := l.M[o0:o0+n], l.S[o0:o0+n]
 	mx = -1 << 31
 	for k, a := range acc {
-		s := sh[k] & 63
-		v := int32(min(max((int64(a)*int64(m[k])+1<<s>>1)>>s, -1<<30), 1<<30))
+		v := int32(min(max(l.rescale(o0+k, a), -1<<30), 1<<30))
 		acc[k] = v
 		if v > mx {
 			mx, best = v, k

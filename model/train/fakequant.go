@@ -12,9 +12,9 @@ import (
 //
 // Weights: every linear step's output row (V rows are [VW | VC], H rows
 // [HW | HV | HC], as model.Quantize groups them) is rounded to steps of
-// model.WeightStep, and its bias to the accumulator's unit, step/1024. Activations: every stored one is
-// rounded to a multiple of 1/1024 (Q10) and, except for the logits, clamped
-// to the int16 range [-32, 32). The gate rounds tanh and σ to Q10 before
+// model.WeightStep, and its bias to the accumulator's unit, step/1024.
+// Activations: every stored one is rounded to a multiple of 1/1024 (Q10)
+// and, except for the logits, clamped to the int16 range [-32, 32). The gate rounds tanh and σ to Q10 before
 // multiplying, as its tables do.
 
 // qOne is the Q10 unit of the integer model's activations.
