@@ -40,7 +40,14 @@ func NewDecoder(r io.Reader) *Decoder {
 // is invalid where Decode looked it records [ErrBadTable] and leaves the
 // state unchanged.
 func (d *Decoder) Decode(cum []uint32) int {
-	n := len(cum) - 1
+	return d.DecodeFunc(len(cum)-1, func(s int) uint32 { return cum[s] })
+}
+
+// DecodeFunc is [Decoder.Decode] for a table of n symbols given as a
+// function, cdf(s) being what cum[s] would hold, for 0 <= s <= n. It calls
+// cdf about log2(n)+2 times, so a caller that can compute single entries
+// of its table need not build all of it.
+func (d *Decoder) DecodeFunc(n int, cdf func(s int) uint32) int {
 	if n < 1 {
 		d.fail(ErrBadTable)
 		return 0
@@ -52,18 +59,16 @@ func (d *Decoder) Decode(cum []uint32) int {
 		// encoder never uses.
 		t = Total - 1
 	}
-	// Find the largest lo < n with cum[lo] <= t. The loop runs a fixed
-	// number of times for a given n and its body compiles to a conditional
-	// move, so it costs no branch mispredictions.
+	// Find the largest lo < n with cdf(lo) <= t.
 	lo := 0
 	for size := n; size > 1; {
 		half := size >> 1
-		if uint64(cum[lo+half]) <= t {
+		if uint64(cdf(lo+half)) <= t {
 			lo += half
 		}
 		size -= half
 	}
-	start, end := cum[lo], cum[lo+1]
+	start, end := cdf(lo), cdf(lo+1)
 	if uint64(start) > t || uint64(end) <= t || end > Total {
 		d.fail(ErrBadTable)
 		return lo

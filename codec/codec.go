@@ -123,6 +123,7 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 	mc, cc := m.Config().Channels, colorChannels(src.layout)
 	row := make([]uint8, src.w*src.layout.Channels())
 	mrow := make([]uint8, src.w*mc)
+	mix := newMixer(src.w, cc, 1)
 	crc := container.NewCRC()
 	for y := range src.h {
 		src.row(y, row)
@@ -133,10 +134,10 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 				mrow[x*mc+c] = row[x*nc+min(c, cc-1)] // gray fills every channel
 			}
 		}
-		enc := encs[y%n]
+		enc, mr := encs[y%n], mix.row(y)
 		st.EncodeRow(mrow, func(c int, cum []uint32, v uint8) {
 			if c < cc {
-				enc.EncodeSymbol(cum, int(v))
+				mr.encode(enc, c, cum, v)
 			}
 		})
 		if alpha != nil {
@@ -145,7 +146,7 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 		opts.progress(y+1, src.h)
 	}
 	h := &container.Header{
-		Width: src.w, Height: src.h, Layout: src.layout, Mode: container.Lossless,
+		Width: src.w, Height: src.h, Layout: src.layout, Mode: container.Lossless, Mixed: true,
 		Model: m.Fingerprint(), CRC: crc.Sum32(),
 	}
 	for i, e := range encs {
@@ -256,7 +257,7 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 			return nil, err
 		}
 	}
-	crc, err := decodeColor(streams[:n], m, out, opts)
+	crc, err := decodeColor(streams[:n], m, h.Mixed, out, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +314,7 @@ type subDecoder struct {
 // from streams[y mod len(streams)], and returns the CRC-32C of the pixels
 // in the file's layout. Up to one row per substream is decoded at once, as
 // a wavefront.
-func decodeColor(streams [][]byte, m *model.Model, out *output, opts *Options) (uint32, error) {
+func decodeColor(streams [][]byte, m *model.Model, mixed bool, out *output, opts *Options) (uint32, error) {
 	n, height := len(streams), out.img.Bounds().Dy()
 	st, err := m.NewStream(out.w, nil, min(opts.workers(), n))
 	if err != nil {
@@ -324,15 +325,23 @@ func decodeColor(streams [][]byte, m *model.Model, out *output, opts *Options) (
 		subs[i].dec = arith.NewDecoder(bytes.NewReader(streams[i]))
 	}
 	mc, cc := m.Config().Channels, colorChannels(out.layout)
+	var mix *mixer
+	if mixed {
+		mix = newMixer(out.w, cc, n)
+	}
 	crc := container.NewCRC()
 	// Rows n apart share a substream; DecodeRows never has them in flight
 	// together, since it runs at most n rows at once.
 	err = st.DecodeRows(height, func(y, c int, cum []uint32) uint8 {
 		sd := &subs[y%n]
-		if c >= cc {
+		switch {
+		case c >= cc:
 			return sd.first // a gray image's G and B are its R
+		case mix != nil:
+			sd.first = mix.row(y).decode(sd.dec, c, cum)
+		default:
+			sd.first = uint8(sd.dec.Decode(cum))
 		}
-		sd.first = uint8(sd.dec.Decode(cum))
 		return sd.first
 	}, func(y int, pix []uint8) error {
 		if err := subs[y%n].dec.Err(); err != nil {

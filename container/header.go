@@ -33,7 +33,8 @@ const (
 	modeShift   = 3    // bits 3-4: Mode
 	modeMask    = 0x03 << modeShift
 	multiStream = 0x20 // bit 5: a substream table follows the height
-	reserved    = 0xC0 // bits 6-7: must be zero
+	mixed       = 0x40 // bit 6: the payload mixes the model with predictors
+	reserved    = 0x80 // bit 7: must be zero
 )
 
 // Header is everything in a .pxcz file before the payload.
@@ -42,6 +43,11 @@ type Header struct {
 	Layout        Layout  // channels per pixel
 	Mode          Mode    // how the payload was coded
 	Model         [4]byte // fingerprint of the coding model: the first 4 bytes of its file's SHA-256
+
+	// Mixed says that the payload codes each sub-pixel with a mixture of
+	// the model and the codec's predictors rather than the model alone;
+	// FORMAT.md leaves the payload to the codec, this bit included.
+	Mixed bool
 
 	// Streams holds the byte length of every substream of the payload, in
 	// file order; there is at least one. The header stores all lengths but
@@ -64,6 +70,9 @@ func (h *Header) AppendBinary(b []byte) ([]byte, error) {
 	flags := byte(h.Layout) | byte(h.Mode)<<modeShift
 	if n > 1 {
 		flags |= multiStream
+	}
+	if h.Mixed {
+		flags |= mixed
 	}
 	b = append(b, Magic...)
 	b = append(b, Version, flags)

@@ -33,6 +33,9 @@ var golden = []struct {
 	{"300x200 RGBA lossy, 3 substreams",
 		Header{Width: 300, Height: 200, Layout: RGBA, Mode: Lossy, Model: [4]byte{1, 2, 3, 4}, Streams: []int64{200, 1000, -1}, CRC: 0xdeadbeef},
 		"50585a" + "01" + "2c" + "ac02" + "c801" + "03" + "c801" + "e807" + "01020304" + "efbeadde"},
+	{"32x32 RGB lossless, mixed",
+		Header{Width: 32, Height: 32, Layout: RGB, Mixed: true, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
+		"50585a" + "01" + "43" + "20" + "20" + "9a3c5e71" + "a341ad20"},
 }
 
 func TestGolden(t *testing.T) {

@@ -122,7 +122,7 @@ func (rd *reader) header() (*Header, error) {
 	if flags&reserved != 0 {
 		return nil, fmt.Errorf("%w: reserved flag bits set (flags %#02x)", ErrMalformed, flags)
 	}
-	h := &Header{Layout: Layout(flags & layoutMask), Mode: Mode(flags & modeMask >> modeShift)}
+	h := &Header{Layout: Layout(flags & layoutMask), Mode: Mode(flags & modeMask >> modeShift), Mixed: flags&mixed != 0}
 	if !h.Layout.valid() {
 		return nil, layoutError(uint8(h.Layout))
 	}

@@ -32,7 +32,6 @@ func TestReadErrors(t *testing.T) {
 		{"version 0", "50585a00", ErrVersion, "unsupported version 0 (this decoder reads version 1)"},
 		{"version 2", "50585a020320" + "20" + tail, ErrVersion, "version 2"},
 		{"no flags", "50585a01", ErrTruncated, "flags"},
-		{"reserved bit 6", "50585a0143", ErrMalformed, "reserved flag bits set (flags 0x43)"},
 		{"reserved bit 7", "50585a0183", ErrMalformed, "0x83"},
 		{"layout 0", "50585a0100", ErrLayout, "layout 0"},
 		{"layout 2", "50585a0102", ErrLayout, "layout 2 (want 1 Gray, 3 RGB or 4 RGBA)"},

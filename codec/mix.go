@@ -1,0 +1,335 @@
+package codec
+
+import (
+	"math/bits"
+
+	"github.com/pxcz/pxcz/arith"
+)
+
+// Mixing the model with predictors.
+//
+// The model learns what small crops of its training images look like, not
+// what one image does throughout: a synthetic gradient, a picture enlarged
+// by pixel doubling, a noise level of its own. Classical lossless codecs
+// adapt to such things with simple predictors whose recent errors they
+// track. Files with the container's Mixed flag code every sub-pixel with a
+// mixture of the model's distribution and six such predictors'. Predictor
+// i guesses the value from the neighbours of the same channel, corrected
+// by its own error on the previous channel of the pixel, and spreads
+// probability around its guess as a two-sided geometric distribution whose
+// width follows the predictor's errors at the neighbours. Each source is
+// weighted by 2^-(cost/2 + run/10), where cost is what it would have spent
+// on the neighbours W, NW, N and NE of the same channel and run a decaying
+// sum of what it spent on the row so far; the model's weight is multiplied
+// by 8.
+//
+// A sub-pixel reads the row above only up to column x+1, and the model's
+// wavefront decoder never lets a row come closer to the one above, so
+// rows decode at once as they do without mixing. Everything is integer
+// arithmetic on tables fixed in the source, so the encoder and the decoder
+// compute the same tables on every machine.
+const (
+	numPreds   = 6            // predictors
+	numSources = numPreds + 1 // source 0 is the model, i+1 is predictor i
+	mixBits    = 12           // the sources' weights sum to 1<<mixBits
+	costFrac   = 8            // costs are in 1/256 bit
+	maxCost    = 24 << costFrac
+	modelPrior = 3 << costFrac // the model's weight ×8, as a cost
+	// floorTotal is the part of arith.Total the mixture divides among the
+	// sources; every value gets 1 of the rest, so none has frequency 0.
+	floorTotal = arith.Total - 256
+)
+
+// geoRho[b] is the ratio of consecutive probabilities (Q16) of the
+// geometric distribution of width bucket b: exp(-1/s) for a scale s of
+// 0.3 + 1.1·e, where e is the mean absolute error the bucket stands for
+// (see widthBucket), from about 0.3 to 1000.
+var geoRho = [numWidths]uint64{
+	12700, 14998, 17179, 19231, 22069, 25428, 28358, 30921, 34199, 37746, 40591, 42919,
+	45706, 48514, 50630, 52280, 54170, 55987, 57304, 58302, 59416, 60458, 61198, 61749,
+	62355, 62915, 63307, 63597, 63914, 64204, 64406, 64555, 64717, 64865, 64967, 65043,
+	65124, 65199, 65251, 65289, 65330, 65367, 65393, 65412, 65433, 65451, 65464, 65474,
+}
+
+const numWidths = 48
+
+// exp2Frac[i] is 2^(-i/16) in Q16, and log2Frac[i] log2(1+i/16) in
+// 1/256 bit: the weights' and the costs' fractional parts.
+var (
+	exp2Frac = [16]uint32{65536, 62757, 60097, 57549, 55109, 52773, 50535, 48393, 46341, 44376, 42495, 40693, 38968, 37316, 35734, 34219}
+	log2Frac = [16]uint32{0, 22, 44, 63, 82, 100, 118, 134, 150, 165, 179, 193, 207, 220, 232, 244}
+)
+
+// geoCDF[b][d+255] is the cumulative frequency (summing to arith.Total) of
+// the geometric distribution of width b over the offsets -255..255 below
+// d, for d in -255..256.
+var geoCDF = func() *[numWidths][512]uint32 {
+	var t [numWidths][512]uint32
+	var mass [256]uint64
+	for b, rho := range geoRho {
+		mass[0] = 1 << 24
+		for i := 1; i < len(mass); i++ {
+			mass[i] = mass[i-1] * rho >> 16
+		}
+		var cum [512]uint64
+		for j := 1; j < 512; j++ {
+			d := j - 256 // the offset that cum[j] adds
+			cum[j] = cum[j-1] + mass[max(d, -d)]
+		}
+		for j := range cum {
+			t[b][j] = uint32(cum[j] * arith.Total / cum[511])
+		}
+	}
+	return &t
+}()
+
+// widthBucket maps the summed absolute errors e of a predictor at n
+// neighbours to a width bucket, four per octave of the mean error.
+func widthBucket(e, n int) int {
+	q := max((e+1)*16/(n+1), 4)
+	l := bits.Len(uint(q))
+	return min(4*(l-3)+(q>>(l-3))&3, numWidths-1)
+}
+
+// cost is -log2(freq/arith.Total) in 1/256 bit, at most maxCost.
+func cost(freq uint32) uint32 {
+	if freq == 0 {
+		return maxCost
+	}
+	l := bits.Len32(freq)
+	mant := freq << (32 - l) >> 27 & 15 // the 4 bits after the leading one
+	return min(uint32(16<<costFrac)-(uint32(l-1)<<costFrac+log2Frac[mant]), maxCost)
+}
+
+// mixer holds the state of the rows being coded: those in flight and the
+// one above the first of them.
+type mixer struct {
+	w, cc int
+	rows  []mixRow
+}
+
+// newMixer prepares to mix sub-pixels of cc channels in rows of width w,
+// with up to inFlight rows coded at once.
+func newMixer(w, cc, inFlight int) *mixer {
+	m := &mixer{w: w, cc: cc, rows: make([]mixRow, inFlight+1)}
+	for i := range m.rows {
+		r := &m.rows[i]
+		r.y = -1
+		r.pix = make([]uint8, w*cc)
+		r.cost = make([]uint16, w*cc*numSources)
+		r.err = make([]uint8, w*cc*numPreds)
+		r.cdfFunc = r.cdf
+	}
+	return m
+}
+
+// row returns the state of row y, starting it if y is new. The row above
+// must have been started.
+func (m *mixer) row(y int) *mixRow {
+	n := len(m.rows)
+	r := &m.rows[y%n]
+	if r.y != y {
+		r.y, r.x = y, 0
+		r.run = [3][numSources]uint32{}
+		r.above = nil
+		if y > 0 {
+			r.above = &m.rows[(y-1)%n]
+		}
+		r.w, r.cc = m.w, m.cc
+	}
+	return r
+}
+
+// mixRow is one row's state: what its sub-pixels cost each source and how
+// far each predictor missed, for the row below and for its own next pixels;
+// and the mixture of the sub-pixel being coded.
+type mixRow struct {
+	y, x  int
+	w, cc int
+	above *mixRow
+	pix   []uint8  // [w][cc] the row's values
+	cost  []uint16 // [w][cc][numSources] each source's cost of each sub-pixel
+	err   []uint8  // [w][cc][numPreds] each predictor's absolute error
+	run   [3][numSources]uint32
+
+	// The current sub-pixel's mixture: the model's table, each
+	// predictor's guess (before clamping, for the next channel's
+	// correction; after, as the centre of its distribution) and width,
+	// and every source's weight.
+	model   []uint32
+	guess   [3][numPreds]int32
+	centre  [numPreds]int32
+	width   [numPreds]*[512]uint32
+	weight  [numSources]uint32
+	cdfFunc func(int) uint32 // cdf, bound once so that decoding allocates nothing
+}
+
+// prepare computes the mixture for channel c of the row's next pixel,
+// given the model's table cum for it.
+func (r *mixRow) prepare(c int, cum []uint32) {
+	r.model = cum
+	x, cc := r.x, r.cc
+	// Neighbours of the same channel; outside the image they repeat the
+	// nearest one known, and with none known they are mid-grey.
+	var W, N, NW, NE int32 = 128, 128, 128, 128
+	if x > 0 {
+		W = int32(r.pix[(x-1)*cc+c])
+	}
+	if a := r.above; a != nil {
+		N = int32(a.pix[x*cc+c])
+		NW, NE = N, N
+		if x > 0 {
+			NW = int32(a.pix[(x-1)*cc+c])
+		} else {
+			W = N
+		}
+		if x+1 < r.w {
+			NE = int32(a.pix[(x+1)*cc+c])
+		}
+	} else {
+		N, NW, NE = W, W, W
+	}
+	g := &r.guess[c]
+	g[0] = W + N - NW
+	g[1] = max(min(W, N), min(max(W, N), W+N-NW)) // median of W, N and W+N-NW
+	g[2] = W
+	g[3] = N
+	g[4] = (W + NE) >> 1
+	g[5] = (W + N) >> 1
+	if c > 0 {
+		prev := int32(r.pix[x*cc+c-1])
+		for i := range g {
+			g[i] += prev - r.guess[c-1][i]
+		}
+	}
+
+	// Neighbours' costs and errors: W, then NW, N, NE.
+	var lc [numSources]uint32
+	var le [numPreds]int
+	n := 0
+	add := func(row *mixRow, col int) {
+		k := col*cc + c
+		for s, v := range row.cost[k*numSources : (k+1)*numSources] {
+			lc[s] += uint32(v)
+		}
+		for i, v := range row.err[k*numPreds : (k+1)*numPreds] {
+			le[i] += int(v)
+		}
+		n++
+	}
+	if x > 0 {
+		add(r, x-1)
+	}
+	if a := r.above; a != nil {
+		if x > 0 {
+			add(a, x-1)
+		}
+		add(a, x)
+		if x+1 < r.w {
+			add(a, x+1)
+		}
+	}
+	for i := range numPreds {
+		r.centre[i] = max(0, min(255, g[i]))
+		r.width[i] = &geoCDF[widthBucket(le[i], n)]
+	}
+
+	// Weights 2^-(lc/2 + run/10 - prior), normalised to sum to 1<<mixBits.
+	var lw [numSources]uint32
+	best := 0
+	for s := range numSources {
+		lw[s] = lc[s]/2 + r.run[c][s]*26>>8
+		if s > 0 {
+			lw[s] += modelPrior
+		}
+		if lw[s] < lw[best] {
+			best = s
+		}
+	}
+	var sum uint32
+	for s := range numSources {
+		d := (lw[s] - lw[best]) >> (costFrac - 4) // in 1/16 bit
+		u := uint32(0)
+		if d < 17*16 {
+			u = exp2Frac[d&15] >> (d >> 4)
+		}
+		r.weight[s] = u
+		sum += u
+	}
+	var total uint32
+	for s := range numSources {
+		r.weight[s] = uint32(uint64(r.weight[s]) << mixBits / uint64(sum))
+		total += r.weight[s]
+	}
+	r.weight[best] += 1<<mixBits - total
+}
+
+// cdf is the mixture's cumulative frequency of the values below v, for v
+// in 0..256: every source's weighted, with every value given 1 besides.
+func (r *mixRow) cdf(v int) uint32 {
+	if v <= 0 {
+		return 0
+	}
+	if v >= 256 {
+		return arith.Total
+	}
+	s := r.weight[0] * r.model[v]
+	for i := range numPreds {
+		s += r.weight[i+1] * r.width[i][v-int(r.centre[i])+255]
+	}
+	return uint32(v) + uint32(uint64(s)*floorTotal>>(mixBits+arith.PrecisionBits))
+}
+
+// sourceFreq is source s's frequency of value v.
+func (r *mixRow) sourceFreq(s, v int) uint32 {
+	if s == 0 {
+		return r.model[v+1] - r.model[v]
+	}
+	t, d := r.width[s-1], v-int(r.centre[s-1])+255
+	lo, hi := t[d], t[d+1]
+	if v == 0 {
+		lo = 0
+	}
+	if v == 255 {
+		hi = arith.Total
+	}
+	return hi - lo
+}
+
+// update records that channel c of the row's next pixel is v, moving on to
+// the next pixel after its last channel.
+func (r *mixRow) update(c, v int) {
+	x, cc := r.x, r.cc
+	k := x*cc + c
+	r.pix[k] = uint8(v)
+	for s := range numSources {
+		cs := cost(r.sourceFreq(s, v))
+		r.cost[k*numSources+s] = uint16(cs)
+		r.run[c][s] = r.run[c][s]*243>>8 + cs
+	}
+	for i := range numPreds {
+		e := int32(v) - r.centre[i]
+		r.err[k*numPreds+i] = uint8(max(e, -e))
+	}
+	if c == cc-1 {
+		r.x++
+	}
+}
+
+// encode codes v, channel c of the row's next pixel, given the model's
+// table cum.
+func (r *mixRow) encode(e *arith.Encoder, c int, cum []uint32, v uint8) {
+	r.prepare(c, cum)
+	lo := r.cdf(int(v))
+	e.Encode(lo, r.cdf(int(v)+1)-lo)
+	r.update(c, int(v))
+}
+
+// decode decodes channel c of the row's next pixel, given the model's
+// table cum.
+func (r *mixRow) decode(d *arith.Decoder, c int, cum []uint32) uint8 {
+	r.prepare(c, cum)
+	v := d.DecodeFunc(256, r.cdfFunc)
+	r.update(c, v)
+	return uint8(v)
+}
