@@ -440,6 +440,11 @@ func FuzzDecode(f *testing.F) {
 			f.Add(encodeIn(f, tc.img, &Options{Model: m}, tc.streams))
 		}
 	}
+	unmixed, err := os.ReadFile("testdata/unmixed.pxcz")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(unmixed)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		img, err := DecodeWith(bytes.NewReader(data), &Options{Model: m})
 		if (err == nil) != (img != nil) {

@@ -1,0 +1,183 @@
+package codec
+
+import (
+	"bytes"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/pxcz/pxcz/arith"
+	"github.com/pxcz/pxcz/container"
+)
+
+// TestUnmixedFile decodes a file written before mixing existed (container
+// flag bit 6 clear), which the model alone codes.
+func TestUnmixedFile(t *testing.T) {
+	data, err := os.ReadFile("testdata/unmixed.pxcz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _, err := container.Split(data)
+	if err != nil || h.Mixed {
+		t.Fatalf("fixture: header %+v, %v; want a valid unmixed file", h, err)
+	}
+	f, err := os.Open("testdata/unmixed.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeWith(bytes.NewReader(data), &Options{Model: testModel(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !samePixels(want, got) {
+		t.Fatal("decoded pixels differ from testdata/unmixed.png")
+	}
+}
+
+// randomTable returns a valid cumulative table of 256 values.
+func randomTable(rng *rand.Rand) []uint32 {
+	cum := make([]uint32, 257)
+	var f [256]uint32
+	var sum uint32
+	for i := range f {
+		f[i] = 1 + rng.Uint32N(1000)>>rng.UintN(10)
+		sum += f[i]
+	}
+	f[rng.IntN(256)] += arith.Total - sum
+	for i, v := range f {
+		cum[i+1] = cum[i] + v
+	}
+	return cum
+}
+
+// TestMixtureTables drives a mixer over random rows and checks every table
+// it codes with: each source's frequencies sum to arith.Total, and the
+// mixture runs from 0 to arith.Total giving every value at least 1.
+func TestMixtureTables(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct{ w, cc, rows int }{{1, 3, 3}, {7, 3, 5}, {5, 1, 4}, {40, 3, 3}} {
+		m := newMixer(tc.w, tc.cc, 2)
+		for y := range tc.rows {
+			r := m.row(y)
+			for x := range tc.w {
+				for c := range tc.cc {
+					cum := randomTable(rng)
+					r.prepare(c, cum)
+					prev := r.cdf(0)
+					if prev != 0 || r.cdf(256) != arith.Total {
+						t.Fatalf("%+v (%d,%d,%d): mixture runs %d..%d", tc, x, y, c, prev, r.cdf(256))
+					}
+					for v := 1; v <= 256; v++ {
+						next := r.cdf(v)
+						if next <= prev {
+							t.Fatalf("%+v (%d,%d,%d): value %d has frequency %d", tc, x, y, c, v-1, int64(next)-int64(prev))
+						}
+						prev = next
+					}
+					for s := range numSources {
+						var sum uint32
+						for v := range 256 {
+							sum += r.sourceFreq(s, v)
+						}
+						if sum != arith.Total {
+							t.Fatalf("%+v (%d,%d,%d): source %d sums to %d", tc, x, y, c, s, sum)
+						}
+					}
+					var w uint32
+					for _, v := range r.weight {
+						w += v
+					}
+					if w != 1<<mixBits {
+						t.Fatalf("weights sum to %d", w)
+					}
+					// Smooth rows, so that the predictors win weight.
+					r.update(c, (x*3+y*5+c)%256)
+				}
+			}
+		}
+	}
+}
+
+func TestCost(t *testing.T) {
+	for _, tc := range []struct{ freq, want uint32 }{
+		{arith.Total, 0},
+		{arith.Total / 2, 1 << costFrac},
+		{arith.Total / 4, 2 << costFrac},
+		{1, 16 << costFrac},
+		{0, maxCost},
+		{3 << 14, 106}, // log2(4/3) = 0.415 bit; the table rounds to 1/16 of an octave
+	} {
+		if got := cost(tc.freq); got != tc.want {
+			t.Errorf("cost(%d) = %d, want %d", tc.freq, got, tc.want)
+		}
+	}
+	for f := uint32(1); f < arith.Total; f++ {
+		if cost(f+1) > cost(f) {
+			t.Fatalf("cost(%d) = %d > cost(%d) = %d", f+1, cost(f+1), f, cost(f))
+		}
+	}
+}
+
+func TestWidthBucket(t *testing.T) {
+	for n := range 5 {
+		prev := 0
+		for e := 0; e <= 255*n; e++ {
+			b := widthBucket(e, n)
+			if b < prev || b >= numWidths {
+				t.Fatalf("widthBucket(%d, %d) = %d after %d", e, n, b, prev)
+			}
+			prev = b
+		}
+	}
+	if widthBucket(255*4, 4) <= widthBucket(0, 4) {
+		t.Fatal("large errors get no wider a distribution than none")
+	}
+}
+
+func TestGeoCDF(t *testing.T) {
+	for b, row := range geoCDF {
+		if row[0] != 0 || row[511] != arith.Total {
+			t.Fatalf("width %d runs %d..%d", b, row[0], row[511])
+		}
+		peak := row[256] - row[255] + 1 // offset 0, give or take the rounding
+		for j := 1; j < 512; j++ {
+			if f := row[j] - row[j-1]; row[j] < row[j-1] || f > peak {
+				t.Fatalf("width %d: offset %d has frequency %d (offset 0: %d)", b, j-256, int64(row[j])-int64(row[j-1]), peak)
+			}
+		}
+		if b > 0 && peak > geoCDF[b-1][256]-geoCDF[b-1][255]+1 {
+			t.Fatalf("width %d is narrower than width %d", b, b-1)
+		}
+	}
+}
+
+// BenchmarkMix measures the mixing of one sub-pixel, as the encoder does
+// it: the mixture, the two table entries of the value, and the update.
+func BenchmarkMix(b *testing.B) {
+	const w = 512
+	rng := rand.New(rand.NewPCG(1, 2))
+	cum := randomTable(rng)
+	m := newMixer(w, 3, 1)
+	b.SetBytes(1)
+	y, x, c := 0, 0, 0
+	r := m.row(0)
+	for b.Loop() {
+		r.prepare(c, cum)
+		v := (x + y + c*7) & 255
+		_ = r.cdf(v) + r.cdf(v+1)
+		r.update(c, v)
+		if c++; c == 3 {
+			c = 0
+			if x++; x == w {
+				x, y = 0, y+1
+				r = m.row(y)
+			}
+		}
+	}
+}
