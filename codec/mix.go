@@ -28,6 +28,11 @@ import (
 // rows decode at once as they do without mixing. Everything is integer
 // arithmetic on tables fixed in the source, so the encoder and the decoder
 // compute the same tables on every machine.
+// Coding names how this version of the package codes payloads: it
+// changes whenever the same image and model would give other bytes, so that
+// results cached under it (pxcz bench --cache) go stale when they should.
+const Coding = "mixed, 6 predictors"
+
 const (
 	numPreds   = 6            // predictors
 	numSources = numPreds + 1 // source 0 is the model, i+1 is predictor i

@@ -102,7 +102,7 @@ func (c pxcz) Key() string {
 			return "pxcz built-in models (unavailable)" // RoundTrip fails too
 		}
 	}
-	key := "pxcz"
+	key := "pxcz coding=" + codec.Coding
 	for _, m := range ms {
 		key += fmt.Sprintf(" model=%s fingerprint=%x", m.Name(), m.Fingerprint())
 	}
