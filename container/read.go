@@ -120,7 +120,7 @@ func (rd *reader) header() (*Header, error) {
 		return nil, err
 	}
 	if flags&reserved != 0 {
-		return nil, fmt.Errorf("%w: reserved flag bits set (flags %#02x)", ErrMalformed, flags)
+		return nil, fmt.Errorf("%w: reserved flag bit set (flags %#02x)", ErrMalformed, flags)
 	}
 	h := &Header{Layout: Layout(flags & layoutMask), Mode: Mode(flags & modeMask >> modeShift), Mixed: flags&mixed != 0}
 	if !h.Layout.valid() {
