@@ -2,7 +2,7 @@
 // model's 256-way softmax for every sub-pixel, turned into integer frequency
 // tables, drives a range coder, so the file costs what the model predicts.
 //
-// The model's table is mixed with those of six classical predictors, each
+// The model's table is mixed with those of eight predictors, each
 // source weighted by how well it coded the neighbouring sub-pixels, so that
 // an image unlike the model's training data (a synthetic gradient, an
 // upscaled picture) still costs what a classical codec would charge; on

@@ -13,28 +13,31 @@ import (
 // by pixel doubling, a noise level of its own. Classical lossless codecs
 // adapt to such things with simple predictors whose recent errors they
 // track. Files with the container's Mixed flag code every sub-pixel with a
-// mixture of the model's distribution and six such predictors'. Predictor
-// i guesses the value from the neighbours of the same channel, corrected
-// by its own error on the previous channel of the pixel, and spreads
-// probability around its guess as a two-sided geometric distribution whose
-// width follows the predictor's errors at the neighbours. Each source is
-// weighted by 2^-(cost/2 + run/10), where cost is what it would have spent
-// on the neighbours W, NW, N and NE of the same channel and run a decaying
-// sum of what it spent on the row so far; the model's weight is multiplied
-// by 8.
+// mixture of the model's distribution and eight predictors'. Six guess the
+// value from the neighbours of the same channel (W+N-NW, the median of W,
+// N and W+N-NW, W, N, (W+NE)/2, (W+N)/2), each corrected by its own error
+// on the previous channel of the pixel; two are the model's own median and
+// mode, which let the mixture keep where the model puts its mass but
+// reshape how sharply. Each spreads probability around its guess as a
+// two-sided geometric distribution whose width follows the predictor's
+// errors at the neighbours. Each source is weighted by 2^-(cost/2 +
+// run/10), where cost is what it would have spent on the neighbours W, NW,
+// N and NE of the same channel and run a decaying sum of what it spent on
+// the row so far; the model's weight is multiplied by 8.
 //
 // A sub-pixel reads the row above only up to column x+1, and the model's
 // wavefront decoder never lets a row come closer to the one above, so
 // rows decode at once as they do without mixing. Everything is integer
 // arithmetic on tables fixed in the source, so the encoder and the decoder
 // compute the same tables on every machine.
+
 // Coding names how this version of the package codes payloads: it
 // changes whenever the same image and model would give other bytes, so that
 // results cached under it (pxcz bench --cache) go stale when they should.
-const Coding = "mixed, 6 predictors"
+const Coding = "mixed: 6 predictors, the model's median and mode"
 
 const (
-	numPreds   = 6            // predictors
+	numPreds   = 8            // predictors
 	numSources = numPreds + 1 // source 0 is the model, i+1 is predictor i
 	mixBits    = 12           // the sources' weights sum to 1<<mixBits
 	costFrac   = 8            // costs are in 1/256 bit
@@ -203,10 +206,14 @@ func (r *mixRow) prepare(c int, cum []uint32) {
 	g[5] = (W + N) >> 1
 	if c > 0 {
 		prev := int32(r.pix[x*cc+c-1])
-		for i := range g {
+		for i := range g[:numPreds-2] {
 			g[i] += prev - r.guess[c-1][i]
 		}
 	}
+	// The model's median and mode, as predictors, let the mixture keep
+	// where the model puts its mass but reshape how sharply.
+	g[6] = modelMedian(cum)
+	g[7] = modelMode(cum, g[6])
 
 	// Neighbours' costs and errors: W, then NW, N, NE.
 	var lc [numSources]uint32
@@ -338,3 +345,33 @@ func (r *mixRow) decode(d *arith.Decoder, c int, cum []uint32) uint8 {
 	r.update(c, v)
 	return uint8(v)
 }
+
+// modelMedian is the value at which the model's table cum reaches half of
+// arith.Total.
+func modelMedian(cum []uint32) int32 {
+	lo := 0
+	for size := 256; size > 1; {
+		half := size >> 1
+		if cum[lo+half] <= arith.Total/2 {
+			lo += half
+		}
+		size -= half
+	}
+	return int32(lo)
+}
+
+// modelMode is the value the model's table cum gives the highest
+// frequency among those within modeReach of its median med (the lowest
+// such value if several do): a unimodal table's mode, without a pass over
+// all 256 values.
+func modelMode(cum []uint32, med int32) int32 {
+	best, bf := med, uint32(0)
+	for v := max(0, med-modeReach); v <= min(255, med+modeReach); v++ {
+		if f := cum[v+1] - cum[v]; f > bf {
+			best, bf = v, f
+		}
+	}
+	return best
+}
+
+const modeReach = 16
