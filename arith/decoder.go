@@ -59,16 +59,18 @@ func (d *Decoder) DecodeFunc(n int, cdf func(s int) uint32) int {
 		// encoder never uses.
 		t = Total - 1
 	}
-	// Find the largest lo < n with cdf(lo) <= t.
-	lo := 0
-	for size := n; size > 1; {
-		half := size >> 1
-		if uint64(cdf(lo+half)) <= t {
-			lo += half
+	// Find the largest lo < n with cdf(lo) <= t, keeping the entries at
+	// both ends of the range searched so that none is computed twice.
+	lo, hi := 0, n
+	start, end := cdf(lo), cdf(hi)
+	for hi-lo > 1 {
+		mid := int(uint(lo+hi) >> 1)
+		if c := cdf(mid); uint64(c) <= t {
+			lo, start = mid, c
+		} else {
+			hi, end = mid, c
 		}
-		size -= half
 	}
-	start, end := cdf(lo), cdf(lo+1)
 	if uint64(start) > t || uint64(end) <= t || end > Total {
 		d.fail(ErrBadTable)
 		return lo

@@ -94,10 +94,14 @@ var geoCDF = func() *[numWidths][512]uint32 {
 // widthBucket maps the summed absolute errors e of a predictor at n
 // neighbours to a width bucket, four per octave of the mean error.
 func widthBucket(e, n int) int {
-	q := max((e+1)*16/(n+1), 4)
+	q := max((e+1)*16*perNeighbours[n]>>16, 4)
 	l := bits.Len(uint(q))
 	return min(4*(l-3)+(q>>(l-3))&3, numWidths-1)
 }
+
+// perNeighbours[n] is 2^16/(n+1), rounded up, so that widthBucket
+// multiplies rather than divides.
+var perNeighbours = [5]int{65536, 32768, 21846, 16384, 13108}
 
 // cost is -log2(freq/arith.Total) in 1/256 bit, at most maxCost.
 func cost(freq uint32) uint32 {
@@ -268,9 +272,11 @@ func (r *mixRow) prepare(c int, cum []uint32) {
 		r.weight[s] = u
 		sum += u
 	}
+	// One division: sum >= 2^16, so inv < 2^28 and u·inv < 2^44.
+	inv := uint64(1<<(mixBits+32)) / uint64(sum)
 	var total uint32
 	for s := range numSources {
-		r.weight[s] = uint32(uint64(r.weight[s]) << mixBits / uint64(sum))
+		r.weight[s] = uint32(uint64(r.weight[s]) * inv >> 32)
 		total += r.weight[s]
 	}
 	r.weight[best] += 1<<mixBits - total
@@ -374,4 +380,4 @@ func modelMode(cum []uint32, med int32) int32 {
 	return best
 }
 
-const modeReach = 16
+const modeReach = 8
