@@ -113,6 +113,19 @@ func cost(freq uint32) uint32 {
 	return min(uint32(16<<costFrac)-(uint32(l-1)<<costFrac+log2Frac[mant]), maxCost)
 }
 
+// packedCosts holds one cost per source in 16-bit lanes, source s in
+// lane s%4 of word s/4, so that the costs of four neighbours add as
+// words: a cost is at most maxCost, so four fit in a lane.
+type packedCosts [(numSources + 3) / 4]uint64
+
+// Four costs must fit in a lane; this fails to compile if they do not.
+const _ = uint16(4 * maxCost)
+
+func (p *packedCosts) get(s int) uint32 { return uint32(p[s/4] >> (16 * (s % 4)) & 0xffff) }
+
+// lanes8 keeps the even bytes of a word, so that bytes sum in 16-bit lanes.
+const lanes8 = 0x00ff00ff00ff00ff
+
 // mixer holds the state of the rows being coded: those in flight and the
 // one above the first of them.
 type mixer struct {
@@ -128,8 +141,8 @@ func newMixer(w, cc, inFlight int) *mixer {
 		r := &m.rows[i]
 		r.y = -1
 		r.pix = make([]uint8, w*cc)
-		r.cost = make([]uint16, w*cc*numSources)
-		r.err = make([]uint8, w*cc*numPreds)
+		r.cost = make([]packedCosts, w*cc)
+		r.err = make([]uint64, w*cc)
 		r.cdfFunc = r.cdf
 	}
 	return m
@@ -159,19 +172,21 @@ type mixRow struct {
 	y, x  int
 	w, cc int
 	above *mixRow
-	pix   []uint8  // [w][cc] the row's values
-	cost  []uint16 // [w][cc][numSources] each source's cost of each sub-pixel
-	err   []uint8  // [w][cc][numPreds] each predictor's absolute error
+	pix   []uint8       // [w][cc] the row's values
+	cost  []packedCosts // [w][cc] each source's cost of each sub-pixel
+	err   []uint64      // [w][cc] each predictor's absolute error, byte i for predictor i
 	run   [3][numSources]uint32
 
 	// The current sub-pixel's mixture: the model's table, each
 	// predictor's guess (before clamping, for the next channel's
-	// correction; after, as the centre of its distribution) and width,
-	// and every source's weight.
+	// correction; after, as the centre of its distribution), the
+	// predictor's distribution as a table like the model's (its tails
+	// folded onto 0 and 255 by cdf and sourceFreq), and every source's
+	// weight.
 	model   []uint32
 	guess   [3][numPreds]int32
 	centre  [numPreds]int32
-	width   [numPreds]*[512]uint32
+	dist    [numPreds][]uint32
 	weight  [numSources]uint32
 	cdfFunc func(int) uint32 // cdf, bound once so that decoding allocates nothing
 }
@@ -219,18 +234,20 @@ func (r *mixRow) prepare(c int, cum []uint32) {
 	g[6] = modelMedian(cum)
 	g[7] = modelMode(cum, g[6])
 
-	// Neighbours' costs and errors: W, then NW, N, NE.
-	var lc [numSources]uint32
-	var le [numPreds]int
+	// Neighbours' costs and errors, W, NW, N and NE, summed four at a
+	// time in 16-bit lanes: even predictors' errors in evenErr, odd ones'
+	// in oddErr.
+	var lc packedCosts
+	var evenErr, oddErr uint64
 	n := 0
 	add := func(row *mixRow, col int) {
 		k := col*cc + c
-		for s, v := range row.cost[k*numSources : (k+1)*numSources] {
-			lc[s] += uint32(v)
+		for i, v := range row.cost[k] {
+			lc[i] += v
 		}
-		for i, v := range row.err[k*numPreds : (k+1)*numPreds] {
-			le[i] += int(v)
-		}
+		e := row.err[k]
+		evenErr += e & lanes8
+		oddErr += e >> 8 & lanes8
 		n++
 	}
 	if x > 0 {
@@ -247,14 +264,18 @@ func (r *mixRow) prepare(c int, cum []uint32) {
 	}
 	for i := range numPreds {
 		r.centre[i] = max(0, min(255, g[i]))
-		r.width[i] = &geoCDF[widthBucket(le[i], n)]
+		le := evenErr
+		if i&1 != 0 {
+			le = oddErr
+		}
+		r.dist[i] = geoCDF[widthBucket(int(le>>(16*(i>>1))&0xffff), n)][255-r.centre[i]:][:257]
 	}
 
 	// Weights 2^-(lc/2 + run/10 - prior), normalised to sum to 1<<mixBits.
 	var lw [numSources]uint32
 	best := 0
 	for s := range numSources {
-		lw[s] = lc[s]/2 + r.run[c][s]*26>>8
+		lw[s] = lc.get(s)/2 + r.run[c][s]*26>>8
 		if s > 0 {
 			lw[s] += modelPrior
 		}
@@ -293,7 +314,7 @@ func (r *mixRow) cdf(v int) uint32 {
 	}
 	s := r.weight[0] * r.model[v]
 	for i := range numPreds {
-		s += r.weight[i+1] * r.width[i][v-int(r.centre[i])+255]
+		s += r.weight[i+1] * r.dist[i][v]
 	}
 	return uint32(v) + uint32(uint64(s)*floorTotal>>(mixBits+arith.PrecisionBits))
 }
@@ -303,8 +324,8 @@ func (r *mixRow) sourceFreq(s, v int) uint32 {
 	if s == 0 {
 		return r.model[v+1] - r.model[v]
 	}
-	t, d := r.width[s-1], v-int(r.centre[s-1])+255
-	lo, hi := t[d], t[d+1]
+	t := r.dist[s-1]
+	lo, hi := t[v], t[v+1]
 	if v == 0 {
 		lo = 0
 	}
@@ -320,15 +341,19 @@ func (r *mixRow) update(c, v int) {
 	x, cc := r.x, r.cc
 	k := x*cc + c
 	r.pix[k] = uint8(v)
+	var pc packedCosts
 	for s := range numSources {
 		cs := cost(r.sourceFreq(s, v))
-		r.cost[k*numSources+s] = uint16(cs)
+		pc[s/4] |= uint64(cs) << (16 * (s % 4))
 		r.run[c][s] = r.run[c][s]*243>>8 + cs
 	}
+	r.cost[k] = pc
+	var pe uint64
 	for i := range numPreds {
 		e := int32(v) - r.centre[i]
-		r.err[k*numPreds+i] = uint8(max(e, -e))
+		pe |= uint64(max(e, -e)) << (8 * i)
 	}
+	r.err[k] = pe
 	if c == cc-1 {
 		r.x++
 	}
