@@ -21,9 +21,10 @@ import (
 // reshape how sharply. Each spreads probability around its guess as a
 // two-sided geometric distribution whose width follows the predictor's
 // errors at the neighbours. Each source is weighted by 2^-(cost/2 +
-// run/10), where cost is what it would have spent on the neighbours W, NW,
-// N and NE of the same channel and run a decaying sum of what it spent on
-// the row so far; the model's weight is multiplied by 8.
+// 0.4·run), where cost is what it would have spent on the neighbours W,
+// NW, N and NE of the same channel and run a decaying sum (by 0.95 a
+// pixel) of what it spent on the row so far; the model's weight is
+// multiplied by 4.
 //
 // A sub-pixel reads the row above only up to column x+1, and the model's
 // wavefront decoder never lets a row come closer to the one above, so
@@ -42,7 +43,7 @@ const (
 	mixBits    = 12           // the sources' weights sum to 1<<mixBits
 	costFrac   = 8            // costs are in 1/256 bit
 	maxCost    = 24 << costFrac
-	modelPrior = 3 << costFrac // the model's weight ×8, as a cost
+	modelPrior = 2 << costFrac // the model's weight ×4, as a cost
 	// floorTotal is the part of arith.Total the mixture divides among the
 	// sources; every value gets 1 of the rest, so none has frequency 0.
 	floorTotal = arith.Total - 256
@@ -271,11 +272,11 @@ func (r *mixRow) prepare(c int, cum []uint32) {
 		r.dist[i] = geoCDF[widthBucket(int(le>>(16*(i>>1))&0xffff), n)][255-r.centre[i]:][:257]
 	}
 
-	// Weights 2^-(lc/2 + run/10 - prior), normalised to sum to 1<<mixBits.
+	// Weights 2^-(lc/2 + 0.4·run - prior), normalised to sum to 1<<mixBits.
 	var lw [numSources]uint32
 	best := 0
 	for s := range numSources {
-		lw[s] = lc.get(s)/2 + r.run[c][s]*26>>8
+		lw[s] = lc.get(s)/2 + r.run[c][s]*104>>8
 		if s > 0 {
 			lw[s] += modelPrior
 		}
