@@ -40,6 +40,7 @@ type fileInfo struct {
 	Layout     string  `json:"layout"`
 	Channels   int     `json:"channels"`
 	Mode       string  `json:"mode"`
+	Mixed      bool    `json:"mixed"`                // the model mixed with the codec's predictors
 	Model      string  `json:"model"`                // fingerprint, hex
 	ModelName  string  `json:"model_name,omitempty"` // set when it is a built-in model
 	Substreams []int64 `json:"substreams"`           // byte lengths; -1 if unknown
@@ -95,7 +96,7 @@ func readInfo(path string) (*fileInfo, error) {
 	fi := &fileInfo{
 		File: name, Width: h.Width, Height: h.Height,
 		Layout: h.Layout.String(), Channels: h.Layout.Channels(), Mode: h.Mode.String(),
-		Model: hex.EncodeToString(h.Model[:]), Substreams: h.Streams, Bytes: size,
+		Mixed: h.Mixed, Model: hex.EncodeToString(h.Model[:]), Substreams: h.Streams, Bytes: size,
 		BitsPerDim: float64(size) * 8 / float64(h.Width*h.Height*h.Layout.Channels()),
 	}
 	if builtin, err := model.Builtin(); err == nil {
@@ -115,8 +116,12 @@ func (fi *fileInfo) print(w io.Writer) error {
 	} else {
 		model += " (not a built-in model)"
 	}
+	mode := fi.Mode
+	if fi.Mixed {
+		mode += ", the model mixed with predictors"
+	}
 	_, err := fmt.Fprintf(w, "file:        %s\nsize:        %dx%d\nlayout:      %s, %s\nmode:        %s\nmodel:       %s\nsubstreams:  %d (%s bytes)\nfile size:   %d bytes\nbits/dim:    %.4f\n",
-		fi.File, fi.Width, fi.Height, fi.Layout, plural(fi.Channels, "channel"), fi.Mode, model,
+		fi.File, fi.Width, fi.Height, fi.Layout, plural(fi.Channels, "channel"), mode, model,
 		len(fi.Substreams), joinInts(fi.Substreams, " + "), fi.Bytes, fi.BitsPerDim)
 	return err
 }

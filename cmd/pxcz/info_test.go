@@ -65,7 +65,7 @@ func TestInfo(t *testing.T) {
 			for _, want := range []string{
 				"size:        " + c.size + "\n",
 				"layout:      " + c.layout + ", " + plural(c.channels, "channel") + "\n",
-				"mode:        Lossless\n",
+				"mode:        Lossless, the model mixed with predictors\n",
 				fmt.Sprintf("model:       %x (built-in model %q)\n", fp, def.Name()),
 				fmt.Sprintf("substreams:  %d (%s bytes)\n", c.streams, strings.Join(sizes, " + ")),
 				fmt.Sprintf("file size:   %d bytes\n", st.Size()),
@@ -82,7 +82,7 @@ func TestInfo(t *testing.T) {
 			}
 			want := fileInfo{
 				File: path, Width: w, Height: h, Layout: c.layout, Channels: c.channels,
-				Mode: "Lossless", Model: hex.EncodeToString(fp[:]), ModelName: def.Name(),
+				Mode: "Lossless", Mixed: true, Model: hex.EncodeToString(fp[:]), ModelName: def.Name(),
 				Substreams: lengths, Bytes: st.Size(), BitsPerDim: bpd,
 			}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
