@@ -222,7 +222,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if out.String() != string(want) {
-		t.Fatalf("files differ from the golden ones (run with -update only if the format or test model changed on purpose):\ngot:\n%swant:\n%s", out.String(), want)
+		t.Fatalf("files differ from the golden ones (run with -update only if the format, the coding or the test model changed on purpose, and then change Coding):\ngot:\n%swant:\n%s", out.String(), want)
 	}
 }
 

@@ -33,9 +33,10 @@ import (
 // compute the same tables on every machine.
 
 // Coding names how this version of the package codes payloads: it
-// changes whenever the same image and model would give other bytes, so that
-// results cached under it (pxcz bench --cache) go stale when they should.
-const Coding = "mixed: 6 predictors, the model's median and mode"
+// changes whenever the same image and model would give other bytes (when
+// TestGolden's hashes change), so that results cached under it (pxcz bench
+// --cache) go stale when they should.
+const Coding = "mixed 3: 6 predictors, the model's median and mode"
 
 const (
 	numPreds   = 8            // predictors
