@@ -13,11 +13,18 @@ var (
 	defaultWeights []byte
 	//go:embed photo.pxcm
 	photoWeights []byte
+	// Models that no longer code new files but still decode old ones.
+	//go:embed photo-229dc0ae.pxcm
+	photo229dc0aeWeights []byte
 )
 
 var (
 	loadDefault = sync.OnceValues(func() (*Model, error) { return Load(bytes.NewReader(defaultWeights)) })
 	loadPhoto   = sync.OnceValues(func() (*Model, error) { return Load(bytes.NewReader(photoWeights)) })
+	loadRetired = sync.OnceValues(func() ([]*Model, error) {
+		m, err := Load(bytes.NewReader(photo229dc0aeWeights))
+		return []*Model{m}, err
+	})
 )
 
 // Default returns the embedded model trained on CIFAR-10's 32x32 images,
@@ -42,8 +49,9 @@ func For(w, h int) (*Model, error) {
 	return Default()
 }
 
-// Builtin returns every embedded model, Default first. A decoder looks
-// among them for the one a file names.
+// Builtin returns every embedded model: Default, Photo, then the retired
+// ones that earlier versions coded with, so that their files still
+// decode. A decoder looks among them for the one a file names.
 func Builtin() ([]*Model, error) {
 	def, err := Default()
 	if err != nil {
@@ -53,5 +61,9 @@ func Builtin() ([]*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []*Model{def, photo}, nil
+	retired, err := loadRetired()
+	if err != nil {
+		return nil, err
+	}
+	return append([]*Model{def, photo}, retired...), nil
 }

@@ -2,20 +2,28 @@ package model
 
 import "testing"
 
-// TestBuiltin checks the embedded models load, differ, and that For picks
-// the photo model from PhotoMinPixels on.
+// TestBuiltin checks the embedded models load, differ, include the retired
+// ones, and that For picks the photo model from PhotoMinPixels on.
 func TestBuiltin(t *testing.T) {
 	all, err := Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != 2 {
-		t.Fatalf("%d built-in models, want 2", len(all))
+	if len(all) != 3 {
+		t.Fatalf("%d built-in models, want 3", len(all))
+	}
+	seen := map[[4]byte]string{}
+	for _, m := range all {
+		if other, ok := seen[m.Fingerprint()]; ok {
+			t.Fatalf("built-in models %q and %q share fingerprint %x", other, m.Name(), m.Fingerprint())
+		}
+		seen[m.Fingerprint()] = m.Name()
+	}
+	// Session 2's photo model, retired, must still decode its files.
+	if _, ok := seen[[4]byte{0x22, 0x9d, 0xc0, 0xae}]; !ok {
+		t.Fatal("the retired photo model 229dc0ae is not built in")
 	}
 	def, photo := all[0], all[1]
-	if def.Fingerprint() == photo.Fingerprint() {
-		t.Fatalf("built-in models %q %x and %q %x: want two distinct ones", def.Name(), def.Fingerprint(), photo.Name(), photo.Fingerprint())
-	}
 	for _, c := range []struct {
 		w, h int
 		want *Model
