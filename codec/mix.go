@@ -20,9 +20,9 @@ import (
 // mode, which let the mixture keep where the model puts its mass but
 // reshape how sharply. Each spreads probability around its guess as a
 // two-sided geometric distribution whose width follows the predictor's
-// errors at the neighbours. Each source is weighted by 2^-(cost/2 +
-// 0.4·run), where cost is what it would have spent on the neighbours W,
-// NW, N and NE of the same channel and run a decaying sum (by 0.95 a
+// errors at those neighbours. Each source is weighted by 2^-(cost/2 +
+// 0.4·run), where cost is what it would have spent on the neighbours WW,
+// W, NWW, NW, N and NE of the same channel and run a decaying sum (by 0.95 a
 // pixel) of what it spent on the row so far; the model's weight is
 // multiplied by 4.
 //
@@ -36,7 +36,7 @@ import (
 // changes whenever the same image and model would give other bytes (when
 // TestGolden's hashes change), so that results cached under it (pxcz bench
 // --cache) go stale when they should.
-const Coding = "mixed 3: 6 predictors, the model's median and mode"
+const Coding = "mixed 4: 6 predictors, the model's median and mode"
 
 const (
 	numPreds   = 8            // predictors
@@ -52,13 +52,13 @@ const (
 
 // geoRho[b] is the ratio of consecutive probabilities (Q16) of the
 // geometric distribution of width bucket b: exp(-1/s) for a scale s of
-// 0.3 + 1.1·e, where e is the mean absolute error the bucket stands for
+// 0.3 + 0.85·e, where e is the mean absolute error the bucket stands for
 // (see widthBucket), from about 0.3 to 1000.
 var geoRho = [numWidths]uint64{
-	12700, 14998, 17179, 19231, 22069, 25428, 28358, 30921, 34199, 37746, 40591, 42919,
-	45706, 48514, 50630, 52280, 54170, 55987, 57304, 58302, 59416, 60458, 61198, 61749,
-	62355, 62915, 63307, 63597, 63914, 64204, 64406, 64555, 64717, 64865, 64967, 65043,
-	65124, 65199, 65251, 65289, 65330, 65367, 65393, 65412, 65433, 65451, 65464, 65474,
+	10253, 12109, 13915, 15656, 18128, 21155, 23882, 26336, 29565, 33173, 36155, 38650,
+	41705, 44856, 47279, 49198, 51428, 53602, 55198, 56418, 57790, 59085, 60009, 60702,
+	61467, 62176, 62675, 63044, 63449, 63820, 64080, 64271, 64479, 64669, 64801, 64898,
+	65004, 65100, 65167, 65216, 65269, 65318, 65351, 65376, 65402, 65427, 65443, 65456,
 }
 
 const numWidths = 48
@@ -103,7 +103,7 @@ func widthBucket(e, n int) int {
 
 // perNeighbours[n] is 2^16/(n+1), rounded up, so that widthBucket
 // multiplies rather than divides.
-var perNeighbours = [5]int{65536, 32768, 21846, 16384, 13108}
+var perNeighbours = [maxNeighbours + 1]int{65536, 32768, 21846, 16384, 13108, 10923, 9363}
 
 // cost is -log2(freq/arith.Total) in 1/256 bit, at most maxCost.
 func cost(freq uint32) uint32 {
@@ -116,12 +116,14 @@ func cost(freq uint32) uint32 {
 }
 
 // packedCosts holds one cost per source in 16-bit lanes, source s in
-// lane s%4 of word s/4, so that the costs of four neighbours add as
-// words: a cost is at most maxCost, so four fit in a lane.
+// lane s%4 of word s/4, so that the neighbours' costs add as words.
 type packedCosts [(numSources + 3) / 4]uint64
 
-// Four costs must fit in a lane; this fails to compile if they do not.
-const _ = uint16(4 * maxCost)
+// Six costs must fit in a lane; this fails to compile if they do not.
+const _ = uint16(maxNeighbours * maxCost)
+
+// maxNeighbours is how many neighbours' costs and errors a sub-pixel sums.
+const maxNeighbours = 6
 
 func (p *packedCosts) get(s int) uint32 { return uint32(p[s/4] >> (16 * (s % 4)) & 0xffff) }
 
@@ -236,9 +238,9 @@ func (r *mixRow) prepare(c int, cum []uint32) {
 	g[6] = modelMedian(cum)
 	g[7] = modelMode(cum, g[6])
 
-	// Neighbours' costs and errors, W, NW, N and NE, summed four at a
-	// time in 16-bit lanes: even predictors' errors in evenErr, odd ones'
-	// in oddErr.
+	// Neighbours' costs and errors, WW, W, NWW, NW, N and NE, summed
+	// four lanes at a time in 16-bit lanes: even predictors' errors in
+	// evenErr, odd ones' in oddErr.
 	var lc packedCosts
 	var evenErr, oddErr uint64
 	n := 0
@@ -255,7 +257,13 @@ func (r *mixRow) prepare(c int, cum []uint32) {
 	if x > 0 {
 		add(r, x-1)
 	}
+	if x > 1 {
+		add(r, x-2)
+	}
 	if a := r.above; a != nil {
+		if x > 1 {
+			add(a, x-2)
+		}
 		if x > 0 {
 			add(a, x-1)
 		}

@@ -125,7 +125,7 @@ func TestCost(t *testing.T) {
 }
 
 func TestWidthBucket(t *testing.T) {
-	for n := range 5 {
+	for n := range maxNeighbours + 1 {
 		prev := 0
 		for e := 0; e <= 255*n; e++ {
 			b := widthBucket(e, n)
@@ -135,7 +135,7 @@ func TestWidthBucket(t *testing.T) {
 			prev = b
 		}
 	}
-	if widthBucket(255*4, 4) <= widthBucket(0, 4) {
+	if widthBucket(255*maxNeighbours, maxNeighbours) <= widthBucket(0, maxNeighbours) {
 		t.Fatal("large errors get no wider a distribution than none")
 	}
 }
