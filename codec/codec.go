@@ -1,12 +1,13 @@
 // Package codec compresses images losslessly with a Gated PixelCNN: the
-// model's 256-way softmax for every sub-pixel, turned into integer frequency
-// tables, drives a range coder, so the file costs what the model predicts.
+// model's 256-way softmax for every sub-pixel, turned into an integer
+// frequency table, drives a range coder.
 //
-// The model's table is mixed with those of eight predictors, each
-// source weighted by how well it coded the neighbouring sub-pixels, so that
-// an image unlike the model's training data (a synthetic gradient, an
-// upscaled picture) still costs what a classical codec would charge; on
-// photographs the mixture saves 2-15% over the model alone.
+// The model's table is mixed with those of eight predictors, each source
+// weighted by how well it coded the neighbouring sub-pixels, so that an
+// image unlike the model's training data (a synthetic gradient, an
+// upscaled picture) costs about what a classical codec would charge. The
+// mixture saves about 5% over the model alone on CIFAR-10 and on
+// McMaster's photographs, and 17% on scikit-image's.
 //
 // Encode and Decode follow image/png: Decode and DecodeConfig are registered
 // with image.RegisterFormat, so after

@@ -25,9 +25,10 @@ func init() {
 		usage: "[--model FILE] [--checkpoint CKPT] [--limit N] DATA",
 		short: "bits/dim of a CIFAR-10 batch or archive under a model (NLL, no files)",
 		long: `DATA is a CIFAR-10 .tar.gz (its test split), folder or .bin batch file.
-Reports the integer model's NLL: the bits its frequency tables give the
-images, which real files cost plus a few bytes each. With --checkpoint, also
-the float NLL of the checkpoint's weights on the same images.`,
+Reports the integer model's NLL: the bits its frequency tables alone give
+the images. Real files mix those tables with the codec's predictors, and
+usually cost less (pxcz bench measures them). With --checkpoint, also the
+float NLL of the checkpoint's weights on the same images.`,
 		setup: func(fs *flag.FlagSet) {
 			fs.StringVar(&evalArgs.model, "model", "", "model file (default: the built-in CIFAR-10 model)")
 			fs.StringVar(&evalArgs.checkpoint, "checkpoint", "", "also report the float NLL of this training checkpoint")
