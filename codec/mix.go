@@ -133,17 +133,16 @@ const lanes8 = 0x00ff00ff00ff00ff
 // mixer holds the state of the rows being coded: those in flight and the
 // one above the first of them.
 type mixer struct {
-	w, cc int
-	rows  []mixRow
+	rows []mixRow
 }
 
 // newMixer prepares to mix sub-pixels of cc channels in rows of width w,
 // with up to inFlight rows coded at once.
 func newMixer(w, cc, inFlight int) *mixer {
-	m := &mixer{w: w, cc: cc, rows: make([]mixRow, inFlight+1)}
+	m := &mixer{rows: make([]mixRow, inFlight+1)}
 	for i := range m.rows {
 		r := &m.rows[i]
-		r.y = -1
+		r.y, r.w, r.cc = -1, w, cc
 		r.pix = make([]uint8, w*cc)
 		r.cost = make([]packedCosts, w*cc)
 		r.err = make([]uint64, w*cc)
@@ -164,7 +163,6 @@ func (m *mixer) row(y int) *mixRow {
 		if y > 0 {
 			r.above = &m.rows[(y-1)%n]
 		}
-		r.w, r.cc = m.w, m.cc
 	}
 	return r
 }
@@ -174,7 +172,7 @@ func (m *mixer) row(y int) *mixRow {
 // and the mixture of the sub-pixel being coded.
 type mixRow struct {
 	y, x  int
-	w, cc int
+	w, cc int // the image's width and channels, the same in every row
 	above *mixRow
 	pix   []uint8       // [w][cc] the row's values
 	cost  []packedCosts // [w][cc] each source's cost of each sub-pixel
