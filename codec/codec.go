@@ -55,8 +55,15 @@ type Options struct {
 	// Workers bounds the goroutines used; 0 means runtime.GOMAXPROCS(0).
 	Workers int
 	// Progress, if set, is called after each row with the rows done so far
-	// and the total.
+	// and the total (when encoding at an effort above 1, the rows of every
+	// orientation tried).
 	Progress func(done, total int)
+	// Effort is how many ways Encode tries to code the image, keeping the
+	// smallest file: MinEffort (1) codes it as it is, 2 also mirrored left
+	// to right, MaxEffort (3) in all four orientations, taking 1, 2 or 4
+	// times as long. 0 means DefaultEffort. Decoding costs the same
+	// whatever the effort.
+	Effort int
 }
 
 func (o *Options) workers() int {
@@ -97,7 +104,8 @@ func Encode(w io.Writer, img image.Image, opts *Options) error {
 	return encode(w, src, opts, colorStreams(src.w, src.h))
 }
 
-// encode codes src with its color rows spread over n substreams.
+// encode codes src with its color rows spread over n substreams, in each
+// orientation the options' effort asks for, and writes the smallest file.
 func encode(w io.Writer, src *source, opts *Options, n int) error {
 	m := (*model.Model)(nil)
 	if opts != nil {
@@ -112,9 +120,62 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 	if err := checkModel(m, src.layout); err != nil {
 		return err
 	}
+	turns := opts.orientations()
+	var best *coded
+	var crc uint32
+	for i, o := range turns {
+		c, err := encodeTurned(src.turned(o), m, opts, n, func(y int) {
+			opts.progress(i*src.h+y, len(turns)*src.h)
+		})
+		if err != nil {
+			return err
+		}
+		if o == 0 {
+			crc = c.h.CRC // the header's CRC is the image's as it is
+		}
+		c.h.Params = byte(o)
+		if best == nil || c.size() < best.size() {
+			best = c
+		}
+	}
+	best.h.CRC = crc
+	if err := container.WriteHeader(w, best.h); err != nil {
+		return err
+	}
+	for i := range best.subs {
+		if _, err := w.Write(best.subs[i].Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// coded is an image coded in memory: its header and its substreams.
+type coded struct {
+	h    *container.Header
+	subs []bytes.Buffer
+}
+
+// size is the file's size in bytes.
+func (c *coded) size() int {
+	h, err := c.h.MarshalBinary()
+	if err != nil {
+		panic(err) // encodeTurned made the header; it keeps the format's limits
+	}
+	n := len(h)
+	for i := range c.subs {
+		n += c.subs[i].Len()
+	}
+	return n
+}
+
+// encodeTurned codes src with m, its color rows spread over n substreams,
+// calling progress with the rows done after each. The header's CRC is
+// that of src.
+func encodeTurned(src *source, m *model.Model, opts *Options, n int, progress func(rows int)) (*coded, error) {
 	st, err := m.NewStream(src.w, nil, opts.workers())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var alpha *alphaCoder
 	streams := n
@@ -122,10 +183,10 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 		alpha = newAlphaCoder(src.w)
 		streams++ // the last one holds the alpha channel
 	}
-	subs := make([]bytes.Buffer, streams)
+	c := &coded{subs: make([]bytes.Buffer, streams)}
 	encs := make([]*arith.Encoder, streams)
 	for i := range encs {
-		encs[i] = arith.NewEncoder(&subs[i])
+		encs[i] = arith.NewEncoder(&c.subs[i])
 	}
 	mc, cc := m.Config().Channels, colorChannels(src.layout)
 	row := make([]uint8, src.w*src.layout.Channels())
@@ -150,27 +211,19 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 		if alpha != nil {
 			alpha.encodeRow(encs[n], row)
 		}
-		opts.progress(y+1, src.h)
+		progress(y + 1)
 	}
-	h := &container.Header{
+	c.h = &container.Header{
 		Width: src.w, Height: src.h, Layout: src.layout, Mode: container.Lossless, Mixed: true,
 		Model: m.Fingerprint(), CRC: crc.Sum32(),
 	}
 	for i, e := range encs {
 		if err := e.Close(); err != nil {
-			return err
+			return nil, err
 		}
-		h.Streams = append(h.Streams, int64(subs[i].Len()))
+		c.h.Streams = append(c.h.Streams, int64(c.subs[i].Len()))
 	}
-	if err := container.WriteHeader(w, h); err != nil {
-		return err
-	}
-	for i := range subs {
-		if _, err := w.Write(subs[i].Bytes()); err != nil {
-			return err
-		}
-	}
-	return nil
+	return c, nil
 }
 
 // checkModel reports whether m can code images of the given layout: a
@@ -240,6 +293,9 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 	if err := checkModel(m, h.Layout); err != nil {
 		return nil, err
 	}
+	if h.Params&^knownParams != 0 {
+		return nil, fmt.Errorf("codec: the file was coded with parameters %#02x, which this version does not know (a newer pxcz wrote it?)", h.Params)
+	}
 	n := len(streams) // color substreams
 	if h.Layout == container.RGBA {
 		if n < 2 {
@@ -264,11 +320,11 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 			return nil, err
 		}
 	}
-	crc, err := decodeColor(streams[:n], m, h.Mixed, out, opts)
-	if err != nil {
+	if err := decodeColor(streams[:n], m, h.Mixed, out, opts); err != nil {
 		return nil, err
 	}
-	if crc != h.CRC {
+	out.turn(orientation(h.Params))
+	if out.checksum() != h.CRC {
 		return nil, fmt.Errorf("%w: decoded pixels fail the checksum", ErrCorrupt)
 	}
 	return out.img, nil
@@ -318,14 +374,13 @@ type subDecoder struct {
 }
 
 // decodeColor decodes out's color channels from the substreams, row y
-// from streams[y mod len(streams)], and returns the CRC-32C of the pixels
-// in the file's layout. Up to one row per substream is decoded at once, as
-// a wavefront.
-func decodeColor(streams [][]byte, m *model.Model, mixed bool, out *output, opts *Options) (uint32, error) {
+// from streams[y mod len(streams)]. Up to one row per substream is decoded
+// at once, as a wavefront.
+func decodeColor(streams [][]byte, m *model.Model, mixed bool, out *output, opts *Options) error {
 	n, height := len(streams), out.img.Bounds().Dy()
 	st, err := m.NewStream(out.w, nil, min(opts.workers(), n))
 	if err != nil {
-		return 0, err
+		return err
 	}
 	subs := make([]subDecoder, n)
 	for i := range subs {
@@ -336,7 +391,6 @@ func decodeColor(streams [][]byte, m *model.Model, mixed bool, out *output, opts
 	if mixed {
 		mix = newMixer(out.w, cc, n)
 	}
-	crc := container.NewCRC()
 	// Rows n apart share a substream; DecodeRows never has them in flight
 	// together, since it runs at most n rows at once.
 	err = st.DecodeRows(height, func(y, c int, cum []uint32) uint8 {
@@ -354,17 +408,17 @@ func decodeColor(streams [][]byte, m *model.Model, mixed bool, out *output, opts
 		if err := subs[y%n].dec.Err(); err != nil {
 			return fmt.Errorf("%w: row %d: %v", ErrCorrupt, y, err)
 		}
-		crc.Write(out.setColorRow(y, pix, mc))
+		out.setColorRow(y, pix, mc)
 		opts.progress(y+1, height)
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return err
 	}
 	for i := range subs {
 		if !subs[i].dec.AtEnd() {
-			return 0, fmt.Errorf("%w: data follows the coded image in substream %d", ErrCorrupt, i)
+			return fmt.Errorf("%w: data follows the coded image in substream %d", ErrCorrupt, i)
 		}
 	}
-	return crc.Sum32(), nil
+	return nil
 }

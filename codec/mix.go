@@ -36,7 +36,7 @@ import (
 // changes whenever the same image and model would give other bytes (when
 // TestGolden's hashes change), so that results cached under it (pxcz bench
 // --cache) go stale when they should.
-const Coding = "mixed 4: 6 predictors, the model's median and mode"
+const Coding = "mixed 5: 6 predictors, the model's median and mode; the best of 4 orientations"
 
 const (
 	numPreds   = 8            // predictors

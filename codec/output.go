@@ -38,27 +38,42 @@ func newOutput(w, h int, l container.Layout) *output {
 func (o *output) rowPix(y int) []uint8 { return o.pix[y*o.w*o.bpp : (y+1)*o.w*o.bpp] }
 
 // setColorRow stores row y's color channels from src, which has mc bytes
-// per pixel (the model's channels), and returns the row as the file's
-// layout has it, for the checksum.
-func (o *output) setColorRow(y int, src []uint8, mc int) []uint8 {
+// per pixel (the model's channels).
+func (o *output) setColorRow(y int, src []uint8, mc int) {
 	dst := o.rowPix(y)
 	switch o.layout {
 	case container.Gray:
 		for x := range o.w {
 			dst[x] = src[x*mc]
 		}
-		return dst
 	case container.RGBA:
 		for x := range o.w {
 			copy(dst[4*x:4*x+3], src[x*mc:x*mc+3])
 		}
-		return dst
+	default:
+		for x := range o.w {
+			copy(dst[4*x:4*x+3], src[3*x:3*x+3])
+			dst[4*x+3] = 255
+		}
 	}
-	for x := range o.w {
-		copy(dst[4*x:4*x+3], src[3*x:3*x+3])
-		dst[4*x+3] = 255
+}
+
+// checksum is the CRC-32C of the image's pixels in the file's layout.
+func (o *output) checksum() uint32 {
+	crc := container.NewCRC()
+	var rgb []uint8
+	if o.layout == container.RGB {
+		rgb = make([]uint8, 3*o.w)
 	}
-	return src // an RGB image's model has its three channels
+	for y := range o.img.Bounds().Dy() {
+		row := o.rowPix(y)
+		if rgb != nil {
+			rgbaRow(rgb, row, 3)
+			row = rgb
+		}
+		crc.Write(row)
+	}
+	return crc.Sum32()
 }
 
 func colorModel(l container.Layout) color.Model {

@@ -17,8 +17,8 @@ var (
 	ErrDimension = errors.New("container: bad dimensions")
 	// ErrStreams: a substream table with too many entries or absurd lengths.
 	ErrStreams = errors.New("container: bad substream table")
-	// ErrMalformed: a header that breaks an encoding rule (the reserved bit set,
-	// a non-minimal or overlong uvarint).
+	// ErrMalformed: a header that breaks an encoding rule (a coding-parameters
+	// byte of 0, a non-minimal or overlong uvarint).
 	ErrMalformed = errors.New("container: malformed header")
 	// ErrTruncated: the data ends inside the header, or before the end of
 	// the substreams the header declares. Errors that wrap it also wrap

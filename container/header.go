@@ -34,7 +34,7 @@ const (
 	modeMask    = 0x03 << modeShift
 	multiStream = 0x20 // bit 5: a substream table follows the height
 	mixed       = 0x40 // bit 6: the payload mixes the model with predictors
-	reserved    = 0x80 // bit 7: must be zero
+	hasParams   = 0x80 // bit 7: a coding-parameters byte follows the flags
 )
 
 // Header is everything in a .pxcz file before the payload.
@@ -48,6 +48,13 @@ type Header struct {
 	// the model and the codec's predictors rather than the model alone;
 	// FORMAT.md leaves the payload to the codec, this bit included.
 	Mixed bool
+
+	// Params holds coding parameters that the encoder chose for this file
+	// and the decoder must know, such as the orientation the codec coded
+	// the image in; FORMAT.md leaves their meaning to the codec. Zero means
+	// none and is written without the byte, so that every header has one
+	// encoding.
+	Params byte
 
 	// Streams holds the byte length of every substream of the payload, in
 	// file order; there is at least one. The header stores all lengths but
@@ -74,8 +81,14 @@ func (h *Header) AppendBinary(b []byte) ([]byte, error) {
 	if h.Mixed {
 		flags |= mixed
 	}
+	if h.Params != 0 {
+		flags |= hasParams
+	}
 	b = append(b, Magic...)
 	b = append(b, Version, flags)
+	if h.Params != 0 {
+		b = append(b, h.Params)
+	}
 	b = binary.AppendUvarint(b, uint64(h.Width))
 	b = binary.AppendUvarint(b, uint64(h.Height))
 	if n > 1 {

@@ -36,6 +36,9 @@ var golden = []struct {
 	{"32x32 RGB lossless, mixed",
 		Header{Width: 32, Height: 32, Layout: RGB, Mixed: true, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
 		"50585a" + "01" + "43" + "20" + "20" + "9a3c5e71" + "a341ad20"},
+	{"32x32 RGB lossless, mixed, coding parameters 3",
+		Header{Width: 32, Height: 32, Layout: RGB, Mixed: true, Params: 3, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
+		"50585a" + "01" + "c3" + "03" + "20" + "20" + "9a3c5e71" + "a341ad20"},
 }
 
 func TestGolden(t *testing.T) {

@@ -119,15 +119,22 @@ func (rd *reader) header() (*Header, error) {
 	if err != nil {
 		return nil, err
 	}
-	if flags&reserved != 0 {
-		return nil, fmt.Errorf("%w: reserved flag bit set (flags %#02x)", ErrMalformed, flags)
-	}
 	h := &Header{Layout: Layout(flags & layoutMask), Mode: Mode(flags & modeMask >> modeShift), Mixed: flags&mixed != 0}
 	if !h.Layout.valid() {
 		return nil, layoutError(uint8(h.Layout))
 	}
 	if !h.Mode.valid() {
 		return nil, modeError(uint8(h.Mode))
+	}
+	if flags&hasParams != 0 {
+		if h.Params, err = rd.byte("coding parameters"); err != nil {
+			return nil, err
+		}
+		// No parameters are written without the byte; allowing a zero
+		// byte would give the same header two encodings.
+		if h.Params == 0 {
+			return nil, fmt.Errorf("%w: a coding-parameters byte of 0 (flags %#02x)", ErrMalformed, flags)
+		}
 	}
 	w, err := rd.uvarint("width")
 	if err != nil {

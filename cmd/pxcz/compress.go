@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"image"
 	_ "image/gif"  // inputs may be GIF
 	_ "image/jpeg" // or JPEG
@@ -19,21 +20,31 @@ import (
 func init() {
 	register(&command{
 		name:  "compress",
-		usage: "[-o OUT] [-f] [--model FILE] [-j N] IN",
+		usage: "[-o OUT] [-f] [-e EFFORT] [--model FILE] [-j N] IN",
 		short: "compress a PNG, JPEG or GIF image to a .pxcz file",
 		long: "IN may be - for stdin. OUT defaults to IN with its extension replaced\n" +
 			"by .pxcz (photo.png -> photo.pxcz), or to stdout when IN is -.\n" +
 			"Nothing is written to a terminal, and an existing OUT is kept\n" +
-			"unless -f is given; OUT appears only once compression succeeded.",
+			"unless -f is given; OUT appears only once compression succeeded.\n" +
+			"Effort 1 codes the image as it is; 2 also tries it mirrored left to\n" +
+			"right, 3 in all four orientations, and keeps the smallest file,\n" +
+			"taking 1, 2 or 4 times as long. Decompressing costs the same at every\n" +
+			"effort.",
 		setup: func(fs *flag.FlagSet) {
 			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the built-in one for the image's size\n(decompressing then needs the same FILE)")
+			fs.IntP("effort", "e", codec.DefaultEffort, fmt.Sprintf("how hard to try, `%d..%d`", codec.MinEffort, codec.MaxEffort))
 		},
 		run: runCompress,
 	})
 }
 
 func runCompress(fs *flag.FlagSet, args []string) error {
+	effort, _ := fs.GetInt("effort")
+	if effort < codec.MinEffort || effort > codec.MaxEffort {
+		return fmt.Errorf("-e %d: effort must be %d..%d", effort, codec.MinEffort, codec.MaxEffort)
+	}
 	return transcode(fs, args, compressedName, ".pxcz data", func(r io.Reader, w io.Writer, opts *codec.Options) error {
+		opts.Effort = effort
 		img, _, err := image.Decode(bufio.NewReader(r))
 		if errors.Is(err, image.ErrFormat) {
 			return errors.New("not a PNG, JPEG or GIF image")

@@ -12,6 +12,7 @@ import (
 
 	flag "github.com/spf13/pflag"
 
+	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/model"
 )
@@ -41,6 +42,7 @@ type fileInfo struct {
 	Channels   int     `json:"channels"`
 	Mode       string  `json:"mode"`
 	Mixed      bool    `json:"mixed"`                // the model mixed with the codec's predictors
+	Params     byte    `json:"params"`               // the header's coding parameters: bit 0 mirrored, bit 1 upside down
 	Model      string  `json:"model"`                // fingerprint, hex
 	ModelName  string  `json:"model_name,omitempty"` // set when it is a built-in model
 	Substreams []int64 `json:"substreams"`           // byte lengths; -1 if unknown
@@ -96,7 +98,7 @@ func readInfo(path string) (*fileInfo, error) {
 	fi := &fileInfo{
 		File: name, Width: h.Width, Height: h.Height,
 		Layout: h.Layout.String(), Channels: h.Layout.Channels(), Mode: h.Mode.String(),
-		Mixed: h.Mixed, Model: hex.EncodeToString(h.Model[:]), Substreams: h.Streams, Bytes: size,
+		Mixed: h.Mixed, Params: h.Params, Model: hex.EncodeToString(h.Model[:]), Substreams: h.Streams, Bytes: size,
 		BitsPerDim: float64(size) * 8 / float64(h.Width*h.Height*h.Layout.Channels()),
 	}
 	if builtin, err := model.Builtin(); err == nil {
@@ -119,6 +121,9 @@ func (fi *fileInfo) print(w io.Writer) error {
 	mode := fi.Mode
 	if fi.Mixed {
 		mode += ", the model mixed with predictors"
+	}
+	if d := codec.DescribeParams(fi.Params); d != "" {
+		mode += ", " + d
 	}
 	_, err := fmt.Fprintf(w, "file:        %s\nsize:        %dx%d\nlayout:      %s, %s\nmode:        %s\nmodel:       %s\nsubstreams:  %d (%s bytes)\nfile size:   %d bytes\nbits/dim:    %.4f\n",
 		fi.File, fi.Width, fi.Height, fi.Layout, plural(fi.Channels, "channel"), mode, model,

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/model"
 )
@@ -47,7 +48,7 @@ func TestInfo(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, subs, err := container.Split(data)
+			hdr, subs, err := container.Split(data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,11 +62,15 @@ func TestInfo(t *testing.T) {
 				sizes = append(sizes, fmt.Sprint(len(s)))
 			}
 
+			mode := "Lossless, the model mixed with predictors"
+			if hdr.Params != 0 {
+				mode += ", " + codec.DescribeParams(hdr.Params)
+			}
 			text := string(mustRun(t, nil, "info", path))
 			for _, want := range []string{
 				"size:        " + c.size + "\n",
 				"layout:      " + c.layout + ", " + plural(c.channels, "channel") + "\n",
-				"mode:        Lossless, the model mixed with predictors\n",
+				"mode:        " + mode + "\n",
 				fmt.Sprintf("model:       %x (built-in model %q)\n", fp, def.Name()),
 				fmt.Sprintf("substreams:  %d (%s bytes)\n", c.streams, strings.Join(sizes, " + ")),
 				fmt.Sprintf("file size:   %d bytes\n", st.Size()),
@@ -82,7 +87,7 @@ func TestInfo(t *testing.T) {
 			}
 			want := fileInfo{
 				File: path, Width: w, Height: h, Layout: c.layout, Channels: c.channels,
-				Mode: "Lossless", Mixed: true, Model: hex.EncodeToString(fp[:]), ModelName: def.Name(),
+				Mode: "Lossless", Mixed: true, Params: hdr.Params, Model: hex.EncodeToString(fp[:]), ModelName: def.Name(),
 				Substreams: lengths, Bytes: st.Size(), BitsPerDim: bpd,
 			}
 			if fmt.Sprint(got) != fmt.Sprint(want) {

@@ -1,0 +1,135 @@
+package codec
+
+import (
+	"fmt"
+	"image"
+
+	"github.com/pxcz/pxcz/container"
+)
+
+// Coding an image turned. The model and the predictors read a pixel's
+// neighbours above and to the left, so an image costs a little more or less
+// to code mirrored or upside down: a sky at the bottom, an edge that the
+// predictors see coming. At efforts above 1 the encoder codes the image in
+// more than one orientation and keeps the smallest file; the header's
+// coding parameters tell the decoder which it was. Decoding costs the same
+// in every orientation.
+
+// orientation is how the codec turned an image before coding it, as the
+// header's coding parameters (container.Header.Params) record it.
+type orientation byte
+
+const (
+	mirrored   orientation = 1 << iota // mirrored left to right
+	upsideDown                         // upside down; with mirrored, turned by 180°
+
+	knownParams = byte(mirrored | upsideDown) // the parameter bits this codec defines
+)
+
+// Efforts of Options.Effort.
+const (
+	MinEffort     = 1 // code the image as it is
+	MaxEffort     = 3 // try all four orientations
+	DefaultEffort = MaxEffort
+)
+
+// orientations lists the orientations Encode tries at the options'
+// effort, the image as it is first.
+func (o *Options) orientations() []orientation {
+	e := DefaultEffort
+	if o != nil && o.Effort != 0 {
+		e = min(max(o.Effort, MinEffort), MaxEffort)
+	}
+	return []orientation{0, mirrored, upsideDown, mirrored | upsideDown}[:1<<(e-1)]
+}
+
+// turned returns s turned by o, as a new image with the same layout; s
+// itself for no turn.
+func (s *source) turned(o orientation) *source {
+	if o == 0 {
+		return s
+	}
+	nc := s.layout.Channels()
+	rect := image.Rect(0, 0, s.w, s.h)
+	t := &source{w: s.w, h: s.h, layout: s.layout}
+	var pix []uint8
+	bpp := 4
+	if s.layout == container.Gray {
+		g := image.NewGray(rect)
+		t.img, pix, bpp = g, g.Pix, 1
+	} else {
+		n := image.NewNRGBA(rect) // sourceOf's row reads its alpha only for RGBA
+		t.img, pix = n, n.Pix
+	}
+	row := make([]uint8, s.w*nc)
+	for y := range s.h {
+		s.row(o.y(y, s.h), row)
+		dst := pix[y*s.w*bpp:]
+		for x := range s.w {
+			sx := o.x(x, s.w)
+			copy(dst[x*bpp:], row[sx*nc:(sx+1)*nc])
+		}
+	}
+	return t
+}
+
+// x and y give the column and row of an image w wide or h high that land at
+// x and y when it is turned by o; turning twice by o gives back the image.
+func (o orientation) x(x, w int) int {
+	if o&mirrored != 0 {
+		return w - 1 - x
+	}
+	return x
+}
+
+func (o orientation) y(y, h int) int {
+	if o&upsideDown != 0 {
+		return h - 1 - y
+	}
+	return y
+}
+
+// turn turns the decoded image by o in place, undoing the turn it was coded
+// with.
+func (out *output) turn(o orientation) {
+	h := out.img.Bounds().Dy()
+	if o&upsideDown != 0 {
+		tmp := make([]uint8, out.w*out.bpp)
+		for y := range h / 2 {
+			a, b := out.rowPix(y), out.rowPix(h-1-y)
+			copy(tmp, a)
+			copy(a, b)
+			copy(b, tmp)
+		}
+	}
+	if o&mirrored != 0 {
+		var tmp [4]uint8
+		n := out.bpp
+		for y := range h {
+			r := out.rowPix(y)
+			for x := range out.w / 2 {
+				a, b := r[x*n:(x+1)*n], r[(out.w-1-x)*n:(out.w-x)*n]
+				copy(tmp[:n], a)
+				copy(a, b)
+				copy(b, tmp[:n])
+			}
+		}
+	}
+}
+
+// DescribeParams says in words how a file with the header's coding
+// parameters p was coded, for tools that show headers: "" for none, else
+// its orientation, or that the parameters are unknown.
+func DescribeParams(p byte) string {
+	switch {
+	case p&^knownParams != 0:
+		return fmt.Sprintf("coding parameters %#02x, unknown to this version", p)
+	case orientation(p) == mirrored:
+		return "coded mirrored left to right"
+	case orientation(p) == upsideDown:
+		return "coded upside down"
+	case orientation(p) == mirrored|upsideDown:
+		return "coded turned by 180°"
+	}
+	return ""
+}
