@@ -1,11 +1,6 @@
 package codec
 
-import (
-	"fmt"
-	"image"
-
-	"github.com/pxcz/pxcz/container"
-)
+import "fmt"
 
 // Coding an image turned. The model and the predictors read a pixel's
 // neighbours above and to the left, so an image costs a little more or less
@@ -43,45 +38,16 @@ func (o *Options) orientations() []orientation {
 	return []orientation{0, mirrored, upsideDown, mirrored | upsideDown}[:1<<(e-1)]
 }
 
-// turned returns s turned by o, as a new image with the same layout; s
-// itself for no turn.
+// turned returns s turned by o: a view that reads s's rows in o's order,
+// without a copy of the image.
 func (s *source) turned(o orientation) *source {
-	if o == 0 {
-		return s
-	}
-	nc := s.layout.Channels()
-	rect := image.Rect(0, 0, s.w, s.h)
-	t := &source{w: s.w, h: s.h, layout: s.layout}
-	var pix []uint8
-	bpp := 4
-	if s.layout == container.Gray {
-		g := image.NewGray(rect)
-		t.img, pix, bpp = g, g.Pix, 1
-	} else {
-		n := image.NewNRGBA(rect) // sourceOf's row reads its alpha only for RGBA
-		t.img, pix = n, n.Pix
-	}
-	row := make([]uint8, s.w*nc)
-	for y := range s.h {
-		s.row(o.y(y, s.h), row)
-		dst := pix[y*s.w*bpp:]
-		for x := range s.w {
-			sx := o.x(x, s.w)
-			copy(dst[x*bpp:], row[sx*nc:(sx+1)*nc])
-		}
-	}
-	return t
+	t := *s
+	t.turn = o
+	return &t
 }
 
-// x and y give the column and row of an image w wide or h high that land at
-// x and y when it is turned by o; turning twice by o gives back the image.
-func (o orientation) x(x, w int) int {
-	if o&mirrored != 0 {
-		return w - 1 - x
-	}
-	return x
-}
-
+// y is the row of an image h high that lands at row y when it is turned by
+// o; turning twice by o gives back the image.
 func (o orientation) y(y, h int) int {
 	if o&upsideDown != 0 {
 		return h - 1 - y

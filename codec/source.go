@@ -16,6 +16,7 @@ type source struct {
 	img    image.Image
 	w, h   int
 	layout container.Layout
+	turn   orientation // how row turns the image
 }
 
 // sourceOf decides how img is coded without changing any of its pixels:
@@ -86,8 +87,22 @@ func opaqueAlpha(row []uint8) bool {
 	return true
 }
 
-// row fills dst with row y: w·layout.Channels() bytes.
+// row fills dst with row y of the image turned by s.turn:
+// w·layout.Channels() bytes.
 func (s *source) row(y int, dst []uint8) {
+	s.imageRow(s.turn.y(y, s.h), dst)
+	if s.turn&mirrored != 0 {
+		nc := s.layout.Channels()
+		for a, b := 0, len(dst)-nc; a < b; a, b = a+nc, b-nc {
+			for c := range nc {
+				dst[a+c], dst[b+c] = dst[b+c], dst[a+c]
+			}
+		}
+	}
+}
+
+// imageRow fills dst with row y of the image as it is.
+func (s *source) imageRow(y int, dst []uint8) {
 	b := s.img.Bounds()
 	nc := s.layout.Channels()
 	switch img := s.img.(type) {
