@@ -9,6 +9,11 @@
 // the same models, the mixture saves about 6% over the model alone on
 // CIFAR-10, 3% on McMaster's photographs and 16% on scikit-image's.
 //
+// At the default effort the encoder codes the image in four orientations
+// (as it is, mirrored, upside down, turned by 180°) and keeps the smallest
+// file, which saves about 0.5% on CIFAR-10 for four times the encoding
+// time; decoding costs the same (see Options.Effort).
+//
 // Encode and Decode follow image/png: Decode and DecodeConfig are registered
 // with image.RegisterFormat, so after
 //
