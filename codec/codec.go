@@ -9,10 +9,10 @@
 // the same models, the mixture saves about 6% over the model alone on
 // CIFAR-10, 3% on McMaster's photographs and 16% on scikit-image's.
 //
-// At the default effort the encoder codes the image in four orientations
-// (as it is, mirrored, upside down, turned by 180°) and keeps the smallest
-// file, which saves about 0.5% on CIFAR-10 for four times the encoding
-// time; decoding costs the same (see Options.Effort).
+// By default the encoder codes a small image in four orientations (as it
+// is, mirrored, upside down, turned by 180°) and keeps the smallest file,
+// which saves about 0.5% on CIFAR-10 for four times the encoding time;
+// decoding costs the same (see Options.Effort).
 //
 // Encode and Decode follow image/png: Decode and DecodeConfig are registered
 // with image.RegisterFormat, so after
@@ -66,8 +66,9 @@ type Options struct {
 	// Effort is how many ways Encode tries to code the image, keeping the
 	// smallest file: MinEffort (1) codes it as it is, 2 also mirrored left
 	// to right, MaxEffort (3) in all four orientations, taking 1, 2 or 4
-	// times as long. 0 means DefaultEffort. Decoding costs the same
-	// whatever the effort.
+	// times as long. 0 means MaxEffort for images of at most 65,536 pixels
+	// and MinEffort for larger ones, whose orientations code within a few
+	// bytes of each other. Decoding costs the same whatever the effort.
 	Effort int
 }
 
@@ -125,7 +126,7 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 	if err := checkModel(m, src.layout); err != nil {
 		return err
 	}
-	turns := opts.orientations()
+	turns := opts.orientations(src.w, src.h)
 	var best *coded
 	var crc uint32
 	for i, o := range turns {

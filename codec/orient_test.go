@@ -25,7 +25,7 @@ func TestEfforts(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !slices.Contains(opts.orientations(), orientation(h.Params)) {
+				if !slices.Contains(opts.orientations(h.Width, h.Height), orientation(h.Params)) {
 					t.Errorf("effort %d: coded in orientation %d, which it does not try", e, h.Params)
 				}
 				if prev != 0 && len(data) > prev {
@@ -116,6 +116,21 @@ func TestDescribeParams(t *testing.T) {
 	} {
 		if got := DescribeParams(p); got != want {
 			t.Errorf("DescribeParams(%#x) = %q, want %q", p, got, want)
+		}
+	}
+}
+
+// TestDefaultEffort checks which orientations Effort 0 tries: all four for
+// small images, one for large ones.
+func TestDefaultEffort(t *testing.T) {
+	for _, c := range []struct{ w, h, want int }{
+		{32, 32, 4}, {256, 256, 4}, {257, 256, 1}, {768, 512, 1},
+	} {
+		if got := len((&Options{}).orientations(c.w, c.h)); got != c.want {
+			t.Errorf("%dx%d: %d orientations, want %d", c.w, c.h, got, c.want)
+		}
+		if got := len((*Options)(nil).orientations(c.w, c.h)); got != c.want {
+			t.Errorf("%dx%d, nil options: %d orientations, want %d", c.w, c.h, got, c.want)
 		}
 	}
 }

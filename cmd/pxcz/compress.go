@@ -28,11 +28,13 @@ func init() {
 			"unless -f is given; OUT appears only once compression succeeded.\n" +
 			"Effort 1 codes the image as it is; 2 also tries it mirrored left to\n" +
 			"right, 3 in all four orientations, and keeps the smallest file,\n" +
-			"taking 1, 2 or 4 times as long. Decompressing costs the same at every\n" +
-			"effort.",
+			"taking 1, 2 or 4 times as long. The default is 3 for images of at\n" +
+			"most 65,536 pixels (256x256) and 1 for larger ones, whose orientations\n" +
+			"code within a few bytes of each other. Decompressing costs the same\n" +
+			"at every effort.",
 		setup: func(fs *flag.FlagSet) {
 			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the built-in one for the image's size\n(decompressing then needs the same FILE)")
-			fs.IntP("effort", "e", codec.DefaultEffort, fmt.Sprintf("how hard to try, `%d..%d`", codec.MinEffort, codec.MaxEffort))
+			fs.IntP("effort", "e", 0, fmt.Sprintf("how hard to try, `%d..%d` (0: by the image's size)", codec.MinEffort, codec.MaxEffort))
 		},
 		run: runCompress,
 	})
@@ -40,8 +42,8 @@ func init() {
 
 func runCompress(fs *flag.FlagSet, args []string) error {
 	effort, _ := fs.GetInt("effort")
-	if effort < codec.MinEffort || effort > codec.MaxEffort {
-		return fmt.Errorf("-e %d: effort must be %d..%d", effort, codec.MinEffort, codec.MaxEffort)
+	if effort != 0 && (effort < codec.MinEffort || effort > codec.MaxEffort) {
+		return fmt.Errorf("-e %d: effort must be %d..%d, or 0 for the default", effort, codec.MinEffort, codec.MaxEffort)
 	}
 	return transcode(fs, args, compressedName, ".pxcz data", func(r io.Reader, w io.Writer, opts *codec.Options) error {
 		opts.Effort = effort
