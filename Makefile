@@ -57,7 +57,7 @@ bench-speed: build
 # Every fuzz target for FUZZTIME each (go test -fuzz takes one target at a time).
 FUZZTIME ?= 60s
 FUZZ := ./arith:FuzzDecode ./arith:FuzzRoundTrip ./codec:FuzzDecode ./container:FuzzReadHeader \
-	./model:FuzzLoad ./model:FuzzDotRows ./model/train:FuzzReadCheckpoint ./corpus:FuzzReadCIFAR \
+	./model:FuzzLoad ./model:FuzzDotRows ./model:FuzzDotCols ./model/train:FuzzReadCheckpoint ./corpus:FuzzReadCIFAR \
 	./cmd/pxcz:FuzzDecompress ./cmd/pxcz/internal/bench:FuzzReadPNM
 fuzz:
 	@for t in $(FUZZ); do \

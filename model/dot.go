@@ -31,14 +31,51 @@ func dotRowsGo(acc []int32, w []int16, stride int, x []int16) {
 	}
 }
 
-// dotRows4Go is [dotRows4] in plain Go.
-func dotRows4Go(acc []int32, w []int16, stride int, x []int16, xstride, n int) {
-	if n == 0 {
+// pairCols lays out columns c0 to c1 of l's weights for [dotCols] and
+// [dotCols4], which put the outputs in vector lanes and so need no
+// horizontal sums: column pair p (columns c0+2p and c0+2p+1) becomes
+// 2·l.Out weights, each row's two side by side, w[o][c0+2p] then
+// w[o][c0+2p+1]. The result is [⌈(c1-c0)/2⌉][Out][2], column pairs
+// 2·l.Out apart; an odd count's last pair has zeros for its missing column.
+func (l *Linear) pairCols(c0, c1 int) []int16 {
+	t := make([]int16, (c1-c0+1)/2*2*l.Out)
+	for o := range l.Out {
+		for i, v := range l.W[o*l.In+c0 : o*l.In+c1] {
+			t[i/2*2*l.Out+2*o+i%2] = v
+		}
+	}
+	return t
+}
+
+// dotColsGo is [dotCols] in plain Go, a pair of inputs at a time.
+func dotColsGo(acc []int32, t []int16, pstride int, x []int16) {
+	if len(acc) == 0 {
 		return
 	}
-	for o := range len(acc) / 4 {
-		for k := range 4 {
-			acc[4*o+k] += dot(w[o*stride:o*stride+n], x[k*xstride:k*xstride+n])
+	for i := 0; i < len(x); i += 2 {
+		at := i / 2 * pstride
+		if i+1 == len(x) { // an odd last input: the pair's first column
+			_ = t[at+2*len(acc)-2] // an index, unlike a slice bound, stops at len(t)
+			col := t[at : at+2*len(acc)-1]
+			for o := range acc {
+				acc[o] += int32(col[2*o]) * int32(x[i])
+			}
+			break
 		}
+		_ = t[at+2*len(acc)-1]
+		col := t[at : at+2*len(acc)]
+		x0, x1 := int32(x[i]), int32(x[i+1])
+		for o := range acc {
+			w := col[2*o : 2*o+2]
+			acc[o] += int32(w[0])*x0 + int32(w[1])*x1
+		}
+	}
+}
+
+// dotCols4Go is [dotCols4] in plain Go, one of the four inputs at a time.
+func dotCols4Go(acc []int32, t []int16, pstride int, x []int16, xstride, n int) {
+	rows := len(acc) / 4
+	for k := range 4 {
+		dotColsGo(acc[k*rows:(k+1)*rows], t, pstride, x[k*xstride:k*xstride+n])
 	}
 }

@@ -70,34 +70,88 @@ func dotRows(acc []int32, w []int16, stride int, x []int16) {
 	}
 }
 
-// dotRows4AVX2 is [dotRows4] on raw pointers for n >= 16; see dot_amd64.s.
-// It reads w[o·stride+i] and x[k·xstride+i] for o < rows, k < 4, i < n.
+// dotColsAVX2 is [dotCols] on raw pointers for the first pairs column
+// pairs and rows a multiple of 8; see dotcols_amd64.h. It reads
+// w[p·pstride+j] for p < pairs and j < 2·rows, and x[:2·pairs].
 //
 //go:noescape
-func dotRows4AVX2(acc *int32, rows int, w *int16, stride int, x *int16, xstride int, n int)
+func dotColsAVX2(acc *int32, rows int, w *int16, pstride int, x *int16, pairs int)
 
-// dotRows4VNNI is dotRows4AVX2 with VPDPWSSD.
+// dotColsVNNI is dotColsAVX2 with VPDPWSSD.
 //
 //go:noescape
-func dotRows4VNNI(acc *int32, rows int, w *int16, stride int, x *int16, xstride int, n int)
+func dotColsVNNI(acc *int32, rows int, w *int16, pstride int, x *int16, pairs int)
 
-// dotRows4 is dotRows for four inputs at once, x[k·xstride:][:n] for
-// k < 4 (which may overlap), sharing each weight load: it adds to
-// acc[4·o+k] the dot product of input k with the n weights at w[o·stride].
-func dotRows4(acc []int32, w []int16, stride int, x []int16, xstride, n int) {
-	rows := len(acc) / 4
-	if !useAVX2 || n < 16 || rows == 0 {
-		dotRows4Go(acc, w, stride, x, xstride, n)
+// dotCols adds to each acc[o] the dot product of x with row o of a matrix
+// laid out by [pairCols]: t[(i/2)·pstride + 2o + i%2] is the weight of
+// input i, column pairs pstride apart (2·Out for a whole Linear's). The
+// kernels do whole pairs of inputs for the rows in multiples of 8, the
+// eight int32 lanes of a vector; the Go loop does the rest, an odd last
+// input or rows past a multiple of 8.
+func dotCols(acc []int32, t []int16, pstride int, x []int16) {
+	rows, pairs := len(acc)&^7, len(x)/2
+	if !useAVX2 || rows == 0 || pairs == 0 {
+		dotColsGo(acc, t, pstride, x)
 		return
 	}
-	if stride < 0 && rows > 1 || xstride < 0 {
-		panic("model: dotRows4 with a negative stride")
+	if pstride < 0 && pairs > 1 {
+		panic("model: dotCols with a negative stride")
 	}
-	_ = w[(rows-1)*stride+n-1] // the last weight the kernel reads
-	_ = x[3*xstride+n-1]       // and the last input
+	_ = t[(pairs-1)*pstride+2*rows-1] // the last weight the kernel reads
 	if useVNNI {
-		dotRows4VNNI(&acc[0], rows, &w[0], stride, &x[0], xstride, n)
+		dotColsVNNI(&acc[0], rows, &t[0], pstride, &x[0], pairs)
 	} else {
-		dotRows4AVX2(&acc[0], rows, &w[0], stride, &x[0], xstride, n)
+		dotColsAVX2(&acc[0], rows, &t[0], pstride, &x[0], pairs)
+	}
+	if len(x)%2 == 1 {
+		dotColsGo(acc[:rows], t[pairs*pstride:], pstride, x[2*pairs:])
+	}
+	if rows < len(acc) {
+		dotColsGo(acc[rows:], t[2*rows:], pstride, x)
+	}
+}
+
+// dotCols4AVX2 is [dotCols4] on raw pointers for the first pairs column
+// pairs and the first rows rows, a multiple of 8, of an acc of astride
+// rows; see dotcols4_amd64.h. It reads w[p·pstride+j] for p < pairs and
+// j < 2·rows, and x[k·xstride:][:2·pairs] for k < 4.
+//
+//go:noescape
+func dotCols4AVX2(acc *int32, rows, astride int, w *int16, pstride int, x *int16, xstride, pairs int)
+
+// dotCols4VNNI is dotCols4AVX2 with VPDPWSSD.
+//
+//go:noescape
+func dotCols4VNNI(acc *int32, rows, astride int, w *int16, pstride int, x *int16, xstride, pairs int)
+
+// dotCols4 is dotCols for four inputs at once, x[k·xstride:][:n] for k < 4
+// (which may overlap), sharing each weight load: it adds to acc[k·rows+o],
+// rows = len(acc)/4, the dot product of input k with row o. As in dotCols,
+// the Go loop does an odd last input and rows past a multiple of 8.
+func dotCols4(acc []int32, t []int16, pstride int, x []int16, xstride, n int) {
+	rows := len(acc) / 4
+	vrows, pairs := rows&^7, n/2
+	if !useAVX2 || vrows == 0 || pairs == 0 {
+		dotCols4Go(acc, t, pstride, x, xstride, n)
+		return
+	}
+	if pstride < 0 && pairs > 1 || xstride < 0 {
+		panic("model: dotCols4 with a negative stride")
+	}
+	_ = t[(pairs-1)*pstride+2*vrows-1] // the last weight the kernel reads
+	_ = x[3*xstride+n-1]               // and the last input
+	if useVNNI {
+		dotCols4VNNI(&acc[0], vrows, rows, &t[0], pstride, &x[0], xstride, pairs)
+	} else {
+		dotCols4AVX2(&acc[0], vrows, rows, &t[0], pstride, &x[0], xstride, pairs)
+	}
+	for k := range 4 {
+		xk := x[k*xstride : k*xstride+n]
+		if n%2 == 1 {
+			dotColsGo(acc[k*rows:k*rows+vrows], t[pairs*pstride:], pstride, xk[2*pairs:])
+		}
+		if vrows < rows {
+			dotColsGo(acc[k*rows+vrows:(k+1)*rows], t[2*vrows:], pstride, xk)
+		}
 	}
 }

@@ -11,9 +11,14 @@ const useAVX2, useVNNI = false, false
 // terms are added never changes it, so any kernel gives the same bits.
 func dotRows(acc []int32, w []int16, stride int, x []int16) { dotRowsGo(acc, w, stride, x) }
 
-// dotRows4 is dotRows for four inputs at once, x[k·xstride:][:n] for
-// k < 4 (which may overlap): it adds to acc[4·o+k] the dot product of input
-// k with the n weights at w[o·stride].
-func dotRows4(acc []int32, w []int16, stride int, x []int16, xstride, n int) {
-	dotRows4Go(acc, w, stride, x, xstride, n)
+// dotCols adds to each acc[o] the dot product of x with row o of a matrix
+// laid out by [pairCols]: t[(i/2)·pstride + 2o + i%2] is the weight of
+// input i, column pairs pstride apart (2·Out for a whole Linear's).
+func dotCols(acc []int32, t []int16, pstride int, x []int16) { dotColsGo(acc, t, pstride, x) }
+
+// dotCols4 is dotCols for four inputs at once, x[k·xstride:][:n] for k < 4
+// (which may overlap): it adds to acc[k·rows+o], rows = len(acc)/4, the
+// dot product of input k with row o.
+func dotCols4(acc []int32, t []int16, pstride int, x []int16, xstride, n int) {
+	dotCols4Go(acc, t, pstride, x, xstride, n)
 }

@@ -13,12 +13,24 @@ type Model struct {
 	name   string
 	layers []qlayer
 	w1, w2 Linear
+	// w2Cols is w2's weights laid out by pairCols, for the head's logits:
+	// a sub-pixel's 256 rows of a few dozen inputs each are too short for
+	// dotRows' horizontal sums to pay.
+	w2Cols []int16
 	sum    [sha256.Size]byte // SHA-256 of the encoded weights file
 }
 
 // qlayer is one gated layer. V's rows are [VW | VC]; H's rows are
 // [HW | HV | HC] since those terms share one rescaling.
-type qlayer struct{ V, H, R Linear }
+type qlayer struct {
+	V, H, R Linear
+	// vCols[s] and hvCols are the columns of V and H that the vertical
+	// stack computes four image columns at a time, laid out by pairCols:
+	// V's taps of the row at dy = s-r for s <= r, V's conditioning for
+	// s = r+1, and H's [HV | HC].
+	vCols  [][]int16
+	hvCols []int16
+}
 
 func newModel(cfg Config, name string) *Model {
 	m := &Model{cfg: cfg, name: name, layers: make([]qlayer, cfg.Layers)}
@@ -56,8 +68,23 @@ func (m *Model) Name() string { return m.name }
 // a model other than the one that encoded them.
 func (m *Model) Fingerprint() [4]byte { return [4]byte(m.sum[:4]) }
 
-// seal computes the fingerprint once the weights are final.
-func (m *Model) seal() { m.sum = sha256.Sum256(m.body()) }
+// seal computes the fingerprint, and the weights' other layouts, once the
+// weights are final.
+func (m *Model) seal() {
+	m.sum = sha256.Sum256(m.body())
+	m.w2Cols = m.w2.pairCols(0, m.w2.In)
+	cfg := m.cfg
+	for l := range m.layers {
+		ql := &m.layers[l]
+		seg := cfg.Kernel * cfg.LayerIn(l)
+		ql.vCols = nil
+		for s := range cfg.Reach() + 1 {
+			ql.vCols = append(ql.vCols, ql.V.pairCols(s*seg, (s+1)*seg))
+		}
+		ql.vCols = append(ql.vCols, ql.V.pairCols(cfg.VIn(l), ql.V.In))
+		ql.hvCols = ql.H.pairCols(cfg.HIn(l), ql.H.In)
+	}
+}
 
 // checkMasks verifies that every weight the causal masks close is zero. The
 // decoder relies on it: it reads not-yet-decoded sub-pixels through those

@@ -69,10 +69,9 @@ type scratch struct {
 	vin  [][]int16
 	vpre []int16
 	// acc4 and vpre4 are acc and vpre for four columns at once: acc4 is
-	// [2F][4], as dotRows4 sums, and acc4T the same transposed, [4][2F];
-	// vpre4 is [4][2F+Cond].
-	acc4, acc4T []int32
-	vpre4       []int16
+	// [4][2F], as dotCols4 sums, and vpre4 [4][2F+Cond].
+	acc4  []int32
+	vpre4 []int16
 }
 
 // NewStream prepares to code an image of the given width, row by row from
@@ -112,7 +111,6 @@ func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error)
 			cum:    make([]uint32, 257),
 			vpre:   make([]int16, 2*cfg.Features+cfg.Cond),
 			acc4:   make([]int32, 4*2*cfg.Features),
-			acc4T:  make([]int32, 4*2*cfg.Features),
 			vpre4:  make([]int16, 4*(2*cfg.Features+cfg.Cond)),
 		}
 		copy(sc.vpre[2*cfg.Features:], cond)
@@ -168,22 +166,21 @@ func (s *Stream) line(k, y int) *line {
 // row: columns j-r..j+r of each.
 func (s *Stream) vertical(ln *line, sc *scratch, l, j0, j1 int) {
 	j := j0
-	if s.cfg.Kernel*s.cfg.LayerIn(l) >= 16 { // else dotRows4 has no kernel
-		for ; j+4 <= j1; j += 4 {
-			s.vertical4(ln, sc, l, j)
-		}
+	for ; j+4 <= j1; j += 4 {
+		s.vertical4(ln, sc, l, j)
 	}
 	for ; j < j1; j++ {
 		s.vertical1(ln, sc, l, j)
 	}
 }
 
-// vertical4 is vertical for columns j..j+3, each weight widened once for
+// vertical4 is vertical for columns j..j+3, each weight loaded once for
 // all four.
 func (s *Stream) vertical4(ln *line, sc *scratch, l, j int) {
 	cfg, r := s.cfg, s.r
 	f, f2, d := cfg.Features, 2*cfg.Features, cfg.Cond
-	q := &s.m.layers[l].V
+	ql := &s.m.layers[l]
+	q := &ql.V
 	cin := cfg.LayerIn(l)
 	seg := cfg.Kernel * cin
 	top := ln.y
@@ -191,36 +188,28 @@ func (s *Stream) vertical4(ln *line, sc *scratch, l, j int) {
 		top--
 	}
 	acc := sc.acc4
-	for o, b := range q.B {
-		acc[4*o], acc[4*o+1], acc[4*o+2], acc[4*o+3] = b, b, b, b
+	for k := range 4 {
+		copy(acc[k*f2:(k+1)*f2], q.B)
 	}
-	dotRows4(acc, q.W[(r+1)*seg:], q.In, s.cond, 0, d)
+	dotCols4(acc, ql.vCols[r+1], 2*f2, s.cond, 0, d)
 	for dy := -r; dy <= 0; dy++ {
 		if top+dy >= 0 { // rows above the image are zero
-			dotRows4(acc, q.W[(dy+r)*seg:], q.In, s.ring[l][s.slot(top+dy)][j*cin:], cin, seg)
+			dotCols4(acc, ql.vCols[dy+r], 2*f2, s.ring[l][s.slot(top+dy)][j*cin:], cin, seg)
 		}
-	}
-	accT := sc.acc4T
-	for o := range f2 {
-		accT[o], accT[f2+o], accT[2*f2+o], accT[3*f2+o] = acc[4*o], acc[4*o+1], acc[4*o+2], acc[4*o+3]
 	}
 	for k := range 4 {
 		vpre := sc.vpre4[k*(f2+d) : k*(f2+d)+f2]
-		q.rescale16(vpre, accT[k*f2:(k+1)*f2], 0)
+		q.rescale16(vpre, acc[k*f2:(k+1)*f2], 0)
 		if l+1 < cfg.Layers {
 			next := s.ring[l+1][s.slot(ln.y)][(j+k+r)*f : (j+k+r+1)*f]
 			gates(next, vpre[:f], vpre[f:])
 		}
 	}
-	h := &s.m.layers[l].H
-	for o, b := range h.B {
-		acc[4*o], acc[4*o+1], acc[4*o+2], acc[4*o+3] = b, b, b, b
-	}
-	dotRows4(acc, h.W[cfg.HIn(l):], h.In, sc.vpre4, f2+d, f2+d)
 	hv := ln.hv[l][j*f2 : (j+4)*f2]
-	for o := range f2 {
-		hv[o], hv[f2+o], hv[2*f2+o], hv[3*f2+o] = acc[4*o], acc[4*o+1], acc[4*o+2], acc[4*o+3]
+	for k := range 4 {
+		copy(hv[k*f2:(k+1)*f2], ql.H.B)
 	}
+	dotCols4(hv, ql.hvCols, 2*f2, sc.vpre4, f2+d, f2+d)
 }
 
 // vertical1 is vertical for column j alone.
@@ -320,7 +309,7 @@ func (s *Stream) head(ln *line, sc *scratch, j, c int, cum []uint32) {
 	}
 	logits := sc.logits
 	copy(logits, w2.B[c*256:])
-	dotRows(logits, w2.W[c*256*w2.In:], w2.In, sc.hidden[:(c+1)*gh])
+	dotCols(logits, s.m.w2Cols[2*c*256:], 2*w2.Out, sc.hidden[:(c+1)*gh])
 	mx, best := w2.rescaleLogits(logits, c*256)
 	freqTable(logits, mx, best, cum)
 }
