@@ -2,7 +2,8 @@ package model
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
+	"fmt"
 	"sync"
 )
 
@@ -14,16 +15,31 @@ var (
 	//go:embed photo.pxcm
 	photoWeights []byte
 	// Models that no longer code new files but still decode old ones.
-	//go:embed photo-229dc0ae.pxcm
-	photo229dc0aeWeights []byte
+	//go:embed retired/*.pxcm
+	retiredWeights embed.FS
 )
 
 var (
 	loadDefault = sync.OnceValues(func() (*Model, error) { return Load(bytes.NewReader(defaultWeights)) })
 	loadPhoto   = sync.OnceValues(func() (*Model, error) { return Load(bytes.NewReader(photoWeights)) })
 	loadRetired = sync.OnceValues(func() ([]*Model, error) {
-		m, err := Load(bytes.NewReader(photo229dc0aeWeights))
-		return []*Model{m}, err
+		files, err := retiredWeights.ReadDir("retired")
+		if err != nil {
+			return nil, err
+		}
+		var ms []*Model
+		for _, f := range files { // in name order, so Builtin's order is fixed
+			b, err := retiredWeights.ReadFile("retired/" + f.Name())
+			if err != nil {
+				return nil, err
+			}
+			m, err := Load(bytes.NewReader(b))
+			if err != nil {
+				return nil, fmt.Errorf("retired model %s: %w", f.Name(), err)
+			}
+			ms = append(ms, m)
+		}
+		return ms, nil
 	})
 )
 
