@@ -29,6 +29,7 @@ best. At the end it writes to --out:
 """
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -239,11 +240,11 @@ class Precision:
 
 # ---------------------------------------------------------------- self-check
 
-def self_check(args, net, pack, crc, size, sets):
-    ref = next((r for r in pack.get("references", []) if r["crc32"] == crc and r["size"] == size), None)
+def self_check(args, net, pack, digest, size, sets):
+    ref = next((r for r in pack.get("references", []) if r.get("sha256") == digest and r["size"] == size), None)
     if ref is None:
-        msg = ("no Go reference in pack.json for %s (crc32 %s, %d bytes); run here "
-               "`go run ./scripts/gpu/pack --ref-only --checkpoint %s` and carry .gpu again" % (args.checkpoint, crc, size, args.checkpoint))
+        msg = ("no Go reference in pack.json for %s (sha256 %.12s, %d bytes); run here "
+               "`.gpu/pack --ref-only --checkpoint %s` and carry .gpu again" % (args.checkpoint, digest, size, args.checkpoint))
         if args.skip_check:
             log("WARNING:", msg)
             return True
@@ -361,7 +362,7 @@ def main():
 
     with open(args.checkpoint, "rb") as f:
         raw = f.read()
-    crc, size = "%08x" % (zlib.crc32(raw) & 0xFFFFFFFF), len(raw)
+    digest, size = hashlib.sha256(raw).hexdigest(), len(raw)
     src = ckptlib.decode(raw, args.checkpoint)
     del raw
     cfg = src.config
@@ -379,8 +380,8 @@ def main():
     b1, b2, eps = ad["Beta1"], ad["Beta2"], ad["Eps"]
     wd = ad["WeightDecay"] if args.wd is None else args.wd
     clip = src.header["Options"].get("Clip", 1.0) if args.clip is None else args.clip
-    log("checkpoint %s: %s, step %d, Adam step %d, crc32 %s; %d weights" %
-        (args.checkpoint, cfg, src.step, src.adam_step, crc, sum(p.numel() for p in P)))
+    log("checkpoint %s: %s, step %d, Adam step %d, sha256 %.12s; %d weights" %
+        (args.checkpoint, cfg, src.step, src.adam_step, digest, sum(p.numel() for p in P)))
     net = Net(cfg, P, dev)
 
     with open(os.path.join(args.pack, "pack.json")) as f:
@@ -388,7 +389,7 @@ def main():
     sets = {name: load_set(args.pack, args.data, pack, name, dev) for name in ("train", "val", "test")}
     log("data: %s (%.1fs since start)" % (", ".join("%s %d" % (n, s[0].shape[0]) for n, s in sets.items()), time.time() - t0))
 
-    if not self_check(args, net, pack, crc, size, sets):
+    if not self_check(args, net, pack, digest, size, sets):
         log("stopping before training: the PyTorch model does not compute what model/train computes")
         sys.exit(3)
     if args.check_only:

@@ -28,6 +28,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -77,7 +78,7 @@ type SetInfo struct {
 // Reference is model/train's float NLL of one checkpoint on the packed sets.
 type Reference struct {
 	Checkpoint string             `json:"checkpoint"` // path as given
-	CRC32      string             `json:"crc32"`      // CRC-32 (IEEE) of the whole file, %08x
+	SHA256     string             `json:"sha256"`     // of the whole file, hex (not a CRC: every checkpoint ends with its own, so all share one CRC)
 	Size       int64              `json:"size"`
 	Step       int64              `json:"step"`
 	Config     string             `json:"config"`
@@ -205,7 +206,7 @@ func run(o *opts) error {
 		}
 		kept := p.References[:0]
 		for _, r := range p.References {
-			if r.CRC32 != ref.CRC32 || r.Size != ref.Size {
+			if r.SHA256 != ref.SHA256 || r.Size != ref.Size {
 				kept = append(kept, r)
 			}
 		}
@@ -427,7 +428,7 @@ func reference(ck string, sets map[string]*corpus.Set, p *Pack) (*Reference, err
 	if err != nil {
 		return nil, err
 	}
-	ref := &Reference{Checkpoint: ck, CRC32: fmt.Sprintf("%08x", crc32.ChecksumIEEE(data)), Size: int64(len(data)),
+	ref := &Reference{Checkpoint: ck, SHA256: fmt.Sprintf("%x", sha256.Sum256(data)), Size: int64(len(data)),
 		Step: c.Step, Config: c.Params.Config.String(), BPD: map[string]float64{}}
 	for _, name := range []string{"val", "test"} {
 		info := p.Sets[name]
@@ -456,7 +457,7 @@ func reference(ck string, sets map[string]*corpus.Set, p *Pack) (*Reference, err
 			nats += l * float64(b)
 		}
 		ref.BPD[name] = nats / float64(s.Len()) / math.Ln2
-		fmt.Fprintf(os.Stderr, "reference %s (step %d, crc %s): %s %.5f bits/dim\n", ck, c.Step, ref.CRC32, name, ref.BPD[name])
+		fmt.Fprintf(os.Stderr, "reference %s (step %d, sha256 %.12s): %s %.5f bits/dim\n", ck, c.Step, ref.SHA256, name, ref.BPD[name])
 		if name != "test" {
 			continue
 		}
