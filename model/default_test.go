@@ -1,27 +1,46 @@
 package model
 
-import "testing"
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
-// TestBuiltin checks the embedded models load, differ, include the retired
-// ones, and that For picks the photo model from PhotoMinPixels on.
+// TestBuiltin checks the embedded models load, differ, include every
+// retired one (model/retired/NAME-FINGERPRINT.pxcm), and that For picks the
+// photo model from PhotoMinPixels on.
 func TestBuiltin(t *testing.T) {
 	all, err := Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != 3 {
-		t.Fatalf("%d built-in models, want 3", len(all))
+	retired, err := filepath.Glob("retired/*.pxcm")
+	if err != nil {
+		t.Fatal(err)
 	}
-	seen := map[[4]byte]string{}
+	if len(retired) == 0 {
+		t.Fatal("no retired models in retired/: files coded with them would no longer decode")
+	}
+	if len(all) != 2+len(retired) {
+		t.Fatalf("%d built-in models, want 2 and the %d retired ones", len(all), len(retired))
+	}
+	seen := map[string]string{}
 	for _, m := range all {
-		if other, ok := seen[m.Fingerprint()]; ok {
-			t.Fatalf("built-in models %q and %q share fingerprint %x", other, m.Name(), m.Fingerprint())
+		fp := fmt.Sprintf("%x", m.Fingerprint())
+		if other, ok := seen[fp]; ok {
+			t.Fatalf("built-in models %q and %q share fingerprint %s", other, m.Name(), fp)
 		}
-		seen[m.Fingerprint()] = m.Name()
+		seen[fp] = m.Name()
 	}
-	// Session 2's photo model, retired, must still decode its files.
-	if _, ok := seen[[4]byte{0x22, 0x9d, 0xc0, 0xae}]; !ok {
-		t.Fatal("the retired photo model 229dc0ae is not built in")
+	// A retired model's file name ends in its fingerprint, which must
+	// still be built in so that the files it coded decode.
+	for _, f := range retired {
+		name := strings.TrimSuffix(filepath.Base(f), ".pxcm")
+		fp := name[max(0, len(name)-8):]
+		if _, ok := seen[fp]; !ok {
+			t.Errorf("the retired model %s (fingerprint %s) is not built in", f, fp)
+		}
 	}
 	def, photo := all[0], all[1]
 	for _, c := range []struct {
