@@ -51,8 +51,9 @@ type Header struct {
 
 	// Params holds coding parameters that the encoder chose for this file
 	// and the decoder must know, such as the orientation the codec coded
-	// the image in; FORMAT.md leaves their meaning to the codec. Zero means
-	// none and is written without the byte, so that every header has one
+	// the image in. Their meaning is the codec's (FORMAT.md records the
+	// bits it defines); the container only carries them. Zero means none
+	// and is written without the byte, so that every header has one
 	// encoding.
 	Params byte
 
