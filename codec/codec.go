@@ -145,21 +145,26 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 		}
 	}
 	best.h.CRC = crc
-	if err := container.WriteHeader(w, best.h); err != nil {
-		return err
-	}
-	for i := range best.subs {
-		if _, err := w.Write(best.subs[i].Bytes()); err != nil {
-			return err
-		}
-	}
-	return nil
+	return best.write(w)
 }
 
 // coded is an image coded in memory: its header and its substreams.
 type coded struct {
 	h    *container.Header
 	subs []bytes.Buffer
+}
+
+// write writes the file: the header, then the substreams.
+func (c *coded) write(w io.Writer) error {
+	if err := container.WriteHeader(w, c.h); err != nil {
+		return err
+	}
+	for i := range c.subs {
+		if _, err := w.Write(c.subs[i].Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // size is the file's size in bytes.

@@ -7,8 +7,8 @@ import "fmt"
 // to code mirrored or upside down: a sky at the bottom, an edge that the
 // predictors see coming. At efforts above 1 the encoder codes the image in
 // more than one orientation and keeps the smallest file (by default, small
-// images only); the header's
-// coding parameters tell the decoder which it was. Decoding costs the same
+// images only); the header's coding parameters tell the decoder which it
+// was. Decoding costs the same
 // in every orientation.
 
 // orientation is how the codec turned an image before coding it, as the
@@ -78,16 +78,18 @@ func (out *output) turn(o orientation) {
 		}
 	}
 	if o&mirrored != 0 {
-		var tmp [4]uint8
-		n := out.bpp
 		for y := range h {
-			r := out.rowPix(y)
-			for x := range out.w / 2 {
-				a, b := r[x*n:(x+1)*n], r[(out.w-1-x)*n:(out.w-x)*n]
-				copy(tmp[:n], a)
-				copy(a, b)
-				copy(b, tmp[:n])
-			}
+			mirrorRow(out.rowPix(y), out.bpp)
+		}
+	}
+}
+
+// mirrorRow reverses the order of the pixels of row, n bytes each, in
+// place.
+func mirrorRow(row []uint8, n int) {
+	for a, b := 0, len(row)-n; a < b; a, b = a+n, b-n {
+		for c := range n {
+			row[a+c], row[b+c] = row[b+c], row[a+c]
 		}
 	}
 }

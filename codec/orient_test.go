@@ -57,12 +57,8 @@ func TestEveryOrientationDecodes(t *testing.T) {
 			want, _ := encodeTurned(img.src, m, nil, 1, func(int) {})
 			c.h.Params, c.h.CRC = byte(o), want.h.CRC
 			var buf bytes.Buffer
-			if err := container.WriteHeader(&buf, c.h); err != nil {
+			if err := c.write(&buf); err != nil {
 				t.Fatal(err)
-			}
-			buf.Write(c.subs[0].Bytes())
-			if len(c.subs) > 1 {
-				buf.Write(c.subs[1].Bytes())
 			}
 			got, err := DecodeWith(&buf, &Options{Model: m})
 			if err != nil {

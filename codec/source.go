@@ -92,12 +92,7 @@ func opaqueAlpha(row []uint8) bool {
 func (s *source) row(y int, dst []uint8) {
 	s.imageRow(s.turn.y(y, s.h), dst)
 	if s.turn&mirrored != 0 {
-		nc := s.layout.Channels()
-		for a, b := 0, len(dst)-nc; a < b; a, b = a+nc, b-nc {
-			for c := range nc {
-				dst[a+c], dst[b+c] = dst[b+c], dst[a+c]
-			}
-		}
+		mirrorRow(dst, s.layout.Channels())
 	}
 }
 
