@@ -39,7 +39,6 @@ import (
 	"image"
 	"io"
 	"runtime"
-	"strings"
 
 	"github.com/pxcz/pxcz/arith"
 	"github.com/pxcz/pxcz/container"
@@ -55,7 +54,8 @@ func init() {
 type Options struct {
 	// Model codes the image. Nil means the embedded model for its size
 	// (model.For). When decoding, Model is tried besides the embedded
-	// ones: the file names the model that coded it by fingerprint.
+	// ones: the file names the model that coded it, by its number if it
+	// is built in (model.Number), else by fingerprint.
 	Model *model.Model
 	// Workers bounds the goroutines used; 0 means runtime.GOMAXPROCS(0).
 	Workers int
@@ -85,17 +85,34 @@ func (o *Options) progress(done, total int) {
 	}
 }
 
-// models lists the models a decoder may use, the caller's first, then the
-// embedded ones.
-func (o *Options) models() ([]*model.Model, error) {
-	builtin, err := model.Builtin()
-	if err != nil {
-		return nil, err
+// BuiltinModel returns the built-in model that coded a file with header h,
+// which names it by number or by fingerprint, loading only that model; it
+// returns nil if the file names none of them.
+func BuiltinModel(h *container.Header) (*model.Model, error) {
+	if h.ModelNumber != 0 {
+		return model.Numbered(h.ModelNumber)
 	}
+	return model.Lookup(h.Model)
+}
+
+// modelFor returns the model that coded a file with header h: the built-in
+// one it names, or opts.Model if that has the header's fingerprint.
+func (o *Options) modelFor(h *container.Header) (*model.Model, error) {
+	if o != nil && o.Model != nil && h.ModelNumber == 0 && o.Model.Fingerprint() == h.Model {
+		return o.Model, nil
+	}
+	m, err := BuiltinModel(h)
+	if err != nil || m != nil {
+		return m, err
+	}
+	if h.ModelNumber != 0 {
+		return nil, fmt.Errorf("codec: the file was coded with built-in model number %d, which this pxcz does not have (a newer pxcz wrote it?)", h.ModelNumber)
+	}
+	given := "pass its weights file"
 	if o != nil && o.Model != nil {
-		return append([]*model.Model{o.Model}, builtin...), nil
+		given = fmt.Sprintf("the model given is %x %q", o.Model.Fingerprint(), o.Model.Name())
 	}
-	return builtin, nil
+	return nil, fmt.Errorf("codec: the file was coded with model %x, which is not built into this pxcz; %s", h.Model, given)
 }
 
 // Encode writes img to w as a lossless .pxcz file. Gray, RGB and RGBA
@@ -226,7 +243,7 @@ func encodeTurned(src *source, m *model.Model, opts *Options, n int, progress fu
 	}
 	c.h = &container.Header{
 		Width: src.w, Height: src.h, Layout: src.layout, Mode: container.Lossless, Mixed: true,
-		Model: m.Fingerprint(), CRC: crc.Sum32(),
+		Model: m.Fingerprint(), ModelNumber: m.Number(), CRC: crc.Sum32(),
 	}
 	for i, e := range encs {
 		if err := e.Close(); err != nil {
@@ -283,23 +300,9 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 	if h.Mode != container.Lossless {
 		return nil, fmt.Errorf("codec: %s files are not supported by this version", h.Mode)
 	}
-	cands, err := opts.models()
+	m, err := opts.modelFor(h)
 	if err != nil {
 		return nil, err
-	}
-	var m *model.Model
-	for _, c := range cands {
-		if c.Fingerprint() == h.Model {
-			m = c
-			break
-		}
-	}
-	if m == nil {
-		var known []string
-		for _, c := range cands {
-			known = append(known, fmt.Sprintf("%x %q", c.Fingerprint(), c.Name()))
-		}
-		return nil, fmt.Errorf("codec: the file was coded with model %x, which is not available (this pxcz has %s; pass its weights file)", h.Model, strings.Join(known, ", "))
 	}
 	if err := checkModel(m, h.Layout); err != nil {
 		return nil, err

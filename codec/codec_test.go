@@ -226,10 +226,79 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestRoundTripDefaultModel codes with the built-in models, which files
+// name by number, and checks that a version 1 file, which names the model
+// by fingerprint, still decodes.
 func TestRoundTripDefaultModel(t *testing.T) {
 	for name, img := range synthetic() {
-		t.Run(name, func(t *testing.T) { roundTrip(t, img, nil) })
+		t.Run(name, func(t *testing.T) {
+			data := roundTrip(t, img, nil)
+			h, subs, err := container.Split(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := img.Bounds()
+			m, err := model.For(b.Dx(), b.Dy())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.Version != container.Version || h.ModelNumber == 0 || h.ModelNumber != m.Number() {
+				t.Fatalf("header %+v, want version %d naming built-in model %d", h, container.Version, m.Number())
+			}
+			h.Version, h.ModelNumber, h.Model = 1, 0, m.Fingerprint()
+			old, err := h.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v2 := len(data) - sumLens(subs); len(old) != v2+3 {
+				t.Fatalf("version 1 header is %d bytes, version 2's %d; want 3 more", len(old), v2)
+			}
+			for _, s := range subs {
+				old = append(old, s...)
+			}
+			got, err := Decode(bytes.NewReader(old))
+			if err != nil {
+				t.Fatalf("version 1 file: %v", err)
+			}
+			if !samePixels(img, got) {
+				t.Fatal("version 1 file: decoded pixels differ from the input")
+			}
+		})
 	}
+}
+
+func sumLens(subs [][]byte) int {
+	n := 0
+	for _, s := range subs {
+		n += len(s)
+	}
+	return n
+}
+
+// defaultModel is the built-in model for small images.
+func defaultModel(t *testing.T) *model.Model {
+	m, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// renumbered is file with its header naming built-in model n.
+func renumbered(t *testing.T, file []byte, n byte) []byte {
+	h, subs, err := container.Split(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.ModelNumber = n
+	b, err := h.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range subs {
+		b = append(b, s...)
+	}
+	return b
 }
 
 // TestWorkersDoNotChangeFiles: files are the same bytes whatever the
@@ -334,7 +403,9 @@ func TestBadFiles(t *testing.T) {
 		"not pxcz":      {[]byte("\x89PNG\r\n\x1a\n"), opts, "not a pxcz file"},
 		"truncated":     {good[:len(good)/2], opts, "corrupt"},
 		"payload flip":  {mutate(len(good)-10, 0x40), opts, "corrupt"},
-		"model missing": {good, nil, "not available"},
+		"model missing": {good, nil, "model a5b95ca9, which is not built into this pxcz; pass its weights file"},
+		"other model":   {good, &Options{Model: defaultModel(t)}, "the model given is " + fmt.Sprintf("%x", defaultModel(t).Fingerprint())},
+		"model number":  {renumbered(t, good, 200), nil, "built-in model number 200, which this pxcz does not have"},
 		"version":       {mutate(3, 0x7), opts, "version"},
 		"appended junk": {append(append([]byte(nil), good...), bytes.Repeat([]byte{7}, 16)...), opts, "data follows"},
 		"no alpha":      {rgbaAsOneStream(t, opts), opts, "alpha substream"},

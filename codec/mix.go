@@ -36,7 +36,7 @@ import (
 // changes whenever the same image and model would give other bytes (when
 // TestGolden's hashes change), so that results cached under it (pxcz bench
 // --cache) go stale when they should.
-const Coding = "mixed 5: 6 predictors, the model's median and mode; the best of 4 orientations"
+const Coding = "mixed 5: 6 predictors, the model's median and mode; the best of 4 orientations; format version 2"
 
 const (
 	numPreds   = 8            // predictors

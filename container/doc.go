@@ -2,8 +2,9 @@
 //
 // A .pxcz file is a small header followed by the coded payload. The header
 // says what the payload decodes to (size, channel layout, mode), which model
-// coded it (a 4-byte fingerprint), how the payload is split into
-// independently decodable substreams, and the CRC-32C of the decoded pixels.
+// coded it (a 4-byte fingerprint, or a 1-byte number for a model built into
+// the codec), how the payload is split into independently decodable
+// substreams, and the CRC-32C of the decoded pixels.
 // The payload itself is opaque here: this package only says where each
 // substream starts and ends.
 //

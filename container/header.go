@@ -11,8 +11,10 @@ import (
 const (
 	// Magic opens every .pxcz file.
 	Magic = "PXZ"
-	// Version is the format version this package writes and the only one it reads.
-	Version = 1
+	// Version is the format version this package writes unless a Header
+	// asks for version 1, the only other one it reads. Version 2 added
+	// model numbers (Header.ModelNumber).
+	Version = 2
 	// MaxDimension is the largest width or height.
 	MaxDimension = 1<<16 - 1
 	// MaxPixels is the largest Width·Height: 256 Mi pixels, 1 GiB as RGBA.
@@ -30,8 +32,9 @@ const (
 // Bits of the flags byte; FORMAT.md has the table.
 const (
 	layoutMask  = 0x07 // bits 0-2: Layout
-	modeShift   = 3    // bits 3-4: Mode
+	modeShift   = 3    // bits 3-4 in version 1, bit 3 in version 2: Mode
 	modeMask    = 0x03 << modeShift
+	numbered    = 0x10 // bit 4 in version 2 (M): a model number stands for the fingerprint
 	multiStream = 0x20 // bit 5: a substream table follows the height
 	mixed       = 0x40 // bit 6: the payload mixes the model with predictors
 	hasParams   = 0x80 // bit 7: a coding-parameters byte follows the flags
@@ -39,10 +42,21 @@ const (
 
 // Header is everything in a .pxcz file before the payload.
 type Header struct {
+	// Version is the format version: the one read, 1 or 2, and the one to
+	// write, where 0 means Version. Writing version 1 serves tests and
+	// tools that must reproduce old files byte for byte.
+	Version int
+
 	Width, Height int     // in pixels: 1..MaxDimension each, Width·Height ≤ MaxPixels
 	Layout        Layout  // channels per pixel
 	Mode          Mode    // how the payload was coded
 	Model         [4]byte // fingerprint of the coding model: the first 4 bytes of its file's SHA-256
+
+	// ModelNumber, when not 0, names the coding model by the number that
+	// the codec gives each model built into it, and the header stores
+	// this one byte instead of the 4-byte Model, which reads back as
+	// zero. Version 2 only. What the numbers mean is the codec's business.
+	ModelNumber byte
 
 	// Mixed says that the payload codes each sub-pixel with a mixture of
 	// the model and the codec's predictors rather than the model alone;
@@ -85,8 +99,11 @@ func (h *Header) AppendBinary(b []byte) ([]byte, error) {
 	if h.Params != 0 {
 		flags |= hasParams
 	}
+	if h.ModelNumber != 0 {
+		flags |= numbered
+	}
 	b = append(b, Magic...)
-	b = append(b, Version, flags)
+	b = append(b, byte(h.version()), flags)
 	if h.Params != 0 {
 		b = append(b, h.Params)
 	}
@@ -98,7 +115,11 @@ func (h *Header) AppendBinary(b []byte) ([]byte, error) {
 			b = binary.AppendUvarint(b, uint64(l))
 		}
 	}
-	b = append(b, h.Model[:]...)
+	if h.ModelNumber != 0 {
+		b = append(b, h.ModelNumber)
+	} else {
+		b = append(b, h.Model[:]...)
+	}
 	return binary.LittleEndian.AppendUint32(b, h.CRC), nil
 }
 
@@ -115,7 +136,21 @@ func WriteHeader(w io.Writer, h *Header) error {
 	return err
 }
 
+// version is the format version to write.
+func (h *Header) version() int {
+	if h.Version == 0 {
+		return Version
+	}
+	return h.Version
+}
+
 func (h *Header) validate() error {
+	if v := h.version(); v != 1 && v != 2 {
+		return versionError(v)
+	}
+	if h.ModelNumber != 0 && h.version() < 2 {
+		return fmt.Errorf("%w: model numbers need version 2, the header asks for version %d", ErrVersion, h.Version)
+	}
 	if !h.Layout.valid() {
 		return layoutError(uint8(h.Layout))
 	}
@@ -143,6 +178,10 @@ func (h *Header) validate() error {
 // same errors, naming the value and the accepted range. They take type
 // parameters because writing checks int fields and reading uint64
 // uvarints, which may exceed any int.
+
+func versionError[T int | byte](v T) error {
+	return fmt.Errorf("%w %d (this package reads versions 1 and %d)", ErrVersion, v, Version)
+}
 
 func layoutError(l uint8) error {
 	return fmt.Errorf("%w %d (want %d Gray, %d RGB or %d RGBA)", ErrLayout, l, Gray, RGB, RGBA)

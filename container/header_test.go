@@ -20,24 +20,38 @@ var fp = [4]byte{0x9a, 0x3c, 0x5e, 0x71}
 type plainReader struct{ io.Reader }
 
 // golden pins the byte layout: if one of these changes, the format changed,
-// and Version and FORMAT.md must change with it. The first is FORMAT.md's
-// worked example; its CRC is that of 32x32 RGB all-zero pixels.
+// and Version and FORMAT.md must change with it. The first two are
+// FORMAT.md's worked examples; the CRC 20ad41a3 is that of 32x32 RGB
+// all-zero pixels. Version 1 headers must keep reading, and writing, as
+// they always have.
 var golden = []struct {
 	name string
 	h    Header
 	hex  string
 }{
-	{"32x32 RGB lossless",
-		Header{Width: 32, Height: 32, Layout: RGB, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
-		"50585a" + "01" + "03" + "20" + "20" + "9a3c5e71" + "a341ad20"},
+	{"32x32 RGB lossless, mixed, coding parameters 3, model number 4",
+		Header{Version: 2, Width: 32, Height: 32, Layout: RGB, Mixed: true, Params: 3, ModelNumber: 4, Streams: []int64{-1}, CRC: 0x20ad41a3},
+		"50585a" + "02" + "d3" + "03" + "20" + "20" + "04" + "a341ad20"},
 	{"300x200 RGBA lossy, 3 substreams",
-		Header{Width: 300, Height: 200, Layout: RGBA, Mode: Lossy, Model: [4]byte{1, 2, 3, 4}, Streams: []int64{200, 1000, -1}, CRC: 0xdeadbeef},
+		Header{Version: 2, Width: 300, Height: 200, Layout: RGBA, Mode: Lossy, Model: [4]byte{1, 2, 3, 4}, Streams: []int64{200, 1000, -1}, CRC: 0xdeadbeef},
+		"50585a" + "02" + "2c" + "ac02" + "c801" + "03" + "c801" + "e807" + "01020304" + "efbeadde"},
+	{"32x32 RGB lossless, mixed, model fingerprint",
+		Header{Version: 2, Width: 32, Height: 32, Layout: RGB, Mixed: true, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
+		"50585a" + "02" + "43" + "20" + "20" + "9a3c5e71" + "a341ad20"},
+	{"32x32 RGB lossy, model number 255",
+		Header{Version: 2, Width: 32, Height: 32, Layout: RGB, Mode: Lossy, ModelNumber: 255, Streams: []int64{-1}, CRC: 0x20ad41a3},
+		"50585a" + "02" + "1b" + "20" + "20" + "ff" + "a341ad20"},
+	{"version 1: 32x32 RGB lossless",
+		Header{Version: 1, Width: 32, Height: 32, Layout: RGB, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
+		"50585a" + "01" + "03" + "20" + "20" + "9a3c5e71" + "a341ad20"},
+	{"version 1: 300x200 RGBA lossy, 3 substreams",
+		Header{Version: 1, Width: 300, Height: 200, Layout: RGBA, Mode: Lossy, Model: [4]byte{1, 2, 3, 4}, Streams: []int64{200, 1000, -1}, CRC: 0xdeadbeef},
 		"50585a" + "01" + "2c" + "ac02" + "c801" + "03" + "c801" + "e807" + "01020304" + "efbeadde"},
-	{"32x32 RGB lossless, mixed",
-		Header{Width: 32, Height: 32, Layout: RGB, Mixed: true, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
+	{"version 1: 32x32 RGB lossless, mixed",
+		Header{Version: 1, Width: 32, Height: 32, Layout: RGB, Mixed: true, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
 		"50585a" + "01" + "43" + "20" + "20" + "9a3c5e71" + "a341ad20"},
-	{"32x32 RGB lossless, mixed, coding parameters 3",
-		Header{Width: 32, Height: 32, Layout: RGB, Mixed: true, Params: 3, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
+	{"version 1: 32x32 RGB lossless, mixed, coding parameters 3",
+		Header{Version: 1, Width: 32, Height: 32, Layout: RGB, Mixed: true, Params: 3, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
 		"50585a" + "01" + "c3" + "03" + "20" + "20" + "9a3c5e71" + "a341ad20"},
 }
 
@@ -73,29 +87,32 @@ func TestGoldenCRC(t *testing.T) {
 }
 
 // TestSizeBudget holds the header to the budget the codec was designed
-// around: at most 16 bytes besides the payload for 32x32 RGB, and a 1x1
-// RGB file of at most 24 bytes, which leaves 24-15 = 9 for its payload.
+// around: 12 bytes besides the payload for 32x32 RGB coded by a built-in
+// model, whose 3,072 sub-pixels it costs 0.031 bits each, and 15 with a
+// fingerprint instead of a model number.
 func TestSizeBudget(t *testing.T) {
 	for _, c := range []struct {
 		w, h    int
+		number  byte
 		streams []int64
 		want    int
 	}{
-		{32, 32, []int64{-1}, 15},
-		{1, 1, []int64{-1}, 15},
-		{127, 127, []int64{-1}, 15},
-		{128, 1, []int64{-1}, 16},
-		{MaxDimension, 4096, []int64{-1}, 18}, // 3- and 2-byte uvarints
-		{32, 32, []int64{100, -1}, 17},        // flag + count + one length
-		{32, 32, []int64{200, 9, -1}, 19},     // lengths of 128 and up take 2 bytes
+		{32, 32, 4, []int64{-1}, 12},
+		{32, 32, 0, []int64{-1}, 15},
+		{1, 1, 1, []int64{-1}, 12},
+		{127, 127, 0, []int64{-1}, 15},
+		{128, 1, 0, []int64{-1}, 16},
+		{MaxDimension, 4096, 0, []int64{-1}, 18}, // 3- and 2-byte uvarints
+		{32, 32, 0, []int64{100, -1}, 17},        // flag + count + one length
+		{32, 32, 0, []int64{200, 9, -1}, 19},     // lengths of 128 and up take 2 bytes
 	} {
-		h := Header{Width: c.w, Height: c.h, Layout: RGB, Model: fp, Streams: c.streams}
+		h := Header{Width: c.w, Height: c.h, Layout: RGB, Model: fp, ModelNumber: c.number, Streams: c.streams}
 		b, err := h.MarshalBinary()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(b) != c.want {
-			t.Errorf("%dx%d RGB header with %d substreams: %d bytes, want %d", c.w, c.h, len(c.streams), len(b), c.want)
+			t.Errorf("%dx%d RGB header, model number %d, %d substreams: %d bytes, want %d", c.w, c.h, c.number, len(c.streams), len(b), c.want)
 		}
 	}
 }
@@ -111,12 +128,23 @@ func TestRoundTrip(t *testing.T) {
 		{MaxPayload / 2, MaxPayload / 2, 0},
 		squares(MaxStreams),
 	}
+	// How a header names its model: version 1 and 2 by fingerprint, 2 by
+	// number.
+	namings := []struct {
+		version int
+		number  byte
+	}{{1, 0}, {2, 0}, {2, 1}, {2, 255}}
 	for _, l := range []Layout{Gray, RGB, RGBA} {
 		for _, m := range []Mode{Lossless, Lossy} {
 			for _, sz := range sizes {
 				for _, s := range streams {
-					h := Header{Width: sz[0], Height: sz[1], Layout: l, Mode: m, Model: fp, Streams: s, CRC: uint32(sz[0])*2654435761 ^ uint32(len(s))}
-					t.Run(fmt.Sprintf("%v/%v/%dx%d/%d", l, m, sz[0], sz[1], len(s)), func(t *testing.T) { roundTrip(t, h) })
+					for _, n := range namings {
+						h := Header{Version: n.version, Width: sz[0], Height: sz[1], Layout: l, Mode: m, ModelNumber: n.number, Streams: s, CRC: uint32(sz[0])*2654435761 ^ uint32(len(s))}
+						if n.number == 0 {
+							h.Model = fp
+						}
+						t.Run(fmt.Sprintf("%v/%v/%dx%d/%d/v%d-%d", l, m, sz[0], sz[1], len(s), n.version, n.number), func(t *testing.T) { roundTrip(t, h) })
+					}
 				}
 			}
 		}
@@ -185,6 +213,9 @@ func TestMarshalErrors(t *testing.T) {
 		{"layout 2", func(h *Header) { h.Layout = 2 }, ErrLayout, "want 1 Gray, 3 RGB or 4 RGBA"},
 		{"layout 5", func(h *Header) { h.Layout = 5 }, ErrLayout, "layout 5"},
 		{"mode 2", func(h *Header) { h.Mode = 2 }, ErrMode, "mode 2"},
+		{"version 3", func(h *Header) { h.Version = 3 }, ErrVersion, "version 3 (this package reads versions 1 and 2)"},
+		{"version -1", func(h *Header) { h.Version = -1 }, ErrVersion, "version -1"},
+		{"model number in version 1", func(h *Header) { h.Version, h.ModelNumber = 1, 4 }, ErrVersion, "model numbers need version 2, the header asks for version 1"},
 		{"zero width", func(h *Header) { h.Width = 0 }, ErrDimension, "0x32, each side must be 1..65535"},
 		{"negative height", func(h *Header) { h.Height = -5 }, ErrDimension, "32x-5"},
 		{"wide", func(h *Header) { h.Width = MaxDimension + 1 }, ErrDimension, "65536x32"},

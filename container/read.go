@@ -112,14 +112,18 @@ func (rd *reader) header() (*Header, error) {
 	if err != nil {
 		return nil, err
 	}
-	if v != Version {
-		return nil, fmt.Errorf("%w %d (this decoder reads version %d)", ErrVersion, v, Version)
+	if v != 1 && v != 2 {
+		return nil, versionError(v)
 	}
 	flags, err := rd.byte("flags")
 	if err != nil {
 		return nil, err
 	}
-	h := &Header{Layout: Layout(flags & layoutMask), Mode: Mode(flags & modeMask >> modeShift), Mixed: flags&mixed != 0}
+	h := &Header{Version: int(v), Layout: Layout(flags & layoutMask), Mode: Mode(flags & modeMask >> modeShift), Mixed: flags&mixed != 0}
+	named := v >= 2 && flags&numbered != 0
+	if v >= 2 {
+		h.Mode &= 1 // bit 4 is the model-number flag
+	}
 	if !h.Layout.valid() {
 		return nil, layoutError(uint8(h.Layout))
 	}
@@ -151,7 +155,15 @@ func (rd *reader) header() (*Header, error) {
 	if h.Streams, err = rd.streams(flags&multiStream != 0); err != nil {
 		return nil, err
 	}
-	if err := rd.full("model fingerprint", h.Model[:]); err != nil {
+	if named {
+		if h.ModelNumber, err = rd.byte("model number"); err != nil {
+			return nil, err
+		}
+		// 0 means "no number" in Header; a file stores a fingerprint then.
+		if h.ModelNumber == 0 {
+			return nil, fmt.Errorf("%w: a model number of 0 (flags %#02x)", ErrMalformed, flags)
+		}
+	} else if err := rd.full("model fingerprint", h.Model[:]); err != nil {
 		return nil, err
 	}
 	var crc [4]byte

@@ -1,55 +1,73 @@
 package model
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"sync"
 )
 
 // The models pxcz ships, embedded in the binary; MODELS.md says how each
-// was trained.
-var (
-	//go:embed default.pxcm
-	defaultWeights []byte
-	//go:embed photo.pxcm
-	photoWeights []byte
-	// Models that no longer code new files but still decode old ones.
-	//go:embed retired/*.pxcm
-	retiredWeights embed.FS
-)
+// was trained. Retired models no longer code new files but still decode
+// old ones.
+//
+//go:embed default.pxcm photo.pxcm retired/*.pxcm
+var weightFiles embed.FS
 
-var (
-	loadDefault = sync.OnceValues(func() (*Model, error) { return Load(bytes.NewReader(defaultWeights)) })
-	loadPhoto   = sync.OnceValues(func() (*Model, error) { return Load(bytes.NewReader(photoWeights)) })
-	loadRetired = sync.OnceValues(func() ([]*Model, error) {
-		files, err := retiredWeights.ReadDir("retired")
-		if err != nil {
-			return nil, err
-		}
-		var ms []*Model
-		for _, f := range files { // in name order, so Builtin's order is fixed
-			b, err := retiredWeights.ReadFile("retired/" + f.Name())
+// builtin is one embedded model. Files of format version 2 name a built-in
+// model by its number rather than by its 4-byte fingerprint, so a number is
+// permanent: a retired model keeps its number and a new model takes the
+// next one. Retiring a model moves its file to retired/NAME-FINGERPRINT.pxcm
+// and changes file here, nothing else.
+type builtin struct {
+	number      byte
+	fingerprint string // hex, checked against the file by TestBuiltin
+	file        string
+	load        func() (*Model, error)
+}
+
+var builtins = []*builtin{
+	{number: 1, fingerprint: "62f6656c", file: "retired/default-62f6656c.pxcm"},
+	{number: 2, fingerprint: "229dc0ae", file: "retired/photo-229dc0ae.pxcm"},
+	{number: 3, fingerprint: "28693087", file: "retired/photo-28693087.pxcm"},
+	{number: 4, fingerprint: "3c88aa6b", file: "default.pxcm"},
+	{number: 5, fingerprint: "37ab133f", file: "photo.pxcm"},
+}
+
+// Each model is parsed, and its weights laid out for the kernels, only when
+// a file or a caller first needs it.
+func init() {
+	for _, b := range builtins {
+		b.load = sync.OnceValues(func() (*Model, error) {
+			f, err := weightFiles.Open(b.file)
 			if err != nil {
 				return nil, err
 			}
-			m, err := Load(bytes.NewReader(b))
+			defer f.Close()
+			m, err := Load(f)
 			if err != nil {
-				return nil, fmt.Errorf("retired model %s: %w", f.Name(), err)
+				return nil, fmt.Errorf("built-in model %s: %w", b.file, err)
 			}
-			ms = append(ms, m)
+			return m, nil
+		})
+	}
+}
+
+func builtinFile(file string) (*Model, error) {
+	for _, b := range builtins {
+		if b.file == file {
+			return b.load()
 		}
-		return ms, nil
-	})
-)
+	}
+	panic("model: no built-in model in " + file)
+}
 
 // Default returns the embedded model trained on CIFAR-10's 32x32 images,
 // which codes small images when no other model is named (see For).
-func Default() (*Model, error) { return loadDefault() }
+func Default() (*Model, error) { return builtinFile("default.pxcm") }
 
 // Photo returns the embedded model fine-tuned on photographs, which codes
 // larger images when no other model is named (see For).
-func Photo() (*Model, error) { return loadPhoto() }
+func Photo() (*Model, error) { return builtinFile("photo.pxcm") }
 
 // PhotoMinPixels is the size, in pixels, from which For picks the photo
 // model: thumbnails are busier than photographs, pixel for pixel, since
@@ -65,21 +83,51 @@ func For(w, h int) (*Model, error) {
 	return Default()
 }
 
-// Builtin returns every embedded model: Default, Photo, then the retired
-// ones that earlier versions coded with, so that their files still
-// decode. A decoder looks among them for the one a file names.
+// Builtin returns every embedded model, loading them all, in the order of
+// their numbers: the retired ones that earlier versions coded with, Default
+// and Photo among them.
 func Builtin() ([]*Model, error) {
-	def, err := Default()
-	if err != nil {
-		return nil, err
+	ms := make([]*Model, len(builtins))
+	for i, b := range builtins {
+		var err error
+		if ms[i], err = b.load(); err != nil {
+			return nil, err
+		}
 	}
-	photo, err := Photo()
-	if err != nil {
-		return nil, err
+	return ms, nil
+}
+
+// Lookup returns the embedded model with fingerprint fp, loading only it,
+// or nil if none is built in.
+func Lookup(fp [4]byte) (*Model, error) {
+	hex := fmt.Sprintf("%x", fp)
+	for _, b := range builtins {
+		if b.fingerprint == hex {
+			return b.load()
+		}
 	}
-	retired, err := loadRetired()
-	if err != nil {
-		return nil, err
+	return nil, nil
+}
+
+// Numbered returns the embedded model that files name by number n (see
+// Number), or nil if this version has none by that number.
+func Numbered(n byte) (*Model, error) {
+	for _, b := range builtins {
+		if b.number == n {
+			return b.load()
+		}
 	}
-	return append([]*Model{def, photo}, retired...), nil
+	return nil, nil
+}
+
+// Number is the number by which files name m if m is one of the embedded
+// models (the same weights, whoever loaded them), and 0 otherwise.
+func (m *Model) Number() byte {
+	hex := fmt.Sprintf("%x", m.Fingerprint())
+	for _, b := range builtins {
+		if b.fingerprint == hex {
+			return b.number
+		}
+	}
+	return 0
 }

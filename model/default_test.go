@@ -2,47 +2,81 @@ package model
 
 import (
 	"fmt"
-	"path/filepath"
+	"io/fs"
+	"path"
 	"strings"
 	"testing"
 )
 
-// TestBuiltin checks the embedded models load, differ, include every
-// retired one (model/retired/NAME-FINGERPRINT.pxcm), and that For picks the
-// photo model from PhotoMinPixels on.
+// TestBuiltin checks the table of embedded models: every embedded file is
+// in it once, with the fingerprint its weights have (and, for a retired
+// model in retired/NAME-FINGERPRINT.pxcm, the one its name ends in), under
+// a number of its own that Numbered and Number agree on; and For picks
+// the photo model from PhotoMinPixels on.
 func TestBuiltin(t *testing.T) {
-	all, err := Builtin()
+	files, err := fs.Glob(weightFiles, "*.pxcm")
 	if err != nil {
 		t.Fatal(err)
 	}
-	retired, err := filepath.Glob("retired/*.pxcm")
+	retired, err := fs.Glob(weightFiles, "retired/*.pxcm")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(retired) == 0 {
 		t.Fatal("no retired models in retired/: files coded with them would no longer decode")
 	}
-	if len(all) != 2+len(retired) {
-		t.Fatalf("%d built-in models, want 2 and the %d retired ones", len(all), len(retired))
-	}
-	seen := map[string]string{}
-	for _, m := range all {
-		fp := fmt.Sprintf("%x", m.Fingerprint())
-		if other, ok := seen[fp]; ok {
-			t.Fatalf("built-in models %q and %q share fingerprint %s", other, m.Name(), fp)
+	listed := map[string]bool{}
+	numbers := map[byte]bool{}
+	fps := map[string]bool{}
+	for _, b := range builtins {
+		if listed[b.file] || numbers[b.number] || fps[b.fingerprint] || b.number == 0 {
+			t.Fatalf("built-in model %d %s %s repeats a file, number or fingerprint, or is number 0", b.number, b.fingerprint, b.file)
 		}
-		seen[fp] = m.Name()
-	}
-	// A retired model's file name ends in its fingerprint, which must
-	// still be built in so that the files it coded decode.
-	for _, f := range retired {
-		name := strings.TrimSuffix(filepath.Base(f), ".pxcm")
-		fp := name[max(0, len(name)-8):]
-		if _, ok := seen[fp]; !ok {
-			t.Errorf("the retired model %s (fingerprint %s) is not built in", f, fp)
+		listed[b.file], numbers[b.number], fps[b.fingerprint] = true, true, true
+		m, err := b.load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%x", m.Fingerprint()); got != b.fingerprint {
+			t.Errorf("%s has fingerprint %s, the table says %s", b.file, got, b.fingerprint)
+		}
+		if dir, name := path.Split(b.file); dir == "retired/" && !strings.HasSuffix(name, "-"+b.fingerprint+".pxcm") {
+			t.Errorf("retired model %s should be named NAME-%s.pxcm", b.file, b.fingerprint)
+		}
+		if n, err := Numbered(b.number); err != nil || n != m {
+			t.Errorf("Numbered(%d) = %v, %v; want %s", b.number, n, err, b.file)
+		}
+		if l, err := Lookup(m.Fingerprint()); err != nil || l != m {
+			t.Errorf("Lookup(%s) = %v, %v; want %s", b.fingerprint, l, err, b.file)
+		}
+		if got := m.Number(); got != b.number {
+			t.Errorf("%s: Number() = %d, want %d", b.file, got, b.number)
 		}
 	}
-	def, photo := all[0], all[1]
+	for _, f := range append(files, retired...) {
+		if !listed[f] {
+			t.Errorf("%s is embedded but not in the table of built-in models", f)
+		}
+	}
+	if m, err := Numbered(0); m != nil || err != nil {
+		t.Errorf("Numbered(0) = %v, %v; want nil, nil", m, err)
+	}
+	if m, err := Lookup([4]byte{}); m != nil || err != nil {
+		t.Errorf("Lookup(00000000) = %v, %v; want nil, nil", m, err)
+	}
+	all, err := Builtin()
+	if err != nil || len(all) != len(builtins) {
+		t.Fatalf("Builtin() = %d models, %v; want %d", len(all), err, len(builtins))
+	}
+
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo, err := Photo()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		w, h int
 		want *Model

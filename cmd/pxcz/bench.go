@@ -81,15 +81,16 @@ func runBench(fs *flag.FlagSet, args []string) error {
 		}
 		note = fmt.Sprintf("pxcz model: %s (fingerprint %x)", m.Name(), m.Fingerprint())
 	} else {
-		builtin, err := model.Builtin()
+		def, err := model.Default()
 		if err != nil {
 			return err
 		}
-		var names []string
-		for _, b := range builtin {
-			names = append(names, fmt.Sprintf("%s (fingerprint %x)", b.Name(), b.Fingerprint()))
+		photo, err := model.Photo()
+		if err != nil {
+			return err
 		}
-		note = fmt.Sprintf("pxcz models: built in, by image size (under %d pixels, then from there): %s", model.PhotoMinPixels, strings.Join(names, "; "))
+		note = fmt.Sprintf("pxcz models: built in, by image size: %s (fingerprint %x) under %d pixels, %s (fingerprint %x) from there",
+			def.Name(), def.Fingerprint(), model.PhotoMinPixels, photo.Name(), photo.Fingerprint())
 	}
 	peers, notes, err := bench.SelectPeers(against, timeout)
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/container"
-	"github.com/pxcz/pxcz/model"
 )
 
 func init() {
@@ -35,19 +34,20 @@ func init() {
 // fileInfo is what info reports; the JSON names are part of the CLI's
 // interface.
 type fileInfo struct {
-	File       string  `json:"file"`
-	Width      int     `json:"width"`
-	Height     int     `json:"height"`
-	Layout     string  `json:"layout"`
-	Channels   int     `json:"channels"`
-	Mode       string  `json:"mode"`
-	Mixed      bool    `json:"mixed"`                // the model mixed with the codec's predictors
-	Params     byte    `json:"params"`               // the header's coding parameters: bit 0 mirrored, bit 1 upside down
-	Model      string  `json:"model"`                // fingerprint, hex
-	ModelName  string  `json:"model_name,omitempty"` // set when it is a built-in model
-	Substreams []int64 `json:"substreams"`           // byte lengths; -1 if unknown
-	Bytes      int64   `json:"bytes"`
-	BitsPerDim float64 `json:"bits_per_dim"`
+	File        string  `json:"file"`
+	Width       int     `json:"width"`
+	Height      int     `json:"height"`
+	Layout      string  `json:"layout"`
+	Channels    int     `json:"channels"`
+	Mode        string  `json:"mode"`
+	Mixed       bool    `json:"mixed"`                  // the model mixed with the codec's predictors
+	Params      byte    `json:"params"`                 // the header's coding parameters: bit 0 mirrored, bit 1 upside down
+	Model       string  `json:"model"`                  // fingerprint, hex; empty if the file numbers a model this pxcz lacks
+	ModelNumber byte    `json:"model_number,omitempty"` // the built-in model's number, if the file names it so
+	ModelName   string  `json:"model_name,omitempty"`   // set when it is a built-in model
+	Substreams  []int64 `json:"substreams"`             // byte lengths; -1 if unknown
+	Bytes       int64   `json:"bytes"`
+	BitsPerDim  float64 `json:"bits_per_dim"`
 }
 
 func runInfo(fs *flag.FlagSet, args []string) error {
@@ -98,25 +98,34 @@ func readInfo(path string) (*fileInfo, error) {
 	fi := &fileInfo{
 		File: name, Width: h.Width, Height: h.Height,
 		Layout: h.Layout.String(), Channels: h.Layout.Channels(), Mode: h.Mode.String(),
-		Mixed: h.Mixed, Params: h.Params, Model: hex.EncodeToString(h.Model[:]), Substreams: h.Streams, Bytes: size,
+		Mixed: h.Mixed, Params: h.Params, ModelNumber: h.ModelNumber, Substreams: h.Streams, Bytes: size,
 		BitsPerDim: float64(size) * 8 / float64(h.Width*h.Height*h.Layout.Channels()),
 	}
-	if builtin, err := model.Builtin(); err == nil {
-		for _, m := range builtin {
-			if m.Fingerprint() == h.Model {
-				fi.ModelName = m.Name()
-			}
-		}
+	if h.ModelNumber == 0 {
+		fi.Model = hex.EncodeToString(h.Model[:])
+	}
+	m, err := codec.BuiltinModel(h)
+	if err != nil {
+		return nil, err
+	}
+	if m != nil {
+		fp := m.Fingerprint()
+		fi.Model, fi.ModelName = hex.EncodeToString(fp[:]), m.Name()
 	}
 	return fi, nil
 }
 
 func (fi *fileInfo) print(w io.Writer) error {
-	model := fi.Model
-	if fi.ModelName != "" {
-		model += fmt.Sprintf(" (built-in model %q)", fi.ModelName)
-	} else {
-		model += " (not a built-in model)"
+	var model string
+	switch {
+	case fi.ModelName != "" && fi.ModelNumber != 0:
+		model = fmt.Sprintf("%s (built-in model %d, %q)", fi.Model, fi.ModelNumber, fi.ModelName)
+	case fi.ModelName != "":
+		model = fmt.Sprintf("%s (built-in model %q)", fi.Model, fi.ModelName)
+	case fi.ModelNumber != 0:
+		model = fmt.Sprintf("built-in model %d, which this pxcz lacks (a newer pxcz wrote the file?)", fi.ModelNumber)
+	default:
+		model = fi.Model + " (not a built-in model)"
 	}
 	mode := fi.Mode
 	if fi.Mixed {

@@ -71,7 +71,7 @@ func TestInfo(t *testing.T) {
 				"size:        " + c.size + "\n",
 				"layout:      " + c.layout + ", " + plural(c.channels, "channel") + "\n",
 				"mode:        " + mode + "\n",
-				fmt.Sprintf("model:       %x (built-in model %q)\n", fp, def.Name()),
+				fmt.Sprintf("model:       %x (built-in model %d, %q)\n", fp, def.Number(), def.Name()),
 				fmt.Sprintf("substreams:  %d (%s bytes)\n", c.streams, strings.Join(sizes, " + ")),
 				fmt.Sprintf("file size:   %d bytes\n", st.Size()),
 				fmt.Sprintf("bits/dim:    %.4f\n", bpd),
@@ -87,7 +87,7 @@ func TestInfo(t *testing.T) {
 			}
 			want := fileInfo{
 				File: path, Width: w, Height: h, Layout: c.layout, Channels: c.channels,
-				Mode: "Lossless", Mixed: true, Params: hdr.Params, Model: hex.EncodeToString(fp[:]), ModelName: def.Name(),
+				Mode: "Lossless", Mixed: true, Params: hdr.Params, Model: hex.EncodeToString(fp[:]), ModelNumber: def.Number(), ModelName: def.Name(),
 				Substreams: lengths, Bytes: st.Size(), BitsPerDim: bpd,
 			}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -130,7 +130,8 @@ func TestInfoBadFile(t *testing.T) {
 		{nil, "truncated"},
 		{[]byte("GIF89a"), "not a pxcz file"},
 		{[]byte("PXZ\x01\x03\x08\x08abcd"), "truncated"},
-		{[]byte("PXZ\x02\x03\x08\x08abcdefgh"), "unsupported version"},
+		{[]byte("PXZ\x03\x03\x08\x08abcdefgh"), "unsupported version"},
+		{[]byte("PXZ\x02\x03\x08\x08abcd"), "truncated"},
 	} {
 		path := writeFile(t, dir, "x.pxcz", c.data)
 		code, out, msg := cli(t, nil, "info", path)

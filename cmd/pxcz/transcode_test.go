@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pxcz/pxcz/container"
 )
 
 func TestRoundTrip(t *testing.T) {
@@ -216,6 +218,13 @@ func TestCorruptInput(t *testing.T) {
 		b[i] ^= 0x40
 		return b
 	}
+	// The header ends in the model's number (the default model is built
+	// in) and the 4-byte CRC.
+	_, subs, err := container.Split(packed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := len(packed) - len(subs[0])
 	for _, c := range []struct {
 		name string
 		data []byte
@@ -227,11 +236,9 @@ func TestCorruptInput(t *testing.T) {
 		{"half", packed[:len(packed)/2], "truncated"},
 		{"last byte cut", packed[:len(packed)-1], "corrupt"},
 		{"payload flipped", flip(len(packed) - 5), "corrupt"},
-		// An 8x8 image's header is 15 bytes: magic, version, flags, width,
-		// height, model fingerprint, CRC.
 		{"version", flip(3), "unsupported version"},
-		{"model", flip(8), "not available"},
-		{"crc", flip(12), "checksum"},
+		{"model", flip(header - 5), "which this pxcz does not have"},
+		{"crc", flip(header - 2), "checksum"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -293,7 +300,7 @@ func TestModelFlag(t *testing.T) {
 
 	out := filepath.Join(dir, "b.png")
 	code, _, msg := cli(t, nil, "decompress", "-o", out, packed)
-	wantFailure(t, code, msg, packed, "not available")
+	wantFailure(t, code, msg, packed, "not built into this pxcz; pass its weights file")
 	mustRun(t, nil, "decompress", "-o", out, "--model", weights, packed)
 
 	notModel := writeFile(t, dir, "bad.pxcm", []byte("nonsense"))

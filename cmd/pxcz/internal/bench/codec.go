@@ -97,10 +97,12 @@ func (c pxcz) Name() string { return Subject }
 func (c pxcz) Key() string {
 	ms := []*model.Model{c.m}
 	if c.m == nil {
-		var err error
-		if ms, err = model.Builtin(); err != nil {
+		def, err := model.Default()
+		photo, err2 := model.Photo()
+		if err != nil || err2 != nil {
 			return "pxcz built-in models (unavailable)" // RoundTrip fails too
 		}
+		ms = []*model.Model{def, photo}
 	}
 	key := "pxcz coding=" + codec.Coding
 	for _, m := range ms {
