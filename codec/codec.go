@@ -219,7 +219,7 @@ func encodeTurned(src *source, m *model.Model, opts *Options, n int, progress fu
 	mc, cc := m.Config().Channels, colorChannels(src.layout)
 	row := make([]uint8, src.w*src.layout.Channels())
 	mrow := make([]uint8, src.w*mc)
-	mix := newMixer(src.w, cc, 1)
+	mix := newMixer(src.w, cc, 1, n, true)
 	crc := container.NewCRC()
 	for y := range src.h {
 		src.row(y, row)
@@ -334,7 +334,7 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 			return nil, err
 		}
 	}
-	if err := decodeColor(streams[:n], m, h.Mixed, out, opts); err != nil {
+	if err := decodeColor(streams[:n], m, mixingOf(h), out, opts); err != nil {
 		return nil, err
 	}
 	out.turn(orientation(h.Params))
@@ -387,10 +387,29 @@ type subDecoder struct {
 	first uint8
 }
 
+// mixing is how a payload codes its sub-pixels, which the header tells.
+type mixing int
+
+const (
+	modelOnly     mixing = iota // the model's tables: files without the X flag
+	linearMixing                // mixed with the predictors: X, format version 1
+	productMixing               // and the product stage: X, format version 2
+)
+
+func mixingOf(h *container.Header) mixing {
+	switch {
+	case !h.Mixed:
+		return modelOnly
+	case h.Version < 2:
+		return linearMixing
+	}
+	return productMixing
+}
+
 // decodeColor decodes out's color channels from the substreams, row y
 // from streams[y mod len(streams)]. Up to one row per substream is decoded
 // at once, as a wavefront.
-func decodeColor(streams [][]byte, m *model.Model, mixed bool, out *output, opts *Options) error {
+func decodeColor(streams [][]byte, m *model.Model, how mixing, out *output, opts *Options) error {
 	n, height := len(streams), out.img.Bounds().Dy()
 	st, err := m.NewStream(out.w, nil, min(opts.workers(), n))
 	if err != nil {
@@ -402,8 +421,8 @@ func decodeColor(streams [][]byte, m *model.Model, mixed bool, out *output, opts
 	}
 	mc, cc := m.Config().Channels, colorChannels(out.layout)
 	var mix *mixer
-	if mixed {
-		mix = newMixer(out.w, cc, n)
+	if how != modelOnly {
+		mix = newMixer(out.w, cc, n, n, how == productMixing)
 	}
 	// Rows n apart share a substream; DecodeRows never has them in flight
 	// together, since it runs at most n rows at once.

@@ -227,13 +227,11 @@ func TestGolden(t *testing.T) {
 }
 
 // TestRoundTripDefaultModel codes with the built-in models, which files
-// name by number, and checks that a version 1 file, which names the model
-// by fingerprint, still decodes.
+// name by number.
 func TestRoundTripDefaultModel(t *testing.T) {
 	for name, img := range synthetic() {
 		t.Run(name, func(t *testing.T) {
-			data := roundTrip(t, img, nil)
-			h, subs, err := container.Split(data)
+			h, err := container.ReadHeader(bytes.NewReader(roundTrip(t, img, nil)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -245,34 +243,8 @@ func TestRoundTripDefaultModel(t *testing.T) {
 			if h.Version != container.Version || h.ModelNumber == 0 || h.ModelNumber != m.Number() {
 				t.Fatalf("header %+v, want version %d naming built-in model %d", h, container.Version, m.Number())
 			}
-			h.Version, h.ModelNumber, h.Model = 1, 0, m.Fingerprint()
-			old, err := h.MarshalBinary()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if v2 := len(data) - sumLens(subs); len(old) != v2+3 {
-				t.Fatalf("version 1 header is %d bytes, version 2's %d; want 3 more", len(old), v2)
-			}
-			for _, s := range subs {
-				old = append(old, s...)
-			}
-			got, err := Decode(bytes.NewReader(old))
-			if err != nil {
-				t.Fatalf("version 1 file: %v", err)
-			}
-			if !samePixels(img, got) {
-				t.Fatal("version 1 file: decoded pixels differ from the input")
-			}
 		})
 	}
-}
-
-func sumLens(subs [][]byte) int {
-	n := 0
-	for _, s := range subs {
-		n += len(s)
-	}
-	return n
 }
 
 // defaultModel is the built-in model for small images.
@@ -511,11 +483,13 @@ func FuzzDecode(f *testing.F) {
 			f.Add(encodeIn(f, tc.img, &Options{Model: m}, tc.streams))
 		}
 	}
-	unmixed, err := os.ReadFile("testdata/unmixed.pxcz")
-	if err != nil {
-		f.Fatal(err)
+	for _, old := range []string{"unmixed", "v1-default"} {
+		data, err := os.ReadFile("testdata/" + old + ".pxcz")
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
 	}
-	f.Add(unmixed)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		img, err := DecodeWith(bytes.NewReader(data), &Options{Model: m})
 		if (err == nil) != (img != nil) {

@@ -24,7 +24,8 @@ import (
 // 0.4·run), where cost is what it would have spent on the neighbours WW,
 // W, NWW, NW, N and NE of the same channel and run a decaying sum (by 0.95 a
 // pixel) of what it spent on the row so far; the model's weight is
-// multiplied by 4.
+// multiplied by 4. Files of format version 2 then sharpen the mixture
+// with the product stage (product.go).
 //
 // A sub-pixel reads the row above only up to column x+1, and the model's
 // wavefront decoder never lets a row come closer to the one above, so
@@ -36,7 +37,7 @@ import (
 // changes whenever the same image and model would give other bytes (when
 // TestGolden's hashes change), so that results cached under it (pxcz bench
 // --cache) go stale when they should.
-const Coding = "mixed 5: 6 predictors, the model's median and mode; the best of 4 orientations; format version 2"
+const Coding = "mixed 6: 6 predictors, the model's median and mode, and a learnt product of experts; the best of 4 orientations; format version 2"
 
 const (
 	numPreds   = 8            // predictors
@@ -133,13 +134,24 @@ const lanes8 = 0x00ff00ff00ff00ff
 // mixer holds the state of the rows being coded: those in flight and the
 // one above the first of them.
 type mixer struct {
-	rows []mixRow
+	rows    []mixRow
+	weights []productWeights // per substream; nil without the product stage
 }
 
 // newMixer prepares to mix sub-pixels of cc channels in rows of width w,
-// with up to inFlight rows coded at once.
-func newMixer(w, cc, inFlight int) *mixer {
+// coded in the given number of substreams, with up to inFlight rows coded
+// at once, with the product stage or without it (files of format version
+// 1).
+func newMixer(w, cc, inFlight, streams int, withProduct bool) *mixer {
 	m := &mixer{rows: make([]mixRow, inFlight+1)}
+	if withProduct {
+		m.weights = make([]productWeights, streams)
+		for i := range m.weights {
+			for c := range m.weights[i] {
+				m.weights[i][c] = productInit
+			}
+		}
+	}
 	for i := range m.rows {
 		r := &m.rows[i]
 		r.y, r.w, r.cc = -1, w, cc
@@ -162,6 +174,9 @@ func (m *mixer) row(y int) *mixRow {
 		r.above = nil
 		if y > 0 {
 			r.above = &m.rows[(y-1)%n]
+		}
+		if m.weights != nil {
+			r.pw = &m.weights[y%len(m.weights)]
 		}
 	}
 	return r
@@ -189,8 +204,12 @@ type mixRow struct {
 	guess   [3][numPreds]int32
 	centre  [numPreds]int32
 	dist    [numPreds][]uint32
+	width   [numPreds]uint8 // each predictor's width bucket
 	weight  [numSources]uint32
 	cdfFunc func(int) uint32 // cdf, bound once so that decoding allocates nothing
+
+	pw   *productWeights // the substream's weights; nil without the product stage
+	prod product
 }
 
 // prepare computes the mixture for channel c of the row's next pixel,
@@ -276,7 +295,8 @@ func (r *mixRow) prepare(c int, cum []uint32) {
 		if i&1 != 0 {
 			le = oddErr
 		}
-		r.dist[i] = geoCDF[widthBucket(int(le>>(16*(i>>1))&0xffff), n)][255-r.centre[i]:][:257]
+		r.width[i] = uint8(widthBucket(int(le>>(16*(i>>1))&0xffff), n))
+		r.dist[i] = geoCDF[r.width[i]][255-r.centre[i]:][:257]
 	}
 
 	// Weights 2^-(lc/2 + 0.4·run - prior), normalised to sum to 1<<mixBits.
@@ -309,11 +329,27 @@ func (r *mixRow) prepare(c int, cum []uint32) {
 		total += r.weight[s]
 	}
 	r.weight[best] += 1<<mixBits - total
+	if r.pw != nil {
+		r.prepareProduct(c)
+	}
 }
 
-// cdf is the mixture's cumulative frequency of the values below v, for v
-// in 0..256: every source's weighted, with every value given 1 besides.
+// cdf is the cumulative frequency of the values below v, for v in 0..256,
+// that the sub-pixel is coded with: the product stage's, or the linear
+// mixture's.
 func (r *mixRow) cdf(v int) uint32 {
+	if r.pw != nil {
+		if f, ok := r.prod.cdf(v); ok {
+			return f
+		}
+	}
+	return r.linearCDF(v)
+}
+
+// linearCDF is the linear mixture's cumulative frequency of the values
+// below v, for v in 0..256: every source's weighted, with every value
+// given 1 besides.
+func (r *mixRow) linearCDF(v int) uint32 {
 	if v <= 0 {
 		return 0
 	}
@@ -362,6 +398,9 @@ func (r *mixRow) update(c, v int) {
 		pe |= uint64(max(e, -e)) << (8 * i)
 	}
 	r.err[k] = pe
+	if r.pw != nil {
+		r.learn(c, v)
+	}
 	if c == cc-1 {
 		r.x++
 	}

@@ -11,32 +11,46 @@ import (
 	"github.com/pxcz/pxcz/container"
 )
 
-// TestUnmixedFile decodes a file written before mixing existed (container
-// flag bit 6 clear), which the model alone codes.
-func TestUnmixedFile(t *testing.T) {
-	data, err := os.ReadFile("testdata/unmixed.pxcz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, _, err := container.Split(data)
-	if err != nil || h.Mixed {
-		t.Fatalf("fixture: header %+v, %v; want a valid unmixed file", h, err)
-	}
-	f, err := os.Open("testdata/unmixed.png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	want, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := DecodeWith(bytes.NewReader(data), &Options{Model: testModel(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !samePixels(want, got) {
-		t.Fatal("decoded pixels differ from testdata/unmixed.png")
+// TestOldFiles decodes files that earlier versions wrote, each coded one
+// of the ways the codec no longer writes: with the model alone (flag X
+// clear, with the test model) and with the linear mixture alone (format
+// version 1, naming a built-in model by fingerprint; byte for byte what
+// session 4's pxcz writes).
+func TestOldFiles(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		how  mixing
+		opts *Options
+	}{
+		{"unmixed", modelOnly, &Options{Model: testModel(t)}},
+		{"v1-default", linearMixing, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := os.ReadFile("testdata/" + tc.name + ".pxcz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, _, err := container.Split(data)
+			if err != nil || mixingOf(h) != tc.how {
+				t.Fatalf("fixture: header %+v, %v; want a valid file of mixing %d", h, err, tc.how)
+			}
+			f, err := os.Open("testdata/" + tc.name + ".png")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			want, err := png.Decode(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := DecodeWith(bytes.NewReader(data), tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !samePixels(want, got) {
+				t.Fatalf("decoded pixels differ from testdata/%s.png", tc.name)
+			}
+		})
 	}
 }
 
@@ -57,12 +71,17 @@ func randomTable(rng *rand.Rand) []uint32 {
 }
 
 // TestMixtureTables drives a mixer over random rows and checks every table
-// it codes with: each source's frequencies sum to arith.Total, and the
-// mixture runs from 0 to arith.Total giving every value at least 1.
+// it codes with, with the product stage and without: each source's
+// frequencies sum to arith.Total, and the mixture runs from 0 to
+// arith.Total giving every value at least 1.
 func TestMixtureTables(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, tc := range []struct{ w, cc, rows int }{{1, 3, 3}, {7, 3, 5}, {5, 1, 4}, {40, 3, 3}} {
-		m := newMixer(tc.w, tc.cc, 2)
+	for _, tc := range []struct {
+		w, cc, rows, streams int
+		product              bool
+	}{{1, 3, 3, 1, false}, {7, 3, 5, 2, false}, {5, 1, 4, 1, false}, {40, 3, 3, 1, false},
+		{1, 3, 3, 1, true}, {7, 3, 5, 2, true}, {5, 1, 4, 3, true}, {40, 3, 6, 2, true}} {
+		m := newMixer(tc.w, tc.cc, 2, tc.streams, tc.product)
 		for y := range tc.rows {
 			r := m.row(y)
 			for x := range tc.w {
@@ -160,10 +179,15 @@ func TestGeoCDF(t *testing.T) {
 // BenchmarkMix measures the mixing of one sub-pixel, as the encoder does
 // it: the mixture, the two table entries of the value, and the update.
 func BenchmarkMix(b *testing.B) {
+	b.Run("linear", func(b *testing.B) { benchmarkMix(b, false) })
+	b.Run("product", func(b *testing.B) { benchmarkMix(b, true) })
+}
+
+func benchmarkMix(b *testing.B, product bool) {
 	const w = 512
 	rng := rand.New(rand.NewPCG(1, 2))
 	cum := randomTable(rng)
-	m := newMixer(w, 3, 1)
+	m := newMixer(w, 3, 1, 1, product)
 	b.SetBytes(1)
 	y, x, c := 0, 0, 0
 	r := m.row(0)

@@ -1,0 +1,211 @@
+package codec
+
+import "math/bits"
+
+// The product stage.
+//
+// A linear mixture is never sharper than its sharpest source, but where
+// sources agree, the value they agree on deserves more than any one of them
+// gives it. Files of format version 2 therefore code each sub-pixel with a
+// product of experts over the values within productReach of the model's
+// mode: the linear mixture, the model and five of the predictors, each
+// raised to a power (its weight), renormalised to the mass the linear
+// mixture gives those values; the other values keep the linear mixture's
+// frequencies. The weights start from productInit and learn as the image is
+// coded, by a gradient step on each sub-pixel's cost: one set per channel
+// and per substream, which a row takes over from the last row of its
+// substream. That row has finished before the next one starts, so rows
+// still decode as a wavefront, and files do not depend on the number of
+// threads. Logarithms and powers of two come from tables built with
+// integer arithmetic, so every machine computes the same frequencies.
+
+const (
+	productReach   = 8 // the window: the model's mode ± productReach
+	productWindow  = 2*productReach + 1
+	productSources = 7 // the linear mixture, the model, productPreds
+	weightFrac     = 12 // weights are in 1/4096
+	maxWeight      = 8 << weightFrac
+	// learnRate scales the gradient step: Δw = learnRate/2^learnShift ·
+	// (log2 p(v) - E[log2 p]), about 0.008 per bit in weight units.
+	learnRate  = 33
+	learnShift = 44 // with the 2^36 of the reciprocal in update
+)
+
+// productPreds are the predictors (indices into mixRow.dist) in the
+// product: W+N-NW, W, N, (W+NE)/2 and the model's median.
+var productPreds = [productSources - 2]int{0, 2, 3, 4, 6}
+
+// productInit are the weights every image starts from (in 1/4096), fitted
+// on CIFAR-10 training images: where the weights end up on average.
+var productInit = [productSources]int32{2048, 1720, 205, 737, 410, 205, 655}
+
+// productWeights are one substream's weights, per channel.
+type productWeights [3][productSources]int32
+
+// product is the product stage of the sub-pixel being coded. The linear
+// mixture's and the model's logarithms are looked up for each value of the
+// window; a predictor's is a slope times the distance from its centre, as
+// a two-sided geometric distribution's is.
+type product struct {
+	lo, n int    // the window: values lo..lo+n-1
+	base  uint32 // the linear mixture's cumulative frequency at lo
+	qsum  uint64
+	lg    [2][productWindow]int32      // log2 of the linear mixture's and the model's frequencies, in 1/256 bit
+	q     [productWindow]uint64        // the product, 2^16 at its largest
+	cum   [productWindow + 1]uint32    // frequencies from base on
+	slope [productSources - 2]int64    // each predictor's log2 slope per unit of distance, in 2^-16 bit
+	cen   [productSources - 2]int      // and its centre
+}
+
+// prepareProduct computes the product stage for channel c of the row's
+// next pixel, after prepare has computed the linear mixture.
+func (r *mixRow) prepareProduct(c int) {
+	p := &r.prod
+	centre := int(r.centre[7]) // the model's mode
+	lo := max(0, centre-productReach)
+	n := min(255, centre+productReach) - lo + 1
+	p.lo, p.n = lo, n
+	w := &r.pw[c]
+	// The exponent of value v, in 2^-28 bit: Σ w·log2 p, weights in 2^-12.
+	var alpha [productSources - 2]int64
+	for j, i := range productPreds {
+		p.slope[j] = int64(geoSlope[r.width[i]])
+		p.cen[j] = int(r.centre[i])
+		alpha[j] = int64(w[j+2]) * p.slope[j]
+	}
+	w0, w1 := int64(w[0])<<8, int64(w[1])<<8
+	prev := r.linearCDF(lo)
+	p.base = prev
+	var a [productWindow]int64
+	amax, best := int64(-1<<62), 0
+	for k := range n {
+		v := lo + k
+		next := r.linearCDF(v + 1)
+		l0, l1 := log2Q8(next-prev), log2Q8(r.model[v+1]-r.model[v])
+		prev = next
+		p.lg[0][k], p.lg[1][k] = l0, l1
+		s := w0*int64(l0) + w1*int64(l1)
+		for j, c := range p.cen {
+			d := v - c
+			s -= alpha[j] * int64(max(d, -d))
+		}
+		a[k] = s
+		if s > amax {
+			amax, best = s, k
+		}
+	}
+	var qsum uint64
+	for k := range n {
+		d := (amax - a[k]) >> 20 // in 1/256 bit
+		q := uint64(0)
+		if d < 17<<8 {
+			q = uint64(exp2Neg[d&255]) >> (d >> 8)
+		}
+		p.q[k] = q
+		qsum += q
+	}
+	p.qsum = qsum
+	// Every value keeps a frequency of at least 1; the rest of the
+	// window's mass is shared in proportion to q, and what rounding
+	// leaves goes to the largest.
+	mass := prev - p.base
+	scale := uint64(mass-uint32(n)) << 32 / qsum // qsum >= 2^16, so scale <= 2^32
+	var sum uint32
+	for k := range n {
+		sum += 1 + uint32(p.q[k]*scale>>32)
+		p.cum[k+1] = sum
+	}
+	for k := best + 1; k <= n; k++ {
+		p.cum[k] += mass - sum
+	}
+}
+
+// cdf is the cumulative frequency of the values below v, or false if v is
+// not inside the window, where the linear mixture's holds.
+func (p *product) cdf(v int) (uint32, bool) {
+	if k := v - p.lo; k > 0 && k < p.n {
+		return p.base + p.cum[k], true
+	}
+	return 0, false
+}
+
+// learn moves channel c's weights by a gradient step on the cost of v:
+// each weight by its source's log2 p(v) less the product's mean of it.
+func (r *mixRow) learn(c, v int) {
+	p := &r.prod
+	k := v - p.lo
+	if k < 0 || k >= p.n {
+		return
+	}
+	w := &r.pw[c]
+	q := p.q[:p.n]
+	inv := int64(1<<31 / uint32(p.qsum)) // qsum < 2^21, so inv >= 2^10
+	step := func(j int, g int64) {       // g: the gradient, in 2^-31/qsum of 1/256 bit
+		w[j] = max(-maxWeight, min(maxWeight, w[j]+int32(g*inv>>31*learnRate>>8)))
+	}
+	for j := range 2 {
+		var s int64
+		for i, qi := range q {
+			s += int64(qi) * int64(p.lg[j][i])
+		}
+		step(j, int64(p.lg[j][k])*int64(p.qsum)-s)
+	}
+	for j, c := range p.cen {
+		var s int64
+		for i, qi := range q {
+			d := p.lo + i - c
+			s += int64(qi) * int64(max(d, -d))
+		}
+		d := v - c
+		step(j+2, -(int64(max(d, -d))*int64(p.qsum)-s)*p.slope[j]>>8)
+	}
+}
+
+// geoSlope[b] is -log2 of the ratio of consecutive probabilities of the
+// distribution of width bucket b, in 2^-16 bit.
+var geoSlope = func() (t [numWidths]int32) {
+	for b, rho := range geoRho {
+		t[b] = 16<<16 - log2Q16(uint32(rho))
+	}
+	return
+}()
+
+// log2Q8 is log2 f in 1/256 bit, for f >= 1 (0 counts as 1).
+func log2Q8(f uint32) int32 {
+	l := bits.Len32(f | 1)
+	m := f << (32 - l) >> 23 & 255 // the 8 bits after the leading one
+	return int32(l-1)<<8 + int32(log2Mant[m])
+}
+
+// log2Q16 is log2 f in 2^-16 bit, for f >= 1, computed bit by bit: the
+// square of x in [1, 2) has the logarithm doubled, so its next bit is set
+// when the square reaches 2.
+func log2Q16(f uint32) int32 {
+	l := bits.Len32(f)
+	x := uint64(f) << 31 >> l // f/2^(l-1) in 2^-30
+	var lg int32
+	for range 16 {
+		x = x * x >> 30
+		lg <<= 1
+		if x >= 2<<30 {
+			lg |= 1
+			x >>= 1
+		}
+	}
+	return int32(l-1)<<16 + lg
+}
+
+// log2Mant[m] is 256·log2(1 + m/256), rounded; exp2Neg[i] is
+// 2^16·2^(-i/256), rounded. Both are built with integer arithmetic.
+var log2Mant, exp2Neg = func() (l [256]uint8, e [256]uint32) {
+	for m := range l {
+		l[m] = uint8(min(255, (log2Q16(uint32(256+m))-8<<16+128)>>8))
+	}
+	const root = 4283353945 // 2^32·2^(-1/256), rounded
+	y := uint64(1) << 31    // 2^(-i/256) in Q31
+	for i := range e {
+		e[i] = uint32((y + 1<<14) >> 15)
+		y = y * root >> 32
+	}
+	return
+}()
