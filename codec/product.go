@@ -22,13 +22,13 @@ import "math/bits"
 const (
 	productReach   = 8 // the window: the model's mode ± productReach
 	productWindow  = 2*productReach + 1
-	productSources = 7 // the linear mixture, the model, productPreds
+	productSources = 7  // the linear mixture, the model, productPreds
 	weightFrac     = 12 // weights are in 1/4096
 	maxWeight      = 8 << weightFrac
-	// learnRate scales the gradient step: Δw = learnRate/2^learnShift ·
-	// (log2 p(v) - E[log2 p]), about 0.008 per bit in weight units.
-	learnRate  = 33
-	learnShift = 44 // with the 2^36 of the reciprocal in update
+	// learnRate/256 is the gradient step: a weight moves by that times
+	// the bits its source gives v above their mean under the product,
+	// about 0.008 a bit in weight units.
+	learnRate = 33
 )
 
 // productPreds are the predictors (indices into mixRow.dist) in the
@@ -50,11 +50,11 @@ type product struct {
 	lo, n int    // the window: values lo..lo+n-1
 	base  uint32 // the linear mixture's cumulative frequency at lo
 	qsum  uint64
-	lg    [2][productWindow]int32      // log2 of the linear mixture's and the model's frequencies, in 1/256 bit
-	q     [productWindow]uint64        // the product, 2^16 at its largest
-	cum   [productWindow + 1]uint32    // frequencies from base on
-	slope [productSources - 2]int64    // each predictor's log2 slope per unit of distance, in 2^-16 bit
-	cen   [productSources - 2]int      // and its centre
+	lg    [2][productWindow]int32   // log2 of the linear mixture's and the model's frequencies, in 1/256 bit
+	q     [productWindow]uint64     // the product, 2^16 at its largest
+	cum   [productWindow + 1]uint32 // frequencies from base on
+	slope [productSources - 2]int64 // each predictor's log2 slope per unit of distance, in 2^-16 bit
+	cen   [productSources - 2]int   // and its centre
 }
 
 // prepareProduct computes the product stage for channel c of the row's
@@ -139,8 +139,8 @@ func (r *mixRow) learn(c, v int) {
 	}
 	w := &r.pw[c]
 	q := p.q[:p.n]
-	inv := int64(1<<31 / uint32(p.qsum)) // qsum < 2^21, so inv >= 2^10
-	step := func(j int, g int64) {       // g: the gradient, in 2^-31/qsum of 1/256 bit
+	inv := int64(1 << 31 / uint32(p.qsum)) // qsum < 2^21, so inv >= 2^10
+	step := func(j int, g int64) {         // g: the gradient, in 2^-31/qsum of 1/256 bit
 		w[j] = max(-maxWeight, min(maxWeight, w[j]+int32(g*inv>>31*learnRate>>8)))
 	}
 	for j := range 2 {
