@@ -1,6 +1,10 @@
 package codec
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/pxcz/pxcz/arith"
+)
 
 // The product stage.
 //
@@ -52,6 +56,7 @@ type product struct {
 	qsum  uint64
 	lg    [2][productWindow]int32   // log2 of the linear mixture's and the model's frequencies, in 1/256 bit
 	q     [productWindow]uint64     // the product, 2^16 at its largest
+	lin   [productWindow + 1]uint32 // the linear mixture's cumulative frequencies at lo..lo+n
 	cum   [productWindow + 1]uint32 // frequencies from base on
 	slope [productSources - 2]int64 // each predictor's log2 slope per unit of distance, in 2^-16 bit
 	cen   [productSources - 2]int   // and its centre
@@ -74,15 +79,14 @@ func (r *mixRow) prepareProduct(c int) {
 		alpha[j] = int64(w[j+2]) * p.slope[j]
 	}
 	w0, w1 := int64(w[0])<<8, int64(w[1])<<8
-	prev := r.linearCDF(lo)
-	p.base = prev
+	lin := p.lin[:n+1]
+	r.linearWindow(lin, lo)
+	p.base = lin[0]
 	var a [productWindow]int64
 	amax, best := int64(-1<<62), 0
 	for k := range n {
 		v := lo + k
-		next := r.linearCDF(v + 1)
-		l0, l1 := log2Q8(next-prev), log2Q8(r.model[v+1]-r.model[v])
-		prev = next
+		l0, l1 := log2Q8(lin[k+1]-lin[k]), log2Q8(r.model[v+1]-r.model[v])
 		p.lg[0][k], p.lg[1][k] = l0, l1
 		s := w0*int64(l0) + w1*int64(l1)
 		for j, c := range p.cen {
@@ -108,7 +112,7 @@ func (r *mixRow) prepareProduct(c int) {
 	// Every value keeps a frequency of at least 1; the rest of the
 	// window's mass is shared in proportion to q, and what rounding
 	// leaves goes to the largest.
-	mass := prev - p.base
+	mass := lin[n] - p.base
 	scale := uint64(mass-uint32(n)) << 32 / qsum // qsum >= 2^16, so scale <= 2^32
 	var sum uint32
 	for k := range n {
@@ -117,6 +121,30 @@ func (r *mixRow) prepareProduct(c int) {
 	}
 	for k := best + 1; k <= n; k++ {
 		p.cum[k] += mass - sum
+	}
+}
+
+// linearWindow sets cdf to linearCDF at lo..lo+len(cdf)-1, computed a
+// source at a time.
+func (r *mixRow) linearWindow(cdf []uint32, lo int) {
+	n := len(cdf) - 1
+	for k, x := range r.model[lo : lo+n+1] {
+		cdf[k] = r.weight[0] * x
+	}
+	for i := range numPreds {
+		w := r.weight[i+1]
+		for k, x := range r.dist[i][lo : lo+n+1] {
+			cdf[k] += w * x
+		}
+	}
+	for k, x := range cdf {
+		cdf[k] = uint32(lo+k) + uint32(uint64(x)*floorTotal>>(mixBits+arith.PrecisionBits))
+	}
+	if lo == 0 {
+		cdf[0] = 0
+	}
+	if lo+n == 256 {
+		cdf[n] = arith.Total
 	}
 }
 
@@ -140,24 +168,27 @@ func (r *mixRow) learn(c, v int) {
 	w := &r.pw[c]
 	q := p.q[:p.n]
 	inv := int64(1 << 31 / uint32(p.qsum)) // qsum < 2^21, so inv >= 2^10
-	step := func(j int, g int64) {         // g: the gradient, in 2^-31/qsum of 1/256 bit
-		w[j] = max(-maxWeight, min(maxWeight, w[j]+int32(g*inv>>31*learnRate>>8)))
-	}
-	for j := range 2 {
-		var s int64
-		for i, qi := range q {
-			s += int64(qi) * int64(p.lg[j][i])
+	// The sums over the window of q times each source's logarithm (for a
+	// predictor, its distance).
+	var s [productSources]int64
+	for i, qi := range q {
+		x := p.lo + i
+		s[0] += int64(qi) * int64(p.lg[0][i])
+		s[1] += int64(qi) * int64(p.lg[1][i])
+		for j, c := range p.cen {
+			s[j+2] += int64(qi) * int64(max(x-c, c-x))
 		}
-		step(j, int64(p.lg[j][k])*int64(p.qsum)-s)
 	}
+	// The gradients, in 1/qsum of 1/256 bit.
+	qsum := int64(p.qsum)
+	var g [productSources]int64
+	g[0] = int64(p.lg[0][k])*qsum - s[0]
+	g[1] = int64(p.lg[1][k])*qsum - s[1]
 	for j, c := range p.cen {
-		var s int64
-		for i, qi := range q {
-			d := p.lo + i - c
-			s += int64(qi) * int64(max(d, -d))
-		}
-		d := v - c
-		step(j+2, -(int64(max(d, -d))*int64(p.qsum)-s)*p.slope[j]>>8)
+		g[j+2] = -(int64(max(v-c, c-v))*qsum - s[j+2]) * p.slope[j] >> 8
+	}
+	for j, gj := range g {
+		w[j] = max(-maxWeight, min(maxWeight, w[j]+int32(gj*inv>>31*learnRate>>8)))
 	}
 }
 
