@@ -79,6 +79,21 @@ func (r *mixRow) prepareProduct(c int) {
 		alpha[j] = int64(w[j+2]) * p.slope[j]
 	}
 	w0, w1 := int64(w[0])<<8, int64(w[1])<<8
+	// The predictors' part, -Σ alpha·|v - centre|, is piecewise linear in
+	// v: it steps by +alpha below a centre and by -alpha from it on.
+	var pred, step int64
+	var turn [productWindow]int64 // where the step changes
+	for j, c := range p.cen {
+		pred -= alpha[j] * int64(max(lo-c, c-lo))
+		if c < lo {
+			step -= alpha[j]
+		} else {
+			step += alpha[j]
+			if c < lo+n {
+				turn[c-lo] -= 2 * alpha[j]
+			}
+		}
+	}
 	lin := p.lin[:n+1]
 	r.linearWindow(lin, lo)
 	p.base = lin[0]
@@ -88,11 +103,9 @@ func (r *mixRow) prepareProduct(c int) {
 		v := lo + k
 		l0, l1 := log2Q8(lin[k+1]-lin[k]), log2Q8(r.model[v+1]-r.model[v])
 		p.lg[0][k], p.lg[1][k] = l0, l1
-		s := w0*int64(l0) + w1*int64(l1)
-		for j, c := range p.cen {
-			d := v - c
-			s -= alpha[j] * int64(max(d, -d))
-		}
+		s := w0*int64(l0) + w1*int64(l1) + pred
+		step += turn[k]
+		pred += step
 		a[k] = s
 		if s > amax {
 			amax, best = s, k
@@ -170,14 +183,21 @@ func (r *mixRow) learn(c, v int) {
 	inv := int64(1 << 31 / uint32(p.qsum)) // qsum < 2^21, so inv >= 2^10
 	// The sums over the window of q times each source's logarithm (for a
 	// predictor, its distance).
+	// A distance's sum is c·Q - X below the centre and X - c·Q from it
+	// on, where Q and X sum q and q·i over the window indices i.
 	var s [productSources]int64
+	var sq, sx [productWindow + 1]int64 // prefix sums of q and q·i
 	for i, qi := range q {
-		x := p.lo + i
 		s[0] += int64(qi) * int64(p.lg[0][i])
 		s[1] += int64(qi) * int64(p.lg[1][i])
-		for j, c := range p.cen {
-			s[j+2] += int64(qi) * int64(max(x-c, c-x))
-		}
+		sq[i+1] = sq[i] + int64(qi)
+		sx[i+1] = sx[i] + int64(qi)*int64(i)
+	}
+	n := p.n
+	for j, c := range p.cen {
+		ci := int64(c - p.lo)
+		m := max(0, min(n, c-p.lo)) // the first index at or above the centre
+		s[j+2] = ci*sq[m] - sx[m] + (sx[n] - sx[m]) - ci*(sq[n]-sq[m])
 	}
 	// The gradients, in 1/qsum of 1/256 bit.
 	qsum := int64(p.qsum)
