@@ -146,6 +146,9 @@ func (r *mixRow) linearWindow(cdf []uint32, lo int) {
 	}
 	for i := range numPreds {
 		w := r.weight[i+1]
+		if w == 0 { // often: a source far worse than the best gets none
+			continue
+		}
 		for k, x := range r.dist[i][lo : lo+n+1] {
 			cdf[k] += w * x
 		}
