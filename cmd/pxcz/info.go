@@ -35,6 +35,7 @@ func init() {
 // interface.
 type fileInfo struct {
 	File        string  `json:"file"`
+	Version     int     `json:"version"` // of the file format
 	Width       int     `json:"width"`
 	Height      int     `json:"height"`
 	Layout      string  `json:"layout"`
@@ -98,7 +99,7 @@ func readInfo(path string) (*fileInfo, error) {
 	fi := &fileInfo{
 		File: name, Width: h.Width, Height: h.Height,
 		Layout: h.Layout.String(), Channels: h.Layout.Channels(), Mode: h.Mode.String(),
-		Mixed: h.Mixed, Params: h.Params, ModelNumber: h.ModelNumber, Substreams: h.Streams, Bytes: size,
+		Version: h.Version, Mixed: h.Mixed, Params: h.Params, ModelNumber: h.ModelNumber, Substreams: h.Streams, Bytes: size,
 		BitsPerDim: float64(size) * 8 / float64(h.Width*h.Height*h.Layout.Channels()),
 	}
 	if h.ModelNumber == 0 {
@@ -130,6 +131,9 @@ func (fi *fileInfo) print(w io.Writer) error {
 	mode := fi.Mode
 	if fi.Mixed {
 		mode += ", the model mixed with predictors"
+		if fi.Version >= 2 {
+			mode += " and sharpened by a product of experts"
+		}
 	}
 	if d := codec.DescribeParams(fi.Params); d != "" {
 		mode += ", " + d

@@ -62,7 +62,7 @@ func TestInfo(t *testing.T) {
 				sizes = append(sizes, fmt.Sprint(len(s)))
 			}
 
-			mode := "Lossless, the model mixed with predictors"
+			mode := "Lossless, the model mixed with predictors and sharpened by a product of experts"
 			if hdr.Params != 0 {
 				mode += ", " + codec.DescribeParams(hdr.Params)
 			}
@@ -87,7 +87,7 @@ func TestInfo(t *testing.T) {
 			}
 			want := fileInfo{
 				File: path, Width: w, Height: h, Layout: c.layout, Channels: c.channels,
-				Mode: "Lossless", Mixed: true, Params: hdr.Params, Model: hex.EncodeToString(fp[:]), ModelNumber: def.Number(), ModelName: def.Name(),
+				Version: 2, Mode: "Lossless", Mixed: true, Params: hdr.Params, Model: hex.EncodeToString(fp[:]), ModelNumber: def.Number(), ModelName: def.Name(),
 				Substreams: lengths, Bytes: st.Size(), BitsPerDim: bpd,
 			}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
