@@ -29,8 +29,9 @@ var builtins = []*builtin{
 	{number: 1, fingerprint: "62f6656c", file: "retired/default-62f6656c.pxcm"},
 	{number: 2, fingerprint: "229dc0ae", file: "retired/photo-229dc0ae.pxcm"},
 	{number: 3, fingerprint: "28693087", file: "retired/photo-28693087.pxcm"},
-	{number: 4, fingerprint: "3c88aa6b", file: "default.pxcm"},
+	{number: 4, fingerprint: "3c88aa6b", file: "retired/default-3c88aa6b.pxcm"},
 	{number: 5, fingerprint: "37ab133f", file: "photo.pxcm"},
+	{number: 6, fingerprint: "af41f5f5", file: "default.pxcm"},
 }
 
 // Each model is parsed, and its weights laid out for the kernels, only when
