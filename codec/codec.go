@@ -7,7 +7,11 @@
 // image unlike the model's training data (a synthetic gradient, an
 // upscaled picture) costs about what a classical codec would charge. With
 // the same models, the mixture saves about 6% over the model alone on
-// CIFAR-10, 3% on McMaster's photographs and 16% on scikit-image's.
+// CIFAR-10, 3% on McMaster's photographs and 16% on scikit-image's. Files
+// of format version 2 then sharpen the mixture near the model's mode with
+// a product of experts whose weights are learnt as the image is coded
+// (product.go), which saves about 1.5% more on CIFAR-10 and 1–2.5% on
+// photographs.
 //
 // By default the encoder codes a small image in four orientations (as it
 // is, mirrored, upside down, turned by 180°) and keeps the smallest file,
