@@ -31,7 +31,8 @@ var builtins = []*builtin{
 	{number: 3, fingerprint: "28693087", file: "retired/photo-28693087.pxcm"},
 	{number: 4, fingerprint: "3c88aa6b", file: "retired/default-3c88aa6b.pxcm"},
 	{number: 5, fingerprint: "37ab133f", file: "photo.pxcm"},
-	{number: 6, fingerprint: "af41f5f5", file: "default.pxcm"},
+	{number: 6, fingerprint: "af41f5f5", file: "retired/default-af41f5f5.pxcm"},
+	{number: 7, fingerprint: "6930df87", file: "default.pxcm"},
 }
 
 // Each model is parsed, and its weights laid out for the kernels, only when
