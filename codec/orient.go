@@ -8,8 +8,7 @@ import "fmt"
 // predictors see coming. At efforts above 1 the encoder codes the image in
 // more than one orientation and keeps the smallest file (by default, small
 // images only); the header's coding parameters tell the decoder which it
-// was. Decoding costs the same
-// in every orientation.
+// was. Decoding costs the same in every orientation.
 
 // orientation is how the codec turned an image before coding it, as the
 // header's coding parameters (container.Header.Params) record it.

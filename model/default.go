@@ -102,11 +102,8 @@ func Builtin() ([]*Model, error) {
 // Lookup returns the embedded model with fingerprint fp, loading only it,
 // or nil if none is built in.
 func Lookup(fp [4]byte) (*Model, error) {
-	hex := fmt.Sprintf("%x", fp)
-	for _, b := range builtins {
-		if b.fingerprint == hex {
-			return b.load()
-		}
+	if b := withFingerprint(fp); b != nil {
+		return b.load()
 	}
 	return nil, nil
 }
@@ -125,11 +122,20 @@ func Numbered(n byte) (*Model, error) {
 // Number is the number by which files name m if m is one of the embedded
 // models (the same weights, whoever loaded them), and 0 otherwise.
 func (m *Model) Number() byte {
-	hex := fmt.Sprintf("%x", m.Fingerprint())
-	for _, b := range builtins {
-		if b.fingerprint == hex {
-			return b.number
-		}
+	if b := withFingerprint(m.Fingerprint()); b != nil {
+		return b.number
 	}
 	return 0
+}
+
+// withFingerprint is the table's entry for the model with fingerprint fp,
+// or nil.
+func withFingerprint(fp [4]byte) *builtin {
+	hex := fmt.Sprintf("%x", fp)
+	for _, b := range builtins {
+		if b.fingerprint == hex {
+			return b
+		}
+	}
+	return nil
 }
