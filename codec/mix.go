@@ -360,6 +360,13 @@ func (r *mixRow) linearCDF(v int) uint32 {
 	for i := range numPreds {
 		s += r.weight[i+1] * r.dist[i][v]
 	}
+	return floored(v, s)
+}
+
+// floored is the cumulative frequency of the values below v, given the
+// sources' weighted cumulative frequency s there: s scaled to floorTotal,
+// plus 1 for each value below v.
+func floored(v int, s uint32) uint32 {
 	return uint32(v) + uint32(uint64(s)*floorTotal>>(mixBits+arith.PrecisionBits))
 }
 

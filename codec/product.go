@@ -154,7 +154,7 @@ func (r *mixRow) linearWindow(cdf []uint32, lo int) {
 		}
 	}
 	for k, x := range cdf {
-		cdf[k] = uint32(lo+k) + uint32(uint64(x)*floorTotal>>(mixBits+arith.PrecisionBits))
+		cdf[k] = floored(lo+k, x)
 	}
 	if lo == 0 {
 		cdf[0] = 0
@@ -197,9 +197,9 @@ func (r *mixRow) learn(c, v int) {
 		sx[i+1] = sx[i] + int64(qi)*int64(i)
 	}
 	n := p.n
-	for j, c := range p.cen {
-		ci := int64(c - p.lo)
-		m := max(0, min(n, c-p.lo)) // the first index at or above the centre
+	for j, ctr := range p.cen {
+		ci := int64(ctr - p.lo)
+		m := max(0, min(n, ctr-p.lo)) // the first index at or above the centre
 		s[j+2] = ci*sq[m] - sx[m] + (sx[n] - sx[m]) - ci*(sq[n]-sq[m])
 	}
 	// The gradients, in 1/qsum of 1/256 bit.
@@ -207,8 +207,8 @@ func (r *mixRow) learn(c, v int) {
 	var g [productSources]int64
 	g[0] = int64(p.lg[0][k])*qsum - s[0]
 	g[1] = int64(p.lg[1][k])*qsum - s[1]
-	for j, c := range p.cen {
-		g[j+2] = -(int64(max(v-c, c-v))*qsum - s[j+2]) * p.slope[j] >> 8
+	for j, ctr := range p.cen {
+		g[j+2] = -(int64(max(v-ctr, ctr-v))*qsum - s[j+2]) * p.slope[j] >> 8
 	}
 	for j, gj := range g {
 		w[j] = max(-maxWeight, min(maxWeight, w[j]+int32(gj*inv>>31*learnRate>>8)))
