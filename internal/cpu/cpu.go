@@ -12,4 +12,7 @@ var X86 struct {
 	// HasVNNI is AVX-512 VNNI with AVX512VL: VPDPWSSD, an int16
 	// multiply-add into int32 lanes in one instruction, on 256-bit vectors.
 	HasVNNI bool
+	// HasAVX512F is AVX-512 Foundation: 512-bit float vectors (ZMM), twice
+	// AVX2's width, on whose FMAs the trainer's products run.
+	HasAVX512F bool
 }

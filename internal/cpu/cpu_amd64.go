@@ -35,7 +35,8 @@ func init() {
 		// EVEX-encoded instructions, whatever their vector length, also
 		// need the OS to save the opmask and ZMM state.
 		const zmmState = 0b111_0_0000
-		X86.HasVNNI = X86.HasAVX2 && ebx7&(avx512f|avx512vl) == avx512f|avx512vl &&
-			ecx7&vnni != 0 && xgetbv0()&zmmState == zmmState
+		zmm := xgetbv0()&zmmState == zmmState
+		X86.HasAVX512F = zmm && ebx7&avx512f != 0
+		X86.HasVNNI = X86.HasAVX2 && X86.HasAVX512F && ebx7&avx512vl != 0 && ecx7&vnni != 0
 	}
 }

@@ -29,7 +29,7 @@ func TestAgreesWithLinux(t *testing.T) {
 	for _, c := range []struct {
 		flag string
 		got  bool
-	}{{"avx2", X86.HasAVX2}, {"fma", X86.HasFMA}, {"avx512_vnni avx512vl", X86.HasVNNI}} {
+	}{{"avx2", X86.HasAVX2}, {"fma", X86.HasFMA}, {"avx512_vnni avx512vl", X86.HasVNNI}, {"avx512f", X86.HasAVX512F}} {
 		want := true
 		for _, f := range strings.Fields(c.flag) {
 			want = want && slices.Contains(flags, f)

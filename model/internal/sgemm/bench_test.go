@@ -8,8 +8,24 @@ import (
 // BenchmarkGemm times the trainer's products: the forward pass
 // (activations × weights), the backward pass to the activations
 // (gradient × weightsᵀ) and to the weights (activationsᵀ × gradient),
-// with 16 images of 32×32 pixels as the rows.
+// with 16 images of 32×32 pixels as the rows, on each micro-kernel this
+// CPU can run (the pure-Go one only where there is no other).
 func BenchmarkGemm(b *testing.B) {
+	ks := asmKernels
+	if len(ks) == 0 {
+		ks = []namedKernel{{"go", kernelGo}}
+	}
+	for _, kern := range ks {
+		b.Run(kern.name, func(b *testing.B) {
+			saved := kernel
+			kernel = kern.fn
+			defer func() { kernel = saved }()
+			benchGemm(b)
+		})
+	}
+}
+
+func benchGemm(b *testing.B) {
 	for _, bc := range []struct {
 		name           string
 		transA, transB bool

@@ -2,15 +2,16 @@ package sgemm
 
 import "sync"
 
-// Tile and block sizes. The micro-kernel computes an mr×nr tile of C; 6×16
-// keeps 12 of the 16 YMM registers as accumulators and leaves room for two
-// B vectors and a broadcast A value. A kc×nr panel of packed B (16 KiB)
+// Tile and block sizes. The micro-kernel computes an mr×nr tile of C; 6×32
+// keeps 12 of AVX-512's ZMM registers as accumulators, and AVX2 does it as
+// two 6×16 halves, 12 of its 16 YMM registers each, leaving room for two B
+// vectors and a broadcast A value. A kc×nr panel of packed B (32 KiB)
 // stays in L1 while the mc×kc block of packed A (144 KiB) streams from L2;
 // the kc×nc block of packed B lives in L2/L3. A transposed A is packed
 // aSpan rows at a time (see workspace.run).
 const (
 	mr    = 6
-	nr    = 16
+	nr    = 32
 	kcMax = 256
 	mc    = 144
 	nc    = 2048

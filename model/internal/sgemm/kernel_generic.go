@@ -1,9 +1,23 @@
 package sgemm
 
-// kernel is the micro-kernel Gemm uses: [kernelGo], or an assembly one
-// chosen at init when the CPU supports it (kernel_amd64.go; the noasm
-// build tag leaves it out).
-var kernel = kernelGo
+// kernel is the micro-kernel Gemm uses: the fastest of asmKernels
+// (kernel_amd64.go; the noasm build tag leaves them out), or [kernelGo].
+var kernel = func() kernelFunc {
+	if n := len(asmKernels); n > 0 {
+		return asmKernels[n-1].fn
+	}
+	return kernelGo
+}()
+
+// kernelFunc is the signature every micro-kernel shares.
+type kernelFunc = func(k int, a []float32, rsA, csA int, b, c []float32, ldc int, alpha, beta float32)
+
+// namedKernel is a micro-kernel and the instruction set it uses, for tests
+// and benchmarks to name.
+type namedKernel struct {
+	name string
+	fn   kernelFunc
+}
 
 // kernelGo computes the mr×nr tile C = alpha·A·B + beta·C. Element (i, p)
 // of the mr×k panel A is a[i·rsA+p·csA], which covers both a packed panel

@@ -2,9 +2,9 @@
 //
 // [Gemm] follows the Goto/BLIS scheme: blocks of op(A) and op(B) are packed
 // into contiguous panels sized for the caches, and a register-tiled
-// micro-kernel (AVX2/FMA assembly on amd64 CPUs that have it, pure Go
-// elsewhere or with the noasm build tag) sweeps them. Large products are
-// split across runtime.GOMAXPROCS goroutines.
+// micro-kernel (AVX-512 or AVX2/FMA assembly on amd64 CPUs that have them,
+// pure Go elsewhere or with the noasm build tag) sweeps them. Large products
+// are split across runtime.GOMAXPROCS goroutines.
 package sgemm
 
 import (

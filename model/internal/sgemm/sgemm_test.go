@@ -129,15 +129,12 @@ func (tc gemmCase) check(t *testing.T, gemm gemmFunc) {
 	}
 }
 
-// kernelFunc is the signature every micro-kernel shares.
-type kernelFunc = func(k int, a []float32, rsA, csA int, b, c []float32, ldc int, alpha, beta float32)
-
-// kernels lists the micro-kernels this build can run: the pure-Go one and,
-// when init picked a faster one, that too.
+// kernels lists the micro-kernels this build can run on this CPU: the
+// pure-Go one and the assembly ones.
 func kernels() map[string]kernelFunc {
 	ks := map[string]kernelFunc{"go": kernelGo}
-	if fmt.Sprintf("%p", kernel) != fmt.Sprintf("%p", kernelGo) {
-		ks["asm"] = kernel
+	for _, k := range asmKernels {
+		ks[k.name] = k.fn
 	}
 	return ks
 }
