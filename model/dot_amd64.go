@@ -5,11 +5,13 @@ package model
 import "github.com/pxcz/pxcz/internal/cpu"
 
 // useAVX2 says whether dotRows runs the assembly kernels, and useVNNI
-// whether they are the VNNI ones (VPDPWSSD) rather than the AVX2 ones.
-// Both compute the same wrapped sums, bit for bit.
+// whether they are the VNNI ones (VPDPWSSD) rather than the AVX2 ones;
+// useZMM whether dotCols and dotCols4 run VNNI on 512-bit vectors. All
+// compute the same wrapped sums, bit for bit.
 var (
 	useAVX2 = cpu.X86.HasAVX2
 	useVNNI = cpu.X86.HasVNNI
+	useZMM  = cpu.X86.HasVNNI
 )
 
 // dotRowsAVX2 is [dotRows] on raw pointers for n >= 16; see dot_amd64.s.
@@ -82,6 +84,21 @@ func dotColsAVX2(acc *int32, rows int, w *int16, pstride int, x *int16, pairs in
 //go:noescape
 func dotColsVNNI(acc *int32, rows int, w *int16, pstride int, x *int16, pairs int)
 
+// dotColsZMM is dotColsVNNI on ZMM registers, for rows a multiple of 16.
+//
+//go:noescape
+func dotColsZMM(acc *int32, rows int, w *int16, pstride int, x *int16, pairs int)
+
+// vectorRows is how many of rows the dotCols or dotCols4 kernels do, and
+// whether on ZMM registers: all of them on ZMM when they are a multiple of
+// 16 (as in every model pxcz ships), else a multiple of 8 on YMM.
+func vectorRows(rows int) (n int, zmm bool) {
+	if useZMM && rows%16 == 0 {
+		return rows, true
+	}
+	return rows &^ 7, false
+}
+
 // dotCols adds to each acc[o] the dot product of x with row o of a matrix
 // laid out by [pairCols]: t[(i/2)·pstride + 2o + i%2] is the weight of
 // input i, column pairs pstride apart (2·Out for a whole Linear's). The
@@ -89,7 +106,8 @@ func dotColsVNNI(acc *int32, rows int, w *int16, pstride int, x *int16, pairs in
 // eight int32 lanes of a vector; the Go loop does the rest, an odd last
 // input or rows past a multiple of 8.
 func dotCols(acc []int32, t []int16, pstride int, x []int16) {
-	rows, pairs := len(acc)&^7, len(x)/2
+	rows, zmm := vectorRows(len(acc))
+	pairs := len(x) / 2
 	if !useAVX2 || rows == 0 || pairs == 0 {
 		dotColsGo(acc, t, pstride, x)
 		return
@@ -98,9 +116,12 @@ func dotCols(acc []int32, t []int16, pstride int, x []int16) {
 		panic("model: dotCols with a negative stride")
 	}
 	_ = t[(pairs-1)*pstride+2*rows-1] // the last weight the kernel reads
-	if useVNNI {
+	switch {
+	case zmm:
+		dotColsZMM(&acc[0], rows, &t[0], pstride, &x[0], pairs)
+	case useVNNI:
 		dotColsVNNI(&acc[0], rows, &t[0], pstride, &x[0], pairs)
-	} else {
+	default:
 		dotColsAVX2(&acc[0], rows, &t[0], pstride, &x[0], pairs)
 	}
 	if len(x)%2 == 1 {
@@ -124,13 +145,19 @@ func dotCols4AVX2(acc *int32, rows, astride int, w *int16, pstride int, x *int16
 //go:noescape
 func dotCols4VNNI(acc *int32, rows, astride int, w *int16, pstride int, x *int16, xstride, pairs int)
 
+// dotCols4ZMM is dotCols4VNNI on ZMM registers, for rows a multiple of 16.
+//
+//go:noescape
+func dotCols4ZMM(acc *int32, rows, astride int, w *int16, pstride int, x *int16, xstride, pairs int)
+
 // dotCols4 is dotCols for four inputs at once, x[k·xstride:][:n] for k < 4
 // (which may overlap), sharing each weight load: it adds to acc[k·rows+o],
 // rows = len(acc)/4, the dot product of input k with row o. As in dotCols,
 // the Go loop does an odd last input and rows past a multiple of 8.
 func dotCols4(acc []int32, t []int16, pstride int, x []int16, xstride, n int) {
 	rows := len(acc) / 4
-	vrows, pairs := rows&^7, n/2
+	vrows, zmm := vectorRows(rows)
+	pairs := n / 2
 	if !useAVX2 || vrows == 0 || pairs == 0 {
 		dotCols4Go(acc, t, pstride, x, xstride, n)
 		return
@@ -140,9 +167,12 @@ func dotCols4(acc []int32, t []int16, pstride int, x []int16, xstride, n int) {
 	}
 	_ = t[(pairs-1)*pstride+2*vrows-1] // the last weight the kernel reads
 	_ = x[3*xstride+n-1]               // and the last input
-	if useVNNI {
+	switch {
+	case zmm:
+		dotCols4ZMM(&acc[0], vrows, rows, &t[0], pstride, &x[0], xstride, pairs)
+	case useVNNI:
 		dotCols4VNNI(&acc[0], vrows, rows, &t[0], pstride, &x[0], xstride, pairs)
-	} else {
+	default:
 		dotCols4AVX2(&acc[0], vrows, rows, &t[0], pstride, &x[0], xstride, pairs)
 	}
 	for k := range 4 {

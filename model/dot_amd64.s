@@ -30,6 +30,37 @@ GLOBL tailMask<>(SB), RODATA|NOPTR, $64
 	VPMADDWD src, x, tmp; \
 	VPADDD   tmp, acc, acc
 
+// dotCols and dotCols4 are written for vector registers V0..V15 of VW
+// bytes, LANES int32 lanes, loaded and stored with VMOVV, O1..O7 being
+// 1..7 vectors' bytes: here YMM registers; the ZMM kernels below redefine
+// them.
+#define V0 Y0
+#define V1 Y1
+#define V2 Y2
+#define V3 Y3
+#define V4 Y4
+#define V5 Y5
+#define V6 Y6
+#define V7 Y7
+#define V8 Y8
+#define V9 Y9
+#define V10 Y10
+#define V11 Y11
+#define V12 Y12
+#define V13 Y13
+#define V14 Y14
+#define V15 Y15
+#define O1 32
+#define O2 64
+#define O3 96
+#define O4 128
+#define O5 160
+#define O6 192
+#define O7 224
+#define VW 32
+#define LANES 8
+#define VMOVV VMOVDQU
+
 // func dotRowsAVX2(acc *int32, rows int, w *int16, stride int, x *int16, n int)
 //
 // Registers: DI acc, CX rows left, SI row w, DX stride, BX x, R8 n,
@@ -72,4 +103,71 @@ TEXT ·dotColsVNNI(SB), NOSPLIT, $0-48
 
 // func dotCols4VNNI(acc *int32, rows, astride int, w *int16, pstride int, x *int16, xstride, pairs int)
 TEXT ·dotCols4VNNI(SB), NOSPLIT, $0-64
+#include "dotcols4_amd64.h"
+
+#undef V0
+#undef V1
+#undef V2
+#undef V3
+#undef V4
+#undef V5
+#undef V6
+#undef V7
+#undef V8
+#undef V9
+#undef V10
+#undef V11
+#undef V12
+#undef V13
+#undef V14
+#undef V15
+#undef O1
+#undef O2
+#undef O3
+#undef O4
+#undef O5
+#undef O6
+#undef O7
+#undef VW
+#undef LANES
+#undef VMOVV
+
+// On ZMM registers (AVX-512 VNNI): twice the rows per instruction.
+#define V0 Z0
+#define V1 Z1
+#define V2 Z2
+#define V3 Z3
+#define V4 Z4
+#define V5 Z5
+#define V6 Z6
+#define V7 Z7
+#define V8 Z8
+#define V9 Z9
+#define V10 Z10
+#define V11 Z11
+#define V12 Z12
+#define V13 Z13
+#define V14 Z14
+#define V15 Z15
+#define O1 64
+#define O2 128
+#define O3 192
+#define O4 256
+#define O5 320
+#define O6 384
+#define O7 448
+#define VW 64
+#define LANES 16
+#define VMOVV VMOVDQU32
+
+// func dotColsZMM(acc *int32, rows int, w *int16, pstride int, x *int16, pairs int)
+//
+// rows is a multiple of 16.
+TEXT ·dotColsZMM(SB), NOSPLIT, $0-48
+#include "dotcols_amd64.h"
+
+// func dotCols4ZMM(acc *int32, rows, astride int, w *int16, pstride int, x *int16, xstride, pairs int)
+//
+// rows is a multiple of 16.
+TEXT ·dotCols4ZMM(SB), NOSPLIT, $0-64
 #include "dotcols4_amd64.h"

@@ -11,12 +11,13 @@ func asmKernels() map[string]func() {
 	if !cpu.X86.HasAVX2 {
 		return k
 	}
-	k["avx2"] = func() { useVNNI = false }
+	k["avx2"] = func() { useVNNI, useZMM = false, false }
 	if cpu.X86.HasVNNI {
-		k["vnni"] = func() { useVNNI = true }
+		k["vnni"] = func() { useVNNI, useZMM = true, false }
+		k["vnni512"] = func() { useVNNI, useZMM = true, true }
 	}
 	return k
 }
 
 // restoreKernels selects the CPU's default kernels.
-func restoreKernels() { useVNNI = cpu.X86.HasVNNI }
+func restoreKernels() { useVNNI, useZMM = cpu.X86.HasVNNI, cpu.X86.HasVNNI }

@@ -1,12 +1,13 @@
-// Code included by dot_amd64.s, once per instruction set: the body of
-// dotCols4, which computes with the MADD macro.
+// Code included by dot_amd64.s, once per instruction set and vector width:
+// the body of dotCols4, which computes with the MADD macro on the vector
+// registers V0..V15 (LANES int32 lanes each).
 //
 // As in dotCols the outputs are in the lanes; here each weight vector
 // loaded serves four inputs, each broadcast pair of one input its own
-// accumulator. Sixteen rows, two vectors, at a time keep eight
-// accumulators in flight: Y0 Y1 for input 0, Y2 Y3 for input 1, Y4 Y5 for
-// input 2, Y6 Y7 for input 3. Rows past a multiple of 16 go eight at a
-// time, Y0 Y2 Y4 Y6.
+// accumulator. Two vectors of rows at a time keep eight accumulators in
+// flight: V0 V1 for input 0, V2 V3 for input 1, V4 V5 for input 2, V6 V7
+// for input 3. Rows past a multiple of 2·LANES go one vector at a time,
+// V0 V2 V4 V6.
 
 	MOVQ acc+0(FP), DI
 	MOVQ rows+8(FP), CX
@@ -20,92 +21,92 @@
 	SHLQ $1, DX  // strides in bytes
 	SHLQ $1, R13
 
-	CMPQ CX, $16
+	CMPQ CX, $(2*LANES)
 	JLT  one4
 
 two4:
 	LEAQ    (DI)(R9*2), R10
-	VMOVDQU (DI), Y0
-	VMOVDQU 32(DI), Y1
-	VMOVDQU (DI)(R9*1), Y2
-	VMOVDQU 32(DI)(R9*1), Y3
-	VMOVDQU (R10), Y4
-	VMOVDQU 32(R10), Y5
-	VMOVDQU (R10)(R9*1), Y6
-	VMOVDQU 32(R10)(R9*1), Y7
+	VMOVV (DI), V0
+	VMOVV O1(DI), V1
+	VMOVV (DI)(R9*1), V2
+	VMOVV O1(DI)(R9*1), V3
+	VMOVV (R10), V4
+	VMOVV O1(R10), V5
+	VMOVV (R10)(R9*1), V6
+	VMOVV O1(R10)(R9*1), V7
 	MOVQ    SI, R11
 	MOVQ    BX, R12
 	LEAQ    (BX)(R13*2), R14
 	MOVQ    R8, AX
 
 two4Loop:
-	VMOVDQU      (R11), Y8
-	VMOVDQU      32(R11), Y9
-	VPBROADCASTD (R12), Y10
-	MADD(Y8, Y10, Y11, Y0)
-	MADD(Y9, Y10, Y12, Y1)
-	VPBROADCASTD (R12)(R13*1), Y13
-	MADD(Y8, Y13, Y14, Y2)
-	MADD(Y9, Y13, Y15, Y3)
-	VPBROADCASTD (R14), Y10
-	MADD(Y8, Y10, Y11, Y4)
-	MADD(Y9, Y10, Y12, Y5)
-	VPBROADCASTD (R14)(R13*1), Y13
-	MADD(Y8, Y13, Y14, Y6)
-	MADD(Y9, Y13, Y15, Y7)
+	VMOVV      (R11), V8
+	VMOVV      O1(R11), V9
+	VPBROADCASTD (R12), V10
+	MADD(V8, V10, V11, V0)
+	MADD(V9, V10, V12, V1)
+	VPBROADCASTD (R12)(R13*1), V13
+	MADD(V8, V13, V14, V2)
+	MADD(V9, V13, V15, V3)
+	VPBROADCASTD (R14), V10
+	MADD(V8, V10, V11, V4)
+	MADD(V9, V10, V12, V5)
+	VPBROADCASTD (R14)(R13*1), V13
+	MADD(V8, V13, V14, V6)
+	MADD(V9, V13, V15, V7)
 	ADDQ         $4, R12
 	ADDQ         $4, R14
 	ADDQ         DX, R11
 	DECQ         AX
 	JNZ          two4Loop
 
-	VMOVDQU Y0, (DI)
-	VMOVDQU Y1, 32(DI)
-	VMOVDQU Y2, (DI)(R9*1)
-	VMOVDQU Y3, 32(DI)(R9*1)
-	VMOVDQU Y4, (R10)
-	VMOVDQU Y5, 32(R10)
-	VMOVDQU Y6, (R10)(R9*1)
-	VMOVDQU Y7, 32(R10)(R9*1)
-	ADDQ    $64, DI // 16 int32
-	ADDQ    $64, SI // 16 pairs of int16
-	SUBQ    $16, CX
-	CMPQ    CX, $16
+	VMOVV V0, (DI)
+	VMOVV V1, O1(DI)
+	VMOVV V2, (DI)(R9*1)
+	VMOVV V3, O1(DI)(R9*1)
+	VMOVV V4, (R10)
+	VMOVV V5, O1(R10)
+	VMOVV V6, (R10)(R9*1)
+	VMOVV V7, O1(R10)(R9*1)
+	ADDQ    $(2*VW), DI // 2·LANES int32
+	ADDQ    $(2*VW), SI // 2·LANES pairs of int16
+	SUBQ    $(2*LANES), CX
+	CMPQ    CX, $(2*LANES)
 	JGE     two4
 
 one4:
 	TESTQ CX, CX
 	JZ    done4
 	LEAQ    (DI)(R9*2), R10
-	VMOVDQU (DI), Y0
-	VMOVDQU (DI)(R9*1), Y2
-	VMOVDQU (R10), Y4
-	VMOVDQU (R10)(R9*1), Y6
+	VMOVV (DI), V0
+	VMOVV (DI)(R9*1), V2
+	VMOVV (R10), V4
+	VMOVV (R10)(R9*1), V6
 	MOVQ    SI, R11
 	MOVQ    BX, R12
 	LEAQ    (BX)(R13*2), R14
 	MOVQ    R8, AX
 
 one4Loop:
-	VMOVDQU      (R11), Y8
-	VPBROADCASTD (R12), Y10
-	MADD(Y8, Y10, Y11, Y0)
-	VPBROADCASTD (R12)(R13*1), Y13
-	MADD(Y8, Y13, Y14, Y2)
-	VPBROADCASTD (R14), Y10
-	MADD(Y8, Y10, Y12, Y4)
-	VPBROADCASTD (R14)(R13*1), Y13
-	MADD(Y8, Y13, Y15, Y6)
+	VMOVV      (R11), V8
+	VPBROADCASTD (R12), V10
+	MADD(V8, V10, V11, V0)
+	VPBROADCASTD (R12)(R13*1), V13
+	MADD(V8, V13, V14, V2)
+	VPBROADCASTD (R14), V10
+	MADD(V8, V10, V12, V4)
+	VPBROADCASTD (R14)(R13*1), V13
+	MADD(V8, V13, V15, V6)
 	ADDQ         $4, R12
 	ADDQ         $4, R14
 	ADDQ         DX, R11
 	DECQ         AX
 	JNZ          one4Loop
 
-	VMOVDQU Y0, (DI)
-	VMOVDQU Y2, (DI)(R9*1)
-	VMOVDQU Y4, (R10)
-	VMOVDQU Y6, (R10)(R9*1)
+	VMOVV V0, (DI)
+	VMOVV V2, (DI)(R9*1)
+	VMOVV V4, (R10)
+	VMOVV V6, (R10)(R9*1)
 
 done4:
 	VZEROUPPER

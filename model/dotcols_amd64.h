@@ -1,12 +1,13 @@
-// Code included by dot_amd64.s, once per instruction set: the body of
-// dotCols, which computes with the MADD macro.
+// Code included by dot_amd64.s, once per instruction set and vector width:
+// the body of dotCols, which computes with the MADD macro on the vector
+// registers V0..V15 (LANES int32 lanes each).
 //
 // The outputs are in the lanes: each step broadcasts one pair of inputs
-// (x[2p], x[2p+1]) as an int32 to every lane and multiplies it with eight
+// (x[2p], x[2p+1]) as an int32 to every lane and multiplies it with LANES
 // rows' weight pairs for that column pair, so that each lane sums its own
-// row and no horizontal sum is needed. Eight vectors, 64 rows, at a time
-// keep eight independent accumulators in flight; rows past a multiple of
-// 64 go eight at a time.
+// row and no horizontal sum is needed. Eight vectors, 8·LANES rows, at a
+// time keep eight independent accumulators in flight; rows past a multiple
+// of 8·LANES go a vector at a time.
 
 	MOVQ acc+0(FP), DI
 	MOVQ rows+8(FP), CX
@@ -16,49 +17,49 @@
 	MOVQ pairs+40(FP), R8
 	SHLQ $1, DX // stride in bytes
 
-	CMPQ CX, $64
+	CMPQ CX, $(8*LANES)
 	JLT  one
 
 eight:
-	VMOVDQU (DI), Y0
-	VMOVDQU 32(DI), Y1
-	VMOVDQU 64(DI), Y2
-	VMOVDQU 96(DI), Y3
-	VMOVDQU 128(DI), Y4
-	VMOVDQU 160(DI), Y5
-	VMOVDQU 192(DI), Y6
-	VMOVDQU 224(DI), Y7
+	VMOVV (DI), V0
+	VMOVV O1(DI), V1
+	VMOVV O2(DI), V2
+	VMOVV O3(DI), V3
+	VMOVV O4(DI), V4
+	VMOVV O5(DI), V5
+	VMOVV O6(DI), V6
+	VMOVV O7(DI), V7
 	MOVQ    SI, R10
 	MOVQ    BX, R11
 	MOVQ    R8, R12
 
 eightLoop:
-	VPBROADCASTD (R11), Y8
-	MADD((R10), Y8, Y9, Y0)
-	MADD(32(R10), Y8, Y10, Y1)
-	MADD(64(R10), Y8, Y11, Y2)
-	MADD(96(R10), Y8, Y12, Y3)
-	MADD(128(R10), Y8, Y13, Y4)
-	MADD(160(R10), Y8, Y14, Y5)
-	MADD(192(R10), Y8, Y15, Y6)
-	MADD(224(R10), Y8, Y9, Y7)
+	VPBROADCASTD (R11), V8
+	MADD((R10), V8, V9, V0)
+	MADD(O1(R10), V8, V10, V1)
+	MADD(O2(R10), V8, V11, V2)
+	MADD(O3(R10), V8, V12, V3)
+	MADD(O4(R10), V8, V13, V4)
+	MADD(O5(R10), V8, V14, V5)
+	MADD(O6(R10), V8, V15, V6)
+	MADD(O7(R10), V8, V9, V7)
 	ADDQ         $4, R11
 	ADDQ         DX, R10
 	DECQ         R12
 	JNZ          eightLoop
 
-	VMOVDQU Y0, (DI)
-	VMOVDQU Y1, 32(DI)
-	VMOVDQU Y2, 64(DI)
-	VMOVDQU Y3, 96(DI)
-	VMOVDQU Y4, 128(DI)
-	VMOVDQU Y5, 160(DI)
-	VMOVDQU Y6, 192(DI)
-	VMOVDQU Y7, 224(DI)
-	ADDQ    $256, DI // 64 int32
-	ADDQ    $256, SI // 64 pairs of int16
-	SUBQ    $64, CX
-	CMPQ    CX, $64
+	VMOVV V0, (DI)
+	VMOVV V1, O1(DI)
+	VMOVV V2, O2(DI)
+	VMOVV V3, O3(DI)
+	VMOVV V4, O4(DI)
+	VMOVV V5, O5(DI)
+	VMOVV V6, O6(DI)
+	VMOVV V7, O7(DI)
+	ADDQ    $(8*VW), DI // 8·LANES int32
+	ADDQ    $(8*VW), SI // 8·LANES pairs of int16
+	SUBQ    $(8*LANES), CX
+	CMPQ    CX, $(8*LANES)
 	JGE     eight
 
 one:
@@ -66,23 +67,23 @@ one:
 	JZ    done
 
 oneBlock:
-	VMOVDQU (DI), Y0
+	VMOVV (DI), V0
 	MOVQ    SI, R10
 	MOVQ    BX, R11
 	MOVQ    R8, R12
 
 oneLoop:
-	VPBROADCASTD (R11), Y8
-	MADD((R10), Y8, Y9, Y0)
+	VPBROADCASTD (R11), V8
+	MADD((R10), V8, V9, V0)
 	ADDQ         $4, R11
 	ADDQ         DX, R10
 	DECQ         R12
 	JNZ          oneLoop
 
-	VMOVDQU Y0, (DI)
-	ADDQ    $32, DI
-	ADDQ    $32, SI
-	SUBQ    $8, CX
+	VMOVV V0, (DI)
+	ADDQ    $VW, DI
+	ADDQ    $VW, SI
+	SUBQ    $LANES, CX
 	JNZ     oneBlock
 
 done:
