@@ -85,7 +85,7 @@ func TestDotRowsLengths(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	for fill := range fills {
 		for n := 0; n <= 1000; n++ {
-			checkDotRows(t, rng, fill, 1+n%9, n, n+n%5, n%32, n/7%16, n%3*7)
+			checkDotRows(t, rng, fill, 1+n%19, n, n+n%5, n%32, n/7%16, n%3*7)
 		}
 	}
 }
@@ -95,7 +95,7 @@ func TestDotRowsAlignments(t *testing.T) {
 	for _, n := range []int{6, 15, 16, 17, 31, 32, 33, 100} {
 		for woff := range 32 {
 			for xoff := range 16 {
-				checkDotRows(t, rng, 0, 5, n, n+woff%3, woff, xoff, xoff)
+				checkDotRows(t, rng, 0, 13, n, n+woff%3, woff, xoff, xoff)
 			}
 		}
 	}
