@@ -21,10 +21,11 @@ import (
 // reshape how sharply. Each spreads probability around its guess as a
 // two-sided geometric distribution whose width follows the predictor's
 // errors at those neighbours. Each source is weighted by 2^-(cost/2 +
-// 0.4·run), where cost is what it would have spent on the neighbours WW,
-// W, NWW, NW, N and NE of the same channel and run a decaying sum (by 0.95 a
-// pixel) of what it spent on the row so far; the model's weight is
-// multiplied by 4. Files of format version 2 then sharpen the mixture
+// 0.2·run), where cost is what it would have spent on the neighbours WW,
+// W, NWW, NW, N and NE of the same channel and run a decaying sum (by 0.95
+// a pixel) of what it spent on the row so far; the model's weight is
+// multiplied by 8 (in files of format versions 1 and 2, 0.4·run and 4: see
+// tuning). Files of format version 2 and later then sharpen the mixture
 // with the product stage (product.go).
 //
 // A sub-pixel reads the row above only up to column x+1, and the model's
@@ -37,7 +38,7 @@ import (
 // changes whenever the same image and model would give other bytes (when
 // TestGolden's hashes change), so that results cached under it (pxcz bench
 // --cache) go stale when they should.
-const Coding = "mixed 6: 6 predictors, the model's median and mode, and a learnt product of experts; the best of 4 orientations; format version 2"
+const Coding = "mixed 7: 6 predictors, the model's median and mode (weighted ×8), and a learnt product of experts over ±12 values; the best of 4 orientations; format version 3"
 
 const (
 	numPreds   = 8            // predictors
@@ -45,7 +46,6 @@ const (
 	mixBits    = 12           // the sources' weights sum to 1<<mixBits
 	costFrac   = 8            // costs are in 1/256 bit
 	maxCost    = 24 << costFrac
-	modelPrior = 2 << costFrac // the model's weight ×4, as a cost
 	// floorTotal is the part of arith.Total the mixture divides among the
 	// sources; every value gets 1 of the rest, so none has frequency 0.
 	floorTotal = arith.Total - 256
@@ -131,6 +131,27 @@ func (p *packedCosts) get(s int) uint32 { return uint32(p[s/4] >> (16 * (s % 4))
 // lanes8 keeps the even bytes of a word, so that bytes sum in 16-bit lanes.
 const lanes8 = 0x00ff00ff00ff00ff
 
+// tuning holds the mixture's constants, which differ between format
+// versions (see mixing).
+type tuning struct {
+	prior  uint32 // the model's head start over the predictors, as a cost
+	runMul uint32 // how much a source's run counts, in 1/256
+	reach  int    // the product stage's window is the model's mode ± reach; 0: no product stage
+}
+
+// tuning returns the constants of a mixed format: in version 3 the model
+// weighs 8 times as much as a predictor of the same costs (4 before),
+// runs count half as much, and the product stage spans ±12 values.
+func (how mixing) tuning() tuning {
+	switch how {
+	case linearMixing:
+		return tuning{prior: 2 << costFrac, runMul: 104}
+	case productMixing:
+		return tuning{prior: 2 << costFrac, runMul: 104, reach: 8}
+	}
+	return tuning{prior: 3 << costFrac, runMul: 51, reach: maxReach}
+}
+
 // mixer holds the state of the rows being coded: those in flight and the
 // one above the first of them.
 type mixer struct {
@@ -140,11 +161,11 @@ type mixer struct {
 
 // newMixer prepares to mix sub-pixels of cc channels in rows of width w,
 // coded in the given number of substreams, with up to inFlight rows coded
-// at once, with the product stage or without it (files of format version
-// 1).
-func newMixer(w, cc, inFlight, streams int, withProduct bool) *mixer {
+// at once, the way how (not modelOnly) says.
+func newMixer(w, cc, inFlight, streams int, how mixing) *mixer {
 	m := &mixer{rows: make([]mixRow, inFlight+1)}
-	if withProduct {
+	tune := how.tuning()
+	if tune.reach > 0 {
 		m.weights = make([]productWeights, streams)
 		for i := range m.weights {
 			for c := range m.weights[i] {
@@ -154,7 +175,7 @@ func newMixer(w, cc, inFlight, streams int, withProduct bool) *mixer {
 	}
 	for i := range m.rows {
 		r := &m.rows[i]
-		r.y, r.w, r.cc = -1, w, cc
+		r.y, r.w, r.cc, r.tune = -1, w, cc, tune
 		r.pix = make([]uint8, w*cc)
 		r.cost = make([]packedCosts, w*cc)
 		r.err = make([]uint64, w*cc)
@@ -187,7 +208,8 @@ func (m *mixer) row(y int) *mixRow {
 // and the mixture of the sub-pixel being coded.
 type mixRow struct {
 	y, x  int
-	w, cc int // the image's width and channels, the same in every row
+	w, cc int    // the image's width and channels, the same in every row
+	tune  tuning // the same in every row
 	above *mixRow
 	pix   []uint8       // [w][cc] the row's values
 	cost  []packedCosts // [w][cc] each source's cost of each sub-pixel
@@ -299,13 +321,14 @@ func (r *mixRow) prepare(c int, cum []uint32) {
 		r.dist[i] = geoCDF[r.width[i]][255-r.centre[i]:][:257]
 	}
 
-	// Weights 2^-(lc/2 + 0.4·run - prior), normalised to sum to 1<<mixBits.
+	// Weights 2^-(lc/2 + runMul·run - prior), normalised to sum to
+	// 1<<mixBits.
 	var lw [numSources]uint32
 	best := 0
 	for s := range numSources {
-		lw[s] = lc.get(s)/2 + r.run[c][s]*104>>8
+		lw[s] = lc.get(s)/2 + r.run[c][s]*r.tune.runMul>>8
 		if s > 0 {
-			lw[s] += modelPrior
+			lw[s] += r.tune.prior
 		}
 		if lw[s] < lw[best] {
 			best = s

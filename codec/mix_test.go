@@ -13,17 +13,19 @@ import (
 
 // TestOldFiles decodes files that earlier versions wrote, each coded one
 // of the ways the codec no longer writes: with the model alone (flag X
-// clear, with the test model) and with the linear mixture alone (format
+// clear, with the test model), with the linear mixture alone (format
 // version 1, naming a built-in model by fingerprint; byte for byte what
-// session 4's pxcz writes).
+// session 4's pxcz writes) and with session 5's constants for the product
+// stage (format version 2; written by session 5's pxcz).
 func TestOldFiles(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		how  mixing
-		opts *Options
+		name, png string
+		how       mixing
+		opts      *Options
 	}{
-		{"unmixed", modelOnly, &Options{Model: testModel(t)}},
-		{"v1-default", linearMixing, nil},
+		{"unmixed", "unmixed", modelOnly, &Options{Model: testModel(t)}},
+		{"v1-default", "v1-default", linearMixing, nil},
+		{"v2-default", "v1-default", productMixing, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data, err := os.ReadFile("testdata/" + tc.name + ".pxcz")
@@ -34,7 +36,7 @@ func TestOldFiles(t *testing.T) {
 			if err != nil || mixingOf(h) != tc.how {
 				t.Fatalf("fixture: header %+v, %v; want a valid file of mixing %d", h, err, tc.how)
 			}
-			f, err := os.Open("testdata/" + tc.name + ".png")
+			f, err := os.Open("testdata/" + tc.png + ".png")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -48,7 +50,7 @@ func TestOldFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !samePixels(want, got) {
-				t.Fatalf("decoded pixels differ from testdata/%s.png", tc.name)
+				t.Fatalf("decoded pixels differ from testdata/%s.png", tc.png)
 			}
 		})
 	}
@@ -78,10 +80,11 @@ func TestMixtureTables(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct {
 		w, cc, rows, streams int
-		product              bool
-	}{{1, 3, 3, 1, false}, {7, 3, 5, 2, false}, {5, 1, 4, 1, false}, {40, 3, 3, 1, false},
-		{1, 3, 3, 1, true}, {7, 3, 5, 2, true}, {5, 1, 4, 3, true}, {40, 3, 6, 2, true}} {
-		m := newMixer(tc.w, tc.cc, 2, tc.streams, tc.product)
+		how                  mixing
+	}{{1, 3, 3, 1, linearMixing}, {7, 3, 5, 2, linearMixing}, {5, 1, 4, 1, linearMixing}, {40, 3, 3, 1, linearMixing},
+		{1, 3, 3, 1, productMixing}, {7, 3, 5, 2, productMixing}, {5, 1, 4, 3, productMixing}, {40, 3, 6, 2, productMixing},
+		{1, 3, 3, 1, tunedMixing}, {7, 3, 5, 2, tunedMixing}, {5, 1, 4, 3, tunedMixing}, {40, 3, 6, 2, tunedMixing}} {
+		m := newMixer(tc.w, tc.cc, 2, tc.streams, tc.how)
 		for y := range tc.rows {
 			r := m.row(y)
 			for x := range tc.w {
@@ -179,15 +182,16 @@ func TestGeoCDF(t *testing.T) {
 // BenchmarkMix measures the mixing of one sub-pixel, as the encoder does
 // it: the mixture, the two table entries of the value, and the update.
 func BenchmarkMix(b *testing.B) {
-	b.Run("linear", func(b *testing.B) { benchmarkMix(b, false) })
-	b.Run("product", func(b *testing.B) { benchmarkMix(b, true) })
+	b.Run("linear", func(b *testing.B) { benchmarkMix(b, linearMixing) })
+	b.Run("product", func(b *testing.B) { benchmarkMix(b, productMixing) })
+	b.Run("tuned", func(b *testing.B) { benchmarkMix(b, tunedMixing) })
 }
 
-func benchmarkMix(b *testing.B, product bool) {
+func benchmarkMix(b *testing.B, how mixing) {
 	const w = 512
 	rng := rand.New(rand.NewPCG(1, 2))
 	cum := randomTable(rng)
-	m := newMixer(w, 3, 1, 1, product)
+	m := newMixer(w, 3, 1, 1, how)
 	b.SetBytes(1)
 	y, x, c := 0, 0, 0
 	r := m.row(0)

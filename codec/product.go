@@ -10,9 +10,9 @@ import (
 //
 // A linear mixture is never sharper than its sharpest source, but where
 // sources agree, the value they agree on deserves more than any one of them
-// gives it. Files of format version 2 therefore code each sub-pixel with a
-// product of experts over the values within productReach of the model's
-// mode: the linear mixture, the model and five of the predictors, each
+// gives it. Files of format version 2 and later therefore code each
+// sub-pixel with a product of experts over the values within tuning.reach
+// of the model's mode (8 in version 2, 12 from version 3 on): the linear mixture, the model and five of the predictors, each
 // raised to a power (its weight), renormalised to the mass the linear
 // mixture gives those values; the other values keep the linear mixture's
 // frequencies. The weights start from productInit and learn as the image is
@@ -24,8 +24,8 @@ import (
 // integer arithmetic, so every machine computes the same frequencies.
 
 const (
-	productReach   = 8 // the window: the model's mode ± productReach
-	productWindow  = 2*productReach + 1
+	maxReach       = 12 // the widest window: the model's mode ± maxReach (tuning.reach)
+	productWindow  = 2*maxReach + 1
 	productSources = 7  // the linear mixture, the model, productPreds
 	weightFrac     = 12 // weights are in 1/4096
 	maxWeight      = 8 << weightFrac
@@ -67,8 +67,8 @@ type product struct {
 func (r *mixRow) prepareProduct(c int) {
 	p := &r.prod
 	centre := int(r.centre[7]) // the model's mode
-	lo := max(0, centre-productReach)
-	n := min(255, centre+productReach) - lo + 1
+	lo := max(0, centre-r.tune.reach)
+	n := min(255, centre+r.tune.reach) - lo + 1
 	p.lo, p.n = lo, n
 	w := &r.pw[c]
 	// The exponent of value v, in 2^-28 bit: Σ w·log2 p, weights in 2^-12.

@@ -12,9 +12,10 @@ const (
 	// Magic opens every .pxcz file.
 	Magic = "PXZ"
 	// Version is the format version this package writes unless a Header
-	// asks for version 1, the only other one it reads. Version 2 added
-	// model numbers (Header.ModelNumber).
-	Version = 2
+	// asks for an older one; it reads every version from 1 on. Version 2
+	// added model numbers (Header.ModelNumber); version 3 has version 2's
+	// header and tells the codec that the payload is coded its newer way.
+	Version = 3
 	// MaxDimension is the largest width or height.
 	MaxDimension = 1<<16 - 1
 	// MaxPixels is the largest Width·Height: 256 Mi pixels, 1 GiB as RGBA.
@@ -32,9 +33,9 @@ const (
 // Bits of the flags byte; FORMAT.md has the table.
 const (
 	layoutMask  = 0x07 // bits 0-2: Layout
-	modeShift   = 3    // bits 3-4 in version 1, bit 3 in version 2: Mode
+	modeShift   = 3    // bits 3-4 in version 1, bit 3 from version 2 on: Mode
 	modeMask    = 0x03 << modeShift
-	numbered    = 0x10 // bit 4 in version 2 (M): a model number stands for the fingerprint
+	numbered    = 0x10 // bit 4 from version 2 on (M): a model number stands for the fingerprint
 	multiStream = 0x20 // bit 5: a substream table follows the height
 	mixed       = 0x40 // bit 6: the payload mixes the model with predictors
 	hasParams   = 0x80 // bit 7: a coding-parameters byte follows the flags
@@ -42,9 +43,9 @@ const (
 
 // Header is everything in a .pxcz file before the payload.
 type Header struct {
-	// Version is the format version: the one read, 1 or 2, and the one to
-	// write, where 0 means Version. Writing version 1 serves tests and
-	// tools that must reproduce old files byte for byte.
+	// Version is the format version: the one read, 1 to Version, and the
+	// one to write, where 0 means Version. Writing older versions serves
+	// tests and tools that must reproduce old files byte for byte.
 	Version int
 
 	Width, Height int     // in pixels: 1..MaxDimension each, Width·Height ≤ MaxPixels
@@ -55,7 +56,8 @@ type Header struct {
 	// ModelNumber, when not 0, names the coding model by the number that
 	// the codec gives each model built into it, and the header stores
 	// this one byte instead of the 4-byte Model, which reads back as
-	// zero. Version 2 only. What the numbers mean is the codec's business.
+	// zero. Version 2 and later. What the numbers mean is the codec's
+	// business.
 	ModelNumber byte
 
 	// Mixed says that the payload codes each sub-pixel with a mixture of
@@ -145,11 +147,11 @@ func (h *Header) version() int {
 }
 
 func (h *Header) validate() error {
-	if v := h.version(); v != 1 && v != 2 {
+	if v := h.version(); v < 1 || v > Version {
 		return versionError(v)
 	}
 	if h.ModelNumber != 0 && h.version() < 2 {
-		return fmt.Errorf("%w: model numbers need version 2, the header asks for version %d", ErrVersion, h.Version)
+		return fmt.Errorf("%w: model numbers need version 2 or later, the header asks for version %d", ErrVersion, h.Version)
 	}
 	if !h.Layout.valid() {
 		return layoutError(uint8(h.Layout))
@@ -180,7 +182,7 @@ func (h *Header) validate() error {
 // uvarints, which may exceed any int.
 
 func versionError[T int | byte](v T) error {
-	return fmt.Errorf("%w %d (this package reads versions 1 and %d)", ErrVersion, v, Version)
+	return fmt.Errorf("%w %d (this package reads versions 1 to %d)", ErrVersion, v, Version)
 }
 
 func layoutError(l uint8) error {

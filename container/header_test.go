@@ -22,25 +22,32 @@ type plainReader struct{ io.Reader }
 // golden pins the byte layout: if one of these changes, the format changed,
 // and Version and FORMAT.md must change with it. The first two are
 // FORMAT.md's worked examples; the CRC 20ad41a3 is that of 32x32 RGB
-// all-zero pixels. Version 1 headers must keep reading, and writing, as
-// they always have.
+// all-zero pixels. Version 2 headers are version 3's with another version
+// byte; they and version 1 headers must keep reading, and writing, as they
+// always have.
 var golden = []struct {
 	name string
 	h    Header
 	hex  string
 }{
 	{"32x32 RGB lossless, mixed, coding parameters 3, model number 4",
+		Header{Version: 3, Width: 32, Height: 32, Layout: RGB, Mixed: true, Params: 3, ModelNumber: 4, Streams: []int64{-1}, CRC: 0x20ad41a3},
+		"50585a" + "03" + "d3" + "03" + "20" + "20" + "04" + "a341ad20"},
+	{"300x200 RGBA lossy, 3 substreams",
+		Header{Version: 3, Width: 300, Height: 200, Layout: RGBA, Mode: Lossy, Model: [4]byte{1, 2, 3, 4}, Streams: []int64{200, 1000, -1}, CRC: 0xdeadbeef},
+		"50585a" + "03" + "2c" + "ac02" + "c801" + "03" + "c801" + "e807" + "01020304" + "efbeadde"},
+	{"32x32 RGB lossless, mixed, model fingerprint",
+		Header{Version: 3, Width: 32, Height: 32, Layout: RGB, Mixed: true, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
+		"50585a" + "03" + "43" + "20" + "20" + "9a3c5e71" + "a341ad20"},
+	{"32x32 RGB lossy, model number 255",
+		Header{Version: 3, Width: 32, Height: 32, Layout: RGB, Mode: Lossy, ModelNumber: 255, Streams: []int64{-1}, CRC: 0x20ad41a3},
+		"50585a" + "03" + "1b" + "20" + "20" + "ff" + "a341ad20"},
+	{"version 2: 32x32 RGB lossless, mixed, coding parameters 3, model number 4",
 		Header{Version: 2, Width: 32, Height: 32, Layout: RGB, Mixed: true, Params: 3, ModelNumber: 4, Streams: []int64{-1}, CRC: 0x20ad41a3},
 		"50585a" + "02" + "d3" + "03" + "20" + "20" + "04" + "a341ad20"},
-	{"300x200 RGBA lossy, 3 substreams",
+	{"version 2: 300x200 RGBA lossy, 3 substreams",
 		Header{Version: 2, Width: 300, Height: 200, Layout: RGBA, Mode: Lossy, Model: [4]byte{1, 2, 3, 4}, Streams: []int64{200, 1000, -1}, CRC: 0xdeadbeef},
 		"50585a" + "02" + "2c" + "ac02" + "c801" + "03" + "c801" + "e807" + "01020304" + "efbeadde"},
-	{"32x32 RGB lossless, mixed, model fingerprint",
-		Header{Version: 2, Width: 32, Height: 32, Layout: RGB, Mixed: true, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
-		"50585a" + "02" + "43" + "20" + "20" + "9a3c5e71" + "a341ad20"},
-	{"32x32 RGB lossy, model number 255",
-		Header{Version: 2, Width: 32, Height: 32, Layout: RGB, Mode: Lossy, ModelNumber: 255, Streams: []int64{-1}, CRC: 0x20ad41a3},
-		"50585a" + "02" + "1b" + "20" + "20" + "ff" + "a341ad20"},
 	{"version 1: 32x32 RGB lossless",
 		Header{Version: 1, Width: 32, Height: 32, Layout: RGB, Model: fp, Streams: []int64{-1}, CRC: 0x20ad41a3},
 		"50585a" + "01" + "03" + "20" + "20" + "9a3c5e71" + "a341ad20"},
@@ -213,9 +220,9 @@ func TestMarshalErrors(t *testing.T) {
 		{"layout 2", func(h *Header) { h.Layout = 2 }, ErrLayout, "want 1 Gray, 3 RGB or 4 RGBA"},
 		{"layout 5", func(h *Header) { h.Layout = 5 }, ErrLayout, "layout 5"},
 		{"mode 2", func(h *Header) { h.Mode = 2 }, ErrMode, "mode 2"},
-		{"version 3", func(h *Header) { h.Version = 3 }, ErrVersion, "version 3 (this package reads versions 1 and 2)"},
+		{"version 4", func(h *Header) { h.Version = 4 }, ErrVersion, "version 4 (this package reads versions 1 to 3)"},
 		{"version -1", func(h *Header) { h.Version = -1 }, ErrVersion, "version -1"},
-		{"model number in version 1", func(h *Header) { h.Version, h.ModelNumber = 1, 4 }, ErrVersion, "model numbers need version 2, the header asks for version 1"},
+		{"model number in version 1", func(h *Header) { h.Version, h.ModelNumber = 1, 4 }, ErrVersion, "model numbers need version 2 or later, the header asks for version 1"},
 		{"zero width", func(h *Header) { h.Width = 0 }, ErrDimension, "0x32, each side must be 1..65535"},
 		{"negative height", func(h *Header) { h.Height = -5 }, ErrDimension, "32x-5"},
 		{"wide", func(h *Header) { h.Width = MaxDimension + 1 }, ErrDimension, "65536x32"},

@@ -112,7 +112,7 @@ func (rd *reader) header() (*Header, error) {
 	if err != nil {
 		return nil, err
 	}
-	if v != 1 && v != 2 {
+	if v < 1 || v > Version {
 		return nil, versionError(v)
 	}
 	flags, err := rd.byte("flags")

@@ -87,7 +87,7 @@ func TestInfo(t *testing.T) {
 			}
 			want := fileInfo{
 				File: path, Width: w, Height: h, Layout: c.layout, Channels: c.channels,
-				Version: 2, Mode: "Lossless", Mixed: true, Params: hdr.Params, Model: hex.EncodeToString(fp[:]), ModelNumber: def.Number(), ModelName: def.Name(),
+				Version: container.Version, Mode: "Lossless", Mixed: true, Params: hdr.Params, Model: hex.EncodeToString(fp[:]), ModelNumber: def.Number(), ModelName: def.Name(),
 				Substreams: lengths, Bytes: st.Size(), BitsPerDim: bpd,
 			}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -130,7 +130,7 @@ func TestInfoBadFile(t *testing.T) {
 		{nil, "truncated"},
 		{[]byte("GIF89a"), "not a pxcz file"},
 		{[]byte("PXZ\x01\x03\x08\x08abcd"), "truncated"},
-		{[]byte("PXZ\x03\x03\x08\x08abcdefgh"), "unsupported version"},
+		{[]byte("PXZ\x04\x03\x08\x08abcdefgh"), "unsupported version"},
 		{[]byte("PXZ\x02\x03\x08\x08abcd"), "truncated"},
 	} {
 		path := writeFile(t, dir, "x.pxcz", c.data)
