@@ -49,13 +49,13 @@ func TestEveryOrientationDecodes(t *testing.T) {
 		{"rgba", mustSource(t, photoLike(6, 4, true))},
 		{"gray", mustSource(t, grayOf(photoLike(5, 6, false)))},
 	} {
-		for _, o := range []orientation{0, mirrored, upsideDown, mirrored | upsideDown} {
+		for _, o := range allOrientations {
 			c, err := encodeTurned(img.src.turned(o), m, nil, 1, func(int) {})
 			if err != nil {
 				t.Fatal(err)
 			}
 			want, _ := encodeTurned(img.src, m, nil, 1, func(int) {})
-			c.h.Params, c.h.CRC = byte(o), want.h.CRC
+			c.h.Params, c.h.CRC, c.h.Width, c.h.Height = byte(o), want.h.CRC, want.h.Width, want.h.Height
 			var buf bytes.Buffer
 			if err := c.write(&buf); err != nil {
 				t.Fatal(err)
@@ -89,15 +89,15 @@ func TestUnknownParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.Params = 4
+	h.Params = 8
 	var buf bytes.Buffer
 	if err := container.WriteHeader(&buf, h); err != nil {
 		t.Fatal(err)
 	}
 	buf.Write(streams[0])
 	_, err = DecodeWith(&buf, &Options{Model: m})
-	if err == nil || !strings.Contains(err.Error(), "parameters 0x04") {
-		t.Fatalf("DecodeWith = %v, want an error naming parameters 0x04", err)
+	if err == nil || !strings.Contains(err.Error(), "parameters 0x08") {
+		t.Fatalf("DecodeWith = %v, want an error naming parameters 0x08", err)
 	}
 }
 
@@ -107,7 +107,10 @@ func TestDescribeParams(t *testing.T) {
 		1:    "coded mirrored left to right",
 		2:    "coded upside down",
 		3:    "coded turned by 180°",
-		4:    "coding parameters 0x04, unknown to this version",
+		4:    "coded transposed",
+		5:    "coded mirrored left to right, transposed first",
+		7:    "coded turned by 180°, transposed first",
+		8:    "coding parameters 0x08, unknown to this version",
 		0x81: "coding parameters 0x81, unknown to this version",
 	} {
 		if got := DescribeParams(p); got != want {
@@ -116,11 +119,11 @@ func TestDescribeParams(t *testing.T) {
 	}
 }
 
-// TestDefaultEffort checks which orientations Effort 0 tries: all four for
+// TestDefaultEffort checks which orientations Effort 0 tries: all eight for
 // small images, one for large ones.
 func TestDefaultEffort(t *testing.T) {
 	for _, c := range []struct{ w, h, want int }{
-		{32, 32, 4}, {256, 256, 4}, {257, 256, 1}, {768, 512, 1},
+		{32, 32, 8}, {256, 256, 8}, {257, 256, 1}, {768, 512, 1},
 	} {
 		if got := len((&Options{}).orientations(c.w, c.h)); got != c.want {
 			t.Errorf("%dx%d: %d orientations, want %d", c.w, c.h, got, c.want)

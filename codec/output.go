@@ -34,6 +34,21 @@ func newOutput(w, h int, l container.Layout) *output {
 	return o
 }
 
+// transpose returns a new output holding out's image with rows and
+// columns swapped.
+func (out *output) transpose() *output {
+	h := out.img.Bounds().Dy()
+	t := newOutput(h, out.w, out.layout)
+	n := out.bpp
+	for y := range h {
+		row := out.rowPix(y)
+		for x := range out.w {
+			copy(t.pix[(x*h+y)*n:(x*h+y+1)*n], row[x*n:(x+1)*n])
+		}
+	}
+	return t
+}
+
 // rowPix is row y of the output image's pixels.
 func (o *output) rowPix(y int) []uint8 { return o.pix[y*o.w*o.bpp : (y+1)*o.w*o.bpp] }
 

@@ -90,9 +90,51 @@ func opaqueAlpha(row []uint8) bool {
 // row fills dst with row y of the image turned by s.turn:
 // w·layout.Channels() bytes.
 func (s *source) row(y int, dst []uint8) {
-	s.imageRow(s.turn.y(y, s.h), dst)
+	if s.turn&transposed != 0 {
+		s.imageColumn(s.turn.y(y, s.h), dst)
+	} else {
+		s.imageRow(s.turn.y(y, s.h), dst)
+	}
 	if s.turn&mirrored != 0 {
 		mirrorRow(dst, s.layout.Channels())
+	}
+}
+
+// imageColumn fills dst with column x of the image as it is, top to
+// bottom, as imageRow fills it with a row.
+func (s *source) imageColumn(x int, dst []uint8) {
+	b := s.img.Bounds()
+	nc := s.layout.Channels()
+	var pix []uint8 // the image's 4-byte pixels, when it has them
+	stride := 0
+	switch img := s.img.(type) {
+	case *image.Gray:
+		for y := range s.w {
+			dst[y] = img.Pix[y*img.Stride+x]
+		}
+		return
+	case *image.NRGBA:
+		pix, stride = img.Pix, img.Stride
+	case *image.RGBA:
+		pix, stride = img.Pix, img.Stride // opaque, so straight alpha
+	}
+	for y := range s.w {
+		d := dst[y*nc : (y+1)*nc]
+		if pix != nil {
+			copy(d, pix[y*stride+4*x:])
+			continue
+		}
+		putNRGBA(d, s.img.At(b.Min.X+x, b.Min.Y+y))
+	}
+}
+
+// putNRGBA stores c's straight-alpha channels in d, RGB or RGBA by its
+// length.
+func putNRGBA(d []uint8, c color.Color) {
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	d[0], d[1], d[2] = n.R, n.G, n.B
+	if len(d) == 4 {
+		d[3] = n.A
 	}
 }
 
@@ -112,11 +154,7 @@ func (s *source) imageRow(y int, dst []uint8) {
 		return
 	}
 	for x := range s.w {
-		c := color.NRGBAModel.Convert(s.img.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA)
-		dst[x*nc], dst[x*nc+1], dst[x*nc+2] = c.R, c.G, c.B
-		if nc == 4 {
-			dst[x*nc+3] = c.A
-		}
+		putNRGBA(dst[x*nc:(x+1)*nc], s.img.At(b.Min.X+x, b.Min.Y+y))
 	}
 }
 

@@ -27,8 +27,9 @@ func init() {
 			"Nothing is written to a terminal, and an existing OUT is kept\n" +
 			"unless -f is given; OUT appears only once compression succeeded.\n" +
 			"Effort 1 codes the image as it is; 2 also tries it mirrored left to\n" +
-			"right, 3 in all four orientations, and keeps the smallest file,\n" +
-			"taking 1, 2 or 4 times as long. The default is 3 for images of at\n" +
+			"right, 3 in all four orientations, 4 in those and each of them\n" +
+			"transposed (rows read as columns), and keeps the smallest file,\n" +
+			"taking 1, 2, 4 or 8 times as long. The default is 4 for images of at\n" +
 			"most 65,536 pixels (256x256) and 1 for larger ones, whose orientations\n" +
 			"code within a few bytes of each other. Decompressing costs the same\n" +
 			"at every effort.",

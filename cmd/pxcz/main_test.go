@@ -178,7 +178,7 @@ func TestUsageErrors(t *testing.T) {
 		{"compress"},
 		{"compress", in, in},
 		{"compress", "-j", "-1", in},
-		{"compress", "-e", "4", in},
+		{"compress", "-e", "5", in},
 		{"compress", "-e", "-1", in},
 		{"decompress", "-j", "-1", in},
 		{"compress", "--no-such-flag", in},
