@@ -85,6 +85,18 @@ func For(w, h int) (*Model, error) {
 	return Default()
 }
 
+// Choices returns the two embedded models For chooses between, Default
+// and Photo, for tools that say which models coded their files.
+func Choices() (def, photo *Model, err error) {
+	if def, err = Default(); err != nil {
+		return nil, nil, err
+	}
+	if photo, err = Photo(); err != nil {
+		return nil, nil, err
+	}
+	return def, photo, nil
+}
+
 // Builtin returns every embedded model, loading them all, in the order of
 // their numbers: the retired ones that earlier versions coded with, Default
 // and Photo among them.

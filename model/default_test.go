@@ -69,13 +69,15 @@ func TestBuiltin(t *testing.T) {
 		t.Fatalf("Builtin() = %d models, %v; want %d", len(all), err, len(builtins))
 	}
 
-	def, err := Default()
+	def, photo, err := Choices()
 	if err != nil {
 		t.Fatal(err)
 	}
-	photo, err := Photo()
-	if err != nil {
-		t.Fatal(err)
+	if d, err := Default(); d != def || err != nil {
+		t.Fatalf("Choices gives %q, Default %q (%v)", def.Name(), d.Name(), err)
+	}
+	if p, err := Photo(); p != photo || err != nil {
+		t.Fatalf("Choices gives %q, Photo %q (%v)", photo.Name(), p.Name(), err)
 	}
 	for _, c := range []struct {
 		w, h int

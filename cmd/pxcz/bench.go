@@ -81,11 +81,7 @@ func runBench(fs *flag.FlagSet, args []string) error {
 		}
 		note = fmt.Sprintf("pxcz model: %s (fingerprint %x)", m.Name(), m.Fingerprint())
 	} else {
-		def, err := model.Default()
-		if err != nil {
-			return err
-		}
-		photo, err := model.Photo()
+		def, photo, err := model.Choices()
 		if err != nil {
 			return err
 		}

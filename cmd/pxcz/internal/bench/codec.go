@@ -97,9 +97,8 @@ func (c pxcz) Name() string { return Subject }
 func (c pxcz) Key() string {
 	ms := []*model.Model{c.m}
 	if c.m == nil {
-		def, err := model.Default()
-		photo, err2 := model.Photo()
-		if err != nil || err2 != nil {
+		def, photo, err := model.Choices()
+		if err != nil {
 			return "pxcz built-in models (unavailable)" // RoundTrip fails too
 		}
 		ms = []*model.Model{def, photo}
