@@ -190,3 +190,149 @@ gates:
 
 	VZEROUPPER
 	RET
+
+// The same kernels on ZMM registers (AVX-512), eight outputs a step for
+// the rescales and sixteen for the gates. AVX-512 has the arithmetic shift
+// of 64-bit lanes by a variable count (VPSRAVQ) and 64-bit minimum and
+// maximum, so RESCALE8 needs none of RESCALE4's detours. It rescales the
+// eight accumulators at acc[BX:] with multipliers m[BX:] and shifts s[BX:]
+// (DI, SI, DX) into the 64-bit lanes of Z3, clamped to [Z13, Z12]; Z11
+// holds 1 in every lane. Clobbers Z0..Z4.
+#define RESCALE8 \
+	VPMOVSXDQ (DI)(BX*4), Z0 \
+	VPMOVZXDQ (SI)(BX*4), Z1 \
+	VPMOVZXBQ (DX)(BX*1), Z2 \
+	VPMULDQ   Z1, Z0, Z3     \
+	VPSLLVQ   Z2, Z11, Z4    \
+	VPSRLQ    $1, Z4, Z4     \
+	VPADDQ    Z4, Z3, Z3     \
+	VPSRAVQ   Z2, Z3, Z3     \
+	VPMINSQ   Z12, Z3, Z3    \
+	VPMAXSQ   Z13, Z3, Z3
+
+// RESCALE8_SETUP loads RESCALE8's constants with the clamp bounds hi, lo.
+#define RESCALE8_SETUP(hi, lo) \
+	MOVQ         $1, AX  \
+	VPBROADCASTQ AX, Z11 \
+	MOVQ         hi, AX  \
+	VPBROADCASTQ AX, Z12 \
+	MOVQ         lo, AX  \
+	VPBROADCASTQ AX, Z13
+
+// func rescaleLogitsZMM(acc *int32, m *int32, s *uint8, n int) (mx int32, best int)
+//
+// rescaleLogitsAVX2 eight outputs a step.
+TEXT ·rescaleLogitsZMM(SB), NOSPLIT, $0-48
+	MOVQ acc+0(FP), DI
+	MOVQ m+8(FP), SI
+	MOVQ s+16(FP), DX
+	MOVQ n+24(FP), CX
+
+	RESCALE8_SETUP($0x40000000, $-0x40000000)
+	MOVQ         $-0x40000000, AX
+	VPBROADCASTQ AX, Z9 // running maximum
+	XORQ         BX, BX
+
+zrescale:
+	RESCALE8
+	VPMOVQD Z3, (DI)(BX*4)
+	VPMAXSQ Z3, Z9, Z9
+	ADDQ    $8, BX
+	CMPQ    BX, CX
+	JLT     zrescale
+
+	VEXTRACTI64X4 $1, Z9, Y0
+	VPMAXSQ       Y0, Y9, Y9
+	VEXTRACTI128  $1, Y9, X0
+	VPMAXSQ       X0, X9, X9
+	VPSHUFD       $0x4e, X9, X0
+	VPMAXSQ       X0, X9, X9
+	VMOVQ         X9, AX
+	MOVL          AX, mx+32(FP)
+	VPBROADCASTD  X9, Y7
+	XORQ          BX, BX
+
+zfind:
+	VPCMPEQD  (DI)(BX*4), Y7, Y6
+	VMOVMSKPS Y6, AX
+	TESTL     AX, AX
+	JNZ       zfound
+	ADDQ      $8, BX
+	JMP       zfind // the maximum is there: no bound needed
+
+zfound:
+	BSFL AX, AX
+	ADDQ BX, AX
+	MOVQ AX, best+40(FP)
+	VZEROUPPER
+	RET
+
+// func rescale16ZMM(dst *int16, acc *int32, m *int32, s *uint8, n int)
+//
+// rescale16AVX2 for n a multiple of 8, eight outputs a step.
+TEXT ·rescale16ZMM(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), R8
+	MOVQ acc+8(FP), DI
+	MOVQ m+16(FP), SI
+	MOVQ s+24(FP), DX
+	MOVQ n+32(FP), CX
+
+	RESCALE8_SETUP($0x7fff, $-0x8000)
+	XORQ BX, BX
+
+zrescale16:
+	RESCALE8
+	VPMOVQW Z3, (R8)(BX*2) // in range already: the narrowing is exact
+	ADDQ    $8, BX
+	CMPQ    BX, CX
+	JLT     zrescale16
+
+	VZEROUPPER
+	RET
+
+// func gatesZMM(dst, a, b *int16, n int, tanh, sig *int16)
+//
+// gatesAVX2 for n a multiple of 16, sixteen outputs a step.
+TEXT ·gatesZMM(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), R8
+	MOVQ n+24(FP), CX
+	MOVQ tanh+32(FP), R9
+	MOVQ sig+40(FP), R10
+
+	MOVL         $-8192, AX
+	VPBROADCASTD AX, Z10 // gateLo
+	MOVL         $8191, AX
+	VPBROADCASTD AX, Z11 // gateHi
+	MOVL         $512, AX
+	VPBROADCASTD AX, Z12 // rounding
+	XORQ         BX, BX
+
+zgates:
+	VPMOVSXWD  (SI)(BX*2), Z0
+	VPMOVSXWD  (R8)(BX*2), Z1
+	VPMAXSD    Z10, Z0, Z0
+	VPMINSD    Z11, Z0, Z0
+	VPMAXSD    Z10, Z1, Z1
+	VPMINSD    Z11, Z1, Z1
+	VPSUBD     Z10, Z0, Z0
+	VPSUBD     Z10, Z1, Z1
+	KXNORW     K1, K1, K1
+	VPGATHERDD (R9)(Z0*2), K1, Z2
+	KXNORW     K2, K2, K2
+	VPGATHERDD (R10)(Z1*2), K2, Z3
+	VPSLLD     $16, Z2, Z2
+	VPSRAD     $16, Z2, Z2
+	VPSLLD     $16, Z3, Z3
+	VPSRAD     $16, Z3, Z3
+	VPMULLD    Z3, Z2, Z2
+	VPADDD     Z12, Z2, Z2
+	VPSRAD     $10, Z2, Z2
+	VPMOVSDW   Z2, (DI)(BX*2)
+	ADDQ       $16, BX
+	CMPQ       BX, CX
+	JLT        zgates
+
+	VZEROUPPER
+	RET

@@ -4,10 +4,11 @@ package model
 
 import "github.com/pxcz/pxcz/internal/cpu"
 
-// useAVX2 says whether dotRows runs the assembly kernels, and useVNNI
-// whether they are the VNNI ones (VPDPWSSD) rather than the AVX2 ones;
-// useZMM whether dotCols and dotCols4 run VNNI on 512-bit vectors. All
-// compute the same wrapped sums, bit for bit.
+// useAVX2 says whether the model runs the assembly kernels, and useVNNI
+// whether the dot products are the VNNI ones (VPDPWSSD) rather than the
+// AVX2 ones; useZMM whether dotCols, dotCols4 and the activations' kernels
+// run on 512-bit vectors (AVX-512). All compute the same results, bit for
+// bit.
 var (
 	useAVX2 = cpu.X86.HasAVX2
 	useVNNI = cpu.X86.HasVNNI

@@ -106,7 +106,9 @@ func BenchmarkFreqTable(b *testing.B) {
 // TestRescaleLogits compares Linear.rescaleLogits (the assembly, where
 // there is one) with Linear.rescale, clamped, one output at a time, on
 // extreme accumulators, multipliers and shifts.
-func TestRescaleLogits(t *testing.T) {
+func TestRescaleLogits(t *testing.T) { forEachKernelSet(t, testRescaleLogits) }
+
+func testRescaleLogits(t *testing.T) {
 	rng := rand.New(rand.NewSource(4))
 	for trial := range 500 {
 		n := []int{256, 256, 4, 12, 7}[trial%5]
@@ -141,7 +143,9 @@ func TestRescaleLogits(t *testing.T) {
 // TestRescale16 compares Linear.rescale16 (the assembly, where there is
 // one, and the Go loop for the last n mod 4 outputs) with Linear.rescale,
 // saturated, on extreme accumulators, multipliers and shifts.
-func TestRescale16(t *testing.T) {
+func TestRescale16(t *testing.T) { forEachKernelSet(t, testRescale16) }
+
+func testRescale16(t *testing.T) {
 	rng := rand.New(rand.NewSource(5))
 	for trial := range 500 {
 		n := 1 + rng.Intn(40)
@@ -194,7 +198,9 @@ func BenchmarkRescaleLogits(b *testing.B) {
 // TestGates compares gates (the assembly, where there is one, and the Go
 // loop for the last n mod 8) with gate, element by element, over inputs
 // that cover the tables' clamps at both ends.
-func TestGates(t *testing.T) {
+func TestGates(t *testing.T) { forEachKernelSet(t, testGates) }
+
+func testGates(t *testing.T) {
 	rng := rand.New(rand.NewSource(6))
 	for trial := range 300 {
 		n := rng.Intn(50)
@@ -215,5 +221,22 @@ func TestGates(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("trial %d: got %v, want %v", trial, got, want)
 		}
+	}
+}
+
+// forEachKernelSet runs f with each assembly kernel set this CPU runs
+// selected in turn, or once as built where there is none.
+func forEachKernelSet(t *testing.T, f func(t *testing.T)) {
+	sets := asmKernels()
+	if len(sets) == 0 {
+		f(t)
+		return
+	}
+	for name, sel := range sets {
+		t.Run(name, func(t *testing.T) {
+			sel()
+			defer restoreKernels()
+			f(t)
+		})
 	}
 }
