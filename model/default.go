@@ -13,11 +13,11 @@ import (
 //go:embed default.pxcm photo.pxcm retired/*.pxcm
 var weightFiles embed.FS
 
-// builtin is one embedded model. Files of format version 2 name a built-in
-// model by its number rather than by its 4-byte fingerprint, so a number is
-// permanent: a retired model keeps its number and a new model takes the
-// next one. Retiring a model moves its file to retired/NAME-FINGERPRINT.pxcm
-// and changes file here, nothing else.
+// builtin is one embedded model. Files of format version 2 and later name
+// a built-in model by its number rather than by its 4-byte fingerprint, so
+// a number is permanent: a retired model keeps its number and a new model
+// takes the next one. Retiring a model moves its file to
+// retired/NAME-FINGERPRINT.pxcm and changes file here, nothing else.
 type builtin struct {
 	number      byte
 	fingerprint string // hex, checked against the file by TestBuiltin
@@ -32,7 +32,8 @@ var builtins = []*builtin{
 	{number: 4, fingerprint: "3c88aa6b", file: "retired/default-3c88aa6b.pxcm"},
 	{number: 5, fingerprint: "37ab133f", file: "photo.pxcm"},
 	{number: 6, fingerprint: "af41f5f5", file: "retired/default-af41f5f5.pxcm"},
-	{number: 7, fingerprint: "6930df87", file: "default.pxcm"},
+	{number: 7, fingerprint: "6930df87", file: "retired/default-6930df87.pxcm"},
+	{number: 8, fingerprint: "412412ca", file: "default.pxcm"},
 }
 
 // Each model is parsed, and its weights laid out for the kernels, only when
