@@ -58,6 +58,29 @@ GLOBL packLow<>(SB), RODATA|NOPTR, $32
 	VPBROADCASTQ X13, Y13                \
 	VMOVDQU      packLow<>(SB), Y8
 
+// FIND_BEST returns from rescaleLogits with mx, the maximum, whose int32
+// is in the low lane of X9, and best, the first index of acc (DI) that
+// holds it, found eight logits a step. No bound is needed: the maximum is
+// there.
+#define FIND_BEST \
+	VMOVD        X9, AX            \
+	MOVL         AX, mx+32(FP)     \
+	VPBROADCASTD X9, Y7            \
+	XORQ         BX, BX            \
+find:                              \
+	VPCMPEQD     (DI)(BX*4), Y7, Y6 \
+	VMOVMSKPS    Y6, AX            \
+	TESTL        AX, AX            \
+	JNZ          found             \
+	ADDQ         $8, BX            \
+	JMP          find              \
+found:                             \
+	BSFL         AX, AX            \
+	ADDQ         BX, AX            \
+	MOVQ         AX, best+40(FP)   \
+	VZEROUPPER                     \
+	RET
+
 // func rescaleLogitsAVX2(acc *int32, m *int32, s *uint8, n int) (mx int32, best int)
 //
 // For n a multiple of 8: acc[k] = clamp((acc[k]·m[k] + 2^(s[k]-1)) >> s[k],
@@ -90,25 +113,7 @@ rescale:
 	VPMAXSD      X0, X9, X9
 	VPSHUFD      $0xb1, X9, X0
 	VPMAXSD      X0, X9, X9
-	VMOVD        X9, AX
-	MOVL         AX, mx+32(FP)
-	VPBROADCASTD X9, Y7
-	XORQ         BX, BX
-
-find:
-	VPCMPEQD  (DI)(BX*4), Y7, Y6
-	VMOVMSKPS Y6, AX
-	TESTL     AX, AX
-	JNZ       found
-	ADDQ      $8, BX
-	JMP       find                       // the maximum is there: no bound needed
-
-found:
-	BSFL AX, AX
-	ADDQ BX, AX
-	MOVQ AX, best+40(FP)
-	VZEROUPPER
-	RET
+	FIND_BEST
 
 // func rescale16AVX2(dst *int16, acc *int32, m *int32, s *uint8, n int)
 //
@@ -247,25 +252,7 @@ zrescale:
 	VPMAXSQ       X0, X9, X9
 	VPSHUFD       $0x4e, X9, X0
 	VPMAXSQ       X0, X9, X9
-	VMOVQ         X9, AX
-	MOVL          AX, mx+32(FP)
-	VPBROADCASTD  X9, Y7
-	XORQ          BX, BX
-
-zfind:
-	VPCMPEQD  (DI)(BX*4), Y7, Y6
-	VMOVMSKPS Y6, AX
-	TESTL     AX, AX
-	JNZ       zfound
-	ADDQ      $8, BX
-	JMP       zfind // the maximum is there: no bound needed
-
-zfound:
-	BSFL AX, AX
-	ADDQ BX, AX
-	MOVQ AX, best+40(FP)
-	VZEROUPPER
-	RET
+	FIND_BEST
 
 // func rescale16ZMM(dst *int16, acc *int32, m *int32, s *uint8, n int)
 //
