@@ -341,7 +341,7 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 	if turn&transposed != 0 {
 		w, hgt = hgt, w
 	}
-	out := newOutput(w, hgt, h.Layout)
+	out := newOutput(w, hgt, turn, h.Layout)
 	if h.Layout == container.RGBA {
 		if err := decodeAlpha(streams[n], out); err != nil {
 			return nil, err
@@ -350,7 +350,6 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 	if err := decodeColor(streams[:n], m, mixingOf(h), out, opts); err != nil {
 		return nil, err
 	}
-	out.turn(turn)
 	if out.checksum() != h.CRC {
 		return nil, fmt.Errorf("%w: decoded pixels fail the checksum", ErrCorrupt)
 	}
@@ -381,8 +380,10 @@ func readAll(r io.Reader) ([]byte, error) {
 func decodeAlpha(stream []byte, out *output) error {
 	dec := arith.NewDecoder(bytes.NewReader(stream))
 	a := newAlphaCoder(out.w)
-	for y := range out.img.Bounds().Dy() {
-		a.decodeRow(dec, out.rowPix(y))
+	row := make([]uint8, 4*out.w)
+	for y := range out.h {
+		a.decodeRow(dec, row)
+		out.setAlphaRow(y, row)
 	}
 	if err := dec.Err(); err != nil {
 		return fmt.Errorf("%w: alpha channel: %v", ErrCorrupt, err)
@@ -426,7 +427,7 @@ func mixingOf(h *container.Header) mixing {
 // from streams[y mod len(streams)]. Up to one row per substream is decoded
 // at once, as a wavefront.
 func decodeColor(streams [][]byte, m *model.Model, how mixing, out *output, opts *Options) error {
-	n, height := len(streams), out.img.Bounds().Dy()
+	n, height := len(streams), out.h
 	st, err := m.NewStream(out.w, nil, min(opts.workers(), n))
 	if err != nil {
 		return err

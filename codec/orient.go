@@ -77,29 +77,6 @@ func (o orientation) y(y, h int) int {
 	return y
 }
 
-// turn undoes the turn o that the decoded image was coded with: in place,
-// except that transposing back makes a new image.
-func (out *output) turn(o orientation) {
-	h := out.img.Bounds().Dy()
-	if o&upsideDown != 0 {
-		tmp := make([]uint8, out.w*out.bpp)
-		for y := range h / 2 {
-			a, b := out.rowPix(y), out.rowPix(h-1-y)
-			copy(tmp, a)
-			copy(a, b)
-			copy(b, tmp)
-		}
-	}
-	if o&mirrored != 0 {
-		for y := range h {
-			mirrorRow(out.rowPix(y), out.bpp)
-		}
-	}
-	if o&transposed != 0 {
-		*out = *out.transpose()
-	}
-}
-
 // mirrorRow reverses the order of the pixels of row, n bytes each, in
 // place.
 func mirrorRow(row []uint8, n int) {

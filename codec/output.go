@@ -8,68 +8,84 @@ import (
 )
 
 // output is the image being decoded: the *image.Gray, *image.RGBA
-// (opaque) or *image.NRGBA that DecodeWith returns, filled row by row in
-// place, so that decoding holds no second copy of it.
+// (opaque) or *image.NRGBA that DecodeWith returns. Decoded rows go
+// straight to where the file's orientation puts them (a row of a
+// transposed file fills a column), so that decoding holds no second copy
+// of the image.
 type output struct {
 	img    image.Image
-	pix    []uint8 // img's pixels, w·bpp bytes per row
-	w, bpp int
+	pix    []uint8 // img's pixels
+	w, h   int     // the image as coded: turned by turn
+	bpp    int     // bytes per pixel in pix
+	turn   orientation
 	layout container.Layout
 }
 
-func newOutput(w, h int, l container.Layout) *output {
+// newOutput makes the image that a file coding a w×h image in orientation
+// o decodes to, w×h as coded.
+func newOutput(w, h int, o orientation, l container.Layout) *output {
 	rect := image.Rect(0, 0, w, h)
-	o := &output{w: w, layout: l}
+	if o&transposed != 0 {
+		rect = image.Rect(0, 0, h, w)
+	}
+	out := &output{w: w, h: h, turn: o, layout: l}
 	switch l {
 	case container.Gray:
 		g := image.NewGray(rect)
-		o.img, o.pix, o.bpp = g, g.Pix, 1
+		out.img, out.pix, out.bpp = g, g.Pix, 1
 	case container.RGBA:
 		n := image.NewNRGBA(rect)
-		o.img, o.pix, o.bpp = n, n.Pix, 4
+		out.img, out.pix, out.bpp = n, n.Pix, 4
 	default:
 		c := image.NewRGBA(rect)
-		o.img, o.pix, o.bpp = c, c.Pix, 4
+		out.img, out.pix, out.bpp = c, c.Pix, 4
 	}
-	return o
+	return out
 }
 
-// transpose returns a new output holding out's image with rows and
-// columns swapped.
-func (out *output) transpose() *output {
-	h := out.img.Bounds().Dy()
-	t := newOutput(h, out.w, out.layout)
-	n := out.bpp
-	for y := range h {
-		row := out.rowPix(y)
-		for x := range out.w {
-			copy(t.pix[(x*h+y)*n:(x*h+y+1)*n], row[x*n:(x+1)*n])
-		}
+// place returns where coded row y's first pixel lies in pix and how far
+// on its next pixel lies: undoing the turn moves the row to row h-1-y
+// (upside down), reverses it (mirrored) and makes it a column
+// (transposed).
+func (o *output) place(y int) (at, step int) {
+	y = o.turn.y(y, o.h)
+	x0, dx := 0, 1
+	if o.turn&mirrored != 0 {
+		x0, dx = o.w-1, -1
 	}
-	return t
+	if o.turn&transposed != 0 {
+		// Coded (x, y) is the image's (y, x), in an image o.h wide.
+		return (x0*o.h + y) * o.bpp, dx * o.h * o.bpp
+	}
+	return (y*o.w + x0) * o.bpp, dx * o.bpp
 }
 
-// rowPix is row y of the output image's pixels.
-func (o *output) rowPix(y int) []uint8 { return o.pix[y*o.w*o.bpp : (y+1)*o.w*o.bpp] }
-
-// setColorRow stores row y's color channels from src, which has mc bytes
-// per pixel (the model's channels).
+// setColorRow stores coded row y's color channels from src, which has mc
+// bytes per pixel (the model's channels).
 func (o *output) setColorRow(y int, src []uint8, mc int) {
-	dst := o.rowPix(y)
-	switch o.layout {
-	case container.Gray:
-		for x := range o.w {
-			dst[x] = src[x*mc]
+	at, step := o.place(y)
+	for x := range o.w {
+		dst := o.pix[at : at+o.bpp]
+		switch o.layout {
+		case container.Gray:
+			dst[0] = src[x*mc]
+		case container.RGBA:
+			copy(dst[:3], src[x*mc:x*mc+3])
+		default:
+			copy(dst[:3], src[3*x:3*x+3])
+			dst[3] = 255
 		}
-	case container.RGBA:
-		for x := range o.w {
-			copy(dst[4*x:4*x+3], src[x*mc:x*mc+3])
-		}
-	default:
-		for x := range o.w {
-			copy(dst[4*x:4*x+3], src[3*x:3*x+3])
-			dst[4*x+3] = 255
-		}
+		at += step
+	}
+}
+
+// setAlphaRow stores coded row y's alpha channel from row, 4 bytes per
+// pixel with alpha last.
+func (o *output) setAlphaRow(y int, row []uint8) {
+	at, step := o.place(y)
+	for x := range o.w {
+		o.pix[at+3] = row[4*x+3]
+		at += step
 	}
 }
 
@@ -78,10 +94,11 @@ func (o *output) checksum() uint32 {
 	crc := container.NewCRC()
 	var rgb []uint8
 	if o.layout == container.RGB {
-		rgb = make([]uint8, 3*o.w)
+		rgb = make([]uint8, 3*o.img.Bounds().Dx())
 	}
+	stride := o.img.Bounds().Dx() * o.bpp
 	for y := range o.img.Bounds().Dy() {
-		row := o.rowPix(y)
+		row := o.pix[y*stride : (y+1)*stride]
 		if rgb != nil {
 			rgbaRow(rgb, row, 3)
 			row = rgb
