@@ -63,11 +63,5 @@ func (n *Net) layerBackward(l int) {
 // reluBackward zeroes the gradient d wherever the ReLU output out is not
 // positive.
 func reluBackward(d, out []float32) {
-	parallel(len(d), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			if out[i] <= 0 {
-				d[i] = 0
-			}
-		}
-	})
+	parallel(len(d), func(lo, hi int) { reluBackSpan(d[lo:hi], out[lo:hi]) })
 }

@@ -81,10 +81,7 @@ func col2im(dIn, dcol []float32, cin int, s shape, taps []tap, accumulate bool) 
 						continue
 					}
 					p := (img*s.h+i)*s.w + j
-					src := dcol[p*row+t*cin : p*row+(t+1)*cin]
-					for ci, v := range src {
-						d[ci] += v
-					}
+					addTo(d, dcol[p*row+t*cin:p*row+(t+1)*cin])
 				}
 			}
 		}
@@ -233,9 +230,7 @@ func imageSums(sums, d []float32, s shape, cout int) {
 		acc := sums[img*cout : (img+1)*cout]
 		clear(acc)
 		for p := img * per; p < (img+1)*per; p++ {
-			for i, v := range d[p*cout : (p+1)*cout] {
-				acc[i] += v
-			}
+			addTo(acc, d[p*cout:(p+1)*cout])
 		}
 	})
 }

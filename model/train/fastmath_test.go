@@ -2,6 +2,7 @@ package train
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -88,6 +89,62 @@ func TestVectorMath(t *testing.T) {
 		for i, x := range z[:n] {
 			if w := exp32(x - shift); math.Abs(float64(dst[i]-w)) > 5e-7*float64(w) {
 				t.Fatalf("n %d: exp element %d = %g, want %g", n, i, dst[i], w)
+			}
+		}
+	}
+}
+
+// TestVectorBackward checks the backward pass's vector kernels against
+// the scalar arithmetic they replace, on lengths with and without a scalar
+// tail: addition and the ReLU mask exactly, the gate to within rounding
+// (a compiler may fuse the scalar code's multiply-adds).
+func TestVectorBackward(t *testing.T) {
+	if !vectorMath {
+		t.Skip("no AVX2/FMA on this CPU: the scalar code is the only path")
+	}
+	for _, n := range []int{1, 8, 63, 256} {
+		x, y := make([]float32, n), make([]float32, n)
+		for i := range x {
+			x[i] = float32(i%97-48)*0.37 + float32(i)*1e-3
+			y[i] = float32(i%13-6) * 0.11
+		}
+		sum := slices.Clone(x)
+		addTo(sum, y)
+		masked := slices.Clone(x)
+		reluBackSpan(masked, y)
+		for i := range x {
+			if sum[i] != x[i]+y[i] {
+				t.Fatalf("n %d: addTo element %d = %g, want %g", n, i, sum[i], x[i]+y[i])
+			}
+			want := x[i]
+			if y[i] <= 0 {
+				want = 0
+			}
+			if masked[i] != want {
+				t.Fatalf("n %d: reluBackSpan element %d = %g, want %g", n, i, masked[i], want)
+			}
+		}
+		ts := make([]float32, 2*n)
+		for i := range ts {
+			ts[i] = float32(i%31) / 31
+		}
+		for _, acc := range []bool{false, true} {
+			dz := make([]float32, 2*n)
+			for i := range dz {
+				dz[i] = float32(i%7) - 3
+			}
+			before := slices.Clone(dz)
+			gateBackSpan(dz, ts, x, acc)
+			for c, g := range x {
+				tc, s := ts[c], ts[n+c]
+				a, b := float64(g)*(1-float64(tc)*float64(tc))*float64(s), float64(g)*float64(tc)*float64(s)*(1-float64(s))
+				if acc {
+					a += float64(before[c])
+					b += float64(before[n+c])
+				}
+				if math.Abs(float64(dz[c])-a) > 1e-5 || math.Abs(float64(dz[n+c])-b) > 1e-5 {
+					t.Fatalf("n %d, accumulate %v, channel %d: (%g, %g), want (%g, %g)", n, acc, c, dz[c], dz[n+c], a, b)
+				}
 			}
 		}
 	}

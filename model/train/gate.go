@@ -19,16 +19,7 @@ func gateForward(out, ts, z []float32, P, F int) {
 func gateBackward(dz, dOut, ts []float32, P, F int, accumulate bool) {
 	parallel(P, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
-			dr, tr, gr := dz[p*2*F:(p+1)*2*F], ts[p*2*F:(p+1)*2*F], dOut[p*F:(p+1)*F]
-			for c, g := range gr {
-				t, s := tr[c], tr[F+c]
-				a, b := g*(1-t*t)*s, g*t*s*(1-s)
-				if accumulate {
-					a += dr[c]
-					b += dr[F+c]
-				}
-				dr[c], dr[F+c] = a, b
-			}
+			gateBackSpan(dz[p*2*F:(p+1)*2*F], ts[p*2*F:(p+1)*2*F], dOut[p*F:(p+1)*F], accumulate)
 		}
 	})
 }

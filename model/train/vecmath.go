@@ -55,3 +55,60 @@ func maxOf(src []float32) float32 {
 	}
 	return m
 }
+
+// addTo adds src to dst elementwise. Each sum is the scalar one, so the
+// vector form changes no result.
+func addTo(dst, src []float32) {
+	src = src[:len(dst)]
+	v := 0
+	if vectorMath {
+		v = len(dst) &^ 7
+		if v > 0 {
+			addVec(dst[:v], src[:v])
+		}
+	}
+	for i := v; i < len(dst); i++ {
+		dst[i] += src[i]
+	}
+}
+
+// reluBackSpan zeroes d[i] wherever out[i] <= 0.
+func reluBackSpan(d, out []float32) {
+	out = out[:len(d)]
+	v := 0
+	if vectorMath {
+		v = len(d) &^ 7
+		if v > 0 {
+			reluBackVec(d[:v], out[:v])
+		}
+	}
+	for i := v; i < len(d); i++ {
+		if out[i] <= 0 {
+			d[i] = 0
+		}
+	}
+}
+
+// gateBackSpan is gateBackward for one pixel: dz and ts hold its 2F
+// pre-activation gradients and saved (tanh, σ) values, dOut its F output
+// gradients.
+func gateBackSpan(dz, ts, dOut []float32, accumulate bool) {
+	F := len(dOut)
+	dz, ts = dz[:2*F], ts[:2*F]
+	v := 0
+	if vectorMath {
+		v = F &^ 7
+		if v > 0 {
+			gateBackVec(dz, ts, dOut[:v], F, accumulate)
+		}
+	}
+	for c := v; c < F; c++ {
+		t, s, g := ts[c], ts[F+c], dOut[c]
+		a, b := g*(1-t*t)*s, g*t*s*(1-s)
+		if accumulate {
+			a += dz[c]
+			b += dz[F+c]
+		}
+		dz[c], dz[F+c] = a, b
+	}
+}

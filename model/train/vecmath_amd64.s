@@ -267,3 +267,118 @@ maxDone:
 	VZEROUPPER
 	MOVSS        X0, ret+16(FP)
 	RET
+
+// func addAVX2(dst, src *float32, n int)
+// dst[i] += src[i] for n a multiple of 8: the same sums as the scalar loop.
+TEXT ·addAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+
+add32:
+	CMPQ    CX, $32
+	JLT     add8
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VADDPS  (SI), Y0, Y0
+	VADDPS  32(SI), Y1, Y1
+	VADDPS  64(SI), Y2, Y2
+	VADDPS  96(SI), Y3, Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ    $128, DI
+	ADDQ    $128, SI
+	SUBQ    $32, CX
+	JMP     add32
+
+add8:
+	CMPQ    CX, $8
+	JLT     addDone
+	VMOVUPS (DI), Y0
+	VADDPS  (SI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+	JMP     add8
+
+addDone:
+	VZEROUPPER
+	RET
+
+// func reluBackAVX2(d, out *float32, n int)
+// Zeroes d[i] where out[i] <= 0, for n a multiple of 8. The predicate is
+// "not less or equal", true for NaN, as the scalar test's negation is.
+TEXT ·reluBackAVX2(SB), NOSPLIT, $0-24
+	MOVQ   d+0(FP), DI
+	MOVQ   out+8(FP), SI
+	MOVQ   n+16(FP), CX
+	VXORPS Y15, Y15, Y15
+
+reluLoop:
+	CMPQ    CX, $8
+	JLT     reluDone
+	VMOVUPS (SI), Y1
+	VCMPPS  $6, Y15, Y1, Y1
+	VANDPS  (DI), Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+	JMP     reluLoop
+
+reluDone:
+	VZEROUPPER
+	RET
+
+// func gateBackAVX2(dz, ts, dOut *float32, n, f int, accumulate bool)
+// Channels 0 to n-1 (n a multiple of 8) of one pixel of gateBackward, whose
+// σ half starts at channel f: dz[c] (+)= g·(1-t²)·s and dz[f+c] (+)=
+// g·t·s·(1-s), with t = ts[c], s = ts[f+c], g = dOut[c],
+// multiplied in the scalar code's order and without fused multiply-adds,
+// so that the results are the scalar code's.
+TEXT ·gateBackAVX2(SB), NOSPLIT, $0-41
+	MOVQ         dz+0(FP), DI
+	MOVQ         ts+8(FP), SI
+	MOVQ         dOut+16(FP), DX
+	MOVQ         n+24(FP), CX
+	MOVQ         f+32(FP), BX
+	MOVBLZX      accumulate+40(FP), AX
+	SHLQ         $2, BX                  // f in bytes: from a channel to its σ half
+	VBROADCASTSS one<>(SB), Y15
+
+gbLoop:
+	CMPQ    CX, $8
+	JLT     gbDone
+	VMOVUPS (SI), Y0                     // t
+	VMOVUPS (SI)(BX*1), Y1               // s
+	VMOVUPS (DX), Y2                     // g
+	VMULPS  Y0, Y0, Y3                   // t·t
+	VSUBPS  Y3, Y15, Y3                  // 1-t²
+	VMULPS  Y3, Y2, Y3                   // g·(1-t²)
+	VMULPS  Y1, Y3, Y3                   // ·s
+	VMULPS  Y0, Y2, Y4                   // g·t
+	VMULPS  Y1, Y4, Y4                   // ·s
+	VSUBPS  Y1, Y15, Y5                  // 1-s
+	VMULPS  Y5, Y4, Y4                   // ·(1-s)
+	TESTQ   AX, AX
+	JZ      gbStore
+	VADDPS  (DI), Y3, Y3
+	VADDPS  (DI)(BX*1), Y4, Y4
+
+gbStore:
+	VMOVUPS Y3, (DI)
+	VMOVUPS Y4, (DI)(BX*1)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	SUBQ    $8, CX
+	JMP     gbLoop
+
+gbDone:
+	VZEROUPPER
+	RET
