@@ -350,7 +350,7 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 	if err := decodeColor(streams[:n], m, mixingOf(h), out, opts); err != nil {
 		return nil, err
 	}
-	if out.checksum() != h.CRC {
+	if !h.MatchCRC(out.checksum()) {
 		return nil, fmt.Errorf("%w: decoded pixels fail the checksum", ErrCorrupt)
 	}
 	return out.img, nil
@@ -408,7 +408,7 @@ const (
 	modelOnly     mixing = iota // the model's tables: files without the X flag
 	linearMixing                // mixed with the predictors: X, format version 1
 	productMixing               // and the product stage: X, format version 2
-	tunedMixing                 // retuned (see tuning): X, format version 3
+	tunedMixing                 // retuned (see tuning): X, format versions 3 and 4
 )
 
 func mixingOf(h *container.Header) mixing {

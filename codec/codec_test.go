@@ -378,7 +378,8 @@ func TestBadFiles(t *testing.T) {
 		"model missing": {good, nil, "model a5b95ca9, which is not built into this pxcz; pass its weights file"},
 		"other model":   {good, &Options{Model: defaultModel(t)}, "the model given is " + fmt.Sprintf("%x", defaultModel(t).Fingerprint())},
 		"model number":  {renumbered(t, good, 200), nil, "built-in model number 200, which this pxcz does not have"},
-		"version":       {mutate(3, 0x7), opts, "version"},
+		"version":       {mutate(3, 0x2), opts, "version"},
+		"CRC flip":      {mutate(11, 0x1), opts, "checksum"}, // the short CRC's low byte: 13-byte header
 		"appended junk": {append(append([]byte(nil), good...), bytes.Repeat([]byte{7}, 16)...), opts, "data follows"},
 		"no alpha":      {rgbaAsOneStream(t, opts), opts, "alpha substream"},
 	}

@@ -38,7 +38,7 @@ import (
 // changes whenever the same image and model would give other bytes (when
 // TestGolden's hashes change), so that results cached under it (pxcz bench
 // --cache) go stale when they should.
-const Coding = "mixed 7: 6 predictors, the model's median and mode (weighted ×8), and a learnt product of experts over ±12 values; the best of 8 orientations; format version 3"
+const Coding = "mixed 7: 6 predictors, the model's median and mode (weighted ×8), and a learnt product of experts over ±12 values; the best of 8 orientations; format version 4"
 
 const (
 	numPreds   = 8            // predictors

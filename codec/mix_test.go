@@ -15,8 +15,9 @@ import (
 // of the ways the codec no longer writes: with the model alone (flag X
 // clear, with the test model), with the linear mixture alone (format
 // version 1, naming a built-in model by fingerprint; byte for byte what
-// session 4's pxcz writes) and with session 5's constants for the product
-// stage (format version 2; written by session 5's pxcz).
+// session 4's pxcz writes), with session 5's constants for the product
+// stage (format version 2; written by session 5's pxcz) and with version
+// 3's longer header (written by session 6's pxcz, transposed).
 func TestOldFiles(t *testing.T) {
 	for _, tc := range []struct {
 		name, png string
@@ -26,6 +27,7 @@ func TestOldFiles(t *testing.T) {
 		{"unmixed", "unmixed", modelOnly, &Options{Model: testModel(t)}},
 		{"v1-default", "v1-default", linearMixing, nil},
 		{"v2-default", "v1-default", productMixing, nil},
+		{"v3-default", "v1-default", tunedMixing, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data, err := os.ReadFile("testdata/" + tc.name + ".pxcz")

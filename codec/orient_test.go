@@ -89,7 +89,7 @@ func TestUnknownParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.Params = 8
+	h.Version, h.Params = 3, 8 // version 4 has no room for unknown bits
 	var buf bytes.Buffer
 	if err := container.WriteHeader(&buf, h); err != nil {
 		t.Fatal(err)

@@ -22,14 +22,27 @@ type plainReader struct{ io.Reader }
 // golden pins the byte layout: if one of these changes, the format changed,
 // and Version and FORMAT.md must change with it. The first two are
 // FORMAT.md's worked examples; the CRC 20ad41a3 is that of 32x32 RGB
-// all-zero pixels. Version 2 headers are version 3's with another version
-// byte; they and version 1 headers must keep reading, and writing, as they
-// always have.
+// all-zero pixels (zeroCRC), of which a version 4 header keeps 41a3.
+// Version 2 headers are version 3's with another version byte; they and
+// version 1 and 3 headers must keep reading, and writing, as they always
+// have.
 var golden = []struct {
 	name string
 	h    Header
 	hex  string
 }{
+	{"32x32 RGB lossless, coding parameters 3, model number 4",
+		Header{Version: 4, Width: 32, Height: 32, Layout: RGB, Mixed: true, Params: 3, ModelNumber: 4, Streams: []int64{-1}, CRC: zeroCRC & 0xffff},
+		"50585a" + "04" + "6a" + "20" + "20" + "04" + "a341"},
+	{"300x200 RGBA lossy, coding parameters 5, 3 substreams",
+		Header{Version: 4, Width: 300, Height: 200, Layout: RGBA, Mode: Lossy, Mixed: true, Params: 5, Model: [4]byte{1, 2, 3, 4}, Streams: []int64{200, 1000, -1}, CRC: 0xdeadbeef},
+		"50585a" + "04" + "b7" + "ac02" + "c801" + "03" + "c801" + "e807" + "01020304" + "efbeadde"},
+	{"64x64 gray, model fingerprint: the largest image with a short CRC",
+		Header{Version: 4, Width: 64, Height: 64, Layout: Gray, Mixed: true, Model: fp, Streams: []int64{-1}, CRC: 0xbeef},
+		"50585a" + "04" + "01" + "40" + "40" + "9a3c5e71" + "efbe"},
+	{"17x241 RGB, model number 1: one pixel more",
+		Header{Version: 4, Width: 17, Height: 241, Layout: RGB, Mixed: true, ModelNumber: 1, Streams: []int64{-1}, CRC: 0xdeadbeef},
+		"50585a" + "04" + "0a" + "11" + "f101" + "01" + "efbeadde"},
 	{"32x32 RGB lossless, mixed, coding parameters 3, model number 4",
 		Header{Version: 3, Width: 32, Height: 32, Layout: RGB, Mixed: true, Params: 3, ModelNumber: 4, Streams: []int64{-1}, CRC: 0x20ad41a3},
 		"50585a" + "03" + "d3" + "03" + "20" + "20" + "04" + "a341ad20"},
@@ -87,16 +100,23 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// zeroCRC is the CRC-32C of 32x32 RGB all-zero pixels.
+const zeroCRC = 0x20ad41a3
+
 func TestGoldenCRC(t *testing.T) {
-	if got := PixelCRC(make([]byte, 32*32*3)); got != golden[0].h.CRC {
-		t.Fatalf("CRC of 32x32 RGB zeros = %08x, FORMAT.md says %08x", got, golden[0].h.CRC)
+	got := PixelCRC(make([]byte, 32*32*3))
+	if got != zeroCRC {
+		t.Fatalf("CRC of 32x32 RGB zeros = %08x, FORMAT.md says %08x", got, uint32(zeroCRC))
+	}
+	if h := golden[0].h; !h.MatchCRC(got) || h.MatchCRC(got^0x8000) {
+		t.Fatalf("a short CRC of %04x should match %08x and nothing that differs in its low 16 bits", h.CRC, got)
 	}
 }
 
 // TestSizeBudget holds the header to the budget the codec was designed
-// around: 12 bytes besides the payload for 32x32 RGB coded by a built-in
-// model, whose 3,072 sub-pixels it costs 0.031 bits each, and 15 with a
-// fingerprint instead of a model number.
+// around: 10 bytes besides the payload for 32x32 RGB coded by a built-in
+// model in any orientation, whose 3,072 sub-pixels it costs 0.026 bits
+// each, and 13 with a fingerprint instead of a model number.
 func TestSizeBudget(t *testing.T) {
 	for _, c := range []struct {
 		w, h    int
@@ -104,16 +124,16 @@ func TestSizeBudget(t *testing.T) {
 		streams []int64
 		want    int
 	}{
-		{32, 32, 4, []int64{-1}, 12},
-		{32, 32, 0, []int64{-1}, 15},
-		{1, 1, 1, []int64{-1}, 12},
-		{127, 127, 0, []int64{-1}, 15},
-		{128, 1, 0, []int64{-1}, 16},
+		{32, 32, 4, []int64{-1}, 10},
+		{32, 32, 0, []int64{-1}, 13},
+		{1, 1, 1, []int64{-1}, 10},
+		{127, 127, 0, []int64{-1}, 15}, // over ShortCRCPixels: a 4-byte CRC
+		{128, 1, 0, []int64{-1}, 14},
 		{MaxDimension, 4096, 0, []int64{-1}, 18}, // 3- and 2-byte uvarints
-		{32, 32, 0, []int64{100, -1}, 17},        // flag + count + one length
-		{32, 32, 0, []int64{200, 9, -1}, 19},     // lengths of 128 and up take 2 bytes
+		{32, 32, 0, []int64{100, -1}, 15},        // flag + count + one length
+		{32, 32, 0, []int64{200, 9, -1}, 17},     // lengths of 128 and up take 2 bytes
 	} {
-		h := Header{Width: c.w, Height: c.h, Layout: RGB, Model: fp, ModelNumber: c.number, Streams: c.streams}
+		h := Header{Width: c.w, Height: c.h, Layout: RGB, Mixed: true, Params: 7, Model: fp, ModelNumber: c.number, Streams: c.streams}
 		b, err := h.MarshalBinary()
 		if err != nil {
 			t.Fatal(err)
@@ -135,20 +155,23 @@ func TestRoundTrip(t *testing.T) {
 		{MaxPayload / 2, MaxPayload / 2, 0},
 		squares(MaxStreams),
 	}
-	// How a header names its model: version 1 and 2 by fingerprint, 2 by
-	// number.
+	// How a header names its model: every version by fingerprint, from
+	// version 2 on by number.
 	namings := []struct {
 		version int
 		number  byte
-	}{{1, 0}, {2, 0}, {2, 1}, {2, 255}}
+	}{{1, 0}, {2, 0}, {2, 1}, {2, 255}, {3, 1}, {4, 0}, {4, 1}, {4, 255}}
 	for _, l := range []Layout{Gray, RGB, RGBA} {
 		for _, m := range []Mode{Lossless, Lossy} {
 			for _, sz := range sizes {
 				for _, s := range streams {
 					for _, n := range namings {
-						h := Header{Version: n.version, Width: sz[0], Height: sz[1], Layout: l, Mode: m, ModelNumber: n.number, Streams: s, CRC: uint32(sz[0])*2654435761 ^ uint32(len(s))}
+						h := Header{Version: n.version, Width: sz[0], Height: sz[1], Layout: l, Mode: m, Mixed: true, Params: byte(len(s) & 7), ModelNumber: n.number, Streams: s, CRC: uint32(sz[0])*2654435761 ^ uint32(len(s))}
 						if n.number == 0 {
 							h.Model = fp
+						}
+						if h.shortCRC() {
+							h.CRC &= 0xffff // all a short CRC reads back
 						}
 						t.Run(fmt.Sprintf("%v/%v/%dx%d/%d/v%d-%d", l, m, sz[0], sz[1], len(s), n.version, n.number), func(t *testing.T) { roundTrip(t, h) })
 					}
@@ -209,7 +232,7 @@ func roundTrip(t *testing.T, h Header) {
 }
 
 func TestMarshalErrors(t *testing.T) {
-	ok := Header{Width: 32, Height: 32, Layout: RGB, Model: fp, Streams: []int64{-1}}
+	ok := Header{Width: 32, Height: 32, Layout: RGB, Mixed: true, Model: fp, Streams: []int64{-1}}
 	for _, c := range []struct {
 		name   string
 		edit   func(*Header)
@@ -220,7 +243,9 @@ func TestMarshalErrors(t *testing.T) {
 		{"layout 2", func(h *Header) { h.Layout = 2 }, ErrLayout, "want 1 Gray, 3 RGB or 4 RGBA"},
 		{"layout 5", func(h *Header) { h.Layout = 5 }, ErrLayout, "layout 5"},
 		{"mode 2", func(h *Header) { h.Mode = 2 }, ErrMode, "mode 2"},
-		{"version 4", func(h *Header) { h.Version = 4 }, ErrVersion, "version 4 (this package reads versions 1 to 3)"},
+		{"version 5", func(h *Header) { h.Version = 5 }, ErrVersion, "version 5 (this package reads versions 1 to 4)"},
+		{"unmixed version 4", func(h *Header) { h.Mixed = false }, ErrMalformed, "every version 4 payload is mixed"},
+		{"parameters 8 in version 4", func(h *Header) { h.Params = 8 }, ErrMalformed, "coding parameters 0x08; version 4 carries at most 7"},
 		{"version -1", func(h *Header) { h.Version = -1 }, ErrVersion, "version -1"},
 		{"model number in version 1", func(h *Header) { h.Version, h.ModelNumber = 1, 4 }, ErrVersion, "model numbers need version 2 or later, the header asks for version 1"},
 		{"zero width", func(h *Header) { h.Width = 0 }, ErrDimension, "0x32, each side must be 1..65535"},

@@ -119,26 +119,9 @@ func (rd *reader) header() (*Header, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Header{Version: int(v), Layout: Layout(flags & layoutMask), Mode: Mode(flags & modeMask >> modeShift), Mixed: flags&mixed != 0}
-	named := v >= 2 && flags&numbered != 0
-	if v >= 2 {
-		h.Mode &= 1 // bit 4 is the model-number flag
-	}
-	if !h.Layout.valid() {
-		return nil, layoutError(uint8(h.Layout))
-	}
-	if !h.Mode.valid() {
-		return nil, modeError(uint8(h.Mode))
-	}
-	if flags&hasParams != 0 {
-		if h.Params, err = rd.byte("coding parameters"); err != nil {
-			return nil, err
-		}
-		// No parameters are written without the byte; allowing a zero
-		// byte would give the same header two encodings.
-		if h.Params == 0 {
-			return nil, fmt.Errorf("%w: a coding-parameters byte of 0 (flags %#02x)", ErrMalformed, flags)
-		}
+	h, err := rd.flags(int(v), flags)
+	if err != nil {
+		return nil, err
 	}
 	w, err := rd.uvarint("width")
 	if err != nil {
@@ -152,10 +135,10 @@ func (rd *reader) header() (*Header, error) {
 		return nil, err
 	}
 	h.Width, h.Height = int(w), int(ht)
-	if h.Streams, err = rd.streams(flags&multiStream != 0); err != nil {
+	if h.Streams, err = rd.streams(h.multiStream); err != nil {
 		return nil, err
 	}
-	if named {
+	if h.named {
 		if h.ModelNumber, err = rd.byte("model number"); err != nil {
 			return nil, err
 		}
@@ -166,11 +149,66 @@ func (rd *reader) header() (*Header, error) {
 	} else if err := rd.full("model fingerprint", h.Model[:]); err != nil {
 		return nil, err
 	}
-	var crc [4]byte
-	if err := rd.full("CRC", crc[:]); err != nil {
-		return nil, err
+	if h.shortCRC() {
+		var crc [2]byte
+		if err := rd.full("CRC", crc[:]); err != nil {
+			return nil, err
+		}
+		h.CRC = uint32(binary.LittleEndian.Uint16(crc[:]))
+	} else {
+		var crc [4]byte
+		if err := rd.full("CRC", crc[:]); err != nil {
+			return nil, err
+		}
+		h.CRC = binary.LittleEndian.Uint32(crc[:])
 	}
-	h.CRC = binary.LittleEndian.Uint32(crc[:])
+	return &h.Header, nil
+}
+
+// flagged is a header being read, with what its flags say follows.
+type flagged struct {
+	Header
+	named, multiStream bool
+}
+
+// flags decodes the flags byte of a version v header, and reads the
+// parameters byte that versions 1 to 3 may follow it with.
+func (rd *reader) flags(v int, flags byte) (*flagged, error) {
+	h := &flagged{Header: Header{Version: v}}
+	if v >= 4 {
+		h.Layout = layouts4[flags&layoutMask4]
+		if flags&lossy4 != 0 {
+			h.Mode = Lossy
+		}
+		h.Mixed, h.Params = true, flags>>paramsShift4
+		h.named, h.multiStream = flags&numbered4 != 0, flags&multiStream4 != 0
+		if h.Layout == 0 {
+			return nil, fmt.Errorf("%w code 0 (version 4 codes 1 Gray, 2 RGB and 3 RGBA)", ErrLayout)
+		}
+		return h, nil
+	}
+	h.Layout, h.Mode, h.Mixed = Layout(flags&layoutMask), Mode(flags&modeMask>>modeShift), flags&mixed != 0
+	h.named, h.multiStream = v >= 2 && flags&numbered != 0, flags&multiStream != 0
+	if v >= 2 {
+		h.Mode &= 1 // bit 4 is the model-number flag
+	}
+	if !h.Layout.valid() {
+		return nil, layoutError(uint8(h.Layout))
+	}
+	if !h.Mode.valid() {
+		return nil, modeError(uint8(h.Mode))
+	}
+	if flags&hasParams != 0 {
+		var err error
+		if h.Params, err = rd.byte("coding parameters"); err != nil {
+			return nil, err
+		}
+		// No parameters are written without the byte; allowing a zero
+		// byte would give the same header two encodings.
+		if h.Params == 0 {
+			return nil, fmt.Errorf("%w: a coding-parameters byte of 0 (flags %#02x)", ErrMalformed, flags)
+		}
+	}
 	return h, nil
 }
 
