@@ -48,16 +48,28 @@ func (d *Decoder) Decode(cum []uint32) int {
 // cdf about log2(n)+2 times, so a caller that can compute single entries
 // of its table need not build all of it.
 func (d *Decoder) DecodeFunc(n int, cdf func(s int) uint32) int {
+	return d.decode(n, cdf, PrecisionBits)
+}
+
+// DecodeFineFunc is [Decoder.DecodeFunc] for a fine table, whose cdf(n) is
+// [FineTotal]: it decodes what [Encoder.EncodeFine] coded.
+func (d *Decoder) DecodeFineFunc(n int, cdf func(s int) uint32) int {
+	return d.decode(n, cdf, FineBits)
+}
+
+// decode is DecodeFunc for a table that sums to 2^bits.
+func (d *Decoder) decode(n int, cdf func(s int) uint32, bits uint) int {
 	if n < 1 {
 		d.fail(ErrBadTable)
 		return 0
 	}
-	r := d.rng >> PrecisionBits
+	total := uint64(1) << bits
+	r := d.rng >> bits
 	t := d.code / r
-	if t >= Total {
-		// Only a corrupt stream lands in the sliver rng - Total*r that the
+	if t >= total {
+		// Only a corrupt stream lands in the sliver rng - total*r that the
 		// encoder never uses.
-		t = Total - 1
+		t = total - 1
 	}
 	// Find the largest lo < n with cdf(lo) <= t, keeping the entries at
 	// both ends of the range searched so that none is computed twice.
@@ -71,7 +83,7 @@ func (d *Decoder) DecodeFunc(n int, cdf func(s int) uint32) int {
 			hi, end = mid, c
 		}
 	}
-	if uint64(start) > t || uint64(end) <= t || end > Total {
+	if uint64(start) > t || uint64(end) <= t || uint64(end) > total {
 		d.fail(ErrBadTable)
 		return lo
 	}

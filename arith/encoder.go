@@ -37,7 +37,13 @@ func NewEncoder(w io.Writer) *Encoder {
 // Encode narrows the interval to [start, start+freq) out of [Total]. It
 // requires freq >= 1 and start+freq <= Total; otherwise it records
 // [ErrBadTable].
-func (e *Encoder) Encode(start, freq uint32) {
+func (e *Encoder) Encode(start, freq uint32) { e.encode(start, freq, PrecisionBits) }
+
+// EncodeFine is [Encoder.Encode] for a fine table, out of [FineTotal].
+func (e *Encoder) EncodeFine(start, freq uint32) { e.encode(start, freq, FineBits) }
+
+// encode narrows the interval to [start, start+freq) out of 2^bits.
+func (e *Encoder) encode(start, freq uint32, bits uint) {
 	if e.err != nil {
 		return
 	}
@@ -45,11 +51,11 @@ func (e *Encoder) Encode(start, freq uint32) {
 		e.err = errClosed
 		return
 	}
-	if freq == 0 || start > Total || freq > Total-start {
+	if total := uint32(1) << bits; freq == 0 || start > total || freq > total-start {
 		e.err = ErrBadTable
 		return
 	}
-	r := e.rng >> PrecisionBits
+	r := e.rng >> bits
 	e.low += uint64(start) * r
 	e.rng = uint64(freq) * r
 	for e.rng < minRange {

@@ -3,6 +3,8 @@ package arith
 import (
 	"bytes"
 	"errors"
+	"io"
+	"math"
 	"testing"
 )
 
@@ -215,4 +217,103 @@ func TestEncoderReportsWriteError(t *testing.T) {
 	if err := e.Close(); !errors.Is(err, errDiskFull) {
 		t.Errorf("Close = %v, want %v", err, errDiskFull)
 	}
+}
+
+// TestFineTables codes fine tables interleaved with ordinary ones in one
+// stream, as a caller may, and checks that every symbol decodes and that
+// the stream stays within a few bytes of the ideal size, floors included.
+func TestFineTables(t *testing.T) {
+	p := prng(11)
+	type fineSymbol struct {
+		cum  []uint32
+		s    int
+		fine bool
+	}
+	var seq []fineSymbol
+	var ideal float64
+	for i := range 20000 {
+		cum := randomPeakedCum(&p)
+		fine := i%3 != 0
+		total := float64(Total)
+		if fine {
+			// The same shape at 2^8 times the resolution, the floor of
+			// every symbol at 1.
+			w := make([]uint64, len(cum)-1)
+			for j := range w {
+				w[j] = uint64(cum[j+1]-cum[j]) << 8
+			}
+			cum = fineCum(w)
+			total = FineTotal
+		}
+		s := int(p.next() % uint64(len(cum)-1))
+		if i%2 == 0 {
+			s = sampleTotal(&p, cum)
+		}
+		ideal -= math.Log2(float64(cum[s+1]-cum[s]) / total)
+		seq = append(seq, fineSymbol{cum, s, fine})
+	}
+	var buf bytes.Buffer
+	e := NewEncoder(&buf)
+	for _, c := range seq {
+		if c.fine {
+			e.EncodeFine(c.cum[c.s], c.cum[c.s+1]-c.cum[c.s])
+		} else {
+			e.EncodeSymbol(c.cum, c.s)
+		}
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	d := NewDecoder(bytes.NewReader(buf.Bytes()))
+	for i, c := range seq {
+		got := 0
+		if c.fine {
+			got = d.DecodeFineFunc(len(c.cum)-1, func(s int) uint32 { return c.cum[s] })
+		} else {
+			got = d.Decode(c.cum)
+		}
+		if got != c.s {
+			t.Fatalf("symbol %d (fine %v): decoded %d, want %d", i, c.fine, got, c.s)
+		}
+	}
+	if err := d.Err(); err != nil || !d.AtEnd() {
+		t.Fatalf("decoder: %v, at end %v", err, d.AtEnd())
+	}
+	if bits := float64(8 * buf.Len()); bits > ideal+16 {
+		t.Fatalf("coded %.0f bits, ideal %.1f", bits, ideal)
+	}
+	// A fine interval past FineTotal is as bad as an ordinary one past
+	// Total.
+	e = NewEncoder(io.Discard)
+	e.EncodeFine(FineTotal-1, 2)
+	if err := e.Close(); !errors.Is(err, ErrBadTable) {
+		t.Fatalf("EncodeFine past FineTotal: %v, want ErrBadTable", err)
+	}
+}
+
+// fineCum is the fine table of weights w that gives every symbol a
+// frequency of at least 1.
+func fineCum(w []uint64) []uint32 {
+	var sum uint64
+	for _, x := range w {
+		sum += x
+	}
+	cum := make([]uint32, len(w)+1)
+	free := uint64(FineTotal - len(w))
+	var acc uint64
+	for i, x := range w {
+		acc += x
+		cum[i+1] = uint32(i+1) + uint32(acc*free/sum)
+	}
+	return cum
+}
+
+// sampleTotal draws a symbol of the table cum, whichever its total.
+func sampleTotal(p *prng, cum []uint32) int {
+	u := uint32(p.next() % uint64(cum[len(cum)-1]))
+	s := 0
+	for cum[s+1] <= u {
+		s++
+	}
+	return s
 }

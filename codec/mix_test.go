@@ -76,8 +76,8 @@ func randomTable(rng *rand.Rand) []uint32 {
 
 // TestMixtureTables drives a mixer over random rows and checks every table
 // it codes with, with the product stage and without: each source's
-// frequencies sum to arith.Total, and the mixture runs from 0 to
-// arith.Total giving every value at least 1.
+// frequencies sum to arith.Total, and the mixture runs from 0 to its
+// total (arith.FineTotal in format version 4) giving every value at least 1.
 func TestMixtureTables(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct {
@@ -85,7 +85,8 @@ func TestMixtureTables(t *testing.T) {
 		how                  mixing
 	}{{1, 3, 3, 1, linearMixing}, {7, 3, 5, 2, linearMixing}, {5, 1, 4, 1, linearMixing}, {40, 3, 3, 1, linearMixing},
 		{1, 3, 3, 1, productMixing}, {7, 3, 5, 2, productMixing}, {5, 1, 4, 3, productMixing}, {40, 3, 6, 2, productMixing},
-		{1, 3, 3, 1, tunedMixing}, {7, 3, 5, 2, tunedMixing}, {5, 1, 4, 3, tunedMixing}, {40, 3, 6, 2, tunedMixing}} {
+		{1, 3, 3, 1, tunedMixing}, {7, 3, 5, 2, tunedMixing}, {5, 1, 4, 3, tunedMixing}, {40, 3, 6, 2, tunedMixing},
+		{1, 3, 3, 1, fineMixing}, {7, 3, 5, 2, fineMixing}, {5, 1, 4, 3, fineMixing}, {40, 3, 6, 2, fineMixing}} {
 		m := newMixer(tc.w, tc.cc, 2, tc.streams, tc.how)
 		for y := range tc.rows {
 			r := m.row(y)
@@ -94,7 +95,7 @@ func TestMixtureTables(t *testing.T) {
 					cum := randomTable(rng)
 					r.prepare(c, cum)
 					prev := r.cdf(0)
-					if prev != 0 || r.cdf(256) != arith.Total {
+					if prev != 0 || r.cdf(256) != tc.how.tuning().total() {
 						t.Fatalf("%+v (%d,%d,%d): mixture runs %d..%d", tc, x, y, c, prev, r.cdf(256))
 					}
 					for v := 1; v <= 256; v++ {
@@ -187,6 +188,7 @@ func BenchmarkMix(b *testing.B) {
 	b.Run("linear", func(b *testing.B) { benchmarkMix(b, linearMixing) })
 	b.Run("product", func(b *testing.B) { benchmarkMix(b, productMixing) })
 	b.Run("tuned", func(b *testing.B) { benchmarkMix(b, tunedMixing) })
+	b.Run("fine", func(b *testing.B) { benchmarkMix(b, fineMixing) })
 }
 
 func benchmarkMix(b *testing.B, how mixing) {

@@ -1,10 +1,6 @@
 package codec
 
-import (
-	"math/bits"
-
-	"github.com/pxcz/pxcz/arith"
-)
+import "math/bits"
 
 // The product stage.
 //
@@ -126,7 +122,7 @@ func (r *mixRow) prepareProduct(c int) {
 	// window's mass is shared in proportion to q, and what rounding
 	// leaves goes to the largest.
 	mass := lin[n] - p.base
-	scale := uint64(mass-uint32(n)) << 32 / qsum // qsum >= 2^16, so scale <= 2^32
+	scale := uint64(mass-uint32(n)) << 32 / qsum // qsum >= 2^16, so scale <= 2^40 (2^32 on a table that is not fine)
 	var sum uint32
 	for k := range n {
 		sum += 1 + uint32(p.q[k]*scale>>32)
@@ -154,13 +150,13 @@ func (r *mixRow) linearWindow(cdf []uint32, lo int) {
 		}
 	}
 	for k, x := range cdf {
-		cdf[k] = floored(lo+k, x)
+		cdf[k] = r.floored(lo+k, x)
 	}
 	if lo == 0 {
 		cdf[0] = 0
 	}
 	if lo+n == 256 {
-		cdf[n] = arith.Total
+		cdf[n] = r.total
 	}
 }
 
