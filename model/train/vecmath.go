@@ -6,15 +6,22 @@ package train
 // are reproducible per machine, not across machines with and without AVX2.
 var vectorMath bool
 
+// vectorPart is how many of n values the vector form of a kernel takes:
+// whole groups of eight, or none without vector math. The scalar code does
+// the rest.
+func vectorPart(n int) int {
+	if vectorMath {
+		return n &^ 7
+	}
+	return 0
+}
+
 // gateSpan computes ta = tanh(za), tb = σ(zb) and out = ta·tb elementwise.
 // ta may alias za and tb zb.
 func gateSpan(za, zb, ta, tb, out []float32) {
-	v := 0
-	if vectorMath {
-		v = len(out) &^ 7
-		if v > 0 {
-			gateVec(za[:v], zb[:v], ta[:v], tb[:v], out[:v])
-		}
+	v := vectorPart(len(out))
+	if v > 0 {
+		gateVec(za[:v], zb[:v], ta[:v], tb[:v], out[:v])
 	}
 	for c := v; c < len(out); c++ {
 		t, s := tanh32(za[c]), sigmoid32(zb[c])
@@ -25,13 +32,10 @@ func gateSpan(za, zb, ta, tb, out []float32) {
 // expShiftSum sets dst[i] = e^(src[i]-shift) and returns their sum; dst may
 // be src.
 func expShiftSum(dst, src []float32, shift float32) float32 {
-	v := 0
+	v := vectorPart(len(src))
 	var sum float32
-	if vectorMath {
-		v = len(src) &^ 7
-		if v > 0 {
-			sum = expShiftSumVec(dst[:v], src[:v], shift)
-		}
+	if v > 0 {
+		sum = expShiftSumVec(dst[:v], src[:v], shift)
 	}
 	for i := v; i < len(src); i++ {
 		dst[i] = exp32(src[i] - shift)
@@ -42,13 +46,10 @@ func expShiftSum(dst, src []float32, shift float32) float32 {
 
 // maxOf is the largest value of a non-empty slice.
 func maxOf(src []float32) float32 {
-	v := 0
+	v := vectorPart(len(src))
 	m := src[0]
-	if vectorMath {
-		v = len(src) &^ 7
-		if v > 0 {
-			m = maxVec(src[:v])
-		}
+	if v > 0 {
+		m = maxVec(src[:v])
 	}
 	for _, x := range src[v:] {
 		m = max(m, x)
@@ -60,12 +61,9 @@ func maxOf(src []float32) float32 {
 // vector form changes no result.
 func addTo(dst, src []float32) {
 	src = src[:len(dst)]
-	v := 0
-	if vectorMath {
-		v = len(dst) &^ 7
-		if v > 0 {
-			addVec(dst[:v], src[:v])
-		}
+	v := vectorPart(len(dst))
+	if v > 0 {
+		addVec(dst[:v], src[:v])
 	}
 	for i := v; i < len(dst); i++ {
 		dst[i] += src[i]
@@ -75,12 +73,9 @@ func addTo(dst, src []float32) {
 // reluBackSpan zeroes d[i] wherever out[i] <= 0.
 func reluBackSpan(d, out []float32) {
 	out = out[:len(d)]
-	v := 0
-	if vectorMath {
-		v = len(d) &^ 7
-		if v > 0 {
-			reluBackVec(d[:v], out[:v])
-		}
+	v := vectorPart(len(d))
+	if v > 0 {
+		reluBackVec(d[:v], out[:v])
 	}
 	for i := v; i < len(d); i++ {
 		if out[i] <= 0 {
@@ -95,12 +90,9 @@ func reluBackSpan(d, out []float32) {
 func gateBackSpan(dz, ts, dOut []float32, accumulate bool) {
 	F := len(dOut)
 	dz, ts = dz[:2*F], ts[:2*F]
-	v := 0
-	if vectorMath {
-		v = F &^ 7
-		if v > 0 {
-			gateBackVec(dz, ts, dOut[:v], F, accumulate)
-		}
+	v := vectorPart(F)
+	if v > 0 {
+		gateBackVec(dz, ts, dOut[:v], F, accumulate)
 	}
 	for c := v; c < F; c++ {
 		t, s, g := ts[c], ts[F+c], dOut[c]
