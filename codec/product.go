@@ -118,14 +118,14 @@ func (r *mixRow) prepareProduct(c int) {
 		qsum += q
 	}
 	p.qsum = qsum
-	// Every value keeps a frequency of at least 1; the rest of the
-	// window's mass is shared in proportion to q, and what rounding
+	// Every value keeps a frequency of at least the floor; the rest of
+	// the window's mass is shared in proportion to q, and what rounding
 	// leaves goes to the largest.
 	mass := lin[n] - p.base
-	scale := uint64(mass-uint32(n)) << 32 / qsum // qsum >= 2^16, so scale <= 2^40 (2^32 on a table that is not fine)
+	scale := uint64(mass-uint32(n)*r.floor) << 32 / qsum // qsum >= 2^16, so scale <= 2^40 (2^32 on a table that is not fine)
 	var sum uint32
 	for k := range n {
-		sum += 1 + uint32(p.q[k]*scale>>32)
+		sum += r.floor + uint32(p.q[k]*scale>>32)
 		p.cum[k+1] = sum
 	}
 	for k := best + 1; k <= n; k++ {
