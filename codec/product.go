@@ -137,8 +137,8 @@ func (r *mixRow) prepareProduct(c int) {
 // source at a time.
 func (r *mixRow) linearWindow(cdf []uint32, lo int) {
 	n := len(cdf) - 1
-	for k, x := range r.model[lo : lo+n+1] {
-		cdf[k] = r.weight[0] * x
+	for k := range n + 1 {
+		cdf[k] = r.weight[0] * r.modelCDF(lo+k)
 	}
 	for i := range numPreds {
 		w := r.weight[i+1]
