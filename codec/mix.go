@@ -25,8 +25,9 @@ import (
 // W, NWW, NW, N and NE of the same channel and run a decaying sum (by 0.95
 // a pixel) of what it spent on the row so far; the model's weight is
 // multiplied by 8 (in files of format version 4, 0.16·run and 16; in
-// versions 1 and 2, 0.4·run and 4: see tuning). Files of format version 2 and later then sharpen the mixture
-// with the product stage (product.go).
+// versions 1 and 2, 0.4·run and 4: see tuning). Files of format version 2
+// and later then sharpen the mixture with the product stage (product.go),
+// and version 4 codes the result as a 24-bit table (mixRow.floor).
 //
 // A sub-pixel reads the row above only up to column x+1, and the model's
 // wavefront decoder never lets a row come closer to the one above, so
