@@ -33,7 +33,8 @@ var builtins = []*builtin{
 	{number: 5, fingerprint: "37ab133f", file: "photo.pxcm"},
 	{number: 6, fingerprint: "af41f5f5", file: "retired/default-af41f5f5.pxcm"},
 	{number: 7, fingerprint: "6930df87", file: "retired/default-6930df87.pxcm"},
-	{number: 8, fingerprint: "412412ca", file: "default.pxcm"},
+	{number: 8, fingerprint: "412412ca", file: "retired/default-412412ca.pxcm"},
+	{number: 9, fingerprint: "7ee64805", file: "default.pxcm"},
 }
 
 // Each model is parsed, and its weights laid out for the kernels, only when
