@@ -34,7 +34,8 @@ var builtins = []*builtin{
 	{number: 6, fingerprint: "af41f5f5", file: "retired/default-af41f5f5.pxcm"},
 	{number: 7, fingerprint: "6930df87", file: "retired/default-6930df87.pxcm"},
 	{number: 8, fingerprint: "412412ca", file: "retired/default-412412ca.pxcm"},
-	{number: 9, fingerprint: "7ee64805", file: "default.pxcm"},
+	{number: 9, fingerprint: "7ee64805", file: "retired/default-7ee64805.pxcm"},
+	{number: 10, fingerprint: "aa26bb9e", file: "default.pxcm"},
 }
 
 // Each model is parsed, and its weights laid out for the kernels, only when
