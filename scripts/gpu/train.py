@@ -325,7 +325,7 @@ def make_checkpoint(src, cfg, weights, M, V, step, adam_step, args, extra, train
 def main():
     global LOG
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--checkpoint", default="model/checkpoints/c3f48l5-s7.ckpt", help="checkpoint to continue")
+    ap.add_argument("--checkpoint", default="model/checkpoints/c3f48l5-s9.ckpt", help="checkpoint to continue")
     ap.add_argument("--pack", default=".gpu", help="folder of pack.json and the labels")
     ap.add_argument("--data", default="/tmp/pxcz-gpu", help="folder of the unpacked .u8 sets")
     ap.add_argument("--out", default=os.environ.get("OUT", "out"), help="where the results go (default $OUT)")

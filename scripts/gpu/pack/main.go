@@ -102,7 +102,7 @@ func main() {
 	flag.IntVar(&o.nTest, "test", 1000, "test images (the first ones of test_batch)")
 	flag.IntVar(&o.effort, "e", 1, "codec effort 1..3")
 	flag.IntVar(&o.workers, "j", runtime.GOMAXPROCS(0), "threads")
-	flag.StringVar(&o.ckpts, "checkpoint", "model/checkpoints/c3f48l5-s7.ckpt", "comma-separated checkpoints to compute reference NLLs for")
+	flag.StringVar(&o.ckpts, "checkpoint", "model/checkpoints/c3f48l5-s9.ckpt", "comma-separated checkpoints to compute reference NLLs for")
 	flag.BoolVar(&o.refOnly, "ref-only", false, "only add references for --checkpoint to an existing pack.json")
 	flag.StringVar(&o.sets, "sets", "train,val,test", "sets to (re)code")
 	flag.BoolVar(&o.unpack, "unpack", false, "decode the packs in --out into raw .u8 sets in --to")
