@@ -311,6 +311,9 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 	if h.Mode != container.Lossless {
 		return nil, fmt.Errorf("codec: %s files are not supported by this version", h.Mode)
 	}
+	if err := checkExtensions(h); err != nil {
+		return nil, err
+	}
 	m, err := opts.modelFor(h)
 	if err != nil {
 		return nil, err
@@ -357,6 +360,18 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 		return nil, fmt.Errorf("%w: decoded pixels fail the checksum", ErrCorrupt)
 	}
 	return out.img, nil
+}
+
+// checkExtensions refuses a file whose header carries a critical
+// extension that this codec does not implement: decoding it as if the
+// extension were absent would give wrong pixels, not an error.
+func checkExtensions(h *container.Header) error {
+	for _, e := range h.Extensions {
+		if e.Critical() {
+			return fmt.Errorf("codec: the file needs header extension %#02x, which this version does not implement (a newer pxcz wrote it?)", e.Tag)
+		}
+	}
+	return nil
 }
 
 // readAll reads r to its end, into a buffer sized once when r can tell its

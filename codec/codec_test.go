@@ -371,17 +371,18 @@ func TestBadFiles(t *testing.T) {
 		opts *Options
 		want string
 	}{
-		"empty":         {nil, opts, "truncated"},
-		"not pxcz":      {[]byte("\x89PNG\r\n\x1a\n"), opts, "not a pxcz file"},
-		"truncated":     {good[:len(good)/2], opts, "corrupt"},
-		"payload flip":  {mutate(len(good)-10, 0x40), opts, "corrupt"},
-		"model missing": {good, nil, "model a5b95ca9, which is not built into this pxcz; pass its weights file"},
-		"other model":   {good, &Options{Model: defaultModel(t)}, "the model given is " + fmt.Sprintf("%x", defaultModel(t).Fingerprint())},
-		"model number":  {renumbered(t, good, 200), nil, "built-in model number 200, which this pxcz does not have"},
-		"version":       {mutate(3, 0x2), opts, "version"},
-		"CRC flip":      {mutate(11, 0x1), opts, "checksum"}, // the short CRC's low byte: 13-byte header
-		"appended junk": {append(append([]byte(nil), good...), bytes.Repeat([]byte{7}, 16)...), opts, "data follows"},
-		"no alpha":      {rgbaAsOneStream(t, opts), opts, "alpha substream"},
+		"empty":             {nil, opts, "truncated"},
+		"not pxcz":          {[]byte("\x89PNG\r\n\x1a\n"), opts, "not a pxcz file"},
+		"truncated":         {good[:len(good)/2], opts, "corrupt"},
+		"payload flip":      {mutate(len(good)-10, 0x40), opts, "corrupt"},
+		"model missing":     {good, nil, "model a5b95ca9, which is not built into this pxcz; pass its weights file"},
+		"other model":       {good, &Options{Model: defaultModel(t)}, "the model given is " + fmt.Sprintf("%x", defaultModel(t).Fingerprint())},
+		"model number":      {renumbered(t, good, 200), nil, "built-in model number 200, which this pxcz does not have"},
+		"version":           {mutate(3, 0x2), opts, "version"},
+		"CRC flip":          {mutate(11, 0x1), opts, "checksum"}, // the short CRC's low byte: 13-byte header
+		"appended junk":     {append(append([]byte(nil), good...), bytes.Repeat([]byte{7}, 16)...), opts, "data follows"},
+		"no alpha":          {rgbaAsOneStream(t, opts), opts, "alpha substream"},
+		"unknown extension": {extended(t, good, container.Extension{Tag: 0x7f, Data: []byte{1}}), opts, "header extension 0x7f, which this version does not implement"},
 	}
 	for name, tc := range cases {
 		img, err := DecodeWith(bytes.NewReader(tc.data), tc.opts)
@@ -393,6 +394,23 @@ func TestBadFiles(t *testing.T) {
 			t.Errorf("%s: error %q does not say %q", name, err, tc.want)
 		}
 	}
+}
+
+// extended is file with e added to its header.
+func extended(t *testing.T, file []byte, e container.Extension) []byte {
+	h, subs, err := container.Split(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.SetExtension(e.Tag, e.Data)
+	b, err := h.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range subs {
+		b = append(b, s...)
+	}
+	return b
 }
 
 // rgbaAsOneStream is an RGBA file whose header claims only one substream.

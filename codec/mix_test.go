@@ -28,6 +28,7 @@ func TestOldFiles(t *testing.T) {
 		{"v1-default", "v1-default", linearMixing, nil},
 		{"v2-default", "v1-default", productMixing, nil},
 		{"v3-default", "v1-default", tunedMixing, nil},
+		{"v4-default", "v1-default", fineMixing, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data, err := os.ReadFile("testdata/" + tc.name + ".pxcz")

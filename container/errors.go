@@ -20,6 +20,9 @@ var (
 	// ErrMalformed: a header that breaks an encoding rule (a coding-parameters
 	// byte of 0, a non-minimal or overlong uvarint).
 	ErrMalformed = errors.New("container: malformed header")
+	// ErrExtension: a version 5 extension list that breaks the format's
+	// rules (too many, tags out of order, too long in all).
+	ErrExtension = errors.New("container: bad extension")
 	// ErrTruncated: the data ends inside the header, or before the end of
 	// the substreams the header declares. Errors that wrap it also wrap
 	// io.ErrUnexpectedEOF.

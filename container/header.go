@@ -17,8 +17,9 @@ const (
 	// added model numbers (Header.ModelNumber); version 3 has version 2's
 	// header and tells the codec that the payload is coded its newer way;
 	// version 4 packs the flags and parameters into one byte and stores
-	// only half the CRC of small images (ShortCRCPixels).
-	Version = 4
+	// only half the CRC of small images (ShortCRCPixels); version 5 can
+	// follow the header with extensions (Header.Extensions).
+	Version = 5
 	// ShortCRCPixels is the largest image (Width·Height) whose version 4
 	// header stores only the low 16 bits of its CRC: two bytes are 0.005
 	// bits per sub-pixel of a 32x32 RGB image, and a check that misses one
@@ -57,7 +58,7 @@ const (
 // take the place of the X and P bits.
 const (
 	layoutMask4  = 0x03 // bits 0-1: the layout's code (layouts4)
-	lossy4       = 0x04 // bit 2: Mode
+	lossy4       = 0x04 // bit 2: Mode (version 4); E, extensions follow the CRC (version 5)
 	numbered4    = 0x08 // bit 3 (M)
 	multiStream4 = 0x10 // bit 4 (T)
 	paramsShift4 = 5    // bits 5-7: Params
@@ -115,6 +116,11 @@ type Header struct {
 	// its low 16 bits, and reads back only those; MatchCRC compares what
 	// the header holds.
 	CRC uint32
+
+	// Extensions are a version 5 header's tagged fields, in ascending tag
+	// order, each tag at most once (see Extension, SetExtension). In
+	// version 5 the Lossy mode is the presence of ExtLossy.
+	Extensions []Extension
 }
 
 // shortCRC says whether the header stores only the low 16 bits of the CRC.
@@ -158,9 +164,11 @@ func (h *Header) AppendBinary(b []byte) ([]byte, error) {
 		b = append(b, h.Model[:]...)
 	}
 	if h.shortCRC() {
-		return binary.LittleEndian.AppendUint16(b, uint16(h.CRC)), nil
+		b = binary.LittleEndian.AppendUint16(b, uint16(h.CRC))
+	} else {
+		b = binary.LittleEndian.AppendUint32(b, h.CRC)
 	}
-	return binary.LittleEndian.AppendUint32(b, h.CRC), nil
+	return h.appendExtensions(b), nil
 }
 
 // flags is the header's flags byte, in the layout of its version.
@@ -168,7 +176,7 @@ func (h *Header) flags() byte {
 	multi := len(h.Streams) > 1
 	if h.version() >= 4 {
 		f := code4(h.Layout) | h.Params<<paramsShift4
-		if h.Mode == Lossy {
+		if (h.version() == 4 && h.Mode == Lossy) || len(h.Extensions) > 0 {
 			f |= lossy4
 		}
 		if h.ModelNumber != 0 {
@@ -228,6 +236,13 @@ func (h *Header) validate() error {
 	}
 	if !h.Mode.valid() {
 		return modeError(uint8(h.Mode))
+	}
+	if h.version() >= 5 {
+		if err := h.checkExtensions(); err != nil {
+			return err
+		}
+	} else if len(h.Extensions) > 0 {
+		return fmt.Errorf("%w: extensions need version 5 or later, the header asks for version %d", ErrVersion, h.Version)
 	}
 	if h.version() >= 4 {
 		if !h.Mixed {

@@ -31,6 +31,17 @@ var golden = []struct {
 	h    Header
 	hex  string
 }{
+	{"version 5: 32x32 RGB lossless, class 7, model number 12",
+		Header{Version: 5, Width: 32, Height: 32, Layout: RGB, Mixed: true, Params: 3, ModelNumber: 12, Streams: []int64{-1}, CRC: zeroCRC & 0xffff,
+			Extensions: []Extension{{Tag: ExtClass, Data: []byte{7}}}},
+		"50585a" + "05" + "6e" + "20" + "20" + "0c" + "a341" + "01" + "01" + "01" + "07"},
+	{"version 5: 300x200 RGBA lossy with metadata, 3 substreams",
+		Header{Version: 5, Width: 300, Height: 200, Layout: RGBA, Mode: Lossy, Mixed: true, Params: 5, Model: [4]byte{1, 2, 3, 4}, Streams: []int64{200, 1000, -1}, CRC: 0xdeadbeef,
+			Extensions: []Extension{{Tag: ExtLossy, Data: []byte{9}}, {Tag: ExtMetadata, Data: []byte("abc")}}},
+		"50585a" + "05" + "b7" + "ac02" + "c801" + "03" + "c801" + "e807" + "01020304" + "efbeadde" + "02" + "04" + "01" + "09" + "81" + "03" + "616263"},
+	{"version 5 without extensions: version 4's bytes",
+		Header{Version: 5, Width: 32, Height: 32, Layout: RGB, Mixed: true, Params: 3, ModelNumber: 4, Streams: []int64{-1}, CRC: zeroCRC & 0xffff},
+		"50585a" + "05" + "6a" + "20" + "20" + "04" + "a341"},
 	{"32x32 RGB lossless, coding parameters 3, model number 4",
 		Header{Version: 4, Width: 32, Height: 32, Layout: RGB, Mixed: true, Params: 3, ModelNumber: 4, Streams: []int64{-1}, CRC: zeroCRC & 0xffff},
 		"50585a" + "04" + "6a" + "20" + "20" + "04" + "a341"},
@@ -160,7 +171,7 @@ func TestRoundTrip(t *testing.T) {
 	namings := []struct {
 		version int
 		number  byte
-	}{{1, 0}, {2, 0}, {2, 1}, {2, 255}, {3, 1}, {4, 0}, {4, 1}, {4, 255}}
+	}{{1, 0}, {2, 0}, {2, 1}, {2, 255}, {3, 1}, {4, 0}, {4, 1}, {4, 255}, {5, 0}, {5, 3}}
 	for _, l := range []Layout{Gray, RGB, RGBA} {
 		for _, m := range []Mode{Lossless, Lossy} {
 			for _, sz := range sizes {
@@ -172,6 +183,15 @@ func TestRoundTrip(t *testing.T) {
 						}
 						if h.shortCRC() {
 							h.CRC &= 0xffff // all a short CRC reads back
+						}
+						if n.version >= 5 {
+							if m == Lossy {
+								h.SetExtension(ExtLossy, []byte{1, 2})
+							}
+							if len(s) > 2 {
+								h.SetExtension(ExtMetadata, bytes.Repeat([]byte{0xa5}, 300))
+								h.SetExtension(ExtClass, []byte{3})
+							}
 						}
 						t.Run(fmt.Sprintf("%v/%v/%dx%d/%d/v%d-%d", l, m, sz[0], sz[1], len(s), n.version, n.number), func(t *testing.T) { roundTrip(t, h) })
 					}
@@ -243,7 +263,16 @@ func TestMarshalErrors(t *testing.T) {
 		{"layout 2", func(h *Header) { h.Layout = 2 }, ErrLayout, "want 1 Gray, 3 RGB or 4 RGBA"},
 		{"layout 5", func(h *Header) { h.Layout = 5 }, ErrLayout, "layout 5"},
 		{"mode 2", func(h *Header) { h.Mode = 2 }, ErrMode, "mode 2"},
-		{"version 5", func(h *Header) { h.Version = 5 }, ErrVersion, "version 5 (this package reads versions 1 to 4)"},
+		{"version 6", func(h *Header) { h.Version = 6 }, ErrVersion, "version 6 (this package reads versions 1 to 5)"},
+		{"extensions in version 4", func(h *Header) { h.Version, h.Extensions = 4, []Extension{{Tag: ExtClass}} }, ErrVersion, "extensions need version 5"},
+		{"extensions out of order", func(h *Header) { h.Extensions = []Extension{{Tag: ExtMaxError}, {Tag: ExtClass}} }, ErrExtension, "tag 0x01 after 0x02"},
+		{"repeated extension", func(h *Header) { h.Extensions = []Extension{{Tag: ExtClass}, {Tag: ExtClass}} }, ErrExtension, "strictly ascending"},
+		{"too many extensions", func(h *Header) {
+			for i := range MaxExtensions + 1 {
+				h.Extensions = append(h.Extensions, Extension{Tag: byte(i)})
+			}
+		}, ErrExtension, "33 extensions"},
+		{"lossy without its extension", func(h *Header) { h.Mode = Lossy }, ErrExtension, "mode Lossy without a lossy extension"},
 		{"unmixed version 4", func(h *Header) { h.Mixed = false }, ErrMalformed, "every version 4 payload is mixed"},
 		{"parameters 8 in version 4", func(h *Header) { h.Params = 8 }, ErrMalformed, "coding parameters 0x08; version 4 carries at most 7"},
 		{"version -1", func(h *Header) { h.Version = -1 }, ErrVersion, "version -1"},

@@ -162,13 +162,18 @@ func (rd *reader) header() (*Header, error) {
 		}
 		h.CRC = binary.LittleEndian.Uint32(crc[:])
 	}
+	if h.extended {
+		if err := rd.extensions(&h.Header); err != nil {
+			return nil, err
+		}
+	}
 	return &h.Header, nil
 }
 
 // flagged is a header being read, with what its flags say follows.
 type flagged struct {
 	Header
-	named, multiStream bool
+	named, multiStream, extended bool
 }
 
 // flags decodes the flags byte of a version v header, and reads the
@@ -177,8 +182,11 @@ func (rd *reader) flags(v int, flags byte) (*flagged, error) {
 	h := &flagged{Header: Header{Version: v}}
 	if v >= 4 {
 		h.Layout = layouts4[flags&layoutMask4]
-		if flags&lossy4 != 0 {
+		switch {
+		case flags&lossy4 != 0 && v == 4:
 			h.Mode = Lossy
+		case flags&lossy4 != 0:
+			h.extended = true
 		}
 		h.Mixed, h.Params = true, flags>>paramsShift4
 		h.named, h.multiStream = flags&numbered4 != 0, flags&multiStream4 != 0

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 )
@@ -52,6 +53,29 @@ func NewParams(cfg Config) *Params {
 		W2: make([]float32, cfg.Logits()*cfg.Hidden), B2: make([]float32, cfg.Logits()),
 	}
 	return p
+}
+
+// WithCond returns a copy of p that takes a conditioning vector of length d,
+// with every conditioning weight zero, so that it computes exactly what p
+// computes whatever h is: the starting point of a conditional model
+// fine-tuned from an unconditional one. p must take no conditioning yet.
+func (p *Params) WithCond(d int) (*Params, error) {
+	if p.Config.Cond != 0 {
+		return nil, fmt.Errorf("model: weights already take a conditioning vector of %d values", p.Config.Cond)
+	}
+	cfg := p.Config
+	cfg.Cond = d
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	q := NewParams(cfg)
+	src, dst := p.Tensors(), q.Tensors()
+	for i := range src {
+		if len(dst[i]) == len(src[i]) {
+			copy(dst[i], src[i])
+		}
+	}
+	return q, nil
 }
 
 // Tensors lists every weight slice of p in a fixed order (layer by layer,

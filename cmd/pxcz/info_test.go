@@ -130,7 +130,7 @@ func TestInfoBadFile(t *testing.T) {
 		{nil, "truncated"},
 		{[]byte("GIF89a"), "not a pxcz file"},
 		{[]byte("PXZ\x01\x03\x08\x08abcd"), "truncated"},
-		{[]byte("PXZ\x05\x03\x08\x08abcdefgh"), "unsupported version"},
+		{[]byte("PXZ\x06\x03\x08\x08abcdefgh"), "unsupported version"},
 		{[]byte("PXZ\x02\x03\x08\x08abcd"), "truncated"},
 	} {
 		path := writeFile(t, dir, "x.pxcz", c.data)

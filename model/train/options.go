@@ -53,7 +53,9 @@ type Options struct {
 	// Init, when set, starts a new run (one not resumed) from the weights
 	// of this checkpoint instead of random ones, with its architecture
 	// and a fresh optimizer, schedule and data: to fine-tune a model on
-	// other data, say. Config is taken from the checkpoint.
+	// other data, say. Config is taken from the checkpoint, except that a
+	// Config.Cond above 0 given to an unconditional checkpoint makes it
+	// conditional, its conditioning weights starting at zero.
 	Init string
 
 	EvalEvery  int64 // steps between test evaluations; 0: never

@@ -71,7 +71,16 @@ func newRun(opts Options) (*run, error) {
 		if from, err = LoadCheckpoint(opts.Init); err != nil {
 			return nil, fmt.Errorf("initial weights: %w", err)
 		}
+		cond := opts.Config.Cond
 		opts.Config = from.Params.Config
+		if cond > 0 && cond != opts.Config.Cond {
+			// A conditional model fine-tuned from an unconditional one
+			// starts as exactly that model: its conditioning weights are zero.
+			if from.Params, err = from.Params.WithCond(cond); err != nil {
+				return nil, fmt.Errorf("initial weights: %w", err)
+			}
+			opts.Config = from.Params.Config
+		}
 	}
 	r := &run{opts: opts, log: opts.Log, sched: opts.schedule(), ema: math.NaN(), test: math.NaN()}
 	if r.log == nil {
