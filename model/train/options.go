@@ -42,6 +42,10 @@ type Options struct {
 	// Unlike the other training settings, a resumed run takes it from
 	// these options, so that fine-tuning can resume a float checkpoint.
 	FakeQuant bool
+	// CondOnly trains only the conditioning weights (VC and HC) and keeps
+	// every other weight as it is: a conditional model fine-tuned from an
+	// unconditional one then never codes worse than it did.
+	CondOnly bool
 
 	Checkpoint      string        // checkpoint file; empty: none
 	CheckpointEvery time.Duration // interval between checkpoints; 0: only at the end
@@ -98,6 +102,8 @@ func (o *Options) check() error {
 		return errors.New("train: negative warm-up, decay steps, weight decay or clip limit")
 	case o.Photos != "" && o.CropSize < 1:
 		return fmt.Errorf("train: photo crops of size %d", o.CropSize)
+	case o.CondOnly && o.Config.Cond == 0 && o.Init == "":
+		return errors.New("train: training only the conditioning weights of a model that has none")
 	case o.Photos != "" && o.Config.Cond > 0:
 		return errors.New("train: photos carry no labels to condition on")
 	case o.Resume && o.Checkpoint == "":

@@ -179,6 +179,9 @@ func (r *run) trainStep() error {
 	if math.IsNaN(nats) || math.IsInf(nats, 0) {
 		return fmt.Errorf("train: loss %g at step %d; not saving this state", nats, r.step)
 	}
+	if o.CondOnly {
+		freezeAllButCond(r.net.Grad)
+	}
 	grads := r.net.Grad.Tensors()
 	r.gnorm = ClipNorm(grads, o.Clip)
 	if err := r.adam.Update(r.params.Tensors(), grads, r.sched.LR(r.step)); err != nil {
@@ -192,6 +195,22 @@ func (r *run) trainStep() error {
 		r.ema += 0.02 * (bpd - r.ema)
 	}
 	return nil
+}
+
+// freezeAllButCond zeroes every gradient in g but the conditioning
+// weights', so that Adam, whose moments then stay zero, leaves those
+// weights exactly as they are.
+func freezeAllButCond(g *model.Params) {
+	for i := range g.Layers {
+		lp := &g.Layers[i]
+		for _, t := range [][]float32{lp.VW, lp.VB, lp.HW, lp.HV, lp.HB, lp.RW, lp.RB} {
+			clear(t)
+		}
+	}
+	h := &g.Head
+	for _, t := range [][]float32{h.W1, h.B1, h.W2, h.B2} {
+		clear(t)
+	}
 }
 
 // evaluate measures the test loss.

@@ -182,6 +182,41 @@ func TestRunInit(t *testing.T) {
 	}
 }
 
+// TestRunCondOnly: a conditional model started from an unconditional
+// checkpoint begins with zero conditioning weights, and --cond-only moves
+// those alone.
+func TestRunCondOnly(t *testing.T) {
+	first := runOK(t, context.Background(), tinyOptions(t, 8))
+	o := tinyOptions(t, 6)
+	o.Init = filepath.Join(t.TempDir(), "first.ckpt")
+	if err := WriteCheckpoint(o.Init, first); err != nil {
+		t.Fatal(err)
+	}
+	o.Config.Cond, o.CondOnly = 10, true
+	tuned := runOK(t, context.Background(), o)
+	if tuned.Params.Config.Cond != 10 {
+		t.Fatalf("conditioning length %d, want 10", tuned.Params.Config.Cond)
+	}
+	moved := 0.0
+	for l, lp := range tuned.Params.Layers {
+		was := first.Params.Layers[l]
+		for _, pair := range [][2][]float32{{lp.VW, was.VW}, {lp.VB, was.VB}, {lp.HW, was.HW}, {lp.HV, was.HV}, {lp.HB, was.HB}, {lp.RW, was.RW}, {lp.RB, was.RB}} {
+			if !reflect.DeepEqual(pair[0], pair[1]) {
+				t.Fatalf("layer %d: a weight that is not conditioning changed", l)
+			}
+		}
+		for _, v := range append(append([]float32(nil), lp.VC...), lp.HC...) {
+			moved += math.Abs(float64(v))
+		}
+	}
+	if !reflect.DeepEqual(tuned.Params.Head, first.Params.Head) {
+		t.Error("the head changed")
+	}
+	if moved == 0 {
+		t.Error("the conditioning weights did not move")
+	}
+}
+
 func checkSameRun(t *testing.T, how string, got, want *Checkpoint) {
 	t.Helper()
 	if got.Step != want.Step || !reflect.DeepEqual(got.Params, want.Params) || !reflect.DeepEqual(got.Adam, want.Adam) {
