@@ -404,7 +404,7 @@ func decodeAlpha(stream []byte, out *output) error {
 		out.setAlphaRow(y, row)
 	}
 	if err := dec.Err(); err != nil {
-		return fmt.Errorf("%w: alpha channel: %v", ErrCorrupt, err)
+		return fmt.Errorf("%w: alpha channel: %w", ErrCorrupt, err)
 	}
 	if !dec.AtEnd() {
 		return fmt.Errorf("%w: data follows the coded image", ErrCorrupt)
@@ -477,7 +477,7 @@ func decodeColor(streams [][]byte, m *model.Model, how mixing, out *output, opts
 		return sd.first
 	}, func(y int, pix []uint8) error {
 		if err := subs[y%n].dec.Err(); err != nil {
-			return fmt.Errorf("%w: row %d: %v", ErrCorrupt, y, err)
+			return fmt.Errorf("%w: row %d: %w", ErrCorrupt, y, err)
 		}
 		out.setColorRow(y, pix, mc)
 		opts.progress(y+1, height)
