@@ -9,6 +9,7 @@ import (
 
 	"github.com/pxcz/pxcz/arith"
 	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/internal/testimg"
 )
 
 // TestOldFiles decodes files that earlier versions wrote, each coded one
@@ -52,7 +53,7 @@ func TestOldFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !samePixels(want, got) {
+			if testimg.Diff(want, got) != "" {
 				t.Fatalf("decoded pixels differ from testdata/%s.png", tc.png)
 			}
 		})
