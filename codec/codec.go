@@ -2,24 +2,27 @@
 // model's 256-way softmax for every sub-pixel, turned into an integer
 // frequency table, drives a range coder.
 //
-// The model's table is mixed with those of eight predictors, each source
-// weighted by how well it coded the neighbouring sub-pixels, so that an
-// image unlike the model's training data (a synthetic gradient, an
-// upscaled picture) costs about what a classical codec would charge. With
-// the same models, the mixture saves about 6% over the model alone on
-// CIFAR-10, 3% on McMaster's photographs and 16% on scikit-image's. Files
-// of format version 2 and later then sharpen the mixture near the model's
-// mode with a product of experts whose weights are learnt as the image is
-// coded (product.go), which saves about 1.5% more on CIFAR-10 and 1–2.5%
-// on photographs; version 3 retunes both stages for about 0.2% more, and
-// version 4 codes with the mixture's table at 2^-24 rather than 2^-16
-// resolution (arith.FineBits) and a shorter header, for about 0.3% more on
-// CIFAR-10.
+// The model's table is mixed with those of eight predictors (six classical
+// ones and the model's own median and mode), each source weighted by how
+// well it coded the neighbouring sub-pixels (mix.go), so that an image
+// unlike the model's training data (a synthetic gradient, an upscaled
+// picture) costs about what a classical codec would charge. A product of
+// experts whose weights are learnt as the image is coded then sharpens the
+// mixture near the model's mode (product.go), and the range coder codes
+// with the result as a table of 2^24 parts (arith.FineBits). Files come
+// out smaller than the model's own information content (model.Model.Bits);
+// README's results say by how much.
+//
+// Files of older format versions decode with the coding they were written
+// with (mixingOf): the model alone (no Mixed flag), the linear mixture
+// alone (version 1), the product stage with its first constants (version
+// 2) or retuned (version 3), all on 16-bit tables. Encode writes only the
+// current version.
 //
 // By default the encoder codes a small image in eight orientations (as it
 // is, mirrored, upside down, turned by 180°, and each of those transposed)
-// and keeps the smallest file, which saves about 0.5% on CIFAR-10 for eight
-// times the encoding time; decoding costs the same (see Options.Effort).
+// and keeps the smallest file, for eight times the encoding time; decoding
+// costs the same (see Options.Effort).
 //
 // Encode and Decode follow image/png: Decode and DecodeConfig are registered
 // with image.RegisterFormat, so after
@@ -404,7 +407,7 @@ func decodeAlpha(stream []byte, out *output) error {
 		out.setAlphaRow(y, row)
 	}
 	if err := dec.Err(); err != nil {
-		return fmt.Errorf("%w: alpha channel: %v", ErrCorrupt, err)
+		return fmt.Errorf("%w: alpha channel: %w", ErrCorrupt, err)
 	}
 	if !dec.AtEnd() {
 		return fmt.Errorf("%w: data follows the coded image", ErrCorrupt)
@@ -477,7 +480,7 @@ func decodeColor(streams [][]byte, m *model.Model, how mixing, out *output, opts
 		return sd.first
 	}, func(y int, pix []uint8) error {
 		if err := subs[y%n].dec.Err(); err != nil {
-			return fmt.Errorf("%w: row %d: %v", ErrCorrupt, y, err)
+			return fmt.Errorf("%w: row %d: %w", ErrCorrupt, y, err)
 		}
 		out.setColorRow(y, pix, mc)
 		opts.progress(y+1, height)

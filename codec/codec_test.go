@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/internal/testimg"
 	"github.com/pxcz/pxcz/model"
 )
 
@@ -110,28 +111,10 @@ func roundTrip(t *testing.T, img image.Image, opts *Options) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !samePixels(img, got) {
+	if testimg.Diff(img, got) != "" {
 		t.Fatal("decoded pixels differ from the input")
 	}
 	return buf.Bytes()
-}
-
-// samePixels compares two images' straight-alpha 8-bit pixels.
-func samePixels(a, b image.Image) bool {
-	ra, rb := a.Bounds(), b.Bounds()
-	if ra.Dx() != rb.Dx() || ra.Dy() != rb.Dy() {
-		return false
-	}
-	for y := 0; y < ra.Dy(); y++ {
-		for x := 0; x < ra.Dx(); x++ {
-			ca := color.NRGBAModel.Convert(a.At(ra.Min.X+x, ra.Min.Y+y))
-			cb := color.NRGBAModel.Convert(b.At(rb.Min.X+x, rb.Min.Y+y))
-			if ca != cb {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // multiStream lists images coded in several substreams: one large enough
@@ -206,7 +189,7 @@ func TestGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !samePixels(tc.img, got) {
+		if testimg.Diff(tc.img, got) != "" {
 			t.Fatalf("%s: decoded pixels differ from the input", tc.name)
 		}
 		fmt.Fprintf(&out, "%s %d %x\n", tc.name, len(data), sha256.Sum256(data))
@@ -292,7 +275,7 @@ func TestWorkersDoNotChangeFiles(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s, %d workers: %v", tc.name, workers, err)
 			}
-			if !samePixels(tc.img, got) {
+			if testimg.Diff(tc.img, got) != "" {
 				t.Fatalf("%s, %d workers: decoded pixels differ", tc.name, workers)
 			}
 		}
@@ -331,7 +314,7 @@ func TestImageDecodeRegistered(t *testing.T) {
 	if err != nil || format != "pxcz" {
 		t.Fatalf("image.Decode: %v, format %q", err, format)
 	}
-	if _, ok := got.(*image.Gray); !ok || !samePixels(img, got) {
+	if _, ok := got.(*image.Gray); !ok || testimg.Diff(img, got) != "" {
 		t.Fatalf("image.Decode gave %T with other pixels", got)
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(buf.Bytes()))

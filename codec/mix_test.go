@@ -9,15 +9,16 @@ import (
 
 	"github.com/pxcz/pxcz/arith"
 	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/internal/testimg"
 )
 
-// TestOldFiles decodes files that earlier versions wrote, each coded one
-// of the ways the codec no longer writes: with the model alone (flag X
+// TestOldFiles decodes files of older format versions, each coded one of
+// the ways the encoder no longer writes: with the model alone (flag X
 // clear, with the test model), with the linear mixture alone (format
-// version 1, naming a built-in model by fingerprint; byte for byte what
-// session 4's pxcz writes), with session 5's constants for the product
-// stage (format version 2; written by session 5's pxcz) and with version
-// 3's longer header (written by session 6's pxcz, transposed).
+// version 1, naming a built-in model by fingerprint), with the product
+// stage's first constants (format version 2) and with version 3's longer
+// header (transposed). Each is byte for byte what pxcz wrote when that
+// version was current.
 func TestOldFiles(t *testing.T) {
 	for _, tc := range []struct {
 		name, png string
@@ -52,7 +53,7 @@ func TestOldFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !samePixels(want, got) {
+			if testimg.Diff(want, got) != "" {
 				t.Fatalf("decoded pixels differ from testdata/%s.png", tc.png)
 			}
 		})

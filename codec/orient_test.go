@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/internal/testimg"
 )
 
 // TestEfforts codes the synthetic images at every effort: each file
@@ -64,7 +65,7 @@ func TestEveryOrientationDecodes(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s, orientation %d: %v", img.name, o, err)
 			}
-			if !samePixels(img.src.img, got) {
+			if testimg.Diff(img.src.img, got) != "" {
 				t.Errorf("%s, orientation %d: decoded pixels differ from the image", img.name, o)
 			}
 		}

@@ -1,7 +1,6 @@
 package container
 
 import (
-	"fmt"
 	"hash"
 	"hash/crc32"
 )
@@ -18,17 +17,3 @@ func PixelCRC(pix []byte) uint32 { return crc32.Checksum(pix, castagnoli) }
 // NewCRC returns a CRC-32C hash for callers that produce pixels piecewise;
 // its Sum32 over the same bytes equals PixelCRC.
 func NewCRC() hash.Hash32 { return crc32.New(castagnoli) }
-
-// Verify checks decoded pixels against the header: their length must be
-// Width·Height·Channels and their CRC-32C must match h's (MatchCRC).
-// Errors wrap ErrChecksum.
-func (h *Header) Verify(pix []byte) error {
-	want := h.Width * h.Height * h.Layout.Channels()
-	if len(pix) != want {
-		return fmt.Errorf("%w: %d pixel bytes, header says %dx%d %v = %d", ErrChecksum, len(pix), h.Width, h.Height, h.Layout, want)
-	}
-	if got := PixelCRC(pix); !h.MatchCRC(got) {
-		return fmt.Errorf("%w: CRC-32C %08x, header says %08x", ErrChecksum, got, h.CRC)
-	}
-	return nil
-}

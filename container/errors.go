@@ -27,6 +27,4 @@ var (
 	// the substreams the header declares. Errors that wrap it also wrap
 	// io.ErrUnexpectedEOF.
 	ErrTruncated = errors.New("container: truncated")
-	// ErrChecksum: decoded pixels that do not match the header's size or CRC.
-	ErrChecksum = errors.New("container: pixel checksum mismatch")
 )

@@ -26,9 +26,9 @@ const (
 	// corrupt file in 65,536 is still far above what the decoder's own
 	// consistency checks leave to it.
 	ShortCRCPixels = 64 * 64
-	// MaxParams4 is the largest Params a version 4 header can carry: three
+	// maxParams4 is the largest Params a version 4 header can carry: three
 	// bits, in the flags byte.
-	MaxParams4 = 7
+	maxParams4 = 7
 	// MaxDimension is the largest width or height.
 	MaxDimension = 1<<16 - 1
 	// MaxPixels is the largest Width·Height: 256 Mi pixels, 1 GiB as RGBA.
@@ -100,7 +100,7 @@ type Header struct {
 	// and the decoder must know, such as the orientation the codec coded
 	// the image in. Their meaning is the codec's (FORMAT.md records the
 	// bits it defines); the container only carries them. Version 4 has
-	// room for three bits (MaxParams4) in its flags byte; earlier versions
+	// room for three bits (values up to 7) in its flags byte; earlier versions
 	// write a byte of them when they are not zero.
 	Params byte
 
@@ -248,8 +248,8 @@ func (h *Header) validate() error {
 		if !h.Mixed {
 			return fmt.Errorf("%w: every version 4 payload is mixed; write an unmixed one as version 3", ErrMalformed)
 		}
-		if h.Params > MaxParams4 {
-			return fmt.Errorf("%w: coding parameters %#02x; version 4 carries at most %d", ErrMalformed, h.Params, MaxParams4)
+		if h.Params > maxParams4 {
+			return fmt.Errorf("%w: coding parameters %#02x; version 4 carries at most %d", ErrMalformed, h.Params, maxParams4)
 		}
 	}
 	if err := checkDims(h.Width, h.Height); err != nil {

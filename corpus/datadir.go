@@ -19,7 +19,8 @@ const (
 
 // DataDir finds the shared data folder: $PXCZ_DATA when set, otherwise the
 // first "shared/data" folder found beside the working directory or one of
-// its ancestors (the repository is /work/main, the data /work/shared/data).
+// its ancestors, so that a checkout next to a shared folder finds it from
+// any of its packages.
 func DataDir() (string, error) {
 	if env := os.Getenv("PXCZ_DATA"); env != "" {
 		if !isDir(env) {

@@ -64,10 +64,6 @@ func TestBuiltin(t *testing.T) {
 	if m, err := Lookup([4]byte{}); m != nil || err != nil {
 		t.Errorf("Lookup(00000000) = %v, %v; want nil, nil", m, err)
 	}
-	all, err := Builtin()
-	if err != nil || len(all) != len(builtins) {
-		t.Fatalf("Builtin() = %d models, %v; want %d", len(all), err, len(builtins))
-	}
 
 	def, photo, err := Choices()
 	if err != nil {

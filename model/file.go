@@ -23,8 +23,17 @@ const (
 	maxNameLen  = 255
 )
 
-// ErrNotModel is returned by Load for data that is not a pxcz weights file.
-var ErrNotModel = errors.New("model: not a pxcz weights file")
+// Errors from Load. Those that describe a file wrap one of these, so
+// callers can tell the cases apart with errors.Is.
+var (
+	// ErrNotModel: the data does not start like a pxcz weights file.
+	ErrNotModel = errors.New("model: not a pxcz weights file")
+	// ErrVersion: a weights file of a version this package cannot read.
+	ErrVersion = errors.New("model: unsupported weights file version")
+	// ErrCorrupt: a weights file that is truncated, fails its hash, has
+	// data after it, or holds weights that break the causal masks.
+	ErrCorrupt = errors.New("model: corrupt weights file")
+)
 
 // body encodes everything but the trailing hash.
 func (m *Model) body() []byte {
@@ -108,7 +117,7 @@ func Load(r io.Reader) (*Model, error) {
 	br := bufio.NewReader(r)
 	truncated := func(err error) error {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return errors.New("model: weights file is truncated")
+			return fmt.Errorf("%w: truncated", ErrCorrupt)
 		}
 		return err
 	}
@@ -117,14 +126,14 @@ func Load(r io.Reader) (*Model, error) {
 		return nil, ErrNotModel
 	}
 	if magic[4] != fileVersion {
-		return nil, fmt.Errorf("model: weights file version %d, this pxcz reads version %d", magic[4], fileVersion)
+		return nil, fmt.Errorf("%w %d, this pxcz reads version %d", ErrVersion, magic[4], fileVersion)
 	}
 	n, err := binary.ReadUvarint(br)
 	if err != nil {
 		return nil, truncated(err)
 	}
 	if n > maxNameLen {
-		return nil, fmt.Errorf("model: name of %d bytes, at most %d allowed", n, maxNameLen)
+		return nil, fmt.Errorf("%w: name of %d bytes, at most %d allowed", ErrCorrupt, n, maxNameLen)
 	}
 	name := make([]byte, n)
 	if _, err := io.ReadFull(br, name); err != nil {
@@ -165,7 +174,7 @@ func Load(r io.Reader) (*Model, error) {
 				return nil, truncated(err)
 			}
 			if b < -1<<31 || b >= 1<<31 || mul >= 1<<31 || s < 1 || s > 62 {
-				return nil, fmt.Errorf("model: rescaling of output %d out of range", o)
+				return nil, fmt.Errorf("%w: rescaling of output %d out of range", ErrCorrupt, o)
 			}
 			q.B[o], q.M[o], q.S[o] = int32(b), int32(mul), s
 		}
@@ -178,13 +187,13 @@ func Load(r io.Reader) (*Model, error) {
 		return nil, truncated(err)
 	}
 	if !bytes.Equal(sum[:], m.sum[:]) {
-		return nil, errors.New("model: weights file is corrupt (hash mismatch)")
+		return nil, fmt.Errorf("%w: hash mismatch", ErrCorrupt)
 	}
 	if _, err := br.ReadByte(); err != io.EOF {
-		return nil, errors.New("model: trailing data after the weights")
+		return nil, fmt.Errorf("%w: data after the weights", ErrCorrupt)
 	}
 	if err := m.checkMasks(); err != nil {
-		return nil, fmt.Errorf("model: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	return m, nil
 }

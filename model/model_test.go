@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand"
@@ -250,17 +251,20 @@ func TestFileRoundTrip(t *testing.T) {
 	if !bytes.Equal(data, data2) {
 		t.Fatal("re-encoded weights differ")
 	}
-	bad := map[string][]byte{
-		"empty":     nil,
-		"magic":     append([]byte("XXXX"), data[4:]...),
-		"truncated": data[:len(data)-5],
-		"flipped":   flip(data, len(data)/2),
-		"trailing":  append(append([]byte(nil), data...), 0),
-		"version":   flip(data, 4),
-	}
-	for name, b := range bad {
-		if _, err := Load(bytes.NewReader(b)); err == nil {
-			t.Errorf("%s: Load accepted a bad file", name)
+	for _, c := range []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"empty", nil, ErrNotModel},
+		{"magic", append([]byte("XXXX"), data[4:]...), ErrNotModel},
+		{"version", flip(data, 4), ErrVersion},
+		{"truncated", data[:len(data)-5], ErrCorrupt},
+		{"flipped", flip(data, len(data)/2), ErrCorrupt},
+		{"trailing", append(append([]byte(nil), data...), 0), ErrCorrupt},
+	} {
+		if _, err := Load(bytes.NewReader(c.data)); !errors.Is(err, c.want) {
+			t.Errorf("%s: Load = %v, want %v", c.name, err, c.want)
 		}
 	}
 }
@@ -278,8 +282,8 @@ func TestMaskViolationRejected(t *testing.T) {
 	q.W[0*q.In+1*3+2] = 5
 	m.seal()
 	data, _ := m.MarshalBinary()
-	if _, err := Load(bytes.NewReader(data)); err == nil {
-		t.Fatal("a model that breaks the causal mask was accepted")
+	if _, err := Load(bytes.NewReader(data)); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("a model that breaks the causal mask: Load = %v, want ErrCorrupt", err)
 	}
 }
 

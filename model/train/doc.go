@@ -2,8 +2,9 @@
 // model.
 //
 // The forward and backward passes are written by hand on matrix products
-// (package sgemm) instead of a general autodiff graph, which was two orders
-// of magnitude slower. Activations are stored pixel-major, [N·H·W][channels],
+// (package sgemm) instead of a general autodiff graph, which is two orders
+// of magnitude slower for this network; gorgonia serves only as the tests'
+// oracle for the gradients. Activations are stored pixel-major, [N·H·W][channels],
 // so a 1x1 convolution is one matrix product and a k×k or 1×k convolution is
 // an im2col gather followed by one product with the weight matrix, whose
 // [out][tap·Cin+ci] layout is exactly the one package model documents.

@@ -1,9 +1,8 @@
 // Command pack carries CIFAR-10 to a GPU training call (scripts/gpu/README.md)
 // in as few bytes as it can: every 32x32 image is coded on its own by pxcz's
-// codec with its CIFAR-10 model (about 3.75 bits per sub-pixel with the
-// header; a mosaic of the same images costs 3% more, its tiles seeing
-// unrelated neighbours), and the files are concatenated into one pack per
-// set. On the device the same binary, built statically and carried, unpacks
+// codec with its CIFAR-10 model (rather than as tiles of a mosaic, which
+// would see unrelated neighbours and cost more), and the files are
+// concatenated into one pack per set. On the device the same binary, built statically and carried, unpacks
 // them with every core into raw pixels that scripts/gpu/train.py reads.
 //
 //	go run ./scripts/gpu/pack [--train-mb 29] [--checkpoint CKPT,...]     # here: code, verify, references
