@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"image"
 	"image/png"
-	"strings"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/pxcz/pxcz/model"
