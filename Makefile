@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/pxcz
 DATA    ?= ../shared/data
 # Packages whose output must be bit-identical on every architecture.
-EXACT   := ./arith ./model ./codec
+EXACT   := ./arith ./model ./model/sample ./codec
 
 .PHONY: build test test-cross demo bench vet fuzz clean
 

@@ -24,6 +24,11 @@
 // and keeps the smallest file, for eight times the encoding time; decoding
 // costs the same (see Options.Effort).
 //
+// A class-conditional model codes an image given its class
+// (Options.Class), which the file's header carries (extension
+// container.ExtClass); the encoder can try every class and keep the
+// smallest file.
+//
 // Encode and Decode follow image/png: Decode and DecodeConfig are registered
 // with image.RegisterFormat, so after
 //
@@ -81,7 +86,20 @@ type Options struct {
 	// and MinEffort for larger ones, whose orientations code within a few
 	// bytes of each other. Decoding costs the same whatever the effort.
 	Effort int
+	// Class, when not nil, has Encode code the image with a
+	// class-conditional model given the class *Class (0 to the model's
+	// Config.Cond-1, and at most 255), whose one-hot vector conditions
+	// every table; the file's header carries the class (extension
+	// container.ExtClass) for the decoder. AutoClass tries every class
+	// and keeps the smallest file. The model is Model, or the built-in
+	// class-conditional model (model.Conditional) if Model is nil. Nil,
+	// the zero value, codes without a class, which only unconditional
+	// models do. Decoding takes the class from the file.
+	Class *int
 }
+
+// AutoClass as Options.Class tries every class of the model.
+const AutoClass = -1
 
 func (o *Options) workers() int {
 	if o == nil || o.Workers <= 0 {
@@ -142,42 +160,90 @@ func Encode(w io.Writer, img image.Image, opts *Options) error {
 // one per row of the turned image), in each orientation the options'
 // effort asks for, and writes the smallest file.
 func encode(w io.Writer, src *source, opts *Options, n int) error {
-	m := (*model.Model)(nil)
-	if opts != nil {
-		m = opts.Model
-	}
-	if m == nil {
-		var err error
-		if m, err = model.For(src.w, src.h); err != nil {
-			return err
-		}
+	m, err := opts.encodingModel(src)
+	if err != nil {
+		return err
 	}
 	if err := checkModel(m, src.layout); err != nil {
 		return err
 	}
+	classes, err := opts.classes(m)
+	if err != nil {
+		return err
+	}
 	turns := opts.orientations(src.w, src.h)
+	tries := len(classes) * len(turns)
 	var best *coded
 	var crc uint32
-	for i, o := range turns {
-		t := src.turned(o)
-		c, err := encodeTurned(t, m, opts, min(n, t.h), func(y int) {
-			opts.progress(i*src.h+y*src.h/t.h, len(turns)*src.h)
-		})
-		if err != nil {
-			return err
-		}
-		if o == 0 {
-			crc = c.h.CRC // the header's CRC is the image's as it is
-		}
-		// The header's size is the image's as it is, too.
-		c.h.Width, c.h.Height, c.h.Params = src.w, src.h, byte(o)
-		if best == nil || c.size() < best.size() {
-			best = c
+	for k, class := range classes {
+		for i, o := range turns {
+			t := src.turned(o)
+			done := k*len(turns) + i
+			c, err := encodeTurned(t, m, class, opts, min(n, t.h), func(y int) {
+				opts.progress(done*src.h+y*src.h/t.h, tries*src.h)
+			})
+			if err != nil {
+				return err
+			}
+			if o == 0 {
+				crc = c.h.CRC // the header's CRC is the image's as it is
+			}
+			// The header's size is the image's as it is, too.
+			c.h.Width, c.h.Height, c.h.Params = src.w, src.h, byte(o)
+			if best == nil || c.size() < best.size() {
+				best = c
+			}
 		}
 	}
 	best.h.CRC = crc
 	return best.write(w)
 }
+
+// noClass stands for coding without a class in encode's list of classes.
+const noClass = -1
+
+// encodingModel is the model that codes src: Options.Model, else the
+// built-in class-conditional model when a class is asked for, else the
+// built-in model for src's size.
+func (o *Options) encodingModel(src *source) (*model.Model, error) {
+	switch {
+	case o != nil && o.Model != nil:
+		return o.Model, nil
+	case o != nil && o.Class != nil:
+		m, err := model.Conditional()
+		if err == nil && m == nil {
+			err = errors.New("codec: this version has no built-in class-conditional model; coding with a class needs one given as Options.Model")
+		}
+		return m, err
+	}
+	return model.For(src.w, src.h)
+}
+
+// classes lists the classes Encode tries with m: noClass alone for an
+// unconditional model, the class asked for, or every class for AutoClass.
+func (o *Options) classes(m *model.Model) ([]int, error) {
+	d := m.Config().Cond
+	switch {
+	case (o == nil || o.Class == nil) && d == 0:
+		return []int{noClass}, nil
+	case o == nil || o.Class == nil:
+		return nil, fmt.Errorf("codec: model %q is class-conditional; give the class to code with (Options.Class)", m.Name())
+	case d == 0:
+		return nil, fmt.Errorf("codec: model %q is unconditional; it codes without a class", m.Name())
+	case *o.Class == AutoClass:
+		all := make([]int, min(d, maxClass+1))
+		for c := range all {
+			all[c] = c
+		}
+		return all, nil
+	case *o.Class < 0 || *o.Class >= d || *o.Class > maxClass:
+		return nil, fmt.Errorf("codec: class %d; model %q takes classes 0..%d", *o.Class, m.Name(), min(d-1, maxClass))
+	}
+	return []int{*o.Class}, nil
+}
+
+// maxClass is the largest class a file can name: ExtClass holds one byte.
+const maxClass = 255
 
 // coded is an image coded in memory: its header and its substreams.
 type coded struct {
@@ -211,11 +277,18 @@ func (c *coded) size() int {
 	return n
 }
 
-// encodeTurned codes src with m, its color rows spread over n substreams,
+// encodeTurned codes src with m given class (or noClass), its color rows spread over n substreams,
 // calling progress with the rows done after each. The header's CRC is
 // that of src.
-func encodeTurned(src *source, m *model.Model, opts *Options, n int, progress func(rows int)) (*coded, error) {
-	st, err := m.NewStream(src.w, nil, opts.workers())
+func encodeTurned(src *source, m *model.Model, class int, opts *Options, n int, progress func(rows int)) (*coded, error) {
+	var cond []int16
+	if class != noClass {
+		var err error
+		if cond, err = m.OneHot(class); err != nil {
+			return nil, err
+		}
+	}
+	st, err := m.NewStream(src.w, cond, opts.workers())
 	if err != nil {
 		return nil, err
 	}
@@ -258,6 +331,9 @@ func encodeTurned(src *source, m *model.Model, opts *Options, n int, progress fu
 	c.h = &container.Header{
 		Width: src.w, Height: src.h, Layout: src.layout, Mode: container.Lossless, Mixed: true,
 		Model: m.Fingerprint(), ModelNumber: m.Number(), CRC: crc.Sum32(),
+	}
+	if class != noClass {
+		c.h.SetExtension(container.ExtClass, []byte{byte(class)})
 	}
 	for i, e := range encs {
 		if err := e.Close(); err != nil {
@@ -324,6 +400,10 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 	if err := checkModel(m, h.Layout); err != nil {
 		return nil, err
 	}
+	cond, err := classVector(h, m)
+	if err != nil {
+		return nil, err
+	}
 	if h.Params&^knownParams != 0 {
 		return nil, fmt.Errorf("codec: the file was coded with parameters %#02x, which this version does not know (a newer pxcz wrote it?)", h.Params)
 	}
@@ -356,7 +436,7 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 			return nil, err
 		}
 	}
-	if err := decodeColor(streams[:n], m, mixingOf(h), out, opts); err != nil {
+	if err := decodeColor(streams[:n], m, cond, mixingOf(h), out, opts); err != nil {
 		return nil, err
 	}
 	if !h.MatchCRC(out.checksum()) {
@@ -370,11 +450,44 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 // extension were absent would give wrong pixels, not an error.
 func checkExtensions(h *container.Header) error {
 	for _, e := range h.Extensions {
+		if e.Tag == container.ExtClass {
+			if len(e.Data) != 1 {
+				return fmt.Errorf("%w: the class extension holds %d bytes, not one", ErrCorrupt, len(e.Data))
+			}
+			continue
+		}
 		if e.Critical() {
 			return fmt.Errorf("codec: the file needs header extension %#02x, which this version does not implement (a newer pxcz wrote it?)", e.Tag)
 		}
 	}
 	return nil
+}
+
+// classVector is the conditioning vector of the class h names for m, nil
+// if it names none. A file names a class exactly when its model is
+// class-conditional.
+func classVector(h *container.Header, m *model.Model) ([]int16, error) {
+	class, ok := Class(h)
+	switch d := m.Config().Cond; {
+	case !ok && d == 0:
+		return nil, nil
+	case !ok:
+		return nil, fmt.Errorf("%w: model %q is class-conditional, and the file names no class", ErrCorrupt, m.Name())
+	case d == 0:
+		return nil, fmt.Errorf("%w: the file names class %d, and its model %q is unconditional", ErrCorrupt, class, m.Name())
+	case class >= d:
+		return nil, fmt.Errorf("%w: the file names class %d, and its model %q takes classes 0..%d", ErrCorrupt, class, m.Name(), d-1)
+	}
+	return m.OneHot(class)
+}
+
+// Class returns the class a file with header h was coded with
+// (Options.Class), and false if it names none.
+func Class(h *container.Header) (int, bool) {
+	if b, ok := h.Extension(container.ExtClass); ok && len(b) == 1 {
+		return int(b[0]), true
+	}
+	return 0, false
 }
 
 // readAll reads r to its end, into a buffer sized once when r can tell its
@@ -447,12 +560,13 @@ func mixingOf(h *container.Header) mixing {
 	return fineMixing
 }
 
-// decodeColor decodes out's color channels from the substreams, row y
+// decodeColor decodes out's color channels from the substreams with m
+// conditioned on cond (nil: none), row y
 // from streams[y mod len(streams)]. Up to one row per substream is decoded
 // at once, as a wavefront.
-func decodeColor(streams [][]byte, m *model.Model, how mixing, out *output, opts *Options) error {
+func decodeColor(streams [][]byte, m *model.Model, cond []int16, how mixing, out *output, opts *Options) error {
 	n, height := len(streams), out.h
-	st, err := m.NewStream(out.w, nil, min(opts.workers(), n))
+	st, err := m.NewStream(out.w, cond, min(opts.workers(), n))
 	if err != nil {
 		return err
 	}

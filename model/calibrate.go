@@ -34,7 +34,7 @@ func Calibrate(p *Params, pix []uint8, n, h, w int) (*Params, error) {
 			}
 			var bits float64
 			for i := range n {
-				v, err := m.Bits(pix[i*size:(i+1)*size], w, h)
+				v, err := m.Bits(pix[i*size:(i+1)*size], w, h, nil)
 				if err != nil {
 					return nil, err
 				}

@@ -74,6 +74,20 @@ func Default() (*Model, error) { return builtinFile("default.pxcm") }
 // larger images when no other model is named (see For).
 func Photo() (*Model, error) { return builtinFile("photo.pxcm") }
 
+// conditionalFile is the embedded class-conditional CIFAR-10 model's file,
+// "" while this version has none.
+const conditionalFile = ""
+
+// Conditional returns the embedded class-conditional CIFAR-10 model, whose
+// conditioning vector is the one-hot vector of a CIFAR-10 label (see
+// Model.OneHot and corpus.CIFARClasses), or nil if this version has none.
+func Conditional() (*Model, error) {
+	if conditionalFile == "" {
+		return nil, nil
+	}
+	return builtinFile(conditionalFile)
+}
+
 // PhotoMinPixels is the size, in pixels, from which For picks the photo
 // model: thumbnails are busier than photographs, pixel for pixel, since
 // each of their pixels averages a larger patch of the scene.

@@ -331,7 +331,7 @@ func TestBitsBounds(t *testing.T) {
 	m := randomModel(t, Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6}, 3)
 	for _, v := range []uint8{0, 128, 255} {
 		pix := bytes.Repeat([]byte{v}, 4*3*3)
-		bits, err := m.Bits(pix, 4, 3)
+		bits, err := m.Bits(pix, 4, 3, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

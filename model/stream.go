@@ -22,6 +22,7 @@ type Stream struct {
 	lag  int     // Config.Lag; a field so that tests can break it
 	row  int     // index of the next row
 	cond []int16 // conditioning vector, Q10; zeros when the model has none
+	invT int64   // 1/temperature, Q10 (see SetTemperature)
 
 	// ring[l] holds the recent rows of layer l's vertical input, each
 	// padded with r zero columns on both sides: image rows for l = 0 (the
@@ -91,7 +92,7 @@ func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error)
 		cond = make([]int16, cfg.Cond)
 	}
 	r := cfg.Reach()
-	s := &Stream{m: m, cfg: cfg, w: width, r: r, lag: cfg.Lag(), cond: cond, workers: max(workers, 1)}
+	s := &Stream{m: m, cfg: cfg, w: width, r: r, lag: cfg.Lag(), cond: cond, invT: qOne, workers: max(workers, 1)}
 	s.ring = make([][][]int16, cfg.Layers)
 	for l := range s.ring {
 		s.ring[l] = make([][]int16, s.workers+r+1)
@@ -311,7 +312,34 @@ func (s *Stream) head(ln *line, sc *scratch, j, c int, cum []uint32) {
 	copy(logits, w2.B[c*256:])
 	dotCols(logits, s.m.w2Cols[2*c*256:], 2*w2.Out, sc.hidden[:(c+1)*gh])
 	mx, best := w2.rescaleLogits(logits, c*256)
+	if s.invT != qOne {
+		for k, l := range logits {
+			logits[k] = int32(min(max((int64(l)*s.invT+qOne/2)>>qBits, -1<<30), 1<<30))
+		}
+		FreqTable(logits, cum) // rounding may tie the largest with others
+		return
+	}
 	freqTable(logits, mx, best, cum)
+}
+
+// TemperatureOne is SetTemperature's argument for the model as it is: 1/T
+// in the Q10 fixed point of the logits.
+const TemperatureOne = qOne
+
+// MaxInverseTemperature bounds SetTemperature's argument: T at least 1/1024.
+const MaxInverseTemperature = 1 << 20
+
+// SetTemperature makes the Stream's frequency tables those of the model at
+// temperature T, softmax(logits/T), given invT = round(1024/T) in
+// 1..MaxInverseTemperature: each Q10 logit l becomes (l·invT + 512) >> 10,
+// so that TemperatureOne (1024) is the model itself. Samplers use it; the
+// codec codes at TemperatureOne.
+func (s *Stream) SetTemperature(invT int) error {
+	if invT < 1 || invT > MaxInverseTemperature {
+		return fmt.Errorf("model: inverse temperature %d/1024, want 1..%d", invT, MaxInverseTemperature)
+	}
+	s.invT = int64(invT)
+	return nil
 }
 
 // EncodeRow computes the frequency tables of the next row of pix (Width

@@ -17,23 +17,32 @@ import (
 var evalArgs struct {
 	model, checkpoint string
 	limit, workers    int
+	classify          bool
 }
 
 func init() {
 	register(&command{
 		name:  "eval",
-		usage: "[--model FILE] [--checkpoint CKPT] [--limit N] DATA",
+		usage: "[--model FILE] [--checkpoint CKPT] [--limit N] [--classify] DATA",
 		short: "bits/dim of a CIFAR-10 batch or archive under a model (NLL, no files)",
 		long: `DATA is a CIFAR-10 .tar.gz (its test split), folder or .bin batch file.
 Reports the integer model's NLL: the bits its frequency tables alone give
 the images. Real files mix those tables with the codec's predictors, and
 usually cost less (pxcz bench measures them). With --checkpoint, also the
-float NLL of the checkpoint's weights on the same images.`,
+float NLL of the checkpoint's weights on the same images.
+
+With --classify, a class-conditional model (default: the built-in one)
+scores every image under each of its classes and reports how often the
+most likely class is the image's label ("accuracy"), the NLL given the
+label, and the NLL of the mixture of the classes, -log2 Σ_c p(x|c)/C.
+--checkpoint then scores with the float weights, and --model besides
+with the integer ones.`,
 		setup: func(fs *flag.FlagSet) {
 			fs.StringVar(&evalArgs.model, "model", "", "model file (default: the built-in CIFAR-10 model)")
 			fs.StringVar(&evalArgs.checkpoint, "checkpoint", "", "also report the float NLL of this training checkpoint")
 			fs.IntVar(&evalArgs.limit, "limit", 0, "use only the first N images (0: all)")
 			fs.IntVarP(&evalArgs.workers, "jobs", "j", 0, "images evaluated at once (default: all cores)")
+			fs.BoolVar(&evalArgs.classify, "classify", false, "classify the images by likelihood with a class-conditional model")
 		},
 		run: runEval,
 	})
@@ -49,6 +58,12 @@ func runEval(fs *flag.FlagSet, args []string) error {
 	}
 	if evalArgs.limit > 0 && evalArgs.limit < set.Len() {
 		set.Pix = set.Pix[:evalArgs.limit*set.ImageSize()]
+		if set.Labels != nil {
+			set.Labels = set.Labels[:evalArgs.limit]
+		}
+	}
+	if evalArgs.classify {
+		return runClassify(set)
 	}
 	m, err := loadModel(evalArgs.model)
 	if err != nil {
@@ -56,34 +71,13 @@ func runEval(fs *flag.FlagSet, args []string) error {
 	}
 	n := set.Len()
 	bits := make([]float64, n)
-	var next, done atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, 1)
-	for range workerCount(evalArgs.workers) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				b, err := m.Bits(set.Image(i), set.W, set.H)
-				if err != nil {
-					select {
-					case errs <- err:
-					default:
-					}
-					return
-				}
-				bits[i] = b
-				if d := done.Add(1); d%500 == 0 {
-					fmt.Fprintf(std.err, "  %d/%d images\n", d, n)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	select {
-	case err := <-errs:
+	err = forEach(n, func(i int) error {
+		var err error
+		bits[i], err = m.Bits(set.Image(i), set.W, set.H, nil)
 		return err
-	default:
+	})
+	if err != nil {
+		return err
 	}
 	var total float64
 	for _, b := range bits {
@@ -115,6 +109,39 @@ func runEval(fs *flag.FlagSet, args []string) error {
 	}
 	fmt.Fprintf(std.out, "float NLL:     %.4f bits/dim (checkpoint step %d)\n", nats/float64(n)/math.Ln2, ck.Step)
 	return nil
+}
+
+// forEach runs fn for every image index below n on evalArgs' workers,
+// reporting progress every 500 images, and returns the first error.
+func forEach(n int, fn func(i int) error) error {
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, 1)
+	for range workerCount(evalArgs.workers) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				if err := fn(i); err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+					return
+				}
+				if d := done.Add(1); d%500 == 0 {
+					fmt.Fprintf(std.err, "  %d/%d images\n", d, n)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return nil
+	}
 }
 
 // loadModel loads a weights file, or the built-in CIFAR-10 model for "".

@@ -14,6 +14,8 @@ import (
 
 	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/corpus"
+	"github.com/pxcz/pxcz/model"
 )
 
 func init() {
@@ -46,6 +48,8 @@ type fileInfo struct {
 	Model       string  `json:"model"`                  // fingerprint, hex; empty if the file numbers a model this pxcz lacks
 	ModelNumber byte    `json:"model_number,omitempty"` // the built-in model's number, if the file names it so
 	ModelName   string  `json:"model_name,omitempty"`   // set when it is a built-in model
+	Class       *int    `json:"class,omitempty"`        // the class a class-conditional model coded it with
+	ClassName   string  `json:"class_name,omitempty"`   // its CIFAR-10 name, when the built-in conditional model coded it
 	Substreams  []int64 `json:"substreams"`             // byte lengths; -1 if unknown
 	Bytes       int64   `json:"bytes"`
 	BitsPerDim  float64 `json:"bits_per_dim"`
@@ -105,6 +109,9 @@ func readInfo(path string) (*fileInfo, error) {
 	if h.ModelNumber == 0 {
 		fi.Model = hex.EncodeToString(h.Model[:])
 	}
+	if c, ok := codec.Class(h); ok {
+		fi.Class = &c
+	}
 	m, err := codec.BuiltinModel(h)
 	if err != nil {
 		return nil, err
@@ -112,6 +119,13 @@ func readInfo(path string) (*fileInfo, error) {
 	if m != nil {
 		fp := m.Fingerprint()
 		fi.Model, fi.ModelName = hex.EncodeToString(fp[:]), m.Name()
+		cm, err := model.Conditional()
+		if err != nil {
+			return nil, err
+		}
+		if fi.Class != nil && cm != nil && cm.Fingerprint() == fp && *fi.Class < len(corpus.CIFARClasses) {
+			fi.ClassName = corpus.CIFARClasses[*fi.Class]
+		}
 	}
 	return fi, nil
 }
@@ -137,6 +151,12 @@ func (fi *fileInfo) print(w io.Writer) error {
 	}
 	if d := codec.DescribeParams(fi.Params); d != "" {
 		mode += ", " + d
+	}
+	if fi.Class != nil {
+		model += fmt.Sprintf("\nclass:       %d", *fi.Class)
+		if fi.ClassName != "" {
+			model += " (" + fi.ClassName + ")"
+		}
 	}
 	_, err := fmt.Fprintf(w, "file:        %s\nsize:        %dx%d\nlayout:      %s, %s\nmode:        %s\nmodel:       %s\nsubstreams:  %d (%s bytes)\nfile size:   %d bytes\nbits/dim:    %.4f\n",
 		fi.File, fi.Width, fi.Height, fi.Layout, plural(fi.Channels, "channel"), mode, model,

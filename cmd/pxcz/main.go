@@ -6,7 +6,8 @@
 //	pxcz decompress [-o OUT] [-f] [--model FILE] IN.pxcz
 //	pxcz info [--json] FILE.pxcz
 //	pxcz bench [flags] PATH...
-//	pxcz eval [--model FILE] DATA
+//	pxcz eval [--model FILE] [--classify] DATA
+//	pxcz sample [--model FILE] [--class N|NAME|all | --mix A,B] [-n COUNT] (-o GRID.png | --each DIR)
 //	pxcz train [flags]
 //	pxcz export [-o FILE] CHECKPOINT
 //	pxcz help [COMMAND]

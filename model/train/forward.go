@@ -11,6 +11,23 @@ func (n *Net) Loss(pix []uint8, batch, h, w int) (float64, error) {
 	return n.loss(pix, false), nil
 }
 
+// ImageLosses runs the network on a batch like Loss and returns each
+// image's negative log-likelihood in nats, summed over its sub-pixels: the
+// per-image figures Loss averages.
+func (n *Net) ImageLosses(pix []uint8, batch, h, w int) ([]float64, error) {
+	if _, err := n.Loss(pix, batch, h, w); err != nil {
+		return nil, err
+	}
+	per := h * w // pixels per image; n.nll holds one sum per pixel
+	out := make([]float64, batch)
+	for i := range out {
+		for _, v := range n.nll[i*per : (i+1)*per] {
+			out[i] += v
+		}
+	}
+	return out, nil
+}
+
 // LogProbs runs the network on a batch like Loss and returns the natural
 // log-probabilities of every value of every sub-pixel, [batch·h·w][C·256]
 // with the 256 values of sub-pixel c at 256c. The slice belongs to the Net
