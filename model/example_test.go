@@ -23,11 +23,11 @@ func Example() {
 		x = x*1664525 + 1013904223
 		noise[i] = byte(x >> 24)
 	}
-	flatBits, err := m.Bits(flat, 32, 32)
+	flatBits, err := m.Bits(flat, 32, 32, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	noiseBits, err := m.Bits(noise, 32, 32)
+	noiseBits, err := m.Bits(noise, 32, 32, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
