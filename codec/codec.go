@@ -314,6 +314,9 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 	if err := checkExtensions(h); err != nil {
 		return nil, err
 	}
+	if graphicsCoded(h) {
+		return decodeGraphicsFile(h, streams, opts)
+	}
 	m, err := opts.modelFor(h)
 	if err != nil {
 		return nil, err
@@ -367,6 +370,9 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 // extension were absent would give wrong pixels, not an error.
 func checkExtensions(h *container.Header) error {
 	for _, e := range h.Extensions {
+		if e.Tag == container.ExtCoding && len(e.Data) == 1 && e.Data[0] == graphicsCoding {
+			continue
+		}
 		if e.Critical() {
 			return fmt.Errorf("codec: the file needs header extension %#02x, which this version does not implement (a newer pxcz wrote it?)", e.Tag)
 		}
