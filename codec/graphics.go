@@ -28,7 +28,7 @@ import (
 const graphicsCoding = 0x01
 
 const (
-	numCtx     = 14 // hashed contexts
+	numCtx     = 16 // hashed contexts
 	numGPreds  = 8  // predictors whose distributions are inputs
 	numInputs  = numCtx + numGPreds + 2
 	matchLimit = 15 // match lengths counted
@@ -46,6 +46,7 @@ type gcoder struct {
 	mask   uint32
 	mixA   *cmMixer
 	mixB   *cmMixer
+	mixC   *cmMixer
 	apm1   *apm
 	apm2   *apm
 	match  []int32 // hash of the last pixels -> position after them, +1
@@ -99,6 +100,7 @@ func newGCoder(w, h, nc int) *gcoder {
 	}
 	g.mixA = newCMMixer(numInputs, 4*32, 400)
 	g.mixB = newCMMixer(numInputs, 4*8*4, 400)
+	g.mixC = newCMMixer(numInputs, 4*numWidths, 400)
 	g.apm1 = newAPM(4*256, 7)
 	g.apm2 = newAPM(1<<16, 7)
 	return g
@@ -197,7 +199,7 @@ func (g *gcoder) codePixel(x, y int) {
 			mv = uint32(pix[g.mptr*nc+c])
 		}
 		g.ctx = [numCtx]uint32{
-			hashN(kk),
+			hashN(kk, all),
 			hashN(16+kk, W),
 			hashN(32+kk, N),
 			hashN(48+kk, W, N),
@@ -211,6 +213,8 @@ func (g *gcoder) codePixel(x, y int) {
 			hashN(176+kk, W, WW, N, NN),
 			hashN(192+kk, mv, uint32(min(g.mlen, 3))),
 			hashN(208+kk, g.px(iW), g.px(iN), all),
+			hashN(224+kk, all, grad),
+			hashN(240+kk, W>>2, N>>2, NW>>2, NE>>2, pc>>2),
 		}
 		var pcNW uint32
 		if k > 0 {
@@ -286,13 +290,15 @@ func (g *gcoder) codeByte(k, value, eq, mv, W, N int) int {
 		}
 		g.mixA.x = append(g.mixA.x, 256)
 		g.mixB.x = append(g.mixB.x, g.mixA.x...)
+		g.mixC.x = append(g.mixC.x, g.mixA.x...)
 		ms := 0
 		if mc != nil {
 			ms = 1 + min(g.mlen, 2)/2
 		}
 		dA := g.mixA.mix(k*32 + eq*2 + min(ms, 1))
 		dB := g.mixB.mix((k*8+7-bit)*4 + ms)
-		d := (dA + dB) / 2
+		dC := g.mixC.mix(k*numWidths + g.widths[6])
+		d := (dA + dB + dC) / 3
 		p := squash(d)
 		p1 := g.apm1.refine(d, k*256+node)
 		p2 := g.apm2.refine(d, int(hash2(uint32(W<<8|N), uint32(node<<2|k))>>16))
@@ -318,6 +324,7 @@ func (g *gcoder) codeByte(k, value, eq, mv, W, N int) int {
 		}
 		g.mixA.update(b)
 		g.mixB.update(b)
+		g.mixC.update(b)
 		g.apm1.update(b)
 		g.apm2.update(b)
 		node = node<<1 | b
