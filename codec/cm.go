@@ -66,7 +66,7 @@ var counterRate = func() *[counterLimit + 1]int32 {
 }()
 
 // counterLimit is the count at which a counter stops slowing down.
-const counterLimit = 255
+const counterLimit = 1023
 
 // counter is an adaptive bit probability: P(1) in the high 22 bits (of
 // 2^22), the number of bits seen (up to counterLimit) in the low 10.
@@ -98,7 +98,7 @@ type cmMixer struct {
 func newCMMixer(n, sets int, rate int32) *cmMixer {
 	m := &cmMixer{n: n, weights: make([]int32, n*sets), x: make([]int32, 0, n), rate: rate}
 	for i := range m.weights {
-		m.weights[i] = 65536 * 3 / 10
+		m.weights[i] = 65536 * 15 / 100
 	}
 	return m
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"image"
-	"math"
 
 	"github.com/pxcz/pxcz/arith"
 	"github.com/pxcz/pxcz/container"
@@ -152,17 +151,6 @@ func (g *gcoder) codePixel(x, y int) {
 		}
 	}
 	g.match[hctx] = int32(i + 1)
-	if dbgCost != nil {
-		dbgCat = 2
-		if g.px(i) == g.px(iW) {
-			dbgCat = 0
-		} else if g.px(i) == g.px(iN) {
-			dbgCat = 1
-		} else if g.mlen > 0 && g.px(i) == g.px(g.mptr) {
-			dbgCat = 3
-		}
-		dbgN[dbgCat]++
-	}
 	eq := 0
 	var cur [4]uint32 // the channels coded so far, in coding order
 	for k, c := range g.order {
@@ -305,13 +293,6 @@ func (g *gcoder) codeByte(k, value, eq, mv, W, N int) int {
 		p = (2*p + p1 + p2 + 2) >> 2
 		p = min(max(p, 1), 65535)
 		b := g.bc.code(value>>bit&1, p)
-		if dbgCost != nil {
-			pb := float64(p) / 65536
-			if b == 0 {
-				pb = 1 - pb
-			}
-			dbgCost[dbgCat] -= math.Log2(pb)
-		}
 		for _, c := range ctrs {
 			c.update(b)
 		}
@@ -333,7 +314,7 @@ func (g *gcoder) codeByte(k, value, eq, mv, W, N int) int {
 }
 
 // encodeGraphics codes src with the graphics coder into one substream.
-func encodeGraphics(src *source) (*coded, error) {
+func encodeGraphics(src *source, opts *Options) (*coded, error) {
 	nc := src.layout.Channels()
 	g := newGCoder(src.w, src.h, nc)
 	c := &coded{subs: make([]bytes.Buffer, 1)}
@@ -348,6 +329,7 @@ func encodeGraphics(src *source) (*coded, error) {
 		for x := range src.w {
 			g.codePixel(x, y)
 		}
+		opts.progress(y+1, src.h)
 	}
 	if err := g.bc.enc.Close(); err != nil {
 		return nil, err
@@ -392,7 +374,7 @@ func decodeGraphics(stream []byte, out *output, opts *Options) error {
 }
 
 // graphicsCoded reports whether a file's payload is the graphics coder's.
-func graphicsCoded(h *container.Header) bool {
+func GraphicsCoded(h *container.Header) bool {
 	d, ok := h.Extension(container.ExtCoding)
 	return ok && len(d) == 1 && d[0] == graphicsCoding
 }
@@ -412,9 +394,6 @@ func decodeGraphicsFile(h *container.Header, streams [][]byte, opts *Options) (i
 	return out.img, nil
 }
 
-var dbgCost, dbgN []float64
-var dbgCat int
-
 func median3(a, b, c int) int { return max(min(a, b), min(max(a, b), c)) }
 
 func abs(v int) int {
@@ -422,4 +401,44 @@ func abs(v int) int {
 		return -v
 	}
 	return v
+}
+
+// mayBeGraphics reports whether Encode tries the graphics coder on src
+// besides the model: for an image larger than the CIFAR-10 model's with at
+// least graphicsRepeats of its pixels repeating a neighbour (graphics.go
+// counts them). Photographs of smooth or dark scenes pass too; coding
+// both ways costs them encoding time only, since the smaller file is kept.
+func mayBeGraphics(src *source) bool {
+	if src.w*src.h < graphicsMinPixels {
+		return false
+	}
+	return int64(repeats(src))*graphicsRepeatsDen >= int64(src.w*src.h)*graphicsRepeatsNum
+}
+
+const (
+	// graphicsMinPixels keeps CIFAR-10-sized images on the model alone.
+	graphicsMinPixels = 64 * 64
+	// graphicsRepeatsNum/Den is the share of repeated pixels (repeats)
+	// above which Encode tries the graphics coder: a quarter.
+	graphicsRepeatsNum, graphicsRepeatsDen = 1, 4
+)
+
+// repeats counts the pixels of src that equal the pixel to their left or
+// the one above, in all channels: few in photographs, most in
+// screenshots, charts and icons.
+func repeats(src *source) int {
+	nc := src.layout.Channels()
+	prev, row := make([]uint8, src.w*nc), make([]uint8, src.w*nc)
+	n := 0
+	for y := range src.h {
+		src.row(y, row)
+		for x := range src.w {
+			p := row[x*nc : x*nc+nc]
+			if x > 0 && bytes.Equal(p, row[x*nc-nc:x*nc]) || y > 0 && bytes.Equal(p, prev[x*nc:x*nc+nc]) {
+				n++
+			}
+		}
+		prev, row = row, prev
+	}
+	return n
 }
