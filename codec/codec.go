@@ -29,6 +29,11 @@
 // container.ExtClass); the encoder can try every class and keep the
 // smallest file.
 //
+// Screenshots, charts, icons and logos, which the model codes poorly, have
+// a coder of their own that uses no model (graphics.go): Encode tries it
+// on images with many pixels that repeat a neighbour and keeps whichever
+// file is smaller.
+//
 // Encode and Decode follow image/png: Decode and DecodeConfig are registered
 // with image.RegisterFormat, so after
 //
@@ -153,7 +158,23 @@ func Encode(w io.Writer, img image.Image, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, src, opts, colorStreams(src.w, src.h))
+	if !mayBeGraphics(src) {
+		return encode(w, src, opts, colorStreams(src.w, src.h))
+	}
+	// Code it both ways and keep the smaller file.
+	g, err := encodeGraphics(src, opts)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := encode(&buf, src, opts, colorStreams(src.w, src.h)); err != nil {
+		return err
+	}
+	if buf.Len() <= g.size() {
+		_, err = w.Write(buf.Bytes())
+		return err
+	}
+	return g.write(w)
 }
 
 // encode codes src with its color rows spread over n substreams (at most
@@ -393,6 +414,9 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 	if err := checkExtensions(h); err != nil {
 		return nil, err
 	}
+	if GraphicsCoded(h) {
+		return decodeGraphicsFile(h, streams, opts)
+	}
 	m, err := opts.modelFor(h)
 	if err != nil {
 		return nil, err
@@ -455,6 +479,9 @@ func checkExtensions(h *container.Header) error {
 				return fmt.Errorf("%w: the class extension holds %d bytes, not one", ErrCorrupt, len(e.Data))
 			}
 			continue
+		}
+		if e.Tag == container.ExtCoding && GraphicsCoded(h) {
+			continue // the graphics coder's
 		}
 		if e.Critical() {
 			return fmt.Errorf("codec: the file needs header extension %#02x, which this version does not implement (a newer pxcz wrote it?)", e.Tag)

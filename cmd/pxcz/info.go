@@ -44,6 +44,7 @@ type fileInfo struct {
 	Channels    int     `json:"channels"`
 	Mode        string  `json:"mode"`
 	Mixed       bool    `json:"mixed"`                  // the model mixed with the codec's predictors
+	Graphics    bool    `json:"graphics,omitempty"`     // graphics coding: no model
 	Params      byte    `json:"params"`                 // the header's coding parameters: bit 0 mirrored, bit 1 upside down
 	Model       string  `json:"model"`                  // fingerprint, hex; empty if the file numbers a model this pxcz lacks
 	ModelNumber byte    `json:"model_number,omitempty"` // the built-in model's number, if the file names it so
@@ -106,6 +107,7 @@ func readInfo(path string) (*fileInfo, error) {
 		Version: h.Version, Mixed: h.Mixed, Params: h.Params, ModelNumber: h.ModelNumber, Substreams: h.Streams, Bytes: size,
 		BitsPerDim: float64(size) * 8 / float64(h.Width*h.Height*h.Layout.Channels()),
 	}
+	fi.Graphics = codec.GraphicsCoded(h)
 	if h.ModelNumber == 0 {
 		fi.Model = hex.EncodeToString(h.Model[:])
 	}
@@ -143,7 +145,11 @@ func (fi *fileInfo) print(w io.Writer) error {
 		model = fi.Model + " (not a built-in model)"
 	}
 	mode := fi.Mode
-	if fi.Mixed {
+	switch {
+	case fi.Graphics:
+		mode += ", graphics coding (context mixing over the image itself, no model)"
+		model = "none"
+	case fi.Mixed:
 		mode += ", the model mixed with predictors"
 		if fi.Version >= 2 {
 			mode += " and sharpened by a product of experts"
