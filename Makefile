@@ -60,7 +60,8 @@ bench-speed: build
 FUZZTIME ?= 60s
 FUZZ := ./arith:FuzzDecode ./arith:FuzzRoundTrip ./codec:FuzzDecode ./container:FuzzReadHeader \
 	./model:FuzzLoad ./model:FuzzDotRows ./model:FuzzDotCols ./model/train:FuzzReadCheckpoint ./corpus:FuzzReadCIFAR \
-	./cmd/pxcz:FuzzDecompress ./cmd/pxcz/internal/bench:FuzzReadPNM
+	./cmd/pxcz:FuzzDecompress ./cmd/pxcz/internal/bench:FuzzReadPNM \
+	./pngmeta:FuzzRead ./pngmeta:FuzzUnmarshal
 fuzz:
 	@for t in $(FUZZ); do \
 		echo "fuzz $$t"; \

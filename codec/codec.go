@@ -50,6 +50,7 @@ import (
 	"github.com/pxcz/pxcz/arith"
 	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/pngmeta"
 )
 
 func init() {
@@ -78,6 +79,10 @@ type Options struct {
 	// and MinEffort for larger ones, whose orientations code within a few
 	// bytes of each other. Decoding costs the same whatever the effort.
 	Effort int
+	// Metadata, when encoding, is stored in the file beside the pixels
+	// (FORMAT.md, extension 81): PNG's ancillary chunks as pngmeta.Read
+	// returns them. None adds no bytes. DecodeMetadata reads it back.
+	Metadata []pngmeta.Chunk
 }
 
 func (o *Options) workers() int {
@@ -173,6 +178,13 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 		}
 	}
 	best.h.CRC = crc
+	if opts != nil && len(opts.Metadata) > 0 {
+		meta := pngmeta.Marshal(opts.Metadata)
+		if len(meta) > container.MaxExtensionBytes {
+			return fmt.Errorf("codec: the metadata takes %d bytes compressed; a file holds at most %d", len(meta), container.MaxExtensionBytes)
+		}
+		best.h.SetExtension(container.ExtMetadata, meta)
+	}
 	return best.write(w)
 }
 
@@ -290,6 +302,22 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 		return image.Config{}, err
 	}
 	return image.Config{ColorModel: colorModel(h.Layout), Width: h.Width, Height: h.Height}, nil
+}
+
+// DecodeMetadata reads the metadata stored in a .pxcz file's header
+// (Options.Metadata), without decoding the image: nil for a file that has
+// none.
+func DecodeMetadata(r io.Reader) ([]pngmeta.Chunk, error) {
+	h, err := container.ReadHeader(r)
+	if err != nil {
+		return nil, err
+	}
+	data, _ := h.Extension(container.ExtMetadata)
+	cs, err := pngmeta.Unmarshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return cs, nil
 }
 
 // ErrCorrupt is wrapped by the errors Decode returns for files whose

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -15,6 +15,7 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/pxcz/pxcz/codec"
+	"github.com/pxcz/pxcz/pngmeta"
 )
 
 func init() {
@@ -32,10 +33,14 @@ func init() {
 			"taking 1, 2, 4 or 8 times as long. The default is 4 for images of at\n" +
 			"most 65,536 pixels (256x256) and 1 for larger ones, whose orientations\n" +
 			"code within a few bytes of each other. Decompressing costs the same\n" +
-			"at every effort.",
+			"at every effort.\n\n" +
+			"A PNG's metadata is kept (its chunks iCCP, sRGB, gAMA, cHRM, bKGD,\n" +
+			"pHYs, eXIf, tIME, tEXt, zTXt and iTXt) unless --strip is given;\n" +
+			"a warning names any other chunk, which is dropped.",
 		setup: func(fs *flag.FlagSet) {
 			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the built-in one for the image's size\n(decompressing then needs the same FILE)")
 			fs.IntP("effort", "e", 0, fmt.Sprintf("how hard to try, `%d..%d` (0: by the image's size)", codec.MinEffort, codec.MaxEffort))
+			fs.Bool("strip", false, "leave the PNG's metadata out of the file")
 		},
 		run: runCompress,
 	})
@@ -46,17 +51,39 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 	if effort != 0 && (effort < codec.MinEffort || effort > codec.MaxEffort) {
 		return fmt.Errorf("-e %d: effort must be %d..%d, or 0 for the default", effort, codec.MinEffort, codec.MaxEffort)
 	}
+	strip, _ := fs.GetBool("strip")
 	return transcode(fs, args, compressedName, ".pxcz data", func(r io.Reader, w io.Writer, opts *codec.Options) error {
 		opts.Effort = effort
-		img, _, err := image.Decode(bufio.NewReader(r))
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		img, format, err := image.Decode(bytes.NewReader(data))
 		if errors.Is(err, image.ErrFormat) {
 			return errors.New("not a PNG, JPEG or GIF image")
 		}
 		if err != nil {
 			return err
 		}
+		if format == "png" && !strip {
+			opts.Metadata = pngMetadata(data)
+		}
 		return codec.Encode(w, img, opts)
 	})
+}
+
+// pngMetadata returns the metadata of a PNG file that codec.Encode keeps,
+// and warns on stderr of any that is lost.
+func pngMetadata(png []byte) []pngmeta.Chunk {
+	kept, dropped, err := pngmeta.Read(png)
+	if err != nil {
+		warn("metadata not kept: %v", err)
+		return nil
+	}
+	if len(dropped) > 0 {
+		warn("dropping PNG chunks %s (pxcz keeps only the ones \"pxcz help compress\" lists)", strings.Join(dropped, ", "))
+	}
+	return kept
 }
 
 // compressedName is compress's default output for in.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/pngmeta"
 )
 
 func init() {
@@ -34,21 +35,31 @@ func init() {
 // fileInfo is what info reports; the JSON names are part of the CLI's
 // interface.
 type fileInfo struct {
-	File        string  `json:"file"`
-	Version     int     `json:"version"` // of the file format
-	Width       int     `json:"width"`
-	Height      int     `json:"height"`
-	Layout      string  `json:"layout"`
-	Channels    int     `json:"channels"`
-	Mode        string  `json:"mode"`
-	Mixed       bool    `json:"mixed"`                  // the model mixed with the codec's predictors
-	Params      byte    `json:"params"`                 // the header's coding parameters: bit 0 mirrored, bit 1 upside down
-	Model       string  `json:"model"`                  // fingerprint, hex; empty if the file numbers a model this pxcz lacks
-	ModelNumber byte    `json:"model_number,omitempty"` // the built-in model's number, if the file names it so
-	ModelName   string  `json:"model_name,omitempty"`   // set when it is a built-in model
-	Substreams  []int64 `json:"substreams"`             // byte lengths; -1 if unknown
-	Bytes       int64   `json:"bytes"`
-	BitsPerDim  float64 `json:"bits_per_dim"`
+	File        string      `json:"file"`
+	Version     int         `json:"version"` // of the file format
+	Width       int         `json:"width"`
+	Height      int         `json:"height"`
+	Layout      string      `json:"layout"`
+	Channels    int         `json:"channels"`
+	Mode        string      `json:"mode"`
+	Mixed       bool        `json:"mixed"`                  // the model mixed with the codec's predictors
+	Params      byte        `json:"params"`                 // the header's coding parameters: bit 0 mirrored, bit 1 upside down
+	Model       string      `json:"model"`                  // fingerprint, hex; empty if the file numbers a model this pxcz lacks
+	ModelNumber byte        `json:"model_number,omitempty"` // the built-in model's number, if the file names it so
+	ModelName   string      `json:"model_name,omitempty"`   // set when it is a built-in model
+	Substreams  []int64     `json:"substreams"`             // byte lengths; -1 if unknown
+	Bytes       int64       `json:"bytes"`
+	BitsPerDim  float64     `json:"bits_per_dim"`
+	Metadata    []chunkInfo `json:"metadata,omitempty"` // the PNG chunks kept, in order
+	// MetadataBytes is what they take in the file, compressed.
+	MetadataBytes int `json:"metadata_bytes,omitempty"`
+}
+
+// chunkInfo describes one kept PNG chunk.
+type chunkInfo struct {
+	Type    string `json:"type"`
+	Keyword string `json:"keyword,omitempty"` // of a text chunk
+	Bytes   int    `json:"bytes"`
 }
 
 func runInfo(fs *flag.FlagSet, args []string) error {
@@ -102,6 +113,19 @@ func readInfo(path string) (*fileInfo, error) {
 		Version: h.Version, Mixed: h.Mixed, Params: h.Params, ModelNumber: h.ModelNumber, Substreams: h.Streams, Bytes: size,
 		BitsPerDim: float64(size) * 8 / float64(h.Width*h.Height*h.Layout.Channels()),
 	}
+	meta, _ := h.Extension(container.ExtMetadata)
+	fi.MetadataBytes = len(meta)
+	chunks, err := pngmeta.Unmarshal(meta)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for _, c := range chunks {
+		ci := chunkInfo{Type: c.Type, Bytes: len(c.Data)}
+		if c.Type == "tEXt" || c.Type == "zTXt" || c.Type == "iTXt" {
+			ci.Keyword, _, _ = strings.Cut(string(c.Data), "\x00")
+		}
+		fi.Metadata = append(fi.Metadata, ci)
+	}
 	if h.ModelNumber == 0 {
 		fi.Model = hex.EncodeToString(h.Model[:])
 	}
@@ -138,9 +162,21 @@ func (fi *fileInfo) print(w io.Writer) error {
 	if d := codec.DescribeParams(fi.Params); d != "" {
 		mode += ", " + d
 	}
-	_, err := fmt.Fprintf(w, "file:        %s\nsize:        %dx%d\nlayout:      %s, %s\nmode:        %s\nmodel:       %s\nsubstreams:  %d (%s bytes)\nfile size:   %d bytes\nbits/dim:    %.4f\n",
+	meta := "none"
+	if len(fi.Metadata) > 0 {
+		var cs []string
+		for _, c := range fi.Metadata {
+			name := c.Type
+			if c.Keyword != "" {
+				name += fmt.Sprintf(" %q", c.Keyword)
+			}
+			cs = append(cs, fmt.Sprintf("%s (%s)", name, plural(c.Bytes, "byte")))
+		}
+		meta = fmt.Sprintf("%s in %s: %s", plural(len(cs), "PNG chunk"), plural(fi.MetadataBytes, "byte"), strings.Join(cs, ", "))
+	}
+	_, err := fmt.Fprintf(w, "file:        %s\nsize:        %dx%d\nlayout:      %s, %s\nmode:        %s\nmodel:       %s\nsubstreams:  %d (%s bytes)\nfile size:   %d bytes\nbits/dim:    %.4f\nmetadata:    %s\n",
 		fi.File, fi.Width, fi.Height, fi.Layout, plural(fi.Channels, "channel"), mode, model,
-		len(fi.Substreams), joinInts(fi.Substreams, " + "), fi.Bytes, fi.BitsPerDim)
+		len(fi.Substreams), joinInts(fi.Substreams, " + "), fi.Bytes, fi.BitsPerDim, meta)
 	return err
 }
 
