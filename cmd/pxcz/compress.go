@@ -15,14 +15,15 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/pxcz/pxcz/codec"
+	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/pngmeta"
 )
 
 func init() {
 	register(&command{
 		name:  "compress",
-		usage: "[-o OUT] [-f] [-e EFFORT] [--model FILE] [-j N] IN",
-		short: "compress a PNG, JPEG or GIF image to a .pxcz file",
+		usage: "[-o OUT] [-f] [-r] [-e EFFORT] [--strip] [--model FILE] [-j N] [-q|-v] IN...",
+		short: "compress PNG, JPEG or GIF images to .pxcz files",
 		long: "IN may be - for stdin. OUT defaults to IN with its extension replaced\n" +
 			"by .pxcz (photo.png -> photo.pxcz), or to stdout when IN is -.\n" +
 			"Nothing is written to a terminal, and an existing OUT is kept\n" +
@@ -36,11 +37,12 @@ func init() {
 			"at every effort.\n\n" +
 			"A PNG's metadata is kept (its chunks iCCP, sRGB, gAMA, cHRM, bKGD,\n" +
 			"pHYs, eXIf, tIME, tEXt, zTXt and iTXt) unless --strip is given;\n" +
-			"a warning names any other chunk, which is dropped.",
+			"a warning names any other chunk, which is dropped. -r takes the\n" +
+			".png, .jpg, .jpeg and .gif files in folders.\n\n" + transcodeLong,
 		setup: func(fs *flag.FlagSet) {
-			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the built-in one for the image's size\n(decompressing then needs the same FILE)")
+			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the built-in one for the image's size\n(decompressing then needs the same FILE)",
+				"leave the PNG's metadata out of the file")
 			fs.IntP("effort", "e", 0, fmt.Sprintf("how hard to try, `%d..%d` (0: by the image's size)", codec.MinEffort, codec.MaxEffort))
-			fs.Bool("strip", false, "leave the PNG's metadata out of the file")
 		},
 		run: runCompress,
 	})
@@ -52,36 +54,66 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("-e %d: effort must be %d..%d, or 0 for the default", effort, codec.MinEffort, codec.MaxEffort)
 	}
 	strip, _ := fs.GetBool("strip")
-	return transcode(fs, args, compressedName, ".pxcz data", func(r io.Reader, w io.Writer, opts *codec.Options) error {
-		opts.Effort = effort
-		data, err := io.ReadAll(r)
-		if err != nil {
-			return err
-		}
-		img, format, err := image.Decode(bytes.NewReader(data))
-		if errors.Is(err, image.ErrFormat) {
-			return errors.New("not a PNG, JPEG or GIF image")
-		}
-		if err != nil {
-			return err
-		}
-		if format == "png" && !strip {
-			opts.Metadata = pngMetadata(data)
-		}
-		return codec.Encode(w, img, opts)
+	quiet, _ := fs.GetBool("quiet")
+	return transcode(fs, args, &transcoder{
+		what: ".pxcz data", exts: []string{".png", ".jpg", ".jpeg", ".gif"}, outName: compressedName, packedOut: true,
+		one: func(r io.Reader, w io.Writer, name string, opts *codec.Options) (int64, error) {
+			opts.Effort = effort
+			return compressFile(r, w, name, opts, strip, quiet)
+		},
 	})
+}
+
+// compressFile codes the PNG, JPEG or GIF image read from r into a .pxcz
+// file written to w, with the PNG's metadata unless strip is set; it warns
+// of metadata that is lost unless quiet is set. It returns the image's
+// sub-pixel count.
+func compressFile(r io.Reader, w io.Writer, name string, opts *codec.Options, strip, quiet bool) (int64, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return 0, err
+	}
+	img, format, err := image.Decode(bytes.NewReader(data))
+	if errors.Is(err, image.ErrFormat) {
+		return 0, errors.New("not a PNG, JPEG or GIF image")
+	}
+	if err != nil {
+		return 0, err
+	}
+	if format == "png" && !strip {
+		opts.Metadata = pngMetadata(data, name, quiet)
+	}
+	var b bytes.Buffer
+	if err := codec.Encode(&b, img, opts); err != nil {
+		return 0, err
+	}
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return 0, err
+	}
+	return subpixels(b.Bytes())
+}
+
+// subpixels is the number of sub-pixels of the image a .pxcz file codes.
+func subpixels(pxcz []byte) (int64, error) {
+	h, err := container.ReadHeader(bytes.NewReader(pxcz))
+	if err != nil {
+		return 0, err
+	}
+	return int64(h.Width) * int64(h.Height) * int64(h.Layout.Channels()), nil
 }
 
 // pngMetadata returns the metadata of a PNG file that codec.Encode keeps,
 // and warns on stderr of any that is lost.
-func pngMetadata(png []byte) []pngmeta.Chunk {
+func pngMetadata(png []byte, name string, quiet bool) []pngmeta.Chunk {
 	kept, dropped, err := pngmeta.Read(png)
 	if err != nil {
-		warn("metadata not kept: %v", err)
+		if !quiet {
+			warn("%s: metadata not kept: %v", name, err)
+		}
 		return nil
 	}
-	if len(dropped) > 0 {
-		warn("dropping PNG chunks %s (pxcz keeps only the ones \"pxcz help compress\" lists)", strings.Join(dropped, ", "))
+	if len(dropped) > 0 && !quiet {
+		warn("%s: dropping PNG chunks %s (pxcz keeps only the ones \"pxcz help compress\" lists)", name, strings.Join(dropped, ", "))
 	}
 	return kept
 }

@@ -16,26 +16,33 @@ import (
 func init() {
 	register(&command{
 		name:  "decompress",
-		usage: "[-o OUT] [-f] [--model FILE] [-j N] IN.pxcz",
-		short: "decompress a .pxcz file to PNG",
+		usage: "[-o OUT] [-f] [-r] [--strip] [--model FILE] [-j N] [-q|-v] IN.pxcz...",
+		short: "decompress .pxcz files to PNG",
 		long: "IN may be - for stdin. OUT defaults to IN with .pxcz replaced by .png\n" +
 			"(.png is appended to other names), or to stdout when IN is -.\n" +
 			"The whole file is decoded and checked against its checksum before\n" +
 			"OUT appears; nothing is written to a terminal, and an existing OUT\n" +
 			"is kept unless -f is given. The PNG carries the metadata the file\n" +
-			"kept (see \"pxcz help compress\") unless --strip is given.",
+			"kept (see \"pxcz help compress\") unless --strip is given. -r takes\n" +
+			"the .pxcz files in folders.\n\n" + transcodeLong,
 		setup: func(fs *flag.FlagSet) {
-			addTranscodeFlags(fs, "also try the model in weights `FILE` (used if the file was coded with it)")
-			fs.Bool("strip", false, "leave the file's metadata out of the PNG")
+			addTranscodeFlags(fs, "also try the model in weights `FILE` (used if the file was coded with it)",
+				"leave the file's metadata out of the PNG")
 		},
 		run: func(fs *flag.FlagSet, args []string) error {
 			strip, _ := fs.GetBool("strip")
-			return transcode(fs, args, decompressedName, "PNG data", func(r io.Reader, w io.Writer, opts *codec.Options) error {
-				data, err := io.ReadAll(r)
-				if err != nil {
-					return err
-				}
-				return decodeToPNG(w, data, opts, strip)
+			return transcode(fs, args, &transcoder{
+				what: "PNG data", exts: []string{".pxcz"}, outName: decompressedName,
+				one: func(r io.Reader, w io.Writer, _ string, opts *codec.Options) (int64, error) {
+					data, err := io.ReadAll(r)
+					if err != nil {
+						return 0, err
+					}
+					if err := decodeToPNG(w, data, opts, strip); err != nil {
+						return 0, err
+					}
+					return subpixels(data)
+				},
 			})
 		},
 	})
