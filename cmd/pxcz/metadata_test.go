@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pxcz/pxcz/internal/fileinfo"
 	"github.com/pxcz/pxcz/pngmeta"
 )
 
@@ -62,7 +63,7 @@ func TestMetadataKept(t *testing.T) {
 	if !strings.Contains(text, "metadata:    10 PNG chunks in ") || !strings.Contains(text, `tEXt "Author" (11 bytes)`) || !strings.Contains(text, "iCCP (") {
 		t.Errorf("info does not list the metadata:\n%s", text)
 	}
-	var fi fileInfo
+	var fi fileinfo.Info
 	if err := json.Unmarshal(mustRun(t, nil, "info", "--json", packed), &fi); err != nil {
 		t.Fatal(err)
 	}

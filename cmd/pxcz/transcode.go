@@ -16,6 +16,7 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/pxcz/pxcz/codec"
+	"github.com/pxcz/pxcz/internal/fileinfo"
 	"github.com/pxcz/pxcz/model"
 )
 
@@ -160,7 +161,7 @@ func transcode(fs *flag.FlagSet, args []string, t *transcoder) error {
 	if !quiet && (len(jobs) > 1 || len(failed) == 0) {
 		done := len(jobs) - len(failed)
 		fmt.Fprintf(std.err, "pxcz %s: %s, %d bytes in, %d bytes out, %.4f bits/sub-pixel, %.2f s",
-			fs.Name(), plural(done, "file"), total.in, total.out, t.bits(total), time.Since(start).Seconds())
+			fs.Name(), fileinfo.Plural(done, "file"), total.in, total.out, t.bits(total), time.Since(start).Seconds())
 		if len(failed) > 0 {
 			fmt.Fprintf(std.err, "; %d failed", len(failed))
 		}
@@ -170,7 +171,7 @@ func transcode(fs *flag.FlagSet, args []string, t *transcoder) error {
 	case len(failed) == 1 && len(jobs) == 1:
 		return failed[0]
 	case len(failed) > 0:
-		return fmt.Errorf("%d of %s failed", len(failed), plural(len(jobs), "file"))
+		return fmt.Errorf("%d of %s failed", len(failed), fileinfo.Plural(len(jobs), "file"))
 	}
 	return nil
 }
