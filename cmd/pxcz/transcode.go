@@ -55,7 +55,8 @@ func addTranscodeFlags(fs *flag.FlagSet, modelHelp, stripHelp string) {
 }
 
 // transcodeLong is the help that compress and decompress share.
-const transcodeLong = "With several inputs, or -r, OUT is a directory (made if need be), and\n" +
+const transcodeLong = "With several inputs, or -r, OUT is a directory (made if need be), as\n" +
+	"it is when it names an existing one or ends in /, and\n" +
 	"each output goes there under its default name (below the folder given\n" +
 	"to -r, at its place in the subfolders). Files are coded in parallel,\n" +
 	"-j threads in all; a file that fails is named, the others are still\n" +
