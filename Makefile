@@ -5,7 +5,7 @@ DATA    ?= ../shared/data
 # Packages whose output must be bit-identical on every architecture.
 EXACT   := ./arith ./model ./model/sample ./codec
 
-.PHONY: build test test-cross demo bench vet fuzz clean
+.PHONY: build test test-cross demo bench vet fuzz clean web web-serve test-web
 
 build:
 	$(GO) build -o $(BIN) ./cmd/pxcz
@@ -26,6 +26,21 @@ test-cross:
 	@if GO=$(GO) scripts/runs386; then GOARCH=386 $(GO) test -count=1 $(EXACT); \
 	else echo "test-cross: skipping the 386 suite: this kernel does not run 32-bit x86 programs"; fi
 	GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64 $(EXACT)
+
+# The browser decoder: the page in web/ with the decoder built for
+# WebAssembly, in bin/web; web-serve serves it on WEB_ADDR (127.0.0.1 only),
+# test-web drives it in headless Chromium (scripts/web-test.sh).
+WEB_ADDR ?= 127.0.0.1:8080
+web:
+	mkdir -p bin/web
+	GOOS=js GOARCH=wasm $(GO) build -o bin/web/decoder.wasm ./web/decoder
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" web/index.html web/app.js web/testdata/*.pxcz bin/web/
+
+web-serve: web
+	$(GO) run ./web/serve -addr $(WEB_ADDR) bin/web
+
+test-web: web
+	GO=$(GO) scripts/web-test.sh
 
 # Compress and decompress a few images with the built-in models.
 demo: build
@@ -60,7 +75,8 @@ bench-speed: build
 FUZZTIME ?= 60s
 FUZZ := ./arith:FuzzDecode ./arith:FuzzRoundTrip ./codec:FuzzDecode ./container:FuzzReadHeader \
 	./model:FuzzLoad ./model:FuzzDotRows ./model:FuzzDotCols ./model/train:FuzzReadCheckpoint ./corpus:FuzzReadCIFAR \
-	./cmd/pxcz:FuzzDecompress ./cmd/pxcz/internal/bench:FuzzReadPNM
+	./cmd/pxcz:FuzzDecompress ./cmd/pxcz/internal/bench:FuzzReadPNM \
+	./pngmeta:FuzzRead ./pngmeta:FuzzUnmarshal
 fuzz:
 	@for t in $(FUZZ); do \
 		echo "fuzz $$t"; \

@@ -63,6 +63,7 @@ import (
 	"github.com/pxcz/pxcz/arith"
 	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/pngmeta"
 )
 
 func init() {
@@ -101,6 +102,10 @@ type Options struct {
 	// the zero value, codes without a class, which only unconditional
 	// models do. Decoding takes the class from the file.
 	Class *int
+	// Metadata, when encoding, is stored in the file beside the pixels
+	// (FORMAT.md, extension 81): PNG's ancillary chunks as pngmeta.Read
+	// returns them. None adds no bytes. DecodeMetadata reads it back.
+	Metadata []pngmeta.Chunk
 }
 
 // AutoClass as Options.Class tries every class of the model.
@@ -217,6 +222,13 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 		}
 	}
 	best.h.CRC = crc
+	if opts != nil && len(opts.Metadata) > 0 {
+		meta := pngmeta.Marshal(opts.Metadata)
+		if len(meta) > container.MaxExtensionBytes {
+			return fmt.Errorf("codec: the metadata takes %d bytes compressed; a file holds at most %d", len(meta), container.MaxExtensionBytes)
+		}
+		best.h.SetExtension(container.ExtMetadata, meta)
+	}
 	return best.write(w)
 }
 
@@ -390,6 +402,22 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 		return image.Config{}, err
 	}
 	return image.Config{ColorModel: colorModel(h.Layout), Width: h.Width, Height: h.Height}, nil
+}
+
+// DecodeMetadata reads the metadata stored in a .pxcz file's header
+// (Options.Metadata), without decoding the image: nil for a file that has
+// none.
+func DecodeMetadata(r io.Reader) ([]pngmeta.Chunk, error) {
+	h, err := container.ReadHeader(r)
+	if err != nil {
+		return nil, err
+	}
+	data, _ := h.Extension(container.ExtMetadata)
+	cs, err := pngmeta.Unmarshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return cs, nil
 }
 
 // ErrCorrupt is wrapped by the errors Decode returns for files whose

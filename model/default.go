@@ -114,6 +114,20 @@ func Choices() (def, photo *Model, err error) {
 	return def, photo, nil
 }
 
+// Builtin returns every embedded model, loading them all, in the order of
+// their numbers: the retired ones that earlier versions coded with among
+// them, for tools that list what this pxcz can decode.
+func Builtin() ([]*Model, error) {
+	ms := make([]*Model, len(builtins))
+	for i, b := range builtins {
+		var err error
+		if ms[i], err = b.load(); err != nil {
+			return nil, err
+		}
+	}
+	return ms, nil
+}
+
 // Lookup returns the embedded model with fingerprint fp, loading only it,
 // or nil if none is built in.
 func Lookup(fp [4]byte) (*Model, error) {

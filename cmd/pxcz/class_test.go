@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/pxcz/pxcz/internal/fileinfo"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func TestCompressClass(t *testing.T) {
 		if d := samePixels(decodeImage(t, png), testImages()["rgb8x8"]); d != "" {
 			t.Errorf("--class %s: pixels differ at %s", tc.class, d)
 		}
-		var fi fileInfo
+		var fi fileinfo.Info
 		if err := json.Unmarshal(mustRun(t, nil, "info", "--json", out), &fi); err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -15,14 +15,16 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/pxcz/pxcz/codec"
+	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/pngmeta"
 )
 
 func init() {
 	register(&command{
 		name:  "compress",
-		usage: "[-o OUT] [-f] [-e EFFORT] [--model FILE] [--class N|NAME|auto] [-j N] IN",
-		short: "compress a PNG, JPEG or GIF image to a .pxcz file",
+		usage: "[-o OUT] [-f] [-r] [-e EFFORT] [--strip] [--model FILE] [--class N|NAME|auto] [-j N] [-q|-v] IN...",
+		short: "compress PNG, JPEG or GIF images to .pxcz files",
 		long: "IN may be - for stdin. OUT defaults to IN with its extension replaced\n" +
 			"by .pxcz (photo.png -> photo.pxcz), or to stdout when IN is -.\n" +
 			"Nothing is written to a terminal, and an existing OUT is kept\n" +
@@ -33,13 +35,18 @@ func init() {
 			"taking 1, 2, 4 or 8 times as long. The default is 4 for images of at\n" +
 			"most 65,536 pixels (256x256) and 1 for larger ones, whose orientations\n" +
 			"code within a few bytes of each other. Decompressing costs the same\n" +
-			"at every effort.\n" +
+			"at every effort.\n\n" +
 			"--class codes with a class-conditional model (--model, or the\n" +
 			"built-in one) given the class: a number or a CIFAR-10 class name;\n" +
 			"auto tries every class and keeps the smallest file. The file names\n" +
-			"the class, and decompressing finds it there.",
+			"the class, and decompressing finds it there.\n\n" +
+			"A PNG's metadata is kept (its chunks iCCP, sRGB, gAMA, cHRM, bKGD,\n" +
+			"pHYs, eXIf, tIME, tEXt, zTXt and iTXt) unless --strip is given;\n" +
+			"a warning names any other chunk, which is dropped. -r takes the\n" +
+			".png, .jpg, .jpeg and .gif files in folders.\n\n" + transcodeLong,
 		setup: func(fs *flag.FlagSet) {
-			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the built-in one for the image's size\n(decompressing then needs the same FILE)")
+			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the built-in one for the image's size\n(decompressing then needs the same FILE)",
+				"leave the PNG's metadata out of the file")
 			fs.IntP("effort", "e", 0, fmt.Sprintf("how hard to try, `%d..%d` (0: by the image's size)", codec.MinEffort, codec.MaxEffort))
 			fs.String("class", "", "code with a class-conditional model given the class: a number, a CIFAR-10 class name, or auto")
 		},
@@ -56,17 +63,77 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	return transcode(fs, args, compressedName, ".pxcz data", func(r io.Reader, w io.Writer, opts *codec.Options) error {
-		opts.Effort, opts.Class = effort, class
-		img, _, err := image.Decode(bufio.NewReader(r))
-		if errors.Is(err, image.ErrFormat) {
-			return errors.New("not a PNG, JPEG or GIF image")
-		}
-		if err != nil {
-			return err
-		}
-		return codec.Encode(w, img, opts)
+	strip, _ := fs.GetBool("strip")
+	quiet, _ := fs.GetBool("quiet")
+	return transcode(fs, args, &transcoder{
+		what: ".pxcz data", exts: []string{".png", ".jpg", ".jpeg", ".gif"}, outName: compressedName, packedOut: true,
+		one: func(r io.Reader, w io.Writer, name string, opts *codec.Options) (int64, error) {
+			opts.Effort, opts.Class = effort, class
+			return compressFile(r, w, name, opts, strip, quiet)
+		},
 	})
+}
+
+// compressFile codes the PNG, JPEG or GIF image read from r into a .pxcz
+// file written to w, with the PNG's metadata unless strip is set; it warns
+// of metadata that is lost unless quiet is set. It returns the image's
+// sub-pixel count.
+func compressFile(r io.Reader, w io.Writer, name string, opts *codec.Options, strip, quiet bool) (int64, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return 0, err
+	}
+	img, format, err := image.Decode(bytes.NewReader(data))
+	if errors.Is(err, image.ErrFormat) {
+		return 0, errors.New("not a PNG, JPEG or GIF image")
+	}
+	if err != nil {
+		return 0, err
+	}
+	if format == "png" && !strip {
+		opts.Metadata = pngMetadata(data, name, quiet)
+	}
+	var b bytes.Buffer
+	if err := codec.Encode(&b, img, opts); err != nil {
+		return 0, err
+	}
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return 0, err
+	}
+	return subpixels(b.Bytes())
+}
+
+// subpixels is the number of sub-pixels of the image a .pxcz file codes.
+func subpixels(pxcz []byte) (int64, error) {
+	h, err := container.ReadHeader(bytes.NewReader(pxcz))
+	if err != nil {
+		return 0, err
+	}
+	return int64(h.Width) * int64(h.Height) * int64(h.Layout.Channels()), nil
+}
+
+// pngMetadata returns the metadata of a PNG file that codec.Encode keeps,
+// and warns on stderr of any that is lost.
+func pngMetadata(png []byte, name string, quiet bool) []pngmeta.Chunk {
+	kept, dropped, err := pngmeta.Read(png)
+	if err != nil {
+		if !quiet {
+			warn("%s: metadata not kept: %v", name, err)
+		}
+		return nil
+	}
+	if len(dropped) > 0 && !quiet {
+		warn("%s: dropping PNG chunks %s (pxcz keeps only the ones \"pxcz help compress\" lists)", name, strings.Join(dropped, ", "))
+	}
+	return kept
+}
+
+// compressedName is compress's default output for in.
+func compressedName(in string) string {
+	if in == "-" {
+		return "-"
+	}
+	return strings.TrimSuffix(in, filepath.Ext(in)) + ".pxcz"
 }
 
 // compressClass reads --class: nil if not given, else the class, or
@@ -96,12 +163,4 @@ func compressClass(fs *flag.FlagSet) (*int, error) {
 		}
 	}
 	return &c, nil
-}
-
-// compressedName is compress's default output for in.
-func compressedName(in string) string {
-	if in == "-" {
-		return "-"
-	}
-	return strings.TrimSuffix(in, filepath.Ext(in)) + ".pxcz"
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/internal/fileinfo"
 	"github.com/pxcz/pxcz/model"
 )
 
@@ -69,7 +70,7 @@ func TestInfo(t *testing.T) {
 			text := string(mustRun(t, nil, "info", path))
 			for _, want := range []string{
 				"size:        " + c.size + "\n",
-				"layout:      " + c.layout + ", " + plural(c.channels, "channel") + "\n",
+				"layout:      " + c.layout + ", " + fileinfo.Plural(c.channels, "channel") + "\n",
 				"mode:        " + mode + "\n",
 				fmt.Sprintf("model:       %x (built-in model %d, %q)\n", fp, def.Number(), def.Name()),
 				fmt.Sprintf("substreams:  %d (%s bytes)\n", c.streams, strings.Join(sizes, " + ")),
@@ -81,11 +82,11 @@ func TestInfo(t *testing.T) {
 				}
 			}
 
-			var got fileInfo
+			var got fileinfo.Info
 			if err := json.Unmarshal(mustRun(t, nil, "info", "--json", path), &got); err != nil {
 				t.Fatal(err)
 			}
-			want := fileInfo{
+			want := fileinfo.Info{
 				File: path, Width: w, Height: h, Layout: c.layout, Channels: c.channels,
 				Version: container.Version, Mode: "Lossless", Mixed: true, Params: hdr.Params, Model: hex.EncodeToString(fp[:]), ModelNumber: def.Number(), ModelName: def.Name(),
 				Substreams: lengths, Bytes: st.Size(), BitsPerDim: bpd,
