@@ -33,8 +33,8 @@ type LayerParams struct {
 type HeadParams struct {
 	W1 []float32 // [Hidden][Features], masked B
 	B1 []float32 // [Hidden]
-	W2 []float32 // [Logits][Hidden], masked B
-	B2 []float32 // [Logits]
+	W2 []float32 // [HeadOut][Hidden], masked B
+	B2 []float32 // [HeadOut]
 }
 
 // NewParams allocates zero weights for cfg.
@@ -50,7 +50,7 @@ func NewParams(cfg Config) *Params {
 	}
 	p.Head = HeadParams{
 		W1: make([]float32, cfg.Hidden*f), B1: make([]float32, cfg.Hidden),
-		W2: make([]float32, cfg.Logits()*cfg.Hidden), B2: make([]float32, cfg.Logits()),
+		W2: make([]float32, cfg.HeadOut()*cfg.Hidden), B2: make([]float32, cfg.HeadOut()),
 	}
 	return p
 }
@@ -149,7 +149,7 @@ func (c Config) W1Mask() []float32 {
 
 // W2Mask is the mask B of the head's logit layer.
 func (c Config) W2Mask() []float32 {
-	return groupMask(c.Logits(), c.Hidden, func(o int) int { return o / 256 }, c.HiddenGroup)
+	return groupMask(c.HeadOut(), c.Hidden, c.OutputGroup, c.HiddenGroup)
 }
 
 // groupMask opens weight [o][i] when input i's group is at most output o's.

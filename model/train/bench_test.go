@@ -12,7 +12,7 @@ import (
 // products per pixel (the per-image conditioning products are negligible).
 func forwardMACs(cfg model.Config) int {
 	F, F2 := cfg.Features, 2*cfg.Features
-	n := cfg.Hidden*F + cfg.Logits()*cfg.Hidden
+	n := cfg.Hidden*F + cfg.HeadOut()*cfg.Hidden
 	for l := range cfg.Layers {
 		n += F2*(cfg.VIn(l)+cfg.HIn(l)+F2) + F*F
 	}

@@ -250,7 +250,7 @@ func fillTensors(ts [][]float32, vals []float32) []float32 {
 // them.
 func paramCount(cfg model.Config) int {
 	F, F2, D := cfg.Features, 2*cfg.Features, cfg.Cond
-	n := cfg.Hidden*F + cfg.Hidden + cfg.Logits()*cfg.Hidden + cfg.Logits()
+	n := cfg.Hidden*F + cfg.Hidden + cfg.HeadOut()*cfg.Hidden + cfg.HeadOut()
 	for l := range cfg.Layers {
 		n += F2*(cfg.VIn(l)+cfg.HIn(l)+F2+2*D+2) + F*F + F
 	}
