@@ -78,6 +78,29 @@ func (p *Params) WithCond(d int) (*Params, error) {
 	return q, nil
 }
 
+// WithMix returns a copy of p whose head ends in a fresh mixture of k
+// logistic components (Config.Mix) instead of 256 free logits per sub-pixel:
+// every other weight is p's, W2 and B2 are drawn and set as InitRandom
+// draws and sets InitRandom sets it. It is the starting point of a mixture model fine-tuned from a
+// trained free-logit one. p must have free logits.
+func (p *Params) WithMix(k int, rng *rand.Rand) (*Params, error) {
+	if p.Config.Mix != 0 {
+		return nil, fmt.Errorf("model: weights already end in a mixture of %d components", p.Config.Mix)
+	}
+	cfg := p.Config
+	cfg.Mix = k
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	q := NewParams(cfg)
+	src, dst := p.Tensors(), q.Tensors()
+	for i := range src[:len(src)-2] { // all but W2 and B2
+		copy(dst[i], src[i])
+	}
+	q.initHead(rng)
+	return q, nil
+}
+
 // Tensors lists every weight slice of p in a fixed order (layer by layer,
 // then the head), so that optimizers and checkpoints can treat the model as
 // a flat list.
@@ -167,16 +190,12 @@ func groupMask(out, in int, og, ig func(int) int) []float32 {
 
 // InitRandom fills p with weights drawn for training from scratch: each
 // weight uniform in ±sqrt(3/fan-in) (unit variance through the layer),
-// biases zero, the residual and logit layers scaled down so that a fresh
-// network starts close to identity and to a flat softmax. Masks are applied.
+// biases zero except a mixture head's (see initHead), the residual and
+// head's last layers scaled down so that a fresh network starts close to
+// identity and to a flat distribution. Masks are applied.
 func (p *Params) InitRandom(rng *rand.Rand) {
 	cfg := p.Config
-	fill := func(w []float32, fanIn int, gain float64) {
-		a := gain * math.Sqrt(3/float64(fanIn))
-		for i := range w {
-			w[i] = float32((2*rng.Float64() - 1) * a)
-		}
-	}
+	fill := func(w []float32, fanIn int, gain float64) { fillUniform(rng, w, fanIn, gain) }
 	for l := range p.Layers {
 		lp := &p.Layers[l]
 		fill(lp.VW, cfg.VIn(l), 1)
@@ -189,6 +208,36 @@ func (p *Params) InitRandom(rng *rand.Rand) {
 		fill(lp.RW, cfg.Features, 0.5)
 	}
 	fill(p.Head.W1, cfg.Features, 1)
-	fill(p.Head.W2, cfg.Hidden, 0.1)
+	p.initHead(rng)
 	p.ApplyMasks()
+}
+
+// initHead draws W2 small and sets B2 so that a fresh head predicts close to
+// a flat distribution: free logits all zero, or a mixture whose K components
+// have evenly spaced means across [-1, 1] and scales of 1/K.
+func (p *Params) initHead(rng *rand.Rand) {
+	cfg := p.Config
+	fillUniform(rng, p.Head.W2, cfg.Hidden, 0.1)
+	for i, m := range cfg.W2Mask() {
+		p.Head.W2[i] *= m
+	}
+	clear(p.Head.B2)
+	k := cfg.Mix
+	for c := 0; k > 0 && c < cfg.Channels; c++ {
+		b := p.Head.B2[cfg.MixAt(c):]
+		for i := range k {
+			b[k+i] = float32(-1 + float64(2*i+1)/float64(k))
+			b[2*k+i] = float32(-math.Log(float64(k)))
+		}
+	}
+}
+
+// fillUniform draws every weight of w uniform in ±gain·sqrt(3/fanIn) and
+// returns w.
+func fillUniform(rng *rand.Rand, w []float32, fanIn int, gain float64) []float32 {
+	a := gain * math.Sqrt(3/float64(fanIn))
+	for i := range w {
+		w[i] = float32((2*rng.Float64() - 1) * a)
+	}
+	return w
 }

@@ -59,7 +59,9 @@ type Options struct {
 	// and a fresh optimizer, schedule and data: to fine-tune a model on
 	// other data, say. Config is taken from the checkpoint, except that a
 	// Config.Cond above 0 given to an unconditional checkpoint makes it
-	// conditional, its conditioning weights starting at zero.
+	// conditional, its conditioning weights starting at zero, and a
+	// Config.Mix above 0 given to a free-logit checkpoint replaces its
+	// head's last layer by a fresh mixture (model.Params.WithMix).
 	Init string
 
 	EvalEvery  int64 // steps between test evaluations; 0: never

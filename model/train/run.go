@@ -71,8 +71,15 @@ func newRun(opts Options) (*run, error) {
 		if from, err = LoadCheckpoint(opts.Init); err != nil {
 			return nil, fmt.Errorf("initial weights: %w", err)
 		}
-		cond := opts.Config.Cond
+		cond, mix := opts.Config.Cond, opts.Config.Mix
 		opts.Config = from.Params.Config
+		if mix > 0 && mix != opts.Config.Mix {
+			// A free-logit model's trunk under a fresh mixture head.
+			if from.Params, err = from.Params.WithMix(mix, rand.New(rand.NewSource(opts.Seed))); err != nil {
+				return nil, fmt.Errorf("initial weights: %w", err)
+			}
+			opts.Config = from.Params.Config
+		}
 		if cond > 0 && cond != opts.Config.Cond {
 			// A conditional model fine-tuned from an unconditional one
 			// starts as exactly that model: its conditioning weights are zero.

@@ -62,7 +62,14 @@ func runOK(t *testing.T, ctx context.Context, o Options) *Checkpoint {
 }
 
 func TestRunLearns(t *testing.T) {
-	o := tinyOptions(t, 150)
+	for _, mix := range []int{0, 3} {
+		o := tinyOptions(t, 150)
+		o.Config.Mix = mix
+		t.Run(o.Config.String(), func(t *testing.T) { testRunLearns(t, o) })
+	}
+}
+
+func testRunLearns(t *testing.T, o Options) {
 	var log bytes.Buffer
 	o.Log = &log
 	c := runOK(t, context.Background(), o)
@@ -97,6 +104,8 @@ func TestRunVariants(t *testing.T) {
 		change func(*Options)
 	}{
 		{"conditional", func(o *Options) { o.Config.Cond = 10 }},
+		{"mixture", func(o *Options) { o.Config.Mix = 2 }},
+		{"mixture, fake quantization", func(o *Options) { o.Config.Mix, o.FakeQuant = 2, true }},
 		{"fake quantization", func(o *Options) { o.FakeQuant = true }},
 		{"weight decay, no clipping", func(o *Options) { o.WeightDecay, o.Clip = 0.01, 0 }},
 	}
@@ -217,6 +226,24 @@ func TestRunCondOnly(t *testing.T) {
 	}
 }
 
+// TestRunInitMix checks that a mixture run can start from a free-logit
+// checkpoint (model.Params.WithMix).
+func TestRunInitMix(t *testing.T) {
+	first := runOK(t, context.Background(), tinyOptions(t, 8))
+	o := tinyOptions(t, 1)
+	o.Init = filepath.Join(t.TempDir(), "first.ckpt")
+	if err := WriteCheckpoint(o.Init, first); err != nil {
+		t.Fatal(err)
+	}
+	o.Config.Mix = 4
+	mixed := runOK(t, context.Background(), o)
+	want := first.Params.Config
+	want.Mix = 4
+	if mixed.Step != 1 || mixed.Params.Config != want {
+		t.Fatalf("saved step %d of %v, want step 1 of %v", mixed.Step, mixed.Params.Config, want)
+	}
+}
+
 func checkSameRun(t *testing.T, how string, got, want *Checkpoint) {
 	t.Helper()
 	if got.Step != want.Step || !reflect.DeepEqual(got.Params, want.Params) || !reflect.DeepEqual(got.Adam, want.Adam) {
@@ -239,6 +266,7 @@ func TestRunOptionErrors(t *testing.T) {
 		{"channels", func(o *Options) { o.Config.Channels, o.Config.Features, o.Config.Hidden = 1, 6, 6 }, "channels"},
 		{"labels", func(o *Options) { o.Config.Cond = 10; o.Train.Labels = nil }, "labels"},
 		{"eval", func(o *Options) { o.EvalImages = 0 }, "evaluation"},
+		{"mix", func(o *Options) { o.Config.Mix = -1 }, "mixture"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
