@@ -93,7 +93,7 @@ func runEval(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	net, err := train.NewNet(ck.Params)
+	net, err := train.NewNet(ck.Weights())
 	if err != nil {
 		return err
 	}

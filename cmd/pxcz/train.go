@@ -56,6 +56,7 @@ func trainFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&o.LRFloor, "lr-floor", o.LRFloor, "final learning rate")
 	fs.Int64Var(&o.Warmup, "warmup", o.Warmup, "steps of linear warm-up")
 	fs.Int64Var(&o.DecaySteps, "decay-steps", 0, "step where the cosine decay reaches --lr-floor (0: --steps)")
+	fs.Float64Var(&o.EMA, "ema", 0, "decay per step of a moving average of the weights (e.g. 0.9995) that test evaluation and export use (0: off)")
 	fs.Int64Var(&o.Seed, "seed", o.Seed, "seed of the initial weights and the data order")
 	fs.StringVarP(&o.Checkpoint, "checkpoint", "c", "runs/train.ckpt", "checkpoint file")
 	fs.DurationVar(&o.CheckpointEvery, "every", o.CheckpointEvery, "interval between checkpoints")
@@ -97,7 +98,7 @@ func exportModel(checkpoint, out, name string, calibrate int) error {
 	if name == "" {
 		name = ck.Params.Config.String()
 	}
-	p := ck.Params
+	p := ck.Weights()
 	if calibrate > 0 {
 		set, err := calibrationSet(ck.Options, calibrate)
 		if err != nil {

@@ -30,6 +30,10 @@ func BenchmarkStep(b *testing.B) {
 	}{
 		{model.Config{Channels: 3, Features: 63, Layers: 6, Kernel: 3, Hidden: 126}, 16},
 		{model.Config{Channels: 3, Features: 48, Layers: 4, Kernel: 3, Hidden: 96}, 16},
+		// The CIFAR-10 default's shape with each kind of head.
+		{model.Config{Channels: 3, Features: 48, Layers: 5, Kernel: 3, Hidden: 96}, 16},
+		{model.Config{Channels: 3, Features: 48, Layers: 5, Kernel: 3, Hidden: 96, Mix: 5}, 16},
+		{model.Config{Channels: 3, Features: 48, Layers: 5, Kernel: 3, Hidden: 96, Mix: 10}, 16},
 	} {
 		b.Run(fmt.Sprintf("%v/b%d", bc.cfg, bc.batch), func(b *testing.B) {
 			const side = 32
