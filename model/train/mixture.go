@@ -6,8 +6,8 @@ import (
 	"github.com/pxcz/pxcz/model"
 )
 
-// The mixture head's loss (package model's Mixture documentation gives the
-// distribution). It is computed in float64 from the head's outputs: only
+// The mixture head's loss (package model's documentation, "Mixture head",
+// gives the distribution). It is computed in float64 from the head's outputs: only
 // the target's bin is needed for the loss and its gradient, a few
 // transcendental functions per component instead of a 256-way softmax.
 // Every bin's log-probability is written so that it stays exact in the
