@@ -101,7 +101,7 @@ for spec in "$@"; do
 	$bin train $common $flags "${steps[@]}" --duration "$dur" -c "$dir/$name.ckpt" 2>"$dir/$name.log"
 	n=$(laststep "$dir/$name.log")
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$n" "$(awk -v n="$n" -v s="$durs" 'BEGIN { printf "%.2f", n / s }')" \
-		"$(lastbpd "$dir/$name.log" test)" "$(lastbpd "$dir/$name.log" average)" "$cmd" >"$dir/$name.result"
+		"$(lastbpd "$dir/$name.log" test)" "$(avg=$(lastbpd "$dir/$name.log" average); echo "${avg:--}")" "$cmd" >"$dir/$name.result"
 	echo "$name: step $n, test $(lastbpd "$dir/$name.log" test) bpd" >&2
 done
 
@@ -109,7 +109,7 @@ echo "| run | steps | steps/s | test NLL, 512 images (bits/dim) | moving average
 echo "| --- | ---: | ---: | ---: | ---: |"
 for spec in "$@"; do
 	IFS=$'\t' read -r name n rate test avg _ <"$dir/${spec%%|*}.result"
-	echo "| $name | $n | $rate | $test | ${avg:--} |"
+	echo "| $name | $n | $rate | $test | $avg |"
 done
 echo
 echo '```sh'
