@@ -344,11 +344,11 @@ func TestBitsBounds(t *testing.T) {
 }
 
 // TestWithMix checks that a mixture head replaces only the head's last
-// layer, drawn at random and masked.
+// layer, with zero weights and a flat mixture's biases.
 func TestWithMix(t *testing.T) {
 	p := NewParams(Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6})
 	p.InitRandom(rand.New(rand.NewSource(1)))
-	q, err := p.WithMix(3, rand.New(rand.NewSource(2)))
+	q, err := p.WithMix(3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,19 +362,17 @@ func TestWithMix(t *testing.T) {
 	if cfg.Mix != 3 || len(q.Head.W2) != 36*6 || len(q.Head.B2) != 36 {
 		t.Fatalf("%v with W2 of %d and B2 of %d values", cfg, len(q.Head.W2), len(q.Head.B2))
 	}
-	var open int
-	for i, m := range cfg.W2Mask() {
-		if m == 0 && q.Head.W2[i] != 0 {
-			t.Fatalf("masked W2 weight %d is %g", i, q.Head.W2[i])
-		}
-		if m == 1 && q.Head.W2[i] != 0 {
-			open++
+	if slices.ContainsFunc(q.Head.W2, func(w float32) bool { return w != 0 }) {
+		t.Error("W2 is not zero")
+	}
+	// Sub-pixel 1 (G): means -2/3, 0, 2/3 and log-scales -log 3.
+	b := q.Head.B2[cfg.MixAt(1):cfg.MixAt(2)]
+	for i, want := range []float64{0, 0, 0, -2.0 / 3, 0, 2.0 / 3, -math.Log(3), -math.Log(3), -math.Log(3), 0, 0, 0} {
+		if math.Abs(float64(b[i])-want) > 1e-6 {
+			t.Errorf("G's bias %d is %g, want %g", i, b[i], want)
 		}
 	}
-	if open == 0 {
-		t.Error("W2 is all zero")
-	}
-	if _, err := q.WithMix(2, rand.New(rand.NewSource(2))); err == nil {
+	if _, err := q.WithMix(2); err == nil {
 		t.Error("a mixture head took another mixture head")
 	}
 	if _, err := Quantize(q, ""); err == nil || !strings.Contains(err.Error(), "mixture") {

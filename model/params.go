@@ -80,10 +80,12 @@ func (p *Params) WithCond(d int) (*Params, error) {
 
 // WithMix returns a copy of p whose head ends in a fresh mixture of k
 // logistic components (Config.Mix) instead of 256 free logits per sub-pixel:
-// every other weight is p's, W2 and B2 are drawn and set as InitRandom
-// draws and sets InitRandom sets it. It is the starting point of a mixture model fine-tuned from a
-// trained free-logit one. p must have free logits.
-func (p *Params) WithMix(k int, rng *rand.Rand) (*Params, error) {
+// every other weight is p's, W2 is zero and B2 is set as InitRandom sets it,
+// so that the model starts from a near-flat prediction whatever the trained
+// trunk's activations (random W2 rows times those would start far worse).
+// It is the starting point of a mixture model fine-tuned from a trained
+// free-logit one. p must have free logits.
+func (p *Params) WithMix(k int) (*Params, error) {
 	if p.Config.Mix != 0 {
 		return nil, fmt.Errorf("model: weights already end in a mixture of %d components", p.Config.Mix)
 	}
@@ -97,7 +99,7 @@ func (p *Params) WithMix(k int, rng *rand.Rand) (*Params, error) {
 	for i := range src[:len(src)-2] { // all but W2 and B2
 		copy(dst[i], src[i])
 	}
-	q.initHead(rng)
+	q.initMixBias()
 	return q, nil
 }
 
@@ -213,8 +215,8 @@ func (p *Params) InitRandom(rng *rand.Rand) {
 }
 
 // initHead draws W2 small and sets B2 so that a fresh head predicts close to
-// a flat distribution: free logits all zero, or a mixture whose K components
-// have evenly spaced means across [-1, 1] and scales of 1/K.
+// a flat distribution: free logits all zero, or a flat mixture
+// (initMixBias).
 func (p *Params) initHead(rng *rand.Rand) {
 	cfg := p.Config
 	fillUniform(rng, p.Head.W2, cfg.Hidden, 0.1)
@@ -222,6 +224,14 @@ func (p *Params) initHead(rng *rand.Rand) {
 		p.Head.W2[i] *= m
 	}
 	clear(p.Head.B2)
+	p.initMixBias()
+}
+
+// initMixBias sets a mixture head's B2 to K components with evenly spaced
+// means across [-1, 1], scales of 1/K and equal weights: close to a flat
+// distribution when W2's contribution is small.
+func (p *Params) initMixBias() {
+	cfg := p.Config
 	k := cfg.Mix
 	for c := 0; k > 0 && c < cfg.Channels; c++ {
 		b := p.Head.B2[cfg.MixAt(c):]

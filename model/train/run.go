@@ -79,7 +79,7 @@ func newRun(opts Options) (*run, error) {
 		opts.Config = from.Params.Config
 		if mix > 0 && mix != opts.Config.Mix {
 			// A free-logit model's trunk under a fresh mixture head.
-			if from.Params, err = from.Params.WithMix(mix, rand.New(rand.NewSource(opts.Seed))); err != nil {
+			if from.Params, err = from.Params.WithMix(mix); err != nil {
 				return nil, fmt.Errorf("initial weights: %w", err)
 			}
 			opts.Config = from.Params.Config

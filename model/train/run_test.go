@@ -255,6 +255,22 @@ func TestRunInitMix(t *testing.T) {
 	if mixed.Step != 1 || mixed.Params.Config != want {
 		t.Fatalf("saved step %d of %v, want step 1 of %v", mixed.Step, mixed.Params.Config, want)
 	}
+	// The fresh head predicts close to flat, whatever the trunk gives it.
+	start, err := first.Params.WithMix(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := NewNet(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nats, err := net.Loss(o.Test.Pix, o.Test.Len(), o.Test.H, o.Test.W)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bpd := nats / math.Ln2; bpd < 7 || bpd > 8.5 {
+		t.Errorf("a fresh mixture head costs %.3f bits/dim, want about 8", bpd)
+	}
 }
 
 func checkSameRun(t *testing.T, how string, got, want *Checkpoint) {
