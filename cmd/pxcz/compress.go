@@ -1,13 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif"  // inputs may be GIF
-	_ "image/jpeg" // or JPEG
-	_ "image/png"
 	"io"
 	"path/filepath"
 	"strings"
@@ -15,13 +10,14 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/pxcz/pxcz/codec"
+	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/model"
 )
 
 func init() {
 	register(&command{
 		name:  "compress",
-		usage: "[-o OUT] [-f] [-e EFFORT] [--model FILE] [--class N|NAME|auto] [-j N] IN",
+		usage: "[-o OUT] [-f] [-e EFFORT] [--max-pixels N] [--model FILE] [--class N|NAME|auto] [-j N] IN",
 		short: "compress a PNG, JPEG or GIF image to a .pxcz file",
 		long: "IN may be - for stdin. OUT defaults to IN with its extension replaced\n" +
 			"by .pxcz (photo.png -> photo.pxcz), or to stdout when IN is -.\n" +
@@ -42,6 +38,7 @@ func init() {
 			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the built-in one for the image's size\n(decompressing then needs the same FILE)")
 			fs.IntP("effort", "e", 0, fmt.Sprintf("how hard to try, `%d..%d` (0: by the image's size)", codec.MinEffort, codec.MaxEffort))
 			fs.String("class", "", "code with a class-conditional model given the class: a number, a CIFAR-10 class name, or auto")
+			fs.Int64("max-pixels", DefaultMaxPixels, fmt.Sprintf("refuse images of more than `N` pixels (at most %d)", int64(container.MaxPixels)))
 		},
 		run: runCompress,
 	})
@@ -52,16 +49,17 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 	if effort != 0 && (effort < codec.MinEffort || effort > codec.MaxEffort) {
 		return fmt.Errorf("-e %d: effort must be %d..%d, or 0 for the default", effort, codec.MinEffort, codec.MaxEffort)
 	}
+	maxPixels, _ := fs.GetInt64("max-pixels")
+	if maxPixels < 1 || maxPixels > container.MaxPixels {
+		return fmt.Errorf("--max-pixels %d: want 1..%d", maxPixels, int64(container.MaxPixels))
+	}
 	class, err := compressClass(fs)
 	if err != nil {
 		return err
 	}
 	return transcode(fs, args, compressedName, ".pxcz data", func(r io.Reader, w io.Writer, opts *codec.Options) error {
 		opts.Effort, opts.Class = effort, class
-		img, _, err := image.Decode(bufio.NewReader(r))
-		if errors.Is(err, image.ErrFormat) {
-			return errors.New("not a PNG, JPEG or GIF image")
-		}
+		img, err := readImage(r, maxPixels)
 		if err != nil {
 			return err
 		}
