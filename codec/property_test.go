@@ -17,7 +17,9 @@ var patterns = map[string]func(rng *rand.Rand, x, y, k, w int) uint8{
 	"noise":    func(rng *rand.Rand, _, _, _, _ int) uint8 { return uint8(rng.Intn(256)) },
 	"extremes": func(rng *rand.Rand, _, _, _, _ int) uint8 { return uint8(255 * rng.Intn(2)) },
 	"gradient": func(_ *rand.Rand, x, y, k, w int) uint8 { return uint8((x*255/max(w-1, 1) + y*3 + k*85) % 256) },
-	"few":      func(rng *rand.Rand, x, y, k, _ int) uint8 { return []uint8{0, 17, 128, 255}[(x/3+y/2+k+rng.Intn(8)/7)%4] },
+	"few": func(rng *rand.Rand, x, y, k, _ int) uint8 {
+		return []uint8{0, 17, 128, 255}[(x/3+y/2+k+rng.Intn(8)/7)%4]
+	},
 }
 
 // propertySizes run from a single pixel to a long thin strip, with odd
