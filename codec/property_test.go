@@ -9,6 +9,8 @@ import (
 	"math/rand"
 	"slices"
 	"testing"
+
+	"github.com/pxcz/pxcz/internal/testimg"
 )
 
 // patterns fill an image's 8-bit sub-pixels, sub-pixel k of pixel (x, y)
@@ -95,8 +97,8 @@ func TestRoundTripProperty(t *testing.T) {
 					t.Errorf("%s: %v", name, err)
 					continue
 				}
-				if !samePixels(img, got) {
-					t.Errorf("%s: decoded pixels differ", name)
+				if d := testimg.Diff(img, got); d != "" {
+					t.Errorf("%s: decoded pixels differ: %s", name, d)
 				}
 				if _, gray := img.(*image.Gray); gray != isGray(got) {
 					t.Errorf("%s: a %T came back as %T", name, img, got)
