@@ -71,17 +71,50 @@ bench-all:
 bench-speed: build
 	DATA=$(DATA) ./scripts/bench-speed.sh
 
-# Every fuzz target for FUZZTIME each (go test -fuzz takes one target at a time).
+# Every fuzz target for FUZZTIME each (go test -fuzz takes one target at a
+# time), starting from the seeds committed under each package's
+# testdata/fuzz/<Target>/ (which plain go test also runs) and from what
+# earlier runs found, which go keeps in its cache; fuzz-keep copies those
+# finds into testdata/fuzz so that they are committed and every later run,
+# here or elsewhere, starts from them. fuzz-seeds rewrites the generated
+# seeds (real files of every layout and format version, damaged copies,
+# odd PNGs, PngSuite). CI runs fuzz with FUZZTIME=2s.
 FUZZTIME ?= 60s
 FUZZ := ./arith:FuzzDecode ./arith:FuzzRoundTrip ./codec:FuzzDecode ./container:FuzzReadHeader \
-	./model:FuzzLoad ./model:FuzzDotRows ./model:FuzzDotCols ./model/train:FuzzReadCheckpoint ./corpus:FuzzReadCIFAR \
-	./cmd/pxcz:FuzzDecompress ./cmd/pxcz/internal/bench:FuzzReadPNM \
+	./model:FuzzLoad ./model:FuzzDotRows ./model:FuzzDotCols ./model:FuzzFreqTable \
+	./model/train:FuzzReadCheckpoint ./corpus:FuzzReadCIFAR \
+	./cmd/pxcz:FuzzDecompress ./cmd/pxcz:FuzzReadImage ./cmd/pxcz/internal/bench:FuzzReadPNM \
 	./pngmeta:FuzzRead ./pngmeta:FuzzUnmarshal
+FUZZCACHE = $(shell $(GO) env GOCACHE)/fuzz/$(shell $(GO) list -m)
+
+.PHONY: fuzz-keep fuzz-seeds
 fuzz:
 	@for t in $(FUZZ); do \
 		echo "fuzz $$t"; \
 		$(GO) test -run XXX -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}" || exit 1; \
 	done
+
+fuzz-keep:
+	@for t in $(FUZZ); do \
+		pkg=$${t%%:*}; pkg=$${pkg#./}; name=$${t#*:}; \
+		src="$(FUZZCACHE)/$$pkg/$$name"; dst="$$pkg/testdata/fuzz/$$name"; \
+		[ -d "$$src" ] || continue; mkdir -p "$$dst"; \
+		n=0; for f in "$$src"/*; do [ -e "$$dst/$${f##*/}" ] || { cp "$$f" "$$dst/"; n=$$((n+1)); }; done; \
+		echo "$$t: kept $$n new entries"; \
+	done
+
+fuzz-seeds:
+	$(GO) run ./internal/fuzzseeds
+
+# Every PNG under VERIFY_DIR read as compress reads it, coded with the
+# built-in models at VERIFY_EFFORT and decoded back, pixel for pixel, one
+# file and one thread at a time; prints the counts of files coded and
+# refused (with the reasons). Long: not part of make test.
+VERIFY_DIR    ?= $(DATA)
+VERIFY_EFFORT ?= 1
+.PHONY: verify
+verify:
+	$(GO) test -count=1 -timeout 0 -run '^TestVerify$$' -v ./cmd/pxcz -args -verify $(abspath $(VERIFY_DIR)) -verify-effort $(VERIFY_EFFORT)
 
 clean:
 	rm -rf bin

@@ -4,10 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/gif"  // inputs may be GIF
-	_ "image/jpeg" // or JPEG
-	_ "image/png"
 	"io"
 	"path/filepath"
 	"strings"
@@ -23,7 +19,7 @@ import (
 func init() {
 	register(&command{
 		name:  "compress",
-		usage: "[-o OUT] [-f] [-r] [-e EFFORT] [--strip] [--model FILE] [--class N|NAME|auto] [-j N] [-q|-v] IN...",
+		usage: "[-o OUT] [-f] [-r] [-e EFFORT] [--strip] [--max-pixels N] [--model FILE] [--class N|NAME|auto] [-j N] [-q|-v] IN...",
 		short: "compress PNG, JPEG or GIF images to .pxcz files",
 		long: "IN may be - for stdin. OUT defaults to IN with its extension replaced\n" +
 			"by .pxcz (photo.png -> photo.pxcz), or to stdout when IN is -.\n" +
@@ -49,6 +45,7 @@ func init() {
 				"leave the PNG's metadata out of the file")
 			fs.IntP("effort", "e", 0, fmt.Sprintf("how hard to try, `%d..%d` (0: by the image's size)", codec.MinEffort, codec.MaxEffort))
 			fs.String("class", "", "code with a class-conditional model given the class: a number, a CIFAR-10 class name, or auto")
+			fs.Int64("max-pixels", DefaultMaxPixels, fmt.Sprintf("refuse images of more than `N` pixels (at most %d)", int64(container.MaxPixels)))
 		},
 		run: runCompress,
 	})
@@ -58,6 +55,10 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 	effort, _ := fs.GetInt("effort")
 	if effort != 0 && (effort < codec.MinEffort || effort > codec.MaxEffort) {
 		return fmt.Errorf("-e %d: effort must be %d..%d, or 0 for the default", effort, codec.MinEffort, codec.MaxEffort)
+	}
+	maxPixels, _ := fs.GetInt64("max-pixels")
+	if maxPixels < 1 || maxPixels > container.MaxPixels {
+		return fmt.Errorf("--max-pixels %d: want 1..%d", maxPixels, int64(container.MaxPixels))
 	}
 	class, err := compressClass(fs)
 	if err != nil {
@@ -69,7 +70,7 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 		what: ".pxcz data", exts: []string{".png", ".jpg", ".jpeg", ".gif"}, outName: compressedName, packedOut: true,
 		one: func(r io.Reader, w io.Writer, name string, opts *codec.Options) (int64, error) {
 			opts.Effort, opts.Class = effort, class
-			return compressFile(r, w, name, opts, strip, quiet)
+			return compressFile(r, w, name, opts, maxPixels, strip, quiet)
 		},
 	})
 }
@@ -78,15 +79,12 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 // file written to w, with the PNG's metadata unless strip is set; it warns
 // of metadata that is lost unless quiet is set. It returns the image's
 // sub-pixel count.
-func compressFile(r io.Reader, w io.Writer, name string, opts *codec.Options, strip, quiet bool) (int64, error) {
+func compressFile(r io.Reader, w io.Writer, name string, opts *codec.Options, maxPixels int64, strip, quiet bool) (int64, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return 0, err
 	}
-	img, format, err := image.Decode(bytes.NewReader(data))
-	if errors.Is(err, image.ErrFormat) {
-		return 0, errors.New("not a PNG, JPEG or GIF image")
-	}
+	img, format, err := readImage(bytes.NewReader(data), maxPixels)
 	if err != nil {
 		return 0, err
 	}
