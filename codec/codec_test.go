@@ -194,6 +194,12 @@ func TestGolden(t *testing.T) {
 		}
 		fmt.Fprintf(&out, "%s %d %x\n", tc.name, len(data), sha256.Sum256(data))
 	}
+	// Near-lossless files, whose encoder runs as a wavefront.
+	for _, tc := range multiStream() {
+		near := &Options{Model: opts.Model, Workers: 2, MaxError: 2, MaxErrorAlpha: 3}
+		data := checkBound(t, tc.img, near, tc.streams)
+		fmt.Fprintf(&out, "%s K=2 %d %x\n", tc.name, len(data), sha256.Sum256(data))
+	}
 	golden := filepath.Join("testdata", "golden.txt")
 	if *update {
 		if err := os.WriteFile(golden, []byte(out.String()), 0o644); err != nil {

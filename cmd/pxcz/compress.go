@@ -19,7 +19,7 @@ import (
 func init() {
 	register(&command{
 		name:  "compress",
-		usage: "[-o OUT] [-f] [-r] [-e EFFORT] [--strip] [--max-pixels N] [--model FILE] [--class N|NAME|auto] [-j N] [-q|-v] IN...",
+		usage: "[-o OUT] [-f] [-r] [-e EFFORT] [--max-error K] [--max-error-alpha K] [--strip] [--max-pixels N] [--model FILE] [--class N|NAME|auto] [-j N] [-q|-v] IN...",
 		short: "compress PNG, JPEG or GIF images to .pxcz files",
 		long: "IN may be - for stdin. OUT defaults to IN with its extension replaced\n" +
 			"by .pxcz (photo.png -> photo.pxcz), or to stdout when IN is -.\n" +
@@ -32,6 +32,10 @@ func init() {
 			"most 65,536 pixels (256x256) and 1 for larger ones, whose orientations\n" +
 			"code within a few bytes of each other. Decompressing costs the same\n" +
 			"at every effort.\n\n" +
+			"--max-error K codes near-losslessly: every color sub-pixel decodes\n" +
+			"within K of the input's (guaranteed), for a smaller file; alpha stays\n" +
+			"exact unless --max-error-alpha bounds it too. Decompressing needs no\n" +
+			"flag, and pxcz info shows the bound.\n\n" +
 			"--class codes with a class-conditional model (--model, or the\n" +
 			"built-in one) given the class: a number or a CIFAR-10 class name;\n" +
 			"auto tries every class and keeps the smallest file. The file names\n" +
@@ -46,6 +50,8 @@ func init() {
 			fs.IntP("effort", "e", 0, fmt.Sprintf("how hard to try, `%d..%d` (0: by the image's size)", codec.MinEffort, codec.MaxEffort))
 			fs.String("class", "", "code with a class-conditional model given the class: a number, a CIFAR-10 class name, or auto")
 			fs.Int64("max-pixels", DefaultMaxPixels, fmt.Sprintf("refuse images of more than `N` pixels (at most %d)", int64(container.MaxPixels)))
+			fs.Int("max-error", 0, fmt.Sprintf("largest difference `K` allowed between a decoded color sub-pixel and the input's, 0..%d (0: lossless)", codec.MaxMaxError))
+			fs.Int("max-error-alpha", 0, fmt.Sprintf("the same for the alpha channel, `K` in 0..%d", codec.MaxMaxError))
 		},
 		run: runCompress,
 	})
@@ -60,6 +66,16 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 	if maxPixels < 1 || maxPixels > container.MaxPixels {
 		return fmt.Errorf("--max-pixels %d: want 1..%d", maxPixels, int64(container.MaxPixels))
 	}
+	maxErr, _ := fs.GetInt("max-error")
+	maxAlpha, _ := fs.GetInt("max-error-alpha")
+	for _, f := range []struct {
+		name string
+		k    int
+	}{{"--max-error", maxErr}, {"--max-error-alpha", maxAlpha}} {
+		if f.k < 0 || f.k > codec.MaxMaxError {
+			return fmt.Errorf("%s %d: want 0 (lossless) to %d", f.name, f.k, codec.MaxMaxError)
+		}
+	}
 	class, err := compressClass(fs)
 	if err != nil {
 		return err
@@ -70,6 +86,7 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 		what: ".pxcz data", exts: []string{".png", ".jpg", ".jpeg", ".gif"}, outName: compressedName, packedOut: true,
 		one: func(r io.Reader, w io.Writer, name string, opts *codec.Options) (int64, error) {
 			opts.Effort, opts.Class = effort, class
+			opts.MaxError, opts.MaxErrorAlpha = maxErr, maxAlpha
 			return compressFile(r, w, name, opts, maxPixels, strip, quiet)
 		},
 	})

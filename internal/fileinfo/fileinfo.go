@@ -26,15 +26,17 @@ type Info struct {
 	Layout      string      `json:"layout"`
 	Channels    int         `json:"channels"`
 	Mode        string      `json:"mode"`
-	Mixed       bool        `json:"mixed"`                  // the model mixed with the codec's predictors
-	Graphics    bool        `json:"graphics,omitempty"`     // graphics coding: no model
-	Params      byte        `json:"params"`                 // the header's coding parameters: bit 0 mirrored, bit 1 upside down
-	Model       string      `json:"model"`                  // fingerprint, hex; empty if the file numbers a model this pxcz lacks
-	ModelNumber byte        `json:"model_number,omitempty"` // the built-in model's number, if the file names it so
-	ModelName   string      `json:"model_name,omitempty"`   // set when it is a built-in model
-	Class       *int        `json:"class,omitempty"`        // the class a class-conditional model coded it with
-	ClassName   string      `json:"class_name,omitempty"`   // its CIFAR-10 name, when the built-in conditional model coded it
-	Substreams  []int64     `json:"substreams"`             // byte lengths; -1 if unknown
+	Mixed       bool        `json:"mixed"`                     // the model mixed with the codec's predictors
+	Graphics    bool        `json:"graphics,omitempty"`        // graphics coding: no model
+	Params      byte        `json:"params"`                    // the header's coding parameters: bit 0 mirrored, bit 1 upside down
+	Model       string      `json:"model"`                     // fingerprint, hex; empty if the file numbers a model this pxcz lacks
+	ModelNumber byte        `json:"model_number,omitempty"`    // the built-in model's number, if the file names it so
+	ModelName   string      `json:"model_name,omitempty"`      // set when it is a built-in model
+	Class       *int        `json:"class,omitempty"`           // the class a class-conditional model coded it with
+	ClassName   string      `json:"class_name,omitempty"`      // its CIFAR-10 name, when the built-in conditional model coded it
+	MaxError    int         `json:"max_error,omitempty"`       // every decoded color sub-pixel is within this of the encoded one; 0: exact
+	MaxErrorA   int         `json:"max_error_alpha,omitempty"` // the same for alpha
+	Substreams  []int64     `json:"substreams"`                // byte lengths; -1 if unknown
 	Bytes       int64       `json:"bytes"`
 	BitsPerDim  float64     `json:"bits_per_dim"`
 	Metadata    []chunkInfo `json:"metadata,omitempty"` // the PNG chunks kept, in order
@@ -77,6 +79,9 @@ func Of(h *container.Header, name string, size int64) (*Info, error) {
 	if c, ok := codec.Class(h); ok {
 		fi.Class = &c
 	}
+	if fi.MaxError, fi.MaxErrorA, err = codec.MaxError(h); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	m, err := codec.BuiltinModel(h)
 	if err != nil {
 		return nil, err
@@ -109,6 +114,9 @@ func (fi *Info) Print(w io.Writer) error {
 		model = fi.Model + " (not a built-in model)"
 	}
 	mode := fi.Mode
+	if fi.MaxError > 0 || fi.MaxErrorA > 0 {
+		mode = fmt.Sprintf("Near-lossless (color channels within ±%d, alpha within ±%d)", fi.MaxError, fi.MaxErrorA)
+	}
 	switch {
 	case fi.Graphics:
 		mode += ", graphics coding (context mixing over the image itself, no model)"
