@@ -10,7 +10,7 @@ import (
 // was trained. Retired models no longer code new files but still decode
 // old ones.
 //
-//go:embed default.pxcm photo.pxcm retired/*.pxcm
+//go:embed default.pxcm photo.pxcm conditional.pxcm retired/*.pxcm
 var weightFiles embed.FS
 
 // builtin is one embedded model. Files of format version 2 and later name
@@ -36,6 +36,7 @@ var builtins = []*builtin{
 	{number: 8, fingerprint: "412412ca", file: "retired/default-412412ca.pxcm"},
 	{number: 9, fingerprint: "7ee64805", file: "retired/default-7ee64805.pxcm"},
 	{number: 10, fingerprint: "aa26bb9e", file: "default.pxcm"},
+	{number: 11, fingerprint: "68ff9282", file: "conditional.pxcm"},
 }
 
 // Each model is parsed, and its weights laid out for the kernels, only when
@@ -76,7 +77,7 @@ func Photo() (*Model, error) { return builtinFile("photo.pxcm") }
 
 // conditionalFile is the embedded class-conditional CIFAR-10 model's file,
 // "" while this version has none.
-const conditionalFile = ""
+const conditionalFile = "conditional.pxcm"
 
 // Conditional returns the embedded class-conditional CIFAR-10 model, whose
 // conditioning vector is the one-hot vector of a CIFAR-10 label (see

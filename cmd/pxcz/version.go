@@ -54,7 +54,11 @@ func printVersion(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "built-in models (default: images under %d pixels, photo: the others; retired: decode older files):\n", model.PhotoMinPixels)
+	cond, err := model.Conditional()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "built-in models (default: images under %d pixels, photo: the others, class: --class; retired: decode older files):\n", model.PhotoMinPixels)
 	for _, m := range ms {
 		role := "retired"
 		switch m {
@@ -62,6 +66,8 @@ func printVersion(w io.Writer) error {
 			role = "default"
 		case photo:
 			role = "photo"
+		case cond:
+			role = "class"
 		}
 		_, err = fmt.Fprintf(w, "  %3d  %x  %-8s %s\n", m.Number(), m.Fingerprint(), role, m.Name())
 		if err != nil {
