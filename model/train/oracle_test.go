@@ -23,14 +23,19 @@ type oracle struct {
 	t    *testing.T
 	g    *G.ExprGraph
 	s    shape
-	cond *G.Node // [P][D] conditioning vector of each pixel's image, or nil
+	cond *G.Node // [P][D] conditioning of each pixel, or nil
 	n    int     // names handed out
 }
 
+// newOracle takes cond as the Net does: a vector per image, which the
+// oracle repeats at every pixel of the image, or a map, a vector per pixel.
 func newOracle(t *testing.T, s shape, cond []float32, d int) *oracle {
 	o := &oracle{t: t, g: G.NewGraph(), s: s}
 	if d > 0 {
 		P, per := s.pixels(), s.h*s.w
+		if condPerPixel(cond, d, s) {
+			per = 1
+		}
 		h := make([]float64, P*d)
 		for p := range P {
 			for i := range d {
@@ -40,6 +45,23 @@ func newOracle(t *testing.T, s shape, cond []float32, d int) *oracle {
 		o.cond = o.constant(P, d, h)
 	}
 	return o
+}
+
+// condGrad is the gradient with respect to the conditioning laid out as
+// cond was given to newOracle: per pixel, or summed over each image.
+func (o *oracle) condGrad(cond []float32, d int) []float64 {
+	g := grad(o.t, o.cond)
+	if condPerPixel(cond, d, o.s) {
+		return g
+	}
+	per := o.s.h * o.s.w
+	sum := make([]float64, o.s.n*d)
+	for p := range o.s.pixels() {
+		for i := range d {
+			sum[(p/per)*d+i] += g[p*d+i]
+		}
+	}
+	return sum
 }
 
 func (o *oracle) must(n *G.Node, err error) *G.Node {
