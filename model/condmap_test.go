@@ -19,30 +19,6 @@ var condMapCases = []struct {
 	{Config{Channels: 1, Features: 4, Layers: 2, Kernel: 3, Hidden: 4, Cond: 5}, 21, 6, 3},
 }
 
-// condModel is a random model whose conditioning weights are large enough
-// that the conditioning moves every table.
-func condModel(t *testing.T, cfg Config, seed int64) *Model {
-	t.Helper()
-	p := NewParams(cfg)
-	rng := rand.New(rand.NewSource(seed))
-	p.InitRandom(rng)
-	for i := range p.Head.W2 {
-		p.Head.W2[i] *= 30
-	}
-	for _, lp := range p.Layers {
-		for _, c := range [][]float32{lp.VC, lp.HC} {
-			for i := range c {
-				c[i] = float32(rng.NormFloat64())
-			}
-		}
-	}
-	m, err := Quantize(p, "cond")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 func randomCond(rng *rand.Rand, n int) []int16 {
 	c := make([]int16, n)
 	for i := range c {
@@ -56,7 +32,7 @@ func randomCond(rng *rand.Rand, n int) []int16 {
 // decoder's path.
 func TestCondMapConstantIsVector(t *testing.T) {
 	for i, tc := range condMapCases {
-		m := condModel(t, tc.cfg, int64(i))
+		m := randomModel(t, tc.cfg, int64(i))
 		rng := rand.New(rand.NewSource(int64(50 + i)))
 		pix := randomImage(rng, tc.w, tc.h, tc.cfg.Channels)
 		vec := randomCond(rng, tc.cfg.Cond)
@@ -83,7 +59,7 @@ func TestCondMapConstantIsVector(t *testing.T) {
 // change, and the encoder's and decoder's paths agree throughout.
 func TestCondMapIsPositional(t *testing.T) {
 	for i, tc := range condMapCases {
-		m := condModel(t, tc.cfg, int64(i))
+		m := randomModel(t, tc.cfg, int64(i))
 		rng := rand.New(rand.NewSource(int64(70 + i)))
 		cc, d := tc.cfg.Channels, tc.cfg.Cond
 		pix := randomImage(rng, tc.w, tc.h, cc)
@@ -120,7 +96,7 @@ func TestSetCondMapErrors(t *testing.T) {
 	if s.SetCondMap(func(int, []int16) {}) == nil {
 		t.Error("a model without conditioning accepted a map")
 	}
-	cond := condModel(t, condMapCases[0].cfg, 1)
+	cond := randomModel(t, condMapCases[0].cfg, 1)
 	s, err = cond.NewStream(4, nil, 1)
 	if err != nil {
 		t.Fatal(err)

@@ -36,6 +36,15 @@ func randomModel(t testing.TB, cfg Config, seed int64) *Model {
 			b[i] = float32(rng.NormFloat64())
 		}
 	}
+	// Conditioning weights large enough that the conditioning moves every
+	// table.
+	for _, lp := range p.Layers {
+		for _, c := range [][]float32{lp.VC, lp.HC} {
+			for i := range c {
+				c[i] = float32(rng.NormFloat64())
+			}
+		}
+	}
 	p.ApplyMasks()
 	m, err := Quantize(p, "random")
 	if err != nil {

@@ -69,17 +69,21 @@ func (j *Joint) Loss(pix []uint8, batch, h, w int) (nll, rate float64, err error
 	return nats / math.Ln2, bits / float64(len(pix)), nil
 }
 
-// Step trains both networks on one batch with learning rate lr, drawing
-// the code's noise from rng, and returns the batch's NLL and rate in bits
-// per sub-pixel before the update.
-func (j *Joint) Step(pix []uint8, batch, h, w int, rng *rand.Rand, lr float64) (nll, rate float64, err error) {
+// Step trains both networks on one batch, the auto-encoder with learning
+// rate aeLR and the PixelCNN with pcLR, drawing the code's noise from rng,
+// and returns the batch's NLL and rate in bits per sub-pixel before the
+// update. A PixelCNN warm-started with zero conditioning weights wants a
+// smaller rate than the fresh auto-encoder: the conditioning weights are
+// what carry the auto-encoder's gradient, and too large a first step
+// throws the warm-started model off.
+func (j *Joint) Step(pix []uint8, batch, h, w int, rng *rand.Rand, aeLR, pcLR float64) (nll, rate float64, err error) {
 	if nll, rate, err = j.lossAndGrad(pix, batch, h, w, rng); err != nil {
 		return 0, 0, err
 	}
-	if err := j.pcOpt.Update(j.pcParams, j.trained(j.PixelCNN.Grad), lr); err != nil {
+	if err := j.pcOpt.Update(j.pcParams, j.trained(j.PixelCNN.Grad), pcLR); err != nil {
 		return 0, 0, err
 	}
-	if err := j.aeOpt.Update(j.AE.Params.Tensors(), j.AE.Grad.Tensors(), lr); err != nil {
+	if err := j.aeOpt.Update(j.AE.Params.Tensors(), j.AE.Grad.Tensors(), aeLR); err != nil {
 		return 0, 0, err
 	}
 	return nll, rate, nil

@@ -79,9 +79,11 @@ func TestJointGradient(t *testing.T) {
 
 // TestJointSmoke trains an auto-encoder with the shipped CIFAR-10 PixelCNN
 // (its conditioning weights only) on CIFAR-10 training images for
-// $PXCZ_AE_SMOKE (a duration such as 3m) and logs the conditional NLL and
-// the rate on 64 other training images against the unconditional NLL. It
-// is skipped unless that variable is set.
+// $PXCZ_AE_SMOKE (a duration such as 3m), with λ = $PXCZ_AE_LAMBDA (1 if
+// unset) and the learning rates $PXCZ_AE_LR and $PXCZ_AE_PCLR (1e-2 and
+// 2e-3), and logs the conditional NLL and the rate on 64 other training
+// images against the unconditional NLL. It is skipped unless
+// PXCZ_AE_SMOKE is set.
 func TestJointSmoke(t *testing.T) {
 	limit, err := time.ParseDuration(os.Getenv("PXCZ_AE_SMOKE"))
 	if err != nil {
@@ -119,9 +121,11 @@ func TestJointSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lambda := 1.0
-	if v, err := strconv.ParseFloat(os.Getenv("PXCZ_AE_LAMBDA"), 64); err == nil {
-		lambda = v
+	lambda, aeLR, pcLR := 1.0, 1e-2, 2e-3
+	for name, v := range map[string]*float64{"PXCZ_AE_LAMBDA": &lambda, "PXCZ_AE_LR": &aeLR, "PXCZ_AE_PCLR": &pcLR} {
+		if x, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+			*v = x
+		}
 	}
 	j, err := NewJoint(a, pc, lambda, true)
 	if err != nil {
@@ -144,7 +148,7 @@ func TestJointSmoke(t *testing.T) {
 	var emaN, emaR float64
 	for ; time.Since(start) < limit; step++ {
 		bs.Next(b)
-		nll, rate, err := j.Step(b.Pix, b.Len(), b.H, b.W, rng, 3e-3)
+		nll, rate, err := j.Step(b.Pix, b.Len(), b.H, b.W, rng, aeLR, pcLR)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,6 +164,6 @@ func TestJointSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("after %d steps of %d images (%.0fs): on %d held-back training images, conditional NLL %.4f bits/sub-pixel (unconditional %.4f), rate of the rounded code %.4f bits/sub-pixel = %.4f bpp, NLL+rate %.4f",
-		step, batch, time.Since(start).Seconds(), evalN, nll, uncond, rate, 3*rate, nll+rate)
+	t.Logf("λ %g, learning rates %g and %g: after %d steps of %d images (%.0fs): on %d held-back training images, conditional NLL %.4f bits/sub-pixel (unconditional %.4f), rate of the rounded code %.4f bits/sub-pixel = %.4f bpp, NLL+rate %.4f",
+		lambda, aeLR, pcLR, step, batch, time.Since(start).Seconds(), evalN, nll, uncond, rate, 3*rate, nll+rate)
 }

@@ -13,6 +13,8 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/pxcz/pxcz/internal/gradcheck"
 )
 
 type oracle struct {
@@ -109,47 +111,11 @@ func (o *oracle) rate(code *G.Node, rows int, mu, logs *G.Node) *G.Node {
 	return o.must(G.Mul(nats, G.NewConstant(1/math.Ln2)))
 }
 
-func values(t *testing.T, n *G.Node) []float64 {
-	t.Helper()
-	switch v := n.Value().Data().(type) {
-	case float64:
-		return []float64{v}
-	case []float64:
-		return v
-	}
-	t.Fatalf("oracle value of type %T", n.Value().Data())
-	return nil
-}
-
-func grad(t *testing.T, n *G.Node) []float64 {
-	t.Helper()
-	v, err := n.Grad()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v.Data().([]float64)
-}
-
-// assertNear checks got against want within tol relative to the larger of
-// the element and the largest |want|/100, and that want is not all zero.
-func assertNear(t *testing.T, name string, got []float32, want []float64, tol float64) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%s: %d values, want %d", name, len(got), len(want))
-	}
-	var big float64
-	for _, w := range want {
-		big = max(big, math.Abs(w))
-	}
-	if big == 0 {
-		t.Fatalf("%s: oracle is all zero", name)
-	}
-	for i, w := range want {
-		if d := math.Abs(float64(got[i]) - w); d > tol*max(math.Abs(w), big/100) || math.IsNaN(d) {
-			t.Fatalf("%s[%d] = %g, want %g (largest |want| %g)", name, i, got[i], w, big)
-		}
-	}
-}
+var (
+	values     = gradcheck.Values
+	grad       = gradcheck.Grad
+	assertNear = gradcheck.AssertNear
+)
 
 // testNet is a random Net with biases and a prior away from their starting
 // values, so that every path carries signal.

@@ -44,43 +44,6 @@ func TestConvCondOracle(t *testing.T) {
 	}
 }
 
-// TestNetCondOracle checks the whole network's loss and gradients, the
-// conditioning's included, against the oracle with a conditioning map
-// (different at every pixel) and with a vector per image.
-func TestNetCondOracle(t *testing.T) {
-	s := shape{2, 5, 4}
-	const d = 3
-	cfg := tinyConfig(2, d)
-	for _, perPixel := range []bool{false, true} {
-		t.Run(map[bool]string{false: "vector", true: "map"}[perPixel], func(t *testing.T) {
-			n, pix := tinyNet(t, cfg, 6, s)
-			if perPixel {
-				n.SetCond(randomFloats(rand.New(rand.NewSource(9)), s.pixels()*d))
-			}
-			nats, err := n.LossAndGrad(pix, s.n, s.h, s.w)
-			if err != nil {
-				t.Fatal(err)
-			}
-			o := newOracle(t, s, n.cond, d)
-			w := o.nodes(n.Params)
-			x := o.input(pix, cfg.Channels)
-			v, h := x, x
-			for l := range cfg.Layers {
-				v, h = o.layer(cfg, l, w[9*l:9*l+9], v, h)
-			}
-			loss, _ := o.head(cfg, w[9*cfg.Layers:], h, pix)
-			o.run(loss, append(w, o.cond))
-			assertNear(t, "loss", []float32{float32(nats)}, values(t, loss), oracleTol)
-			for i, g := range n.Grad.Tensors() {
-				if w[i] != nil {
-					assertNear(t, "gradient "+tensorName(cfg.Layers, i), g, grad(t, w[i]), oracleTol)
-				}
-			}
-			assertNear(t, "conditioning gradient", n.CondGrad(), o.condGrad(n.cond, d), oracleTol)
-		})
-	}
-}
-
 // TestCondMapConstant: a map that repeats each image's vector at every
 // pixel computes what the vector does (one mechanism, two uses): the same
 // log-probabilities bit for bit, the same weight gradients up to the order
