@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/pxcz
 DATA    ?= ../shared/data
 # Packages whose output must be bit-identical on every architecture.
-EXACT   := ./arith ./model ./model/sample ./codec
+EXACT   := ./arith ./model ./model/sample ./model/ae ./codec
 
 .PHONY: build test test-cross demo bench vet fuzz clean web web-serve test-web
 

@@ -24,6 +24,12 @@
 //     image's size) followed by a Kernel×Kernel convolution of stride 1,
 //     ReLU between them; the last gives the Cond channels of s.
 //
+// The decoder needs only the synthesis and the prior's tables to be
+// integer-exact (the encoder may compute the code as it likes, since the
+// file stores it): [Synthesizer] is the synthesis in integers, with
+// quantized weights and Q10 activations like package model's network, and
+// [Prior.Table] gives the integer tables.
+//
 // Activations are pixel-major, [images][rows][columns][channels], as in
 // package train, so a convolution is an im2col gather and one matrix
 // product. Weights are [out][(ky·Kernel+kx)·in + ci].

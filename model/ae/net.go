@@ -142,6 +142,12 @@ func (n *Net) Forward(pix []uint8, batch, h, w int, rng *rand.Rand) (bits float6
 		b, _, _, _ := n.Params.Prior.bits(i%L, float64(y))
 		n.bits += b
 	}
+	return n.bits, n.synthesize(), nil
+}
+
+// synthesize turns the code into the map, which it returns.
+func (n *Net) synthesize() []float32 {
+	S := n.Params.Config.Stages
 	for s := range S {
 		upsample(n.sup[s], n.sin[s], n.sd[s], n.ud[s], false)
 		n.sy[s].forward(n.sin[s+1], n.col[s], n.sup[s], n.ud[s], n.sd[s+1])
@@ -149,7 +155,7 @@ func (n *Net) Forward(pix []uint8, batch, h, w int, rng *rand.Rand) (bits float6
 			relu(n.sin[s+1])
 		}
 	}
-	return n.bits, n.sin[S], nil
+	return n.sin[S]
 }
 
 // Code returns the last Forward's code ŷ, [batch][h'][w'][Latent] with h'
