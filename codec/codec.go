@@ -158,39 +158,56 @@ func Encode(w io.Writer, img image.Image, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if !mayBeGraphics(src) {
-		return encode(w, src, opts, colorStreams(src.w, src.h))
-	}
-	// Code it both ways and keep the smaller file.
-	g, err := encodeGraphics(src, opts)
+	c, err := encodeSource(src, opts)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := encode(&buf, src, opts, colorStreams(src.w, src.h)); err != nil {
-		return err
+	return c.write(w)
+}
+
+// encodeSource codes src as Encode does: with the model, and an image that
+// may be graphics also with the graphics coder, keeping the smaller file.
+func encodeSource(src *source, opts *Options) (*coded, error) {
+	if !mayBeGraphics(src) {
+		return encodeBest(src, opts, colorStreams(src.w, src.h))
 	}
-	if buf.Len() <= g.size() {
-		_, err = w.Write(buf.Bytes())
-		return err
+	g, err := encodeGraphics(src, opts)
+	if err != nil {
+		return nil, err
 	}
-	return g.write(w)
+	c, err := encodeBest(src, opts, colorStreams(src.w, src.h))
+	if err != nil {
+		return nil, err
+	}
+	if c.size() <= g.size() {
+		return c, nil
+	}
+	return g, nil
 }
 
 // encode codes src with its color rows spread over n substreams (at most
 // one per row of the turned image), in each orientation the options'
 // effort asks for, and writes the smallest file.
 func encode(w io.Writer, src *source, opts *Options, n int) error {
-	m, err := opts.encodingModel(src)
+	c, err := encodeBest(src, opts, n)
 	if err != nil {
 		return err
 	}
+	return c.write(w)
+}
+
+// encodeBest codes src as encode does and returns the smallest file.
+func encodeBest(src *source, opts *Options, n int) (*coded, error) {
+	m, err := opts.encodingModel(src)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkModel(m, src.layout); err != nil {
-		return err
+		return nil, err
 	}
 	classes, err := opts.classes(m)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	turns := opts.orientations(src.w, src.h)
 	tries := len(classes) * len(turns)
@@ -204,7 +221,7 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 				opts.progress(done*src.h+y*src.h/t.h, tries*src.h)
 			})
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if o == 0 {
 				crc = c.h.CRC // the header's CRC is the image's as it is
@@ -217,7 +234,7 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 		}
 	}
 	best.h.CRC = crc
-	return best.write(w)
+	return best, nil
 }
 
 // noClass stands for coding without a class in encode's list of classes.
@@ -400,6 +417,25 @@ var ErrCorrupt = errors.New("codec: corrupt file")
 // It returns an error, and no image, for any file that does not decode
 // exactly: truncated, corrupt, or coded with a model that is not at hand.
 func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
+	f, err := DecodeFile(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	return f.Image, nil
+}
+
+// File is a decoded .pxcz file.
+type File struct {
+	Image image.Image // the pixels, as DecodeWith returns them
+	Form  Form        // how the file holds them
+	// Original is the file that a stored .pxcz file keeps, exactly as it
+	// was given to EncodeFile; nil for a modelled file.
+	Original []byte
+}
+
+// DecodeFile reads a .pxcz file as DecodeWith does, and also says how it
+// holds its image and returns the original file that a stored one keeps.
+func DecodeFile(r io.Reader, opts *Options) (*File, error) {
 	data, err := readAll(r)
 	if err != nil {
 		return nil, err
@@ -414,8 +450,15 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 	if err := checkExtensions(h); err != nil {
 		return nil, err
 	}
+	if c, _ := FormOf(h); c != Modelled {
+		return decodeStored(h, c, streams[0], opts)
+	}
 	if GraphicsCoded(h) {
-		return decodeGraphicsFile(h, streams, opts)
+		img, err := decodeGraphicsFile(h, streams, opts)
+		if err != nil {
+			return nil, err
+		}
+		return &File{Image: img, Form: Modelled}, nil
 	}
 	m, err := opts.modelFor(h)
 	if err != nil {
@@ -464,10 +507,12 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 		return nil, err
 	}
 	if !h.MatchCRC(out.checksum()) {
-		return nil, fmt.Errorf("%w: decoded pixels fail the checksum", ErrCorrupt)
+		return nil, errChecksum
 	}
-	return out.img, nil
+	return &File{Image: out.img, Form: Modelled}, nil
 }
+
+var errChecksum = fmt.Errorf("%w: decoded pixels fail the checksum", ErrCorrupt)
 
 // checkExtensions refuses a file whose header carries a critical
 // extension that this codec does not implement: decoding it as if the
@@ -482,6 +527,12 @@ func checkExtensions(h *container.Header) error {
 		}
 		if e.Tag == container.ExtCoding && GraphicsCoded(h) {
 			continue // the graphics coder's
+		}
+		if e.Tag == container.ExtStored {
+			if err := checkStored(h); err != nil {
+				return err
+			}
+			continue
 		}
 		if e.Critical() {
 			return fmt.Errorf("codec: the file needs header extension %#02x, which this version does not implement (a newer pxcz wrote it?)", e.Tag)

@@ -1,0 +1,303 @@
+package codec
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/color"
+	"image/color/palette"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"testing"
+
+	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/internal/testimg"
+)
+
+// pngFile, jpegFile and gifFile encode img with the standard library.
+func pngFile(t testing.TB, img image.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func jpegFile(t testing.TB, img image.Image, quality int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: quality}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func gifFile(t testing.TB, img image.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := gif.Encode(&buf, img, &gif.Options{NumColors: 256}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// flat is a w×h image of a few flat rectangles: a deflate or LZW stream
+// codes it in almost nothing, the model in a fraction of a bit per pixel.
+func flat(w, h int) *image.Paletted {
+	img := image.NewPaletted(image.Rect(0, 0, w, h), palette.Plan9)
+	for y := range h {
+		for x := range w {
+			img.Pix[y*img.Stride+x] = uint8(x/16*7 + y/16*3)
+		}
+	}
+	return img
+}
+
+// tiled is a w×h image of a noisy 16x16 tile repeated, which LZW and
+// deflate find the repeats of and the model does not.
+func tiled(w, h int) *image.Paletted {
+	img := image.NewPaletted(image.Rect(0, 0, w, h), palette.Plan9)
+	for y := range h {
+		for x := range w {
+			img.Pix[y*img.Stride+x] = uint8(uint32((x%16+y%16*16)*2654435761) >> 24)
+		}
+	}
+	return img
+}
+
+// noise is a w×h RGB image of pseudo-random bytes, which nothing
+// compresses.
+func noise(w, h int) *image.NRGBA {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(uint32(i*2654435761) >> 13)
+		if i%4 == 3 {
+			img.Pix[i] = 255
+		}
+	}
+	return img
+}
+
+// grain is a w×h image of smooth gradients with a little noise, which
+// the model codes better than deflate.
+func grain(w, h int) *image.NRGBA {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	s := uint32(1)
+	for y := range h {
+		for x := range w {
+			i := img.PixOffset(x, y)
+			for c := range 3 {
+				s = s*1664525 + 1013904223
+				n := int(s>>30) + int(s>>28&3) - 3 // -3..3, triangular
+				img.Pix[i+c] = uint8((x*x+y*y*2)/24 + c*30 + n)
+			}
+			img.Pix[i+3] = 255
+		}
+	}
+	return img
+}
+
+// decodeStd decodes data as the standard library does, PNG, JPEG or GIF.
+func decodeStd(t testing.TB, data []byte) image.Image {
+	t.Helper()
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// encodeFile runs EncodeFile with the test model.
+func encodeFile(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := EncodeFile(&buf, data, &Options{Model: testModel(t)}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestEncodeFile round-trips PNG, JPEG and GIF files through EncodeFile
+// and DecodeFile: each comes back as the pixels the standard library
+// decodes it to, in the form that is smaller, and a stored one as its
+// original bytes.
+func TestEncodeFile(t *testing.T) {
+	photo := grain(48, 40)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want Form
+	}{
+		{"photo.png", pngFile(t, photo), Modelled},
+		{"alpha.png", pngFile(t, photoLike(24, 20, true)), Modelled},
+		{"gray.png", pngFile(t, grayOf(photo)), Modelled},
+		{"tiny.png", pngFile(t, flat(1, 1)), Modelled},
+		{"flat.png", pngFile(t, flat(60, 40)), Modelled},
+		{"tiled.png", pngFile(t, tiled(64, 48)), StoredPNG},
+		{"photo.jpg", jpegFile(t, photo, 75), StoredJPEG},
+		{"gray.jpg", jpegFile(t, grayOf(photo), 50), Modelled}, // smooth enough for the model
+		{"tiled.gif", gifFile(t, tiled(64, 48)), StoredGIF},
+		{"tiny.gif", gifFile(t, flat(3, 2)), Modelled},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := encodeFile(t, tc.data)
+			if len(file) > len(tc.data)+StoredOverhead {
+				t.Errorf("%d bytes from %d, more than %d larger", len(file), len(tc.data), StoredOverhead)
+			}
+			got, err := DecodeFile(bytes.NewReader(file), &Options{Model: testModel(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Form != tc.want {
+				t.Errorf("form %v, want %v (%d bytes from %d)", got.Form, tc.want, len(file), len(tc.data))
+			}
+			if d := testimg.Diff(decodeStd(t, tc.data), got.Image); d != "" {
+				t.Errorf("decoded pixels differ from the input's: %s", d)
+			}
+			if wantOrig := tc.want != Modelled; wantOrig != bytes.Equal(got.Original, tc.data) || (!wantOrig && got.Original != nil) {
+				t.Errorf("original of %d bytes, want the input's: %v", len(got.Original), wantOrig)
+			}
+			h, err := container.ReadHeader(bytes.NewReader(file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f, err := FormOf(h); f != got.Form || err != nil {
+				t.Errorf("FormOf says %v, %v; DecodeFile %v", f, err, got.Form)
+			}
+			cfg, format, err := image.DecodeConfig(bytes.NewReader(file))
+			b := got.Image.Bounds()
+			if err != nil || format != "pxcz" || cfg.Width != b.Dx() || cfg.Height != b.Dy() || cfg.ColorModel != got.Image.ColorModel() {
+				t.Errorf("DecodeConfig: %+v %q %v", cfg, format, err)
+			}
+		})
+	}
+}
+
+// TestStoredOverhead checks that EncodeFile's output is at most
+// StoredOverhead bytes larger than its input, on inputs nothing compresses
+// (so that the stored form is chosen) at the sizes where the header's
+// fields grow, and the stored header's size at the largest dimensions.
+func TestStoredOverhead(t *testing.T) {
+	for _, size := range []image.Point{{1, 1}, {64, 64}, {65, 64}, {128, 3}, {130, 129}} {
+		img := noise(size.X, size.Y)
+		for _, data := range [][]byte{pngFile(t, img), jpegFile(t, img, 100), gifFile(t, img)} {
+			file := encodeFile(t, data)
+			if len(file) > len(data)+StoredOverhead {
+				t.Errorf("%v %v: %d bytes from %d, more than %d larger", size, sniff(data), len(file), len(data), StoredOverhead)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		w, h int
+		form Form
+		over int // the most bytes the stored file may add
+	}{
+		{1, 1, StoredJPEG, 11},
+		{4096, 1, StoredJPEG, 12},
+		{65535, 4096, StoredJPEG, StoredOverhead},
+		{4096, 65535, StoredGIF, StoredOverhead - 1},
+		{65535, 4096, StoredPNG, StoredOverhead - 5},
+		{16384, 16384, StoredJPEG, StoredOverhead + 1}, // the one exception
+		{16384, 16384, StoredGIF, StoredOverhead},
+	} {
+		m := &container.Header{Width: tc.w, Height: tc.h, Layout: container.RGBA}
+		s := stored(m, tc.form, []byte("payload"))
+		if over := s.size() - len("payload") - len(originals[tc.form].signature); over != tc.over {
+			t.Errorf("%dx%d %v: the stored file adds %d bytes, want %d", tc.w, tc.h, tc.form, over, tc.over)
+		}
+	}
+}
+
+// TestBadStoredFiles damages a stored file in every way a decoder must
+// catch: each is refused with an error that names the problem.
+func TestBadStoredFiles(t *testing.T) {
+	file := encodeFile(t, pngFile(t, tiled(64, 48)))
+	h, subs, err := container.Split(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := FormOf(h); f != StoredPNG {
+		t.Fatalf("tiled.png is %v", f)
+	}
+	payload := subs[0]
+	jpg := jpegFile(t, photoLike(64, 48, false), 75)
+	// rebuilt is the file with its header changed, and its payload
+	// replaced if change returns one.
+	rebuilt := func(change func(h *container.Header) []byte) []byte {
+		h, _, err := container.Split(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := change(h)
+		if p == nil {
+			p = payload
+		}
+		h.Streams = []int64{int64(len(p))}
+		b, err := h.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return append(b, p...)
+	}
+	for _, tc := range []struct {
+		name    string
+		data    []byte
+		corrupt bool   // the error wraps ErrCorrupt
+		want    string // and says
+	}{
+		{"truncated", file[:len(file)-40], true, "stored PNG file"},
+		{"cut to the header", file[:len(file)-len(payload)], true, "stored PNG file"},
+		{"crc", rebuilt(func(h *container.Header) []byte { h.CRC ^= 1; return nil }), true, "checksum"},
+		{"unknown format", rebuilt(func(h *container.Header) []byte { h.SetExtension(container.ExtStored, []byte{9}); return nil }), false, "format 9"},
+		{"format 0", rebuilt(func(h *container.Header) []byte { h.SetExtension(container.ExtStored, []byte{0}); return nil }), false, "format 0"},
+		{"two format bytes", rebuilt(func(h *container.Header) []byte { h.SetExtension(container.ExtStored, []byte{1, 1}); return nil }), true, "holds 2 bytes"},
+		{"not an image", rebuilt(func(*container.Header) []byte { return []byte("hello, world") }), true, "stored PNG file"},
+		{"empty payload", rebuilt(func(*container.Header) []byte { return []byte{} }), true, "stored PNG file"},
+		{"a JPEG called PNG", rebuilt(func(*container.Header) []byte { return jpg[3:] }), true, "stored PNG file"},
+		{"a PNG called JPEG", rebuilt(func(h *container.Header) []byte { h.SetExtension(container.ExtStored, []byte{2}); return nil }), true, "stored JPEG file"},
+		{"other size", rebuilt(func(h *container.Header) []byte { h.Width--; return nil }), true, "63x48"},
+		{"other layout", rebuilt(func(h *container.Header) []byte { h.Layout = container.RGBA; return nil }), true, "RGBA"},
+		{"a model", rebuilt(func(h *container.Header) []byte { h.ModelNumber = 10; return nil }), true, "model number 255"},
+		{"parameters", rebuilt(func(h *container.Header) []byte { h.Params = 1; return nil }), true, "coding parameters"},
+		{"graphics-coded too", rebuilt(func(h *container.Header) []byte { h.SetExtension(container.ExtCoding, []byte{graphicsCoding}); return nil }), true, "no other extension"},
+		{"another critical extension", rebuilt(func(h *container.Header) []byte { h.SetExtension(0x7f, []byte{1}); return nil }), true, "no other extension"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			img, err := DecodeWith(bytes.NewReader(tc.data), &Options{Model: testModel(t)})
+			if err == nil || img != nil {
+				t.Fatalf("decoded: image %v, error %v", img != nil, err)
+			}
+			if errors.Is(err, ErrCorrupt) != tc.corrupt || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q; want one saying %q, ErrCorrupt %v", err, tc.want, tc.corrupt)
+			}
+		})
+	}
+}
+
+// TestEncodeFileRefuses: inputs EncodeFile cannot code are refused with
+// errors that say why.
+func TestEncodeFileRefuses(t *testing.T) {
+	deep := image.NewRGBA64(image.Rect(0, 0, 4, 4))
+	deep.Set(1, 1, color.RGBA64{R: 1, A: 0xffff})
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"text", []byte("hello"), "not a PNG, JPEG or GIF"},
+		{"pxcz", encodeFile(t, pngFile(t, flat(3, 2))), "not a PNG, JPEG or GIF"},
+		{"broken png", pngFile(t, flat(20, 20))[:40], "reading the PNG file"},
+		{"16-bit png", pngFile(t, deep), "16 bits"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			err := EncodeFile(&buf, tc.data, &Options{Model: testModel(t)})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || buf.Len() != 0 {
+				t.Errorf("error %v, %d bytes written; want one saying %q", err, buf.Len(), tc.want)
+			}
+		})
+	}
+}
