@@ -301,3 +301,16 @@ func TestEncodeFileRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestStoredHeader pins FORMAT.md's example of a stored file's header.
+func TestStoredHeader(t *testing.T) {
+	m := &container.Header{Width: 640, Height: 480, Layout: container.RGB, CRC: 0xdeadbeef}
+	h, err := stored(m, StoredPNG, nil).h.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []byte{0x50, 0x58, 0x5a, 0x05, 0x0e, 0x80, 0x05, 0xe0, 0x03, 0xff, 0xef, 0xbe, 0xad, 0xde, 0x01, 0x03, 0x01, 0x01}
+	if !bytes.Equal(h, want) {
+		t.Errorf("header % x, want % x", h, want)
+	}
+}

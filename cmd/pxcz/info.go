@@ -23,9 +23,12 @@ func init() {
 		name:  "info",
 		usage: "[--json] FILE.pxcz",
 		short: "describe a .pxcz file without decoding it",
-		long: "Prints the image size, channel layout, mode, the fingerprint of the\n" +
-			"model that coded it, the substreams, the file size and its cost in\n" +
-			"bits per sub-pixel (bits/dim). FILE may be - for stdin.",
+		long: "Prints the image size, channel layout, form (modelled, or stored:\n" +
+			"the PNG, JPEG or GIF file it was made from, kept as it was given\n" +
+			"because coding its pixels would take more bytes), mode, the\n" +
+			"fingerprint of the model that coded it, the substreams, the file\n" +
+			"size and its cost in bits per sub-pixel (bits/dim). FILE may be -\n" +
+			"for stdin.",
 		setup: func(fs *flag.FlagSet) {
 			fs.Bool("json", false, "print one JSON object instead of text")
 		},
@@ -43,6 +46,7 @@ type fileInfo struct {
 	Layout      string  `json:"layout"`
 	Channels    int     `json:"channels"`
 	Mode        string  `json:"mode"`
+	Form        string  `json:"form"`                   // "modelled", or "stored PNG", "stored JPEG", "stored GIF": the original file, kept as given
 	Mixed       bool    `json:"mixed"`                  // the model mixed with the codec's predictors
 	Graphics    bool    `json:"graphics,omitempty"`     // graphics coding: no model
 	Params      byte    `json:"params"`                 // the header's coding parameters: bit 0 mirrored, bit 1 upside down
@@ -107,6 +111,16 @@ func readInfo(path string) (*fileInfo, error) {
 		Version: h.Version, Mixed: h.Mixed, Params: h.Params, ModelNumber: h.ModelNumber, Substreams: h.Streams, Bytes: size,
 		BitsPerDim: float64(size) * 8 / float64(h.Width*h.Height*h.Layout.Channels()),
 	}
+	form, err := codec.FormOf(h)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	fi.Form = form.String()
+	if form != codec.Modelled {
+		// No model coded it: the header's model and mixing say nothing.
+		fi.Mixed, fi.ModelNumber = false, 0
+		return fi, nil
+	}
 	fi.Graphics = codec.GraphicsCoded(h)
 	if h.ModelNumber == 0 {
 		fi.Model = hex.EncodeToString(h.Model[:])
@@ -135,6 +149,8 @@ func readInfo(path string) (*fileInfo, error) {
 func (fi *fileInfo) print(w io.Writer) error {
 	var model string
 	switch {
+	case fi.Form != codec.Modelled.String():
+		model = "none (the original file, kept as it was given)"
 	case fi.ModelName != "" && fi.ModelNumber != 0:
 		model = fmt.Sprintf("%s (built-in model %d, %q)", fi.Model, fi.ModelNumber, fi.ModelName)
 	case fi.ModelName != "":
@@ -164,8 +180,8 @@ func (fi *fileInfo) print(w io.Writer) error {
 			model += " (" + fi.ClassName + ")"
 		}
 	}
-	_, err := fmt.Fprintf(w, "file:        %s\nsize:        %dx%d\nlayout:      %s, %s\nmode:        %s\nmodel:       %s\nsubstreams:  %d (%s bytes)\nfile size:   %d bytes\nbits/dim:    %.4f\n",
-		fi.File, fi.Width, fi.Height, fi.Layout, plural(fi.Channels, "channel"), mode, model,
+	_, err := fmt.Fprintf(w, "file:        %s\nsize:        %dx%d\nlayout:      %s, %s\nform:        %s\nmode:        %s\nmodel:       %s\nsubstreams:  %d (%s bytes)\nfile size:   %d bytes\nbits/dim:    %.4f\n",
+		fi.File, fi.Width, fi.Height, fi.Layout, plural(fi.Channels, "channel"), fi.Form, mode, model,
 		len(fi.Substreams), joinInts(fi.Substreams, " + "), fi.Bytes, fi.BitsPerDim)
 	return err
 }

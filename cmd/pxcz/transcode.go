@@ -30,15 +30,12 @@ func transcode(fs *flag.FlagSet, args []string, defaultOut func(in string) strin
 		return fmt.Errorf("want one input file, got %d arguments (see \"pxcz help %s\")", len(args), fs.Name())
 	}
 	// The flags are defined by addTranscodeFlags, so the lookups cannot fail.
-	outPath, _ := fs.GetString("output")
+	outPath := outputName(fs, args, defaultOut)
 	force, _ := fs.GetBool("force")
 	modelPath, _ := fs.GetString("model")
 	workers, _ := fs.GetInt("workers")
 	if workers < 0 {
 		return fmt.Errorf("-j %d: want 0 or more workers", workers)
-	}
-	if outPath == "" {
-		outPath = defaultOut(args[0])
 	}
 
 	r, name, err := openInput(args[0])
@@ -66,4 +63,14 @@ func transcode(fs *flag.FlagSet, args []string, defaultOut func(in string) strin
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return out.commit()
+}
+
+// outputName is where transcode writes: the -o flag, else defaultOut of
+// the one input in args.
+func outputName(fs *flag.FlagSet, args []string, defaultOut func(in string) string) string {
+	out, _ := fs.GetString("output") // defined by addTranscodeFlags
+	if out == "" {
+		out = defaultOut(args[0])
+	}
+	return out
 }
