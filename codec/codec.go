@@ -34,6 +34,11 @@
 // on images with many pixels that repeat a neighbour and keeps whichever
 // file is smaller.
 //
+// EncodeFile codes a PNG, JPEG or GIF file, and keeps the file itself
+// instead (a stored file, stored.go) when coding its pixels would take more
+// bytes, so that its output is at most StoredOverhead bytes larger than its
+// input; Decode decodes both forms.
+//
 // Encode and Decode follow image/png: Decode and DecodeConfig are registered
 // with image.RegisterFormat, so after
 //
@@ -149,10 +154,11 @@ func (o *Options) modelFor(h *container.Header) (*model.Model, error) {
 	return nil, fmt.Errorf("codec: the file was coded with model %x, which is not built into this pxcz; %s", h.Model, given)
 }
 
-// Encode writes img to w as a lossless .pxcz file. Gray, RGB and RGBA
-// images with 8 bits per channel are coded as they are; paletted and other
-// 8-bit kinds are coded by their RGB(A) pixel values. 16-bit images are
-// refused rather than rounded.
+// Encode writes img to w as a lossless .pxcz file, its pixels coded
+// (EncodeFile also considers keeping the file img came from). Gray, RGB
+// and RGBA images with 8 bits per channel are coded as they are; paletted
+// and other 8-bit kinds are coded by their RGB(A) pixel values. 16-bit
+// images are refused rather than rounded.
 func Encode(w io.Writer, img image.Image, opts *Options) error {
 	src, err := sourceOf(img)
 	if err != nil {
