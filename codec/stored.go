@@ -133,13 +133,8 @@ func EncodeFile(w io.Writer, data []byte, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	// A GIF whose first frame does not fill its screen is not stored: the
-	// decoder checks that the stored file's size is the header's.
-	if cfg.Width == src.w && cfg.Height == src.h {
-		s := stored(modelled.h, c, data[len(f.signature):])
-		if s.size() < modelled.size() {
-			return s.write(w)
-		}
+	if s := stored(modelled.h, c, data[len(f.signature):]); s.size() < modelled.size() {
+		return s.write(w)
 	}
 	return modelled.write(w)
 }
@@ -175,13 +170,14 @@ func decodeStored(h *container.Header, c Form, payload []byte, opts *Options) (*
 	f := &originals[c]
 	orig := make([]byte, 0, len(f.signature)+len(payload))
 	orig = append(append(orig, f.signature...), payload...)
-	// The header's size bounds what decoding the original allocates.
+	// The original's stated size, within what EncodeFile accepts, bounds
+	// what decoding it allocates (a GIF's frames lie within its screen).
 	cfg, err := f.config(bytes.NewReader(orig))
 	if err != nil {
 		return nil, fmt.Errorf("%w: the stored %s file: %v", ErrCorrupt, f.name, err)
 	}
-	if cfg.Width != h.Width || cfg.Height != h.Height {
-		return nil, fmt.Errorf("%w: the stored %s file is %dx%d, the header says %dx%d", ErrCorrupt, f.name, cfg.Width, cfg.Height, h.Width, h.Height)
+	if err := checkSize(cfg.Width, cfg.Height); err != nil {
+		return nil, fmt.Errorf("%w: the stored %s file: %v", ErrCorrupt, f.name, err)
 	}
 	img, err := f.decode(bytes.NewReader(orig))
 	if err != nil {

@@ -100,6 +100,19 @@ func grain(w, h int) *image.NRGBA {
 	return img
 }
 
+// framedGIF is a GIF whose one frame, tiled's, lies inside a larger
+// screen, away from its corner.
+func framedGIF(t testing.TB) []byte {
+	t.Helper()
+	frame := tiled(80, 60).SubImage(image.Rect(10, 7, 74, 55)).(*image.Paletted)
+	var buf bytes.Buffer
+	g := &gif.GIF{Image: []*image.Paletted{frame}, Delay: []int{0}, Config: image.Config{ColorModel: frame.Palette, Width: 80, Height: 60}}
+	if err := gif.EncodeAll(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // decodeStd decodes data as the standard library does, PNG, JPEG or GIF.
 func decodeStd(t testing.TB, data []byte) image.Image {
 	t.Helper()
@@ -141,6 +154,7 @@ func TestEncodeFile(t *testing.T) {
 		{"gray.jpg", jpegFile(t, grayOf(photo), 50), Modelled}, // smooth enough for the model
 		{"tiled.gif", gifFile(t, tiled(64, 48)), StoredGIF},
 		{"tiny.gif", gifFile(t, flat(3, 2)), Modelled},
+		{"framed.gif", framedGIF(t), StoredGIF},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			file := encodeFile(t, tc.data)
@@ -224,6 +238,8 @@ func TestBadStoredFiles(t *testing.T) {
 	}
 	payload := subs[0]
 	jpg := jpegFile(t, photoLike(64, 48, false), 75)
+	huge := framedGIF(t) // its screen 65535x65535: too large to decode
+	copy(huge[6:10], []byte{0xff, 0xff, 0xff, 0xff})
 	// rebuilt is the file with its header changed, and its payload
 	// replaced if change returns one.
 	rebuilt := func(change func(h *container.Header) []byte) []byte {
@@ -258,6 +274,10 @@ func TestBadStoredFiles(t *testing.T) {
 		{"empty payload", rebuilt(func(*container.Header) []byte { return []byte{} }), true, "stored PNG file"},
 		{"a JPEG called PNG", rebuilt(func(*container.Header) []byte { return jpg[3:] }), true, "stored PNG file"},
 		{"a PNG called JPEG", rebuilt(func(h *container.Header) []byte { h.SetExtension(container.ExtStored, []byte{2}); return nil }), true, "stored JPEG file"},
+		{"huge GIF screen", rebuilt(func(h *container.Header) []byte {
+			h.SetExtension(container.ExtStored, []byte{3})
+			return huge[4:]
+		}), true, "larger than pxcz files allow"},
 		{"other size", rebuilt(func(h *container.Header) []byte { h.Width--; return nil }), true, "63x48"},
 		{"other layout", rebuilt(func(h *container.Header) []byte { h.Layout = container.RGBA; return nil }), true, "RGBA"},
 		{"a model", rebuilt(func(h *container.Header) []byte { h.ModelNumber = 10; return nil }), true, "model number 255"},
