@@ -42,26 +42,32 @@ func (c Form) String() string {
 
 func (c Form) known() bool { return c > Modelled && int(c) < len(originals) }
 
-// originals describes each format a file can be stored in. A stored
-// payload is the original file less its signature, which every file of
-// the format opens with and the Form stands for. A stored file's header
-// is at most 19 bytes (20 for an image of 16384x16384 pixels, the only
-// one with two 3-byte sides), so a stored file is at most 16 bytes larger
-// than its original (StoredOverhead).
+// originals describes each format a file can be stored in. A file is in
+// the format if it opens with its magic. A stored payload is the original
+// file less its prefix, the bytes that every file of the format that its
+// decoder reads opens with, and that the Form stands for: a PNG's
+// signature and the length and type of its IHDR chunk, which must come
+// first and hold 13 bytes; a JPEG's SOI marker and the first byte of the
+// next marker; a GIF's "GIF8" (of GIF87a or GIF89a). A stored file's
+// header is at most 19 bytes (20 for an image of 16384x16384 pixels, the
+// only one with two 3-byte sides), so a stored file is at most 16 bytes
+// larger than its original (StoredOverhead), and a PNG at most 4.
 var originals = [...]struct {
-	name      string
-	signature string
-	decode    func(io.Reader) (image.Image, error)
-	config    func(io.Reader) (image.Config, error)
+	name          string
+	magic, prefix string
+	decode        func(io.Reader) (image.Image, error)
+	config        func(io.Reader) (image.Config, error)
 }{
-	StoredPNG:  {"PNG", "\x89PNG\r\n\x1a\n", png.Decode, png.DecodeConfig},
-	StoredJPEG: {"JPEG", "\xff\xd8\xff", jpeg.Decode, jpeg.DecodeConfig}, // SOI, and the next marker's first byte
-	StoredGIF:  {"GIF", "GIF8", gif.Decode, gif.DecodeConfig},            // GIF87a and GIF89a
+	StoredPNG:  {"PNG", pngMagic, pngMagic + "\x00\x00\x00\x0dIHDR", png.Decode, png.DecodeConfig},
+	StoredJPEG: {"JPEG", "\xff\xd8", "\xff\xd8\xff", jpeg.Decode, jpeg.DecodeConfig},
+	StoredGIF:  {"GIF", "GIF8", "GIF8", gif.Decode, gif.DecodeConfig},
 }
+
+const pngMagic = "\x89PNG\r\n\x1a\n"
 
 // StoredOverhead is the most bytes by which EncodeFile's output exceeds
 // the file it was given, for every image but a JPEG of 16384x16384 pixels
-// (which may take 17): the stored form's header less the signature its
+// (which may take 17): the stored form's header less the prefix its
 // payload leaves out.
 const StoredOverhead = 16
 
@@ -101,7 +107,9 @@ func checkStored(h *container.Header) error {
 // EncodeFile writes the image in data, a PNG, JPEG or GIF file, to w as a
 // lossless .pxcz file: its pixels coded as Encode codes them, or, when
 // that is larger, data itself, stored, so that the output is never more
-// than StoredOverhead bytes larger than data. Either way the file decodes
+// than StoredOverhead bytes larger than data (but for a JPEG whose second
+// marker does not follow its first at once, which is not stored). Either
+// way the file decodes
 // to the pixels that image/png, image/jpeg or image/gif decode data to
 // (a GIF's first frame). Data in another format is refused with an error
 // wrapping image.ErrFormat, and images that Encode refuses (16-bit PNGs)
@@ -133,17 +141,21 @@ func EncodeFile(w io.Writer, data []byte, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if s := stored(modelled.h, c, data[len(f.signature):]); s.size() < modelled.size() {
-		return s.write(w)
+	// Every file the decoder read has the prefix but a JPEG with bytes
+	// between its first two markers, which is not stored.
+	if strings.HasPrefix(string(data), f.prefix) {
+		if s := stored(modelled.h, c, data[len(f.prefix):]); s.size() < modelled.size() {
+			return s.write(w)
+		}
 	}
 	return modelled.write(w)
 }
 
-// sniff returns the stored coding whose signature data opens with, or
-// Modelled if none.
+// sniff returns the stored form whose magic data opens with, or Modelled
+// if none.
 func sniff(data []byte) Form {
 	for c := range originals {
-		if sig := originals[c].signature; sig != "" && strings.HasPrefix(string(data), sig) {
+		if m := originals[c].magic; m != "" && strings.HasPrefix(string(data), m) {
 			return Form(c)
 		}
 	}
@@ -151,7 +163,7 @@ func sniff(data []byte) Form {
 }
 
 // stored is the stored file keeping payload, an original file of coding c
-// less its signature, of the image that m, its modelled file, codes.
+// less its prefix, of the image that m, its modelled file, codes.
 func stored(m *container.Header, c Form, payload []byte) *coded {
 	h := &container.Header{
 		Width: m.Width, Height: m.Height, Layout: m.Layout, Mode: container.Lossless, Mixed: true,
@@ -168,8 +180,8 @@ func stored(m *container.Header, c Form, payload []byte) *coded {
 // the header's size and layout whose pixels have the header's CRC.
 func decodeStored(h *container.Header, c Form, payload []byte, opts *Options) (*File, error) {
 	f := &originals[c]
-	orig := make([]byte, 0, len(f.signature)+len(payload))
-	orig = append(append(orig, f.signature...), payload...)
+	orig := make([]byte, 0, len(f.prefix)+len(payload))
+	orig = append(append(orig, f.prefix...), payload...)
 	// The original's stated size, within what EncodeFile accepts, bounds
 	// what decoding it allocates (a GIF's frames lie within its screen).
 	cfg, err := f.config(bytes.NewReader(orig))

@@ -62,7 +62,7 @@ func tiled(w, h int) *image.Paletted {
 	img := image.NewPaletted(image.Rect(0, 0, w, h), palette.Plan9)
 	for y := range h {
 		for x := range w {
-			img.Pix[y*img.Stride+x] = uint8(uint32((x%16+y%16*16)*2654435761) >> 24)
+			img.Pix[y*img.Stride+x] = uint8(uint32(x%16+y%16*16) * 2654435761 >> 24)
 		}
 	}
 	return img
@@ -73,7 +73,7 @@ func tiled(w, h int) *image.Paletted {
 func noise(w, h int) *image.NRGBA {
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for i := range img.Pix {
-		img.Pix[i] = uint8(uint32(i*2654435761) >> 13)
+		img.Pix[i] = uint8(uint32(i) * 2654435761 >> 13)
 		if i%4 == 3 {
 			img.Pix[i] = 255
 		}
@@ -213,13 +213,15 @@ func TestStoredOverhead(t *testing.T) {
 		{4096, 1, StoredJPEG, 12},
 		{65535, 4096, StoredJPEG, StoredOverhead},
 		{4096, 65535, StoredGIF, StoredOverhead - 1},
-		{65535, 4096, StoredPNG, StoredOverhead - 5},
+		{65535, 4096, StoredPNG, 3},
+		{16384, 16384, StoredPNG, 4},
+		{640, 480, StoredPNG, 2},
 		{16384, 16384, StoredJPEG, StoredOverhead + 1}, // the one exception
 		{16384, 16384, StoredGIF, StoredOverhead},
 	} {
 		m := &container.Header{Width: tc.w, Height: tc.h, Layout: container.RGBA}
 		s := stored(m, tc.form, []byte("payload"))
-		if over := s.size() - len("payload") - len(originals[tc.form].signature); over != tc.over {
+		if over := s.size() - len("payload") - len(originals[tc.form].prefix); over != tc.over {
 			t.Errorf("%dx%d %v: the stored file adds %d bytes, want %d", tc.w, tc.h, tc.form, over, tc.over)
 		}
 	}

@@ -20,7 +20,7 @@ func repeats() *image.Paletted {
 	img := image.NewPaletted(image.Rect(0, 0, 48, 32), palette.Plan9)
 	for y := range 32 {
 		for x := range 48 {
-			img.Pix[y*img.Stride+x] = uint8(uint32((x%16+y%16*16)*2654435761) >> 24)
+			img.Pix[y*img.Stride+x] = uint8(uint32(x%16+y%16*16) * 2654435761 >> 24)
 		}
 	}
 	return img
