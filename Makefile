@@ -5,7 +5,7 @@ DATA    ?= ../shared/data
 # Packages whose output must be bit-identical on every architecture.
 EXACT   := ./arith ./model ./model/sample ./codec
 
-.PHONY: build test test-cross demo bench vet fuzz clean
+.PHONY: build test test-cross demo bench vet fuzz clean web web-serve test-web
 
 build:
 	$(GO) build -o $(BIN) ./cmd/pxcz
@@ -26,6 +26,21 @@ test-cross:
 	@if GO=$(GO) scripts/runs386; then GOARCH=386 $(GO) test -count=1 $(EXACT); \
 	else echo "test-cross: skipping the 386 suite: this kernel does not run 32-bit x86 programs"; fi
 	GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64 $(EXACT)
+
+# The browser decoder: the page in web/ with the decoder built for
+# WebAssembly, in bin/web; web-serve serves it on WEB_ADDR (127.0.0.1 only),
+# test-web drives it in headless Chromium (scripts/web-test.sh).
+WEB_ADDR ?= 127.0.0.1:8080
+web:
+	mkdir -p bin/web
+	GOOS=js GOARCH=wasm $(GO) build -o bin/web/decoder.wasm ./web/decoder
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" web/index.html web/app.js web/testdata/*.pxcz bin/web/
+
+web-serve: web
+	$(GO) run ./web/serve -addr $(WEB_ADDR) bin/web
+
+test-web: web
+	GO=$(GO) scripts/web-test.sh
 
 # Compress and decompress a few images with the built-in models.
 demo: build
@@ -56,16 +71,50 @@ bench-all:
 bench-speed: build
 	DATA=$(DATA) ./scripts/bench-speed.sh
 
-# Every fuzz target for FUZZTIME each (go test -fuzz takes one target at a time).
+# Every fuzz target for FUZZTIME each (go test -fuzz takes one target at a
+# time), starting from the seeds committed under each package's
+# testdata/fuzz/<Target>/ (which plain go test also runs) and from what
+# earlier runs found, which go keeps in its cache; fuzz-keep copies those
+# finds into testdata/fuzz so that they are committed and every later run,
+# here or elsewhere, starts from them. fuzz-seeds rewrites the generated
+# seeds (real files of every layout and format version, damaged copies,
+# odd PNGs, PngSuite). CI runs fuzz with FUZZTIME=2s.
 FUZZTIME ?= 60s
 FUZZ := ./arith:FuzzDecode ./arith:FuzzRoundTrip ./codec:FuzzDecode ./container:FuzzReadHeader \
-	./model:FuzzLoad ./model:FuzzDotRows ./model:FuzzDotCols ./model/train:FuzzReadCheckpoint ./corpus:FuzzReadCIFAR \
-	./cmd/pxcz:FuzzDecompress ./cmd/pxcz/internal/bench:FuzzReadPNM
+	./model:FuzzLoad ./model:FuzzDotRows ./model:FuzzDotCols ./model:FuzzFreqTable \
+	./model/train:FuzzReadCheckpoint ./corpus:FuzzReadCIFAR \
+	./cmd/pxcz:FuzzDecompress ./cmd/pxcz:FuzzReadImage ./cmd/pxcz/internal/bench:FuzzReadPNM \
+	./pngmeta:FuzzRead ./pngmeta:FuzzUnmarshal
+FUZZCACHE = $(shell $(GO) env GOCACHE)/fuzz/$(shell $(GO) list -m)
+
+.PHONY: fuzz-keep fuzz-seeds
 fuzz:
 	@for t in $(FUZZ); do \
 		echo "fuzz $$t"; \
 		$(GO) test -run XXX -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}" || exit 1; \
 	done
+
+fuzz-keep:
+	@for t in $(FUZZ); do \
+		pkg=$${t%%:*}; pkg=$${pkg#./}; name=$${t#*:}; \
+		src="$(FUZZCACHE)/$$pkg/$$name"; dst="$$pkg/testdata/fuzz/$$name"; \
+		[ -d "$$src" ] || continue; mkdir -p "$$dst"; \
+		n=0; for f in "$$src"/*; do [ -e "$$dst/$${f##*/}" ] || { cp "$$f" "$$dst/"; n=$$((n+1)); }; done; \
+		echo "$$t: kept $$n new entries"; \
+	done
+
+fuzz-seeds:
+	$(GO) run ./internal/fuzzseeds
+
+# Every PNG under VERIFY_DIR read as compress reads it, coded with the
+# built-in models at VERIFY_EFFORT and decoded back, pixel for pixel, one
+# file and one thread at a time; prints the counts of files coded and
+# refused (with the reasons). Long: not part of make test.
+VERIFY_DIR    ?= $(DATA)
+VERIFY_EFFORT ?= 1
+.PHONY: verify
+verify:
+	$(GO) test -count=1 -timeout 0 -run '^TestVerify$$' -v ./cmd/pxcz -args -verify $(abspath $(VERIFY_DIR)) -verify-effort $(VERIFY_EFFORT)
 
 clean:
 	rm -rf bin

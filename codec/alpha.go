@@ -7,13 +7,16 @@ import "github.com/pxcz/pxcz/arith"
 // neural model would be wasted on them. Per pixel, one adaptive bit says
 // whether alpha equals its prediction (the pixel to the left, or above at a
 // row's start); if not, the value follows as eight adaptive bits of a
-// binary tree. Probabilities adapt by integer shifts, so encoder and decoder
-// stay in step on every machine.
+// binary tree. In near-lossless coding, the bit says whether the value
+// falls in the bin of the prediction, among bins of width 2k+1 centred on
+// it (bins), and the tree codes the value's bin. Probabilities adapt by
+// integer shifts, so encoder and decoder stay in step on every machine.
 type alphaCoder struct {
 	prev  []uint8     // alpha of the row above
 	same  [4]uint32   // P(alpha == prediction) per context, in 1/Total
 	tree  [256]uint32 // P(bit = 0) per node of the value tree
 	first bool
+	k     int // the bound: 0 for lossless coding
 }
 
 const (
@@ -22,8 +25,10 @@ const (
 	probMin   = 64 // keeps every bit codable
 )
 
-func newAlphaCoder(w int) *alphaCoder {
-	a := &alphaCoder{prev: make([]uint8, w), first: true}
+// newAlphaCoder prepares to code rows of w pixels whose alpha the decoder
+// may find up to k from the encoder's.
+func newAlphaCoder(w, k int) *alphaCoder {
+	a := &alphaCoder{prev: make([]uint8, w), first: true, k: k}
 	for i := range a.same {
 		a.same[i] = probOne / 2
 	}
@@ -67,12 +72,16 @@ func adapt(p *uint32, bit int) {
 // binTable is the two-symbol table of a bit whose 0 has probability p.
 func binTable(p uint32) []uint32 { return []uint32{0, p, probOne} }
 
+// encodeRow codes the alpha channel of row (4-byte pixels) and replaces it
+// with what decodeRow will decode.
 func (a *alphaCoder) encodeRow(enc *arith.Encoder, row []uint8) {
 	for x := range a.prev {
-		v := row[4*x+3]
 		pred, ctx := a.predict(row, x)
+		q := binsAt(a.k, int(pred))
+		b := q.bin(int(row[4*x+3]))
+		row[4*x+3] = uint8(q.recon(b))
 		hit := 1
-		if v == pred {
+		if b == q.bin(int(pred)) {
 			hit = 0
 		}
 		enc.EncodeSymbol(binTable(a.same[ctx]), hit)
@@ -80,7 +89,7 @@ func (a *alphaCoder) encodeRow(enc *arith.Encoder, row []uint8) {
 		if hit == 1 {
 			node := 1
 			for i := 7; i >= 0; i-- {
-				bit := int(v>>i) & 1
+				bit := b >> i & 1
 				enc.EncodeSymbol(binTable(a.tree[node]), bit)
 				adapt(&a.tree[node], bit)
 				node = node<<1 | bit
@@ -90,6 +99,7 @@ func (a *alphaCoder) encodeRow(enc *arith.Encoder, row []uint8) {
 	a.endRow(row)
 }
 
+// decodeRow decodes the alpha channel of row (4-byte pixels).
 func (a *alphaCoder) decodeRow(dec *arith.Decoder, row []uint8) {
 	for x := range a.prev {
 		pred, ctx := a.predict(row, x)
@@ -103,7 +113,7 @@ func (a *alphaCoder) decodeRow(dec *arith.Decoder, row []uint8) {
 				adapt(&a.tree[node], bit)
 				node = node<<1 | bit
 			}
-			v = uint8(node)
+			v = uint8(binsAt(a.k, int(pred)).recon(node & 0xff))
 		}
 		row[4*x+3] = v
 	}

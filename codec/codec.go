@@ -1,6 +1,8 @@
 // Package codec compresses images losslessly with a Gated PixelCNN: the
 // model's 256-way softmax for every sub-pixel, turned into an integer
-// frequency table, drives a range coder.
+// frequency table, drives a range coder. It also codes near-losslessly,
+// every sub-pixel within a guaranteed bound (Options.MaxError; see
+// nearlossless.go).
 //
 // The model's table is mixed with those of eight predictors (six classical
 // ones and the model's own median and mode), each source weighted by how
@@ -68,6 +70,7 @@ import (
 	"github.com/pxcz/pxcz/arith"
 	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/pngmeta"
 )
 
 func init() {
@@ -106,6 +109,16 @@ type Options struct {
 	// the zero value, codes without a class, which only unconditional
 	// models do. Decoding takes the class from the file.
 	Class *int
+	// Metadata, when encoding, is stored in the file beside the pixels
+	// (FORMAT.md, extension 81): PNG's ancillary chunks as pngmeta.Read
+	// returns them. None adds no bytes. DecodeMetadata reads it back.
+	Metadata []pngmeta.Chunk
+	// MaxError, from 0 to MaxMaxError, is how far Encode may move each
+	// color sub-pixel: 0 codes the image losslessly, K > 0 near-losslessly,
+	// every decoded sub-pixel within K of the image's. MaxErrorAlpha is
+	// the same for the alpha channel of an RGBA image. Decoding reads them
+	// from the file.
+	MaxError, MaxErrorAlpha int
 }
 
 // AutoClass as Options.Class tries every class of the model.
@@ -154,11 +167,12 @@ func (o *Options) modelFor(h *container.Header) (*model.Model, error) {
 	return nil, fmt.Errorf("codec: the file was coded with model %x, which is not built into this pxcz; %s", h.Model, given)
 }
 
-// Encode writes img to w as a lossless .pxcz file, its pixels coded
-// (EncodeFile also considers keeping the file img came from). Gray, RGB
-// and RGBA images with 8 bits per channel are coded as they are; paletted
-// and other 8-bit kinds are coded by their RGB(A) pixel values. 16-bit
-// images are refused rather than rounded.
+// Encode writes img to w as a .pxcz file: lossless, or within the bounds
+// of opts.MaxError and opts.MaxErrorAlpha, its pixels coded (EncodeFile
+// also considers keeping the file img came from). Gray, RGB and RGBA
+// images with 8 bits per channel are coded as they are; paletted and
+// other 8-bit kinds are coded by their RGB(A) pixel values. 16-bit images
+// are refused rather than rounded.
 func Encode(w io.Writer, img image.Image, opts *Options) error {
 	src, err := sourceOf(img)
 	if err != nil {
@@ -215,6 +229,13 @@ func encodeBest(src *source, opts *Options, n int) (*coded, error) {
 	if err != nil {
 		return nil, err
 	}
+	bound, err := opts.maxErrors()
+	if err != nil {
+		return nil, err
+	}
+	if src.layout != container.RGBA {
+		bound.alpha = 0 // there is no alpha to bound
+	}
 	turns := opts.orientations(src.w, src.h)
 	tries := len(classes) * len(turns)
 	var best *coded
@@ -223,7 +244,7 @@ func encodeBest(src *source, opts *Options, n int) (*coded, error) {
 		for i, o := range turns {
 			t := src.turned(o)
 			done := k*len(turns) + i
-			c, err := encodeTurned(t, m, class, opts, min(n, t.h), func(y int) {
+			c, err := encodeTurned(t, m, class, opts, bound, min(n, t.h), func(y int) {
 				opts.progress(done*src.h+y*src.h/t.h, tries*src.h)
 			})
 			if err != nil {
@@ -239,7 +260,16 @@ func encodeBest(src *source, opts *Options, n int) (*coded, error) {
 			}
 		}
 	}
-	best.h.CRC = crc
+	if bound == (maxErrors{}) {
+		best.h.CRC = crc // a near-lossless coding's is its own reconstruction's
+	}
+	if opts != nil && len(opts.Metadata) > 0 {
+		meta := pngmeta.Marshal(opts.Metadata)
+		if len(meta) > container.MaxExtensionBytes {
+			return nil, fmt.Errorf("codec: the metadata takes %d bytes compressed; a file holds at most %d", len(meta), container.MaxExtensionBytes)
+		}
+		best.h.SetExtension(container.ExtMetadata, meta)
+	}
 	return best, nil
 }
 
@@ -321,10 +351,13 @@ func (c *coded) size() int {
 	return n
 }
 
-// encodeTurned codes src with m given class (or noClass), its color rows spread over n substreams,
-// calling progress with the rows done after each. The header's CRC is
-// that of src.
-func encodeTurned(src *source, m *model.Model, class int, opts *Options, n int, progress func(rows int)) (*coded, error) {
+// encodeTurned codes src with m given class (or noClass), within the
+// bounds, its color rows spread over n substreams, calling progress with
+// the rows done after each. The header's CRC is that of src as turned in
+// lossless coding; in near-lossless coding, whose reconstruction differs
+// between orientations, that of the reconstruction turned back, as the
+// decoder checks it.
+func encodeTurned(src *source, m *model.Model, class int, opts *Options, bound maxErrors, n int, progress func(rows int)) (*coded, error) {
 	var cond []int16
 	if class != noClass {
 		var err error
@@ -332,14 +365,22 @@ func encodeTurned(src *source, m *model.Model, class int, opts *Options, n int, 
 			return nil, err
 		}
 	}
-	st, err := m.NewStream(src.w, cond, opts.workers())
+	// The near-lossless encoder runs rows as the decoder does, as a
+	// wavefront over the substreams; the lossless one runs one row at a
+	// time, its columns split among the workers.
+	workers, inFlight := opts.workers(), 1
+	if bound.color > 0 {
+		workers = min(workers, n)
+		inFlight = n
+	}
+	st, err := m.NewStream(src.w, cond, workers)
 	if err != nil {
 		return nil, err
 	}
 	var alpha *alphaCoder
 	streams := n
 	if src.layout == container.RGBA {
-		alpha = newAlphaCoder(src.w)
+		alpha = newAlphaCoder(src.w, bound.alpha)
 		streams++ // the last one holds the alpha channel
 	}
 	c := &coded{subs: make([]bytes.Buffer, streams)}
@@ -347,34 +388,46 @@ func encodeTurned(src *source, m *model.Model, class int, opts *Options, n int, 
 	for i := range encs {
 		encs[i] = arith.NewEncoder(&c.subs[i])
 	}
-	mc, cc := m.Config().Channels, colorChannels(src.layout)
-	row := make([]uint8, src.w*src.layout.Channels())
-	mrow := make([]uint8, src.w*mc)
-	mix := newMixer(src.w, cc, 1, n, fineMixing)
+	mix := newMixer(src.w, colorChannels(src.layout), inFlight, n, fineMixing, bound.color)
 	crc := container.NewCRC()
-	for y := range src.h {
-		src.row(y, row)
-		crc.Write(row)
-		nc := src.layout.Channels()
-		for x := range src.w {
-			for c := range mc {
-				mrow[x*mc+c] = row[x*nc+min(c, cc-1)] // gray fills every channel
-			}
-		}
-		enc, mr := encs[y%n], mix.row(y)
-		st.EncodeRow(mrow, func(c int, cum []uint32, v uint8) {
-			if c < cc {
-				mr.encode(enc, c, cum, v)
-			}
-		})
+	var out *output // the reconstruction, in near-lossless coding
+	if bound != (maxErrors{}) {
+		out = newOutput(src.w, src.h, src.turn, src.layout)
+	}
+	// finish codes the alpha channel of row y, whose color channels are
+	// coded, replacing it (and the color channels in near-lossless
+	// coding) by what it decodes to, and sums the row into the CRC.
+	finish := func(y int, row []uint8) {
 		if alpha != nil {
 			alpha.encodeRow(encs[n], row)
 		}
+		if out == nil {
+			crc.Write(row)
+		} else {
+			out.setColorRow(y, row, src.layout.Channels())
+			if alpha != nil {
+				out.setAlphaRow(y, row)
+			}
+		}
 		progress(y + 1)
+	}
+	if bound.color > 0 {
+		err = encodeNear(src, st, mix, encs[:n], finish)
+	} else {
+		encodeRows(src, st, m.Config().Channels, mix, encs[:n], finish)
+	}
+	if err != nil {
+		return nil, err
 	}
 	c.h = &container.Header{
 		Width: src.w, Height: src.h, Layout: src.layout, Mode: container.Lossless, Mixed: true,
 		Model: m.Fingerprint(), ModelNumber: m.Number(), CRC: crc.Sum32(),
+	}
+	if out != nil {
+		c.h.CRC = out.checksum()
+	}
+	if ext := bound.extension(); ext != nil {
+		c.h.SetExtension(container.ExtMaxError, ext)
 	}
 	if class != noClass {
 		c.h.SetExtension(container.ExtClass, []byte{byte(class)})
@@ -386,6 +439,30 @@ func encodeTurned(src *source, m *model.Model, class int, opts *Options, n int, 
 		c.h.Streams = append(c.h.Streams, int64(c.subs[i].Len()))
 	}
 	return c, nil
+}
+
+// encodeRows codes src's color channels losslessly with st, whose model
+// predicts mc channels, row y in encs[y mod len(encs)], one row at a time,
+// handing each row to finish once coded.
+func encodeRows(src *source, st *model.Stream, mc int, mix *mixer, encs []*arith.Encoder, finish func(y int, row []uint8)) {
+	cc, nc := colorChannels(src.layout), src.layout.Channels()
+	row := make([]uint8, src.w*nc)
+	mrow := make([]uint8, src.w*mc)
+	for y := range src.h {
+		src.row(y, row)
+		for x := range src.w {
+			for c := range mc {
+				mrow[x*mc+c] = row[x*nc+min(c, cc-1)] // gray fills every channel
+			}
+		}
+		enc, mr := encs[y%len(encs)], mix.row(y)
+		st.EncodeRow(mrow, func(c int, cum []uint32, v uint8) {
+			if c < cc {
+				mr.encode(enc, c, cum, v)
+			}
+		})
+		finish(y, row)
+	}
 }
 
 // checkModel reports whether m can code images of the given layout: a
@@ -413,6 +490,23 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 		return image.Config{}, err
 	}
 	return image.Config{ColorModel: colorModel(h.Layout), Width: h.Width, Height: h.Height}, nil
+}
+
+// DecodeMetadata reads the metadata stored in a .pxcz file's header
+// (Options.Metadata), without decoding the image: nil for a file that has
+// none. A stored file has none in its header: its original holds its
+// own (File.Original).
+func DecodeMetadata(r io.Reader) ([]pngmeta.Chunk, error) {
+	h, err := container.ReadHeader(r)
+	if err != nil {
+		return nil, err
+	}
+	data, _ := h.Extension(container.ExtMetadata)
+	cs, err := pngmeta.Unmarshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return cs, nil
 }
 
 // ErrCorrupt is wrapped by the errors Decode returns for files whose
@@ -466,6 +560,10 @@ func DecodeFile(r io.Reader, opts *Options) (*File, error) {
 		}
 		return &File{Image: img, Form: Modelled}, nil
 	}
+	bound, err := maxErrorsIn(h)
+	if err != nil {
+		return nil, err
+	}
 	m, err := opts.modelFor(h)
 	if err != nil {
 		return nil, err
@@ -505,11 +603,11 @@ func DecodeFile(r io.Reader, opts *Options) (*File, error) {
 	}
 	out := newOutput(w, hgt, turn, h.Layout)
 	if h.Layout == container.RGBA {
-		if err := decodeAlpha(streams[n], out); err != nil {
+		if err := decodeAlpha(streams[n], bound.alpha, out); err != nil {
 			return nil, err
 		}
 	}
-	if err := decodeColor(streams[:n], m, cond, mixingOf(h), out, opts); err != nil {
+	if err := decodeColor(streams[:n], m, cond, mixingOf(h), bound.color, out, opts); err != nil {
 		return nil, err
 	}
 	if !h.MatchCRC(out.checksum()) {
@@ -540,7 +638,7 @@ func checkExtensions(h *container.Header) error {
 			}
 			continue
 		}
-		if e.Critical() {
+		if e.Critical() && e.Tag != container.ExtMaxError {
 			return fmt.Errorf("codec: the file needs header extension %#02x, which this version does not implement (a newer pxcz wrote it?)", e.Tag)
 		}
 	}
@@ -594,10 +692,11 @@ func readAll(r io.Reader) ([]byte, error) {
 }
 
 // decodeAlpha decodes the alpha channel of every row of out from its
-// substream. The color channels do not depend on it, so it comes first.
-func decodeAlpha(stream []byte, out *output) error {
+// substream, coded within the bound k. The color channels do not depend
+// on it, so it comes first.
+func decodeAlpha(stream []byte, k int, out *output) error {
 	dec := arith.NewDecoder(bytes.NewReader(stream))
-	a := newAlphaCoder(out.w)
+	a := newAlphaCoder(out.w, k)
 	row := make([]uint8, 4*out.w)
 	for y := range out.h {
 		a.decodeRow(dec, row)
@@ -645,10 +744,10 @@ func mixingOf(h *container.Header) mixing {
 }
 
 // decodeColor decodes out's color channels from the substreams with m
-// conditioned on cond (nil: none), row y
-// from streams[y mod len(streams)]. Up to one row per substream is decoded
-// at once, as a wavefront.
-func decodeColor(streams [][]byte, m *model.Model, cond []int16, how mixing, out *output, opts *Options) error {
+// conditioned on cond (nil: none), coded within the bound k, row y from
+// streams[y mod len(streams)]. Up to one row per substream is decoded at
+// once, as a wavefront.
+func decodeColor(streams [][]byte, m *model.Model, cond []int16, how mixing, k int, out *output, opts *Options) error {
 	n, height := len(streams), out.h
 	st, err := m.NewStream(out.w, cond, min(opts.workers(), n))
 	if err != nil {
@@ -661,7 +760,7 @@ func decodeColor(streams [][]byte, m *model.Model, cond []int16, how mixing, out
 	mc, cc := m.Config().Channels, colorChannels(out.layout)
 	var mix *mixer
 	if how != modelOnly {
-		mix = newMixer(out.w, cc, n, n, how)
+		mix = newMixer(out.w, cc, n, n, how, k)
 	}
 	// Rows n apart share a substream; DecodeRows never has them in flight
 	// together, since it runs at most n rows at once.

@@ -182,8 +182,9 @@ type mixer struct {
 
 // newMixer prepares to mix sub-pixels of cc channels in rows of width w,
 // coded in the given number of substreams, with up to inFlight rows coded
-// at once, the way how (not modelOnly) says.
-func newMixer(w, cc, inFlight, streams int, how mixing) *mixer {
+// at once, the way how (not modelOnly) says: losslessly if bound is 0,
+// else each sub-pixel as its bin of bound (see bins).
+func newMixer(w, cc, inFlight, streams int, how mixing, bound int) *mixer {
 	m := &mixer{rows: make([]mixRow, inFlight+1)}
 	tune := how.tuning()
 	if tune.reach > 0 {
@@ -199,13 +200,16 @@ func newMixer(w, cc, inFlight, streams int, how mixing) *mixer {
 	}
 	for i := range m.rows {
 		r := &m.rows[i]
-		r.y, r.w, r.cc, r.tune = -1, w, cc, tune
+		r.y, r.w, r.cc, r.tune, r.q = -1, w, cc, tune, binsAt(bound, 0)
 		r.total, r.floor = tune.total(), 1
 		r.floorTotal = uint64(r.total - 256)
 		r.pix = make([]uint8, w*cc)
 		r.cost = make([]packedCosts, w*cc)
 		r.err = make([]uint64, w*cc)
 		r.cdfFunc = r.cdf
+		if bound > 0 {
+			r.cdfFunc = r.binCDF
+		}
 	}
 	return m
 }
@@ -239,6 +243,7 @@ type mixRow struct {
 	y, x  int
 	w, cc int    // the image's width and channels, the same in every row
 	tune  tuning // the same in every row
+	q     bins   // the current sub-pixel's bins; the same bound in every row
 	// total is what the mixture's table sums to, and floorTotal the part
 	// of it divided among the sources; every value gets floor of the
 	// rest, so that none has frequency 0. The floor is 1 in tables that
@@ -269,7 +274,7 @@ type mixRow struct {
 	dist    [numPreds][]uint32
 	width   [numPreds]uint8 // each predictor's width bucket
 	weight  [numSources]uint32
-	cdfFunc func(int) uint32 // cdf, bound once so that decoding allocates nothing
+	cdfFunc func(int) uint32 // cdf, or binCDF, bound once so that decoding allocates nothing
 
 	pw   *productWeights // the substream's weights; nil without the product stage
 	prod product
@@ -400,6 +405,13 @@ func (r *mixRow) prepare(c int, cum []uint32) {
 	if r.pw != nil {
 		r.prepareProduct(c)
 	}
+	if r.q.k > 0 {
+		mode := int(r.centre[7]) // the model's
+		if r.pw != nil {
+			mode = r.prod.mode
+		}
+		r.q = binsAt(r.q.k, mode)
+	}
 }
 
 // cdf is the cumulative frequency of the values below v, for v in 0..256,
@@ -412,6 +424,20 @@ func (r *mixRow) cdf(v int) uint32 {
 		}
 	}
 	return r.linearCDF(v)
+}
+
+// binCDF is the cumulative frequency of the bins below b, for b in
+// 0..q.count(): an exact sum of the values' frequencies.
+func (r *mixRow) binCDF(b int) uint32 { return r.cdf(r.q.first(b)) }
+
+// span is the values lo..hi-1 of the bin that v falls in: v alone when
+// coding is lossless.
+func (r *mixRow) span(v int) (lo, hi int) {
+	if r.q.k == 0 {
+		return v, v + 1
+	}
+	b := r.q.bin(v)
+	return r.q.first(b), r.q.first(b + 1)
 }
 
 // linearCDF is the linear mixture's cumulative frequency of the values
@@ -454,31 +480,34 @@ func (r *mixRow) floored(v int, s uint32) uint32 {
 	return uint32(v)*r.floor + uint32(uint64(s)*r.floorTotal>>(mixBits+arith.PrecisionBits))
 }
 
-// sourceFreq is source s's frequency of value v.
-func (r *mixRow) sourceFreq(s, v int) uint32 {
+// sourceFreq is source s's frequency of the values lo..hi-1.
+func (r *mixRow) sourceFreq(s, lo, hi int) uint32 {
 	if s == 0 {
-		return r.model[v+1] - r.model[v]
+		return r.model[hi] - r.model[lo]
 	}
 	t := r.dist[s-1]
-	lo, hi := t[v], t[v+1]
-	if v == 0 {
-		lo = 0
+	fl, fh := t[lo], t[hi]
+	if lo == 0 {
+		fl = 0
 	}
-	if v == 255 {
-		hi = arith.Total
+	if hi == 256 {
+		fh = arith.Total
 	}
-	return hi - lo
+	return fh - fl
 }
 
-// update records that channel c of the row's next pixel is v, moving on to
-// the next pixel after its last channel.
+// update records that channel c of the row's next pixel is v (a
+// reconstruction, in near-lossless coding), moving on to the next pixel
+// after its last channel. A source's cost is that of v's bin, what it
+// would have spent coding it.
 func (r *mixRow) update(c, v int) {
 	x, cc := r.x, r.cc
 	k := x*cc + c
 	r.pix[k] = uint8(v)
+	lo, hi := r.span(v)
 	var pc packedCosts
 	for s := range numSources {
-		cs := cost(r.sourceFreq(s, v))
+		cs := cost(r.sourceFreq(s, lo, hi))
 		pc[s/4] |= uint64(cs) << (16 * (s % 4))
 		r.run[c][s] = r.run[c][s]*243>>8 + cs
 	}
@@ -490,8 +519,9 @@ func (r *mixRow) update(c, v int) {
 	}
 	r.err[k] = pe
 	if r.esc != nil {
-		// An escape: the floor gave v more than all the sources did.
-		if r.cdf(v+1)-r.cdf(v) < 2*r.floor {
+		// An escape: the floor gave v's bin more than all the sources
+		// did.
+		if r.cdf(hi)-r.cdf(lo) < 2*r.floor*uint32(hi-lo) {
 			r.esc.s++
 		}
 		r.esc.n++
@@ -505,28 +535,35 @@ func (r *mixRow) update(c, v int) {
 }
 
 // encode codes v, channel c of the row's next pixel, given the model's
-// table cum.
-func (r *mixRow) encode(e *arith.Encoder, c int, cum []uint32, v uint8) {
+// table cum: v itself, or in near-lossless coding its bin. It returns
+// what the decoder will decode, v or its bin's reconstruction.
+func (r *mixRow) encode(e *arith.Encoder, c int, cum []uint32, v uint8) uint8 {
 	r.prepare(c, cum)
-	lo := r.cdf(int(v))
+	lo, hi := r.span(int(v))
+	start := r.cdf(lo)
 	if r.tune.fine {
-		e.EncodeFine(lo, r.cdf(int(v)+1)-lo)
+		e.EncodeFine(start, r.cdf(hi)-start)
 	} else {
-		e.Encode(lo, r.cdf(int(v)+1)-lo)
+		e.Encode(start, r.cdf(hi)-start)
+	}
+	if r.q.k > 0 {
+		v = uint8(r.q.recon(r.q.bin(int(v))))
 	}
 	r.update(c, int(v))
+	return v
 }
 
 // decode decodes channel c of the row's next pixel, given the model's
-// table cum.
+// table cum: its value, or its bin's reconstruction.
 func (r *mixRow) decode(d *arith.Decoder, c int, cum []uint32) uint8 {
 	r.prepare(c, cum)
 	var v int
 	if r.tune.fine {
-		v = d.DecodeFineFunc(256, r.cdfFunc)
+		v = d.DecodeFineFunc(r.q.count(), r.cdfFunc)
 	} else {
-		v = d.DecodeFunc(256, r.cdfFunc)
+		v = d.DecodeFunc(r.q.count(), r.cdfFunc)
 	}
+	v = r.q.recon(v)
 	r.update(c, v)
 	return uint8(v)
 }

@@ -89,7 +89,7 @@ func TestMixtureTables(t *testing.T) {
 		{1, 3, 3, 1, productMixing}, {7, 3, 5, 2, productMixing}, {5, 1, 4, 3, productMixing}, {40, 3, 6, 2, productMixing},
 		{1, 3, 3, 1, tunedMixing}, {7, 3, 5, 2, tunedMixing}, {5, 1, 4, 3, tunedMixing}, {40, 3, 6, 2, tunedMixing},
 		{1, 3, 3, 1, fineMixing}, {7, 3, 5, 2, fineMixing}, {5, 1, 4, 3, fineMixing}, {40, 3, 6, 2, fineMixing}} {
-		m := newMixer(tc.w, tc.cc, 2, tc.streams, tc.how)
+		m := newMixer(tc.w, tc.cc, 2, tc.streams, tc.how, 0)
 		for y := range tc.rows {
 			r := m.row(y)
 			for x := range tc.w {
@@ -110,7 +110,7 @@ func TestMixtureTables(t *testing.T) {
 					for s := range numSources {
 						var sum uint32
 						for v := range 256 {
-							sum += r.sourceFreq(s, v)
+							sum += r.sourceFreq(s, v, v+1)
 						}
 						if sum != arith.Total {
 							t.Fatalf("%+v (%d,%d,%d): source %d sums to %d", tc, x, y, c, s, sum)
@@ -197,7 +197,7 @@ func benchmarkMix(b *testing.B, how mixing) {
 	const w = 512
 	rng := rand.New(rand.NewPCG(1, 2))
 	cum := randomTable(rng)
-	m := newMixer(w, 3, 1, 1, how)
+	m := newMixer(w, 3, 1, 1, how, 0)
 	b.SetBytes(1)
 	y, x, c := 0, 0, 0
 	r := m.row(0)

@@ -51,11 +51,11 @@ func TestEveryOrientationDecodes(t *testing.T) {
 		{"gray", mustSource(t, grayOf(photoLike(5, 6, false)))},
 	} {
 		for _, o := range allOrientations {
-			c, err := encodeTurned(img.src.turned(o), m, noClass, nil, 1, func(int) {})
+			c, err := encodeTurned(img.src.turned(o), m, noClass, nil, maxErrors{}, 1, func(int) {})
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, _ := encodeTurned(img.src, m, noClass, nil, 1, func(int) {})
+			want, _ := encodeTurned(img.src, m, noClass, nil, maxErrors{}, 1, func(int) {})
 			c.h.Params, c.h.CRC, c.h.Width, c.h.Height = byte(o), want.h.CRC, want.h.Width, want.h.Height
 			var buf bytes.Buffer
 			if err := c.write(&buf); err != nil {

@@ -48,6 +48,7 @@ type productWeights [3][productSources]int32
 // a two-sided geometric distribution's is.
 type product struct {
 	lo, n int    // the window: values lo..lo+n-1
+	mode  int    // the value the product is largest at (the lowest, if several are)
 	base  uint32 // the linear mixture's cumulative frequency at lo
 	qsum  uint64
 	lg    [2][productWindow]int32   // log2 of the linear mixture's and the model's frequencies, in 1/256 bit
@@ -117,7 +118,7 @@ func (r *mixRow) prepareProduct(c int) {
 		p.q[k] = q
 		qsum += q
 	}
-	p.qsum = qsum
+	p.qsum, p.mode = qsum, lo+best
 	// Every value keeps a frequency of at least the floor; the rest of
 	// the window's mass is shared in proportion to q, and what rounding
 	// leaves goes to the largest.

@@ -54,13 +54,14 @@ func sourceOf(img image.Image) (*source, error) {
 		return s, nil
 	}
 	// Everything else goes through straight-alpha RGBA, which is exact for
-	// 8-bit paletted, NRGBA, YCbCr (as its own RGB conversion), and opaque
-	// RGBA.
+	// 8-bit paletted, NRGBA, YCbCr (as its own RGB conversion), opaque
+	// RGBA, and premultiplied colors that straight alpha holds exactly
+	// (a GIF's transparent black).
 	for y := range h {
 		for x := range w {
 			c := img.At(b.Min.X+x, b.Min.Y+y)
-			if color.NRGBAModel.Convert(c).(color.NRGBA).A != 255 {
-				if _, ok := c.(color.NRGBA); !ok {
+			if n := color.NRGBAModel.Convert(c).(color.NRGBA); n.A != 255 {
+				if !sameColor(n, c) {
 					return nil, errPremultiplied(img)
 				}
 				s.layout = container.RGBA
@@ -79,6 +80,13 @@ func checkSize(w, h int) error {
 		return fmt.Errorf("codec: %dx%d image is larger than pxcz files allow (%d pixels per side, %d in all)", w, h, container.MaxDimension, container.MaxPixels)
 	}
 	return nil
+}
+
+// sameColor reports whether a and b are the same 16-bit premultiplied color.
+func sameColor(a, b color.Color) bool {
+	ar, ag, ab, aa := a.RGBA()
+	br, bg, bb, ba := b.RGBA()
+	return ar == br && ag == bg && ab == bb && aa == ba
 }
 
 func errPremultiplied(img image.Image) error {

@@ -105,15 +105,21 @@ func checkStored(h *container.Header) error {
 }
 
 // EncodeFile writes the image in data, a PNG, JPEG or GIF file, to w as a
-// lossless .pxcz file: its pixels coded as Encode codes them, or, when
-// that is larger, data itself, stored, so that the output is never more
-// than StoredOverhead bytes larger than data (but for a JPEG whose second
-// marker does not follow its first at once, which is not stored). Either
-// way the file decodes
-// to the pixels that image/png, image/jpeg or image/gif decode data to
-// (a GIF's first frame). Data in another format is refused with an error
-// wrapping image.ErrFormat, and images that Encode refuses (16-bit PNGs)
-// as Encode refuses them.
+// .pxcz file: its pixels coded as Encode codes them with opts, or, when
+// that is larger, data itself, stored, so that a lossless output is never
+// more than StoredOverhead bytes larger than data (but for a JPEG whose
+// second marker does not follow its first at once, which is not stored).
+// Either way the file decodes to the pixels that image/png, image/jpeg or
+// image/gif decode data to (a GIF's first frame). Data in another format
+// is refused with an error wrapping image.ErrFormat, and images that
+// Encode refuses (16-bit PNGs) as Encode refuses them.
+//
+// A stored file carries no other extension, so it is never used when
+// opts asks for what only a coded file holds: near-lossless coding
+// (MaxError, MaxErrorAlpha) or a class (Class). With opts.Metadata, only
+// a PNG is stored: it keeps all of its own chunks, of which Metadata is
+// meant to be some (as pngmeta.Read gives them), in place of extension
+// container.ExtMetadata; a JPEG or GIF would lose it.
 func EncodeFile(w io.Writer, data []byte, opts *Options) error {
 	c := sniff(data)
 	if c == Modelled {
@@ -143,12 +149,18 @@ func EncodeFile(w io.Writer, data []byte, opts *Options) error {
 	}
 	// Every file the decoder read has the prefix but a JPEG with bytes
 	// between its first two markers, which is not stored.
-	if strings.HasPrefix(string(data), f.prefix) {
+	if opts.storable(c) && strings.HasPrefix(string(data), f.prefix) {
 		if s := stored(modelled.h, c, data[len(f.prefix):]); s.size() < modelled.size() {
 			return s.write(w)
 		}
 	}
 	return modelled.write(w)
+}
+
+// storable says whether EncodeFile may store an original of form c when
+// coding with o.
+func (o *Options) storable(c Form) bool {
+	return o == nil || o.MaxError == 0 && o.MaxErrorAlpha == 0 && o.Class == nil && (len(o.Metadata) == 0 || c == StoredPNG)
 }
 
 // sniff returns the stored form whose magic data opens with, or Modelled

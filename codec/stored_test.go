@@ -9,11 +9,13 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/internal/testimg"
+	"github.com/pxcz/pxcz/pngmeta"
 )
 
 // pngFile, jpegFile and gifFile encode img with the standard library.
@@ -63,19 +65,6 @@ func tiled(w, h int) *image.Paletted {
 	for y := range h {
 		for x := range w {
 			img.Pix[y*img.Stride+x] = uint8(uint32(x%16+y%16*16) * 2654435761 >> 24)
-		}
-	}
-	return img
-}
-
-// noise is a w×h RGB image of pseudo-random bytes, which nothing
-// compresses.
-func noise(w, h int) *image.NRGBA {
-	img := image.NewNRGBA(image.Rect(0, 0, w, h))
-	for i := range img.Pix {
-		img.Pix[i] = uint8(uint32(i) * 2654435761 >> 13)
-		if i%4 == 3 {
-			img.Pix[i] = 255
 		}
 	}
 	return img
@@ -190,13 +179,65 @@ func TestEncodeFile(t *testing.T) {
 	}
 }
 
+// TestEncodeFileOptions: files whose pixels the model codes worse than
+// their PNG or GIF are stored only when opts asks for nothing that only a
+// coded file holds: near-lossless files and class files are coded, and
+// metadata stays with a PNG's own chunks but makes a GIF coded.
+func TestEncodeFileOptions(t *testing.T) {
+	meta := []pngmeta.Chunk{{Type: "tEXt", Data: []byte("Title\x00tiles")}}
+	one := 1
+	png, gif := pngFile(t, tiled(64, 48)), gifFile(t, tiled(64, 48))
+	for _, tc := range []struct {
+		name string
+		data []byte
+		opts Options
+		want Form
+		ext  byte // an extension the file must have, 0 for none
+	}{
+		{"png", png, Options{}, StoredPNG, container.ExtStored},
+		{"png with metadata", png, Options{Metadata: meta}, StoredPNG, container.ExtStored},
+		{"gif with metadata", gif, Options{Metadata: meta}, Modelled, container.ExtMetadata},
+		{"png near-lossless", png, Options{MaxError: 1}, Modelled, container.ExtMaxError},
+		{"gif near-lossless alpha", gif, Options{MaxErrorAlpha: 1}, Modelled, 0},
+		{"png with a class", png, Options{Model: condModel(t), Class: &one}, Modelled, container.ExtClass},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := tc.opts
+			if opts.Model == nil {
+				opts.Model = testModel(t)
+			}
+			opts.Effort = MinEffort
+			var file bytes.Buffer
+			if err := EncodeFile(&file, tc.data, &opts); err != nil {
+				t.Fatal(err)
+			}
+			h, err := container.ReadHeader(bytes.NewReader(file.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f, err := FormOf(h); f != tc.want || err != nil {
+				t.Errorf("form %v, %v; want %v", f, err, tc.want)
+			}
+			if _, ok := h.Extension(tc.ext); tc.ext != 0 && !ok {
+				t.Errorf("no extension %#02x in %+v", tc.ext, h.Extensions)
+			}
+			if tc.want != Modelled && len(h.Extensions) != 1 {
+				t.Errorf("a stored file with extensions %+v", h.Extensions)
+			}
+			if _, err := DecodeFile(bytes.NewReader(file.Bytes()), &opts); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
 // TestStoredOverhead checks that EncodeFile's output is at most
 // StoredOverhead bytes larger than its input, on inputs nothing compresses
 // (so that the stored form is chosen) at the sizes where the header's
 // fields grow, and the stored header's size at the largest dimensions.
 func TestStoredOverhead(t *testing.T) {
 	for _, size := range []image.Point{{1, 1}, {64, 64}, {65, 64}, {128, 3}, {128, 128}} {
-		img := noise(size.X, size.Y)
+		img := noise(rand.New(rand.NewPCG(uint64(size.X), uint64(size.Y))), size.X, size.Y, container.RGB)
 		for _, data := range [][]byte{pngFile(t, img), jpegFile(t, img, 100), gifFile(t, img)} {
 			// The least effort: the bound holds at any.
 			var file bytes.Buffer

@@ -41,8 +41,9 @@ const (
 	// ExtCoding: further coding parameters the encoder chose and the
 	// decoder must know, beyond Header.Params (codec-defined).
 	ExtCoding byte = 0x05
-	// ExtMetadata: the image's metadata (codec-defined; pxcz keeps PNG's
-	// ancillary chunks there). Ancillary: a decoder may skip it.
+	// ExtMetadata: the image's metadata, PNG ancillary chunks in a zstd
+	// frame (FORMAT.md, "Metadata"; package pngmeta). Ancillary: a decoder
+	// may skip it.
 	ExtMetadata byte = 0x81
 )
 

@@ -26,7 +26,7 @@ func Calibrate(p *Params, pix []uint8, n, h, w int) (*Params, error) {
 	best, bestBits := p, math.Inf(1)
 	for _, a := range []float32{1, 0.5, 0.25} {
 		for _, b := range []float32{1, 0.5, 0.25, 0.125, 1.0 / 16, 1.0 / 32} {
-			q := p.clone()
+			q := p.Clone()
 			q.Rescale(a, b)
 			m, err := Quantize(q, "")
 			if err != nil {
@@ -48,8 +48,8 @@ func Calibrate(p *Params, pix []uint8, n, h, w int) (*Params, error) {
 	return best, nil
 }
 
-// clone returns a deep copy of p.
-func (p *Params) clone() *Params {
+// Clone returns a deep copy of p.
+func (p *Params) Clone() *Params {
 	q := NewParams(p.Config)
 	src := p.Tensors()
 	for i, t := range q.Tensors() {

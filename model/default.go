@@ -10,7 +10,7 @@ import (
 // was trained. Retired models no longer code new files but still decode
 // old ones.
 //
-//go:embed default.pxcm photo.pxcm retired/*.pxcm
+//go:embed default.pxcm photo.pxcm conditional.pxcm retired/*.pxcm
 var weightFiles embed.FS
 
 // builtin is one embedded model. Files of format version 2 and later name
@@ -38,6 +38,7 @@ var builtins = []*builtin{
 	{number: 8, fingerprint: "412412ca", file: "retired/default-412412ca.pxcm"},
 	{number: 9, fingerprint: "7ee64805", file: "retired/default-7ee64805.pxcm"},
 	{number: 10, fingerprint: "aa26bb9e", file: "default.pxcm"},
+	{number: 11, fingerprint: "68ff9282", file: "conditional.pxcm"},
 }
 
 // Each model is parsed, and its weights laid out for the kernels, only when
@@ -78,7 +79,7 @@ func Photo() (*Model, error) { return builtinFile("photo.pxcm") }
 
 // conditionalFile is the embedded class-conditional CIFAR-10 model's file,
 // "" while this version has none.
-const conditionalFile = ""
+const conditionalFile = "conditional.pxcm"
 
 // Conditional returns the embedded class-conditional CIFAR-10 model, whose
 // conditioning vector is the one-hot vector of a CIFAR-10 label (see
@@ -114,6 +115,20 @@ func Choices() (def, photo *Model, err error) {
 		return nil, nil, err
 	}
 	return def, photo, nil
+}
+
+// Builtin returns every embedded model, loading them all, in the order of
+// their numbers: the retired ones that earlier versions coded with among
+// them, for tools that list what this pxcz can decode.
+func Builtin() ([]*Model, error) {
+	ms := make([]*Model, len(builtins))
+	for i, b := range builtins {
+		var err error
+		if ms[i], err = b.load(); err != nil {
+			return nil, err
+		}
+	}
+	return ms, nil
 }
 
 // Lookup returns the embedded model with fingerprint fp, loading only it,

@@ -46,6 +46,30 @@
 //
 // and the probability of sub-pixel c taking value v is softmax(logits[256c:256c+256])[v].
 //
+// # Mixture head
+//
+// With Config.Mix = K > 0 the head's last layer W2 outputs instead, for each
+// sub-pixel c, the parameters of a mixture of K discretized logistic
+// distributions (Salimans et al., "PixelCNN++", 2017); its output o belongs
+// to group [Config.OutputGroup](o), and sub-pixel c's parameters are the
+// outputs [Config.MixAt](c) up to MixAt(c+1):
+//
+//	a_k      at MixAt(c) + k           mixture logits
+//	μ_k      at MixAt(c) + K + k       means, in the input's scale
+//	s_k      at MixAt(c) + 2K + k      log-scales
+//	t_{j,k}  at MixAt(c) + (3+j)·K + k one coefficient per earlier sub-pixel j < c
+//
+// Component k's mean is m_k = μ_k + Σ_{j<c} tanh(t_{j,k})·x_j, where x_j =
+// (p_j-128)/128 is the true value of sub-pixel j of the same pixel, known
+// when c is predicted. With e_k = exp(-max(s_k, [MixMinLogScale])) and value
+// v's bin [lo_v, hi_v] = (v-128)/128 ∓ 1/256, widened to -∞ for v = 0 and to
+// +∞ for v = 255,
+//
+//	P(v) = Σ_k softmax(a)_k · (σ(e_k·(hi_v - m_k)) - σ(e_k·(lo_v - m_k)))
+//
+// and the sub-pixel's 256 logits are log P(v). Mixture heads are trained
+// (package train) but have no integer inference yet: Quantize refuses them.
+//
 // # Wavefront
 //
 // Vpre_0 reads the row above r columns to the right, and each Vpre_l the

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -337,6 +339,63 @@ func TestBitsBounds(t *testing.T) {
 		}
 		if bits <= 0 || bits > FreqBits*float64(len(pix)) {
 			t.Fatalf("an image of %d costs %.1f bits for %d sub-pixels", v, bits, len(pix))
+		}
+	}
+}
+
+// TestWithMix checks that a mixture head replaces only the head's last
+// layer, with zero weights and a flat mixture's biases.
+func TestWithMix(t *testing.T) {
+	p := NewParams(Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6})
+	p.InitRandom(rand.New(rand.NewSource(1)))
+	q, err := p.WithMix(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, dst := p.Tensors(), q.Tensors()
+	for i := range len(src) - 2 {
+		if !slices.Equal(src[i], dst[i]) {
+			t.Errorf("tensor %d changed", i)
+		}
+	}
+	cfg := q.Config
+	if cfg.Mix != 3 || len(q.Head.W2) != 36*6 || len(q.Head.B2) != 36 {
+		t.Fatalf("%v with W2 of %d and B2 of %d values", cfg, len(q.Head.W2), len(q.Head.B2))
+	}
+	if slices.ContainsFunc(q.Head.W2, func(w float32) bool { return w != 0 }) {
+		t.Error("W2 is not zero")
+	}
+	// Sub-pixel 1 (G): means -2/3, 0, 2/3 and log-scales -log 3.
+	b := q.Head.B2[cfg.MixAt(1):cfg.MixAt(2)]
+	for i, want := range []float64{0, 0, 0, -2.0 / 3, 0, 2.0 / 3, -math.Log(3), -math.Log(3), -math.Log(3), 0, 0, 0} {
+		if math.Abs(float64(b[i])-want) > 1e-6 {
+			t.Errorf("G's bias %d is %g, want %g", i, b[i], want)
+		}
+	}
+	if _, err := q.WithMix(2); err == nil {
+		t.Error("a mixture head took another mixture head")
+	}
+	if _, err := Quantize(q, ""); err == nil || !strings.Contains(err.Error(), "mixture") {
+		t.Errorf("quantizing a mixture head: %v", err)
+	}
+}
+
+// TestOutputGroup checks the head's output groups: 256 logits per
+// sub-pixel, or (3+c)·Mix mixture parameters for sub-pixel c.
+func TestOutputGroup(t *testing.T) {
+	cfg := Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6}
+	for o, want := range map[int]int{0: 0, 255: 0, 256: 1, 767: 2} {
+		if g := cfg.OutputGroup(o); g != want {
+			t.Errorf("free logits: output %d in group %d, want %d", o, g, want)
+		}
+	}
+	cfg.Mix = 2
+	if cfg.HeadOut() != 24 {
+		t.Errorf("%d outputs, want 24", cfg.HeadOut())
+	}
+	for o, want := range map[int]int{0: 0, 5: 0, 6: 1, 13: 1, 14: 2, 23: 2} {
+		if g := cfg.OutputGroup(o); g != want {
+			t.Errorf("mixture: output %d in group %d, want %d", o, g, want)
 		}
 	}
 }

@@ -33,8 +33,8 @@ type LayerParams struct {
 type HeadParams struct {
 	W1 []float32 // [Hidden][Features], masked B
 	B1 []float32 // [Hidden]
-	W2 []float32 // [Logits][Hidden], masked B
-	B2 []float32 // [Logits]
+	W2 []float32 // [HeadOut][Hidden], masked B
+	B2 []float32 // [HeadOut]
 }
 
 // NewParams allocates zero weights for cfg.
@@ -50,7 +50,7 @@ func NewParams(cfg Config) *Params {
 	}
 	p.Head = HeadParams{
 		W1: make([]float32, cfg.Hidden*f), B1: make([]float32, cfg.Hidden),
-		W2: make([]float32, cfg.Logits()*cfg.Hidden), B2: make([]float32, cfg.Logits()),
+		W2: make([]float32, cfg.HeadOut()*cfg.Hidden), B2: make([]float32, cfg.HeadOut()),
 	}
 	return p
 }
@@ -75,6 +75,31 @@ func (p *Params) WithCond(d int) (*Params, error) {
 			copy(dst[i], src[i])
 		}
 	}
+	return q, nil
+}
+
+// WithMix returns a copy of p whose head ends in a fresh mixture of k
+// logistic components (Config.Mix) instead of 256 free logits per sub-pixel:
+// every other weight is p's, W2 is zero and B2 is set as InitRandom sets it,
+// so that the model starts from a near-flat prediction whatever the trained
+// trunk's activations (random W2 rows times those would start far worse).
+// It is the starting point of a mixture model fine-tuned from a trained
+// free-logit one. p must have free logits.
+func (p *Params) WithMix(k int) (*Params, error) {
+	if p.Config.Mix != 0 {
+		return nil, fmt.Errorf("model: weights already end in a mixture of %d components", p.Config.Mix)
+	}
+	cfg := p.Config
+	cfg.Mix = k
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	q := NewParams(cfg)
+	src, dst := p.Tensors(), q.Tensors()
+	for i := range src[:len(src)-2] { // all but W2 and B2
+		copy(dst[i], src[i])
+	}
+	q.initMixBias()
 	return q, nil
 }
 
@@ -149,7 +174,7 @@ func (c Config) W1Mask() []float32 {
 
 // W2Mask is the mask B of the head's logit layer.
 func (c Config) W2Mask() []float32 {
-	return groupMask(c.Logits(), c.Hidden, func(o int) int { return o / 256 }, c.HiddenGroup)
+	return groupMask(c.HeadOut(), c.Hidden, c.OutputGroup, c.HiddenGroup)
 }
 
 // groupMask opens weight [o][i] when input i's group is at most output o's.
@@ -167,16 +192,12 @@ func groupMask(out, in int, og, ig func(int) int) []float32 {
 
 // InitRandom fills p with weights drawn for training from scratch: each
 // weight uniform in ±sqrt(3/fan-in) (unit variance through the layer),
-// biases zero, the residual and logit layers scaled down so that a fresh
-// network starts close to identity and to a flat softmax. Masks are applied.
+// biases zero except a mixture head's (see initHead), the residual and
+// head's last layers scaled down so that a fresh network starts close to
+// identity and to a flat distribution. Masks are applied.
 func (p *Params) InitRandom(rng *rand.Rand) {
 	cfg := p.Config
-	fill := func(w []float32, fanIn int, gain float64) {
-		a := gain * math.Sqrt(3/float64(fanIn))
-		for i := range w {
-			w[i] = float32((2*rng.Float64() - 1) * a)
-		}
-	}
+	fill := func(w []float32, fanIn int, gain float64) { fillUniform(rng, w, fanIn, gain) }
 	for l := range p.Layers {
 		lp := &p.Layers[l]
 		fill(lp.VW, cfg.VIn(l), 1)
@@ -189,6 +210,44 @@ func (p *Params) InitRandom(rng *rand.Rand) {
 		fill(lp.RW, cfg.Features, 0.5)
 	}
 	fill(p.Head.W1, cfg.Features, 1)
-	fill(p.Head.W2, cfg.Hidden, 0.1)
+	p.initHead(rng)
 	p.ApplyMasks()
+}
+
+// initHead draws W2 small and sets B2 so that a fresh head predicts close to
+// a flat distribution: free logits all zero, or a flat mixture
+// (initMixBias).
+func (p *Params) initHead(rng *rand.Rand) {
+	cfg := p.Config
+	fillUniform(rng, p.Head.W2, cfg.Hidden, 0.1)
+	for i, m := range cfg.W2Mask() {
+		p.Head.W2[i] *= m
+	}
+	clear(p.Head.B2)
+	p.initMixBias()
+}
+
+// initMixBias sets a mixture head's B2 to K components with evenly spaced
+// means across [-1, 1], scales of 1/K and equal weights: close to a flat
+// distribution when W2's contribution is small.
+func (p *Params) initMixBias() {
+	cfg := p.Config
+	k := cfg.Mix
+	for c := 0; k > 0 && c < cfg.Channels; c++ {
+		b := p.Head.B2[cfg.MixAt(c):]
+		for i := range k {
+			b[k+i] = float32(-1 + float64(2*i+1)/float64(k))
+			b[2*k+i] = float32(-math.Log(float64(k)))
+		}
+	}
+}
+
+// fillUniform draws every weight of w uniform in ±gain·sqrt(3/fanIn) and
+// returns w.
+func fillUniform(rng *rand.Rand, w []float32, fanIn int, gain float64) []float32 {
+	a := gain * math.Sqrt(3/float64(fanIn))
+	for i := range w {
+		w[i] = float32((2*rng.Float64() - 1) * a)
+	}
+	return w
 }

@@ -15,6 +15,9 @@ func Quantize(p *Params, name string) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if cfg.Mix > 0 {
+		return nil, fmt.Errorf("model: %v has a mixture head, which has no integer inference yet", cfg)
+	}
 	m := newModel(cfg, name)
 	f2, d := 2*cfg.Features, cfg.Cond
 	for l := range p.Layers {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/pxcz/pxcz/internal/fileinfo"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func TestCompressClass(t *testing.T) {
 		if d := samePixels(decodeImage(t, png), testImages()["rgb8x8"]); d != "" {
 			t.Errorf("--class %s: pixels differ at %s", tc.class, d)
 		}
-		var fi fileInfo
+		var fi fileinfo.Info
 		if err := json.Unmarshal(mustRun(t, nil, "info", "--json", out), &fi); err != nil {
 			t.Fatal(err)
 		}
@@ -46,10 +47,19 @@ func TestCompressClass(t *testing.T) {
 		{[]string{"--class", "12", "--model", condWeights}, "classes 0..9"},
 		{[]string{"--class", "1", "--model", "../../codec/testdata/test.pxcm"}, "unconditional"},
 		{[]string{"--model", condWeights}, "class-conditional"},
-		{[]string{"--class", "1"}, "--model"},
 	} {
 		code, _, msg := cli(t, nil, append(append([]string{"compress"}, tc.args...), "-o", filepath.Join(dir, "x.pxcz"), in)...)
 		wantFailure(t, code, msg, tc.want)
 	}
 	wantDir(t, dir, "a.png", "cat.pxcz", "7.pxcz", "auto.pxcz", "plain.pxcz")
+	// Without --model, --class codes with the built-in conditional model,
+	// which info names with the class.
+	builtin := filepath.Join(dir, "builtin.pxcz")
+	mustRun(t, nil, "compress", "--class", "ship", "-e", "1", "-o", builtin, in)
+	if d := samePixels(decodeImage(t, mustRun(t, nil, "decompress", "-o", "-", builtin)), testImages()["rgb8x8"]); d != "" {
+		t.Errorf("built-in conditional model: pixels differ at %s", d)
+	}
+	if text := string(mustRun(t, nil, "info", builtin)); !strings.Contains(text, "\nclass:       8 (ship)") {
+		t.Errorf("info of a file coded with the built-in conditional model says\n%s", text)
+	}
 }

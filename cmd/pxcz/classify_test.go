@@ -122,4 +122,9 @@ func TestClassifyCheckpoint(t *testing.T) {
 	}
 	code, _, msg := cli(t, nil, "eval", "--classify", "--model", "../../codec/testdata/test.pxcm", batch)
 	wantFailure(t, code, msg, "unconditional")
+	// Without --classify, a conditional model is measured given the labels.
+	out = string(mustRun(t, nil, "eval", "--checkpoint", ck, "--model", condWeights, batch))
+	if strings.Count(out, "bits/dim given the label") != 2 {
+		t.Errorf("eval of a conditional model printed\n%s", out)
+	}
 }

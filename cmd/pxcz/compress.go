@@ -1,9 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"path/filepath"
 	"strings"
@@ -11,14 +11,16 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/pxcz/pxcz/codec"
+	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/pngmeta"
 )
 
 func init() {
 	register(&command{
 		name:  "compress",
-		usage: "[-o OUT] [-f] [-e EFFORT] [--model FILE] [--class N|NAME|auto] [-j N] IN",
-		short: "compress a PNG, JPEG or GIF image to a .pxcz file",
+		usage: "[-o OUT] [-f] [-r] [-e EFFORT] [--max-error K] [--max-error-alpha K] [--strip] [--max-pixels N] [--model FILE] [--class N|NAME|auto] [-j N] [-q|-v] IN...",
+		short: "compress PNG, JPEG or GIF images to .pxcz files",
 		long: "IN may be - for stdin. OUT defaults to IN with its extension replaced\n" +
 			"by .pxcz (photo.png -> photo.pxcz), or to stdout when IN is -.\n" +
 			"Nothing is written to a terminal, and an existing OUT is kept\n" +
@@ -31,15 +33,29 @@ func init() {
 			"code within a few bytes of each other. Decompressing costs the same\n" +
 			"at every effort. When coding the pixels would take more bytes than\n" +
 			"IN, OUT keeps IN itself (stored), so OUT is at most 16 bytes larger\n" +
-			"than IN; \"pxcz info\" tells which.\n" +
+			"than IN; \"pxcz info\" tells which. Files made with --max-error,\n" +
+			"--class or --strip are never stored (a stored file is exact, has no\n" +
+			"class, and keeps all of IN's metadata).\n\n" +
+			"--max-error K codes near-losslessly: every color sub-pixel decodes\n" +
+			"within K of the input's (guaranteed), for a smaller file; alpha stays\n" +
+			"exact unless --max-error-alpha bounds it too. Decompressing needs no\n" +
+			"flag, and pxcz info shows the bound.\n\n" +
 			"--class codes with a class-conditional model (--model, or the\n" +
 			"built-in one) given the class: a number or a CIFAR-10 class name;\n" +
 			"auto tries every class and keeps the smallest file. The file names\n" +
-			"the class, and decompressing finds it there.",
+			"the class, and decompressing finds it there.\n\n" +
+			"A PNG's metadata is kept (its chunks iCCP, sRGB, gAMA, cHRM, bKGD,\n" +
+			"pHYs, eXIf, tIME, tEXt, zTXt and iTXt) unless --strip is given;\n" +
+			"a warning names any other chunk, which is dropped. -r takes the\n" +
+			".png, .jpg, .jpeg and .gif files in folders.\n\n" + transcodeLong,
 		setup: func(fs *flag.FlagSet) {
-			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the built-in one for the image's size\n(decompressing then needs the same FILE)")
+			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the built-in one for the image's size\n(decompressing then needs the same FILE)",
+				"leave the PNG's metadata out of the file")
 			fs.IntP("effort", "e", 0, fmt.Sprintf("how hard to try, `%d..%d` (0: by the image's size)", codec.MinEffort, codec.MaxEffort))
 			fs.String("class", "", "code with a class-conditional model given the class: a number, a CIFAR-10 class name, or auto")
+			fs.Int64("max-pixels", DefaultMaxPixels, fmt.Sprintf("refuse images of more than `N` pixels (at most %d)", int64(container.MaxPixels)))
+			fs.Int("max-error", 0, fmt.Sprintf("largest difference `K` allowed between a decoded color sub-pixel and the input's, 0..%d (0: lossless)", codec.MaxMaxError))
+			fs.Int("max-error-alpha", 0, fmt.Sprintf("the same for the alpha channel, `K` in 0..%d", codec.MaxMaxError))
 		},
 		run: runCompress,
 	})
@@ -50,14 +66,100 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 	if effort != 0 && (effort < codec.MinEffort || effort > codec.MaxEffort) {
 		return fmt.Errorf("-e %d: effort must be %d..%d, or 0 for the default", effort, codec.MinEffort, codec.MaxEffort)
 	}
+	maxPixels, _ := fs.GetInt64("max-pixels")
+	if maxPixels < 1 || maxPixels > container.MaxPixels {
+		return fmt.Errorf("--max-pixels %d: want 1..%d", maxPixels, int64(container.MaxPixels))
+	}
+	maxErr, _ := fs.GetInt("max-error")
+	maxAlpha, _ := fs.GetInt("max-error-alpha")
+	for _, f := range []struct {
+		name string
+		k    int
+	}{{"--max-error", maxErr}, {"--max-error-alpha", maxAlpha}} {
+		if f.k < 0 || f.k > codec.MaxMaxError {
+			return fmt.Errorf("%s %d: want 0 (lossless) to %d", f.name, f.k, codec.MaxMaxError)
+		}
+	}
 	class, err := compressClass(fs)
 	if err != nil {
 		return err
 	}
-	return transcode(fs, args, compressedName, ".pxcz data", func(r io.Reader, w io.Writer, opts *codec.Options) error {
-		opts.Effort, opts.Class = effort, class
-		return compressFile(r, w, opts)
+	strip, _ := fs.GetBool("strip")
+	quiet, _ := fs.GetBool("quiet")
+	return transcode(fs, args, &transcoder{
+		what: ".pxcz data", exts: []string{".png", ".jpg", ".jpeg", ".gif"}, outName: compressedName, packedOut: true,
+		one: func(r io.Reader, w io.Writer, name, _ string, opts *codec.Options) (int64, error) {
+			opts.Effort, opts.Class = effort, class
+			opts.MaxError, opts.MaxErrorAlpha = maxErr, maxAlpha
+			return compressFile(r, w, name, opts, maxPixels, strip, quiet)
+		},
 	})
+}
+
+// compressFile codes the PNG, JPEG or GIF image read from r into a .pxcz
+// file written to w, with the PNG's metadata unless strip is set; it warns
+// of metadata that is lost unless quiet is set. The file is stored when
+// that is smaller (codec.EncodeFile), but not with strip, since a stored
+// file keeps the input's metadata. It returns the image's sub-pixel count.
+func compressFile(r io.Reader, w io.Writer, name string, opts *codec.Options, maxPixels int64, strip, quiet bool) (int64, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return 0, err
+	}
+	img, format, err := readImage(bytes.NewReader(data), maxPixels)
+	if err != nil {
+		return 0, err
+	}
+	var b bytes.Buffer
+	if strip {
+		err = codec.Encode(&b, img, opts)
+	} else {
+		if format == "png" {
+			opts.Metadata = pngMetadata(data, name, quiet)
+		}
+		// EncodeFile decodes data again, which readImage has checked.
+		err = codec.EncodeFile(&b, data, opts)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return 0, err
+	}
+	return subpixels(b.Bytes())
+}
+
+// subpixels is the number of sub-pixels of the image a .pxcz file codes.
+func subpixels(pxcz []byte) (int64, error) {
+	h, err := container.ReadHeader(bytes.NewReader(pxcz))
+	if err != nil {
+		return 0, err
+	}
+	return int64(h.Width) * int64(h.Height) * int64(h.Layout.Channels()), nil
+}
+
+// pngMetadata returns the metadata of a PNG file that codec.Encode keeps,
+// and warns on stderr of any that is lost.
+func pngMetadata(png []byte, name string, quiet bool) []pngmeta.Chunk {
+	kept, dropped, err := pngmeta.Read(png)
+	if err != nil {
+		if !quiet {
+			warn("%s: metadata not kept: %v", name, err)
+		}
+		return nil
+	}
+	if len(dropped) > 0 && !quiet {
+		warn("%s: dropping PNG chunks %s (pxcz keeps only the ones \"pxcz help compress\" lists)", name, strings.Join(dropped, ", "))
+	}
+	return kept
+}
+
+// compressedName is compress's default output for in.
+func compressedName(in string) string {
+	if in == "-" {
+		return "-"
+	}
+	return strings.TrimSuffix(in, filepath.Ext(in)) + ".pxcz"
 }
 
 // compressClass reads --class: nil if not given, else the class, or
@@ -87,26 +189,4 @@ func compressClass(fs *flag.FlagSet) (*int, error) {
 		}
 	}
 	return &c, nil
-}
-
-// compressFile writes the PNG, JPEG or GIF file read from r to w as a
-// .pxcz file: modelled, or stored if that is smaller (codec.EncodeFile).
-func compressFile(r io.Reader, w io.Writer, opts *codec.Options) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	err = codec.EncodeFile(w, data, opts)
-	if errors.Is(err, image.ErrFormat) {
-		return errors.New("not a PNG, JPEG or GIF image")
-	}
-	return err
-}
-
-// compressedName is compress's default output for in.
-func compressedName(in string) string {
-	if in == "-" {
-		return "-"
-	}
-	return strings.TrimSuffix(in, filepath.Ext(in)) + ".pxcz"
 }

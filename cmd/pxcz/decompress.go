@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"image/png"
 	"io"
 	"path/filepath"
@@ -9,39 +10,78 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/pxcz/pxcz/codec"
+	"github.com/pxcz/pxcz/pngmeta"
 )
 
 func init() {
 	register(&command{
 		name:  "decompress",
-		usage: "[-o OUT] [-f] [--model FILE] [-j N] IN.pxcz",
-		short: "decompress a .pxcz file to PNG",
+		usage: "[-o OUT] [-f] [-r] [--strip] [--model FILE] [-j N] [-q|-v] IN.pxcz...",
+		short: "decompress .pxcz files to PNG",
 		long: "IN may be - for stdin. OUT defaults to IN with .pxcz replaced by .png\n" +
 			"(.png is appended to other names), or to stdout when IN is -.\n" +
 			"The whole file is decoded and checked against its checksum before\n" +
 			"OUT appears; nothing is written to a terminal, and an existing OUT\n" +
-			"is kept unless -f is given.\n" +
+			"is kept unless -f is given. The PNG carries the metadata the file\n" +
+			"kept (see \"pxcz help compress\") unless --strip is given. -r takes\n" +
+			"the .pxcz files in folders.\n" +
 			"A file that stores its original (see \"pxcz info\") gives it back\n" +
 			"byte for byte if it is a PNG, or a JPEG or GIF when OUT's name ends\n" +
-			"in .jpg, .jpeg or .gif; otherwise OUT is a PNG of the exact pixels\n" +
-			"the original decodes to (a GIF's first frame).",
+			"in .jpg, .jpeg or .gif; otherwise, and always with --strip, OUT is a\n" +
+			"PNG of the exact pixels the original decodes to (a GIF's first\n" +
+			"frame), without metadata.\n\n" + transcodeLong,
 		setup: func(fs *flag.FlagSet) {
-			addTranscodeFlags(fs, "also try the model in weights `FILE` (used if the file was coded with it)")
+			addTranscodeFlags(fs, "also try the model in weights `FILE` (used if the file was coded with it)",
+				"leave the file's metadata out of the PNG")
 		},
 		run: func(fs *flag.FlagSet, args []string) error {
-			return transcode(fs, args, decompressedName, "PNG data", func(r io.Reader, w io.Writer, opts *codec.Options) error {
-				f, err := codec.DecodeFile(r, opts)
-				if err != nil {
-					return err
-				}
-				if keepsOriginal(f.Form, outputName(fs, args, decompressedName)) {
-					_, err := w.Write(f.Original)
-					return err
-				}
-				return png.Encode(w, f.Image)
+			strip, _ := fs.GetBool("strip")
+			return transcode(fs, args, &transcoder{
+				what: "PNG data", exts: []string{".pxcz"}, outName: decompressedName,
+				one: func(r io.Reader, w io.Writer, _, out string, opts *codec.Options) (int64, error) {
+					data, err := io.ReadAll(r)
+					if err != nil {
+						return 0, err
+					}
+					if err := decodeTo(w, out, data, opts, strip); err != nil {
+						return 0, err
+					}
+					return subpixels(data)
+				},
 			})
 		},
 	})
+}
+
+// decodeTo decodes the .pxcz file data and writes it to w, whose path is
+// out: the original file a stored file keeps when keepsOriginal says so,
+// else a PNG file, with the metadata the file carries unless strip is set.
+func decodeTo(w io.Writer, out string, data []byte, opts *codec.Options, strip bool) error {
+	f, err := codec.DecodeFile(bytes.NewReader(data), opts)
+	if err != nil {
+		return err
+	}
+	if !strip && keepsOriginal(f.Form, out) {
+		_, err := w.Write(f.Original)
+		return err
+	}
+	img := f.Image
+	var meta []pngmeta.Chunk
+	if !strip {
+		if meta, err = codec.DecodeMetadata(bytes.NewReader(data)); err != nil {
+			return err
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return err
+	}
+	file, err := pngmeta.Insert(b.Bytes(), meta)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(file)
+	return err
 }
 
 // decompressedName is decompress's default output for in.

@@ -70,10 +70,22 @@ func runEval(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	n := set.Len()
+	// A class-conditional model is measured given each image's label.
+	conditional := m.Config().Cond > 0
+	if conditional && set.Labels == nil {
+		return fmt.Errorf("model %q is class-conditional, and %s has no labels", m.Name(), args[0])
+	}
 	bits := make([]float64, n)
 	err = forEach(n, func(i int) error {
+		var cond []int16
+		if conditional {
+			var err error
+			if cond, err = m.OneHot(int(set.Labels[i])); err != nil {
+				return err
+			}
+		}
 		var err error
-		bits[i], err = m.Bits(set.Image(i), set.W, set.H, nil)
+		bits[i], err = m.Bits(set.Image(i), set.W, set.H, cond)
 		return err
 	})
 	if err != nil {
@@ -85,7 +97,11 @@ func runEval(fs *flag.FlagSet, args []string) error {
 	}
 	dims := float64(n * set.W * set.H * set.C)
 	fmt.Fprintf(std.out, "%d images, model %q (%s, %x)\n", n, m.Name(), m.Config(), m.Fingerprint())
-	fmt.Fprintf(std.out, "quantized NLL: %.4f bits/dim\n", total/dims)
+	given := ""
+	if conditional {
+		given = " given the label"
+	}
+	fmt.Fprintf(std.out, "quantized NLL: %.4f bits/dim%s\n", total/dims, given)
 	if evalArgs.checkpoint == "" {
 		return nil
 	}
@@ -93,21 +109,30 @@ func runEval(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	net, err := train.NewNet(ck.Params)
+	net, err := train.NewNet(ck.Weights())
 	if err != nil {
 		return err
 	}
 	var nats float64
 	const batch = 50
+	d := ck.Params.Config.Cond
+	var onehot []float32
 	for i := 0; i < n; i += batch {
 		b := min(batch, n-i)
+		if d > 0 {
+			onehot = make([]float32, b*d)
+			if err := train.OneHot(onehot, set.Labels[i:i+b], d); err != nil {
+				return err
+			}
+			net.SetCond(onehot)
+		}
 		l, err := net.Loss(set.Pix[i*set.ImageSize():(i+b)*set.ImageSize()], b, set.H, set.W)
 		if err != nil {
 			return err
 		}
 		nats += l * float64(b)
 	}
-	fmt.Fprintf(std.out, "float NLL:     %.4f bits/dim (checkpoint step %d)\n", nats/float64(n)/math.Ln2, ck.Step)
+	fmt.Fprintf(std.out, "float NLL:     %.4f bits/dim%s (checkpoint step %d)\n", nats/float64(n)/math.Ln2, given, ck.Step)
 	return nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/internal/fileinfo"
 	"github.com/pxcz/pxcz/model"
 )
 
@@ -74,7 +77,7 @@ func TestInfo(t *testing.T) {
 			text := string(mustRun(t, nil, "info", path))
 			for _, want := range []string{
 				"size:        " + c.size + "\n",
-				"layout:      " + c.layout + ", " + plural(c.channels, "channel") + "\n",
+				"layout:      " + c.layout + ", " + fileinfo.Plural(c.channels, "channel") + "\n",
 				"form:        modelled\n",
 				"mode:        " + mode + "\n",
 				fmt.Sprintf("model:       %x (built-in model %d, %q)\n", fp, def.Number(), def.Name()),
@@ -87,11 +90,11 @@ func TestInfo(t *testing.T) {
 				}
 			}
 
-			var got fileInfo
+			var got fileinfo.Info
 			if err := json.Unmarshal(mustRun(t, nil, "info", "--json", path), &got); err != nil {
 				t.Fatal(err)
 			}
-			want := fileInfo{
+			want := fileinfo.Info{
 				File: path, Width: w, Height: h, Layout: c.layout, Channels: c.channels,
 				Version: container.Version, Mode: "Lossless", Form: "modelled", Mixed: true, Params: hdr.Params, Model: hex.EncodeToString(fp[:]), ModelNumber: def.Number(), ModelName: def.Name(),
 				Substreams: lengths, Bytes: st.Size(), BitsPerDim: bpd,
@@ -144,6 +147,47 @@ func TestInfoBadFile(t *testing.T) {
 		wantFailure(t, code, msg, path, c.want)
 		if len(out) != 0 {
 			t.Errorf("failed info printed %q", out)
+		}
+	}
+}
+
+// TestNearLossless compresses with --max-error, which info reports and
+// decompress needs no flag for, and checks the bound.
+func TestNearLossless(t *testing.T) {
+	dir := t.TempDir()
+	img := testImages()["rgba8x8"]
+	mustRun(t, nil, "compress", "--max-error", "3", "--max-error-alpha", "2", writePNG(t, dir, "a.png", img))
+	path := filepath.Join(dir, "a.pxcz")
+	if text := string(mustRun(t, nil, "info", path)); !strings.Contains(text, "mode:        Near-lossless (color channels within ±3, alpha within ±2)") {
+		t.Errorf("info does not show the bounds:\n%s", text)
+	}
+	var fi fileinfo.Info
+	if err := json.Unmarshal(mustRun(t, nil, "info", "--json", path), &fi); err != nil {
+		t.Fatal(err)
+	}
+	if fi.MaxError != 3 || fi.MaxErrorA != 2 {
+		t.Errorf("info --json: bounds %d and %d, want 3 and 2", fi.MaxError, fi.MaxErrorA)
+	}
+	mustRun(t, nil, "decompress", "-o", filepath.Join(dir, "b.png"), path)
+	f, err := os.Open(filepath.Join(dir, "b.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	for y := range b.Dy() {
+		for x := range b.Dx() {
+			p := color.NRGBAModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA)
+			q := color.NRGBAModel.Convert(got.At(x, y)).(color.NRGBA)
+			for i, d := range []int{int(p.R) - int(q.R), int(p.G) - int(q.G), int(p.B) - int(q.B), int(p.A) - int(q.A)} {
+				if k := []int{3, 3, 3, 2}[i]; d > k || d < -k {
+					t.Fatalf("(%d,%d) decodes to %v, from %v", x, y, q, p)
+				}
+			}
 		}
 	}
 }

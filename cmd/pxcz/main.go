@@ -2,9 +2,10 @@
 //
 // Usage:
 //
-//	pxcz compress [-o OUT] [-f] [--model FILE] [-j N] IN
-//	pxcz decompress [-o OUT] [-f] [--model FILE] IN.pxcz
+//	pxcz compress [-o OUT] [-f] [-r] [--strip] [--model FILE] [-j N] [-q|-v] IN...
+//	pxcz decompress [-o OUT] [-f] [-r] [--strip] [--model FILE] [-j N] [-q|-v] IN.pxcz...
 //	pxcz info [--json] FILE.pxcz
+//	pxcz version (or pxcz --version)
 //	pxcz bench [flags] PATH...
 //	pxcz eval [--model FILE] [--classify] DATA
 //	pxcz sample [--model FILE] [--class N|NAME|all | --mix A,B] [-n COUNT] (-o GRID.png | --each DIR)
@@ -57,6 +58,9 @@ func run(args []string, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		usage(stderr)
 		return 2
+	}
+	if args[0] == "--version" {
+		args[0] = "version"
 	}
 	if args[0] == "help" {
 		if len(args) > 1 && commands[args[1]] != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/gif"
@@ -10,9 +11,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/model"
 )
 
 // cli runs one pxcz command line in-process with stdin as standard input
@@ -176,10 +181,14 @@ func TestUsageErrors(t *testing.T) {
 		{},
 		{"frobnicate"},
 		{"compress"},
-		{"compress", in, in},
+		{"compress", "-o", "-", in, in},
+		{"compress", "-", in},
 		{"compress", "-j", "-1", in},
 		{"compress", "-e", "5", in},
 		{"compress", "-e", "-1", in},
+		{"compress", "--max-error", "17", in},
+		{"compress", "--max-error", "-1", in},
+		{"compress", "--max-error-alpha", "17", in},
 		{"decompress", "-j", "-1", in},
 		{"compress", "--no-such-flag", in},
 		{"decompress"},
@@ -197,6 +206,25 @@ func TestHelp(t *testing.T) {
 		code, _, msg := cli(t, nil, "help", name)
 		if code != 0 || !strings.Contains(msg, "usage: pxcz "+name) {
 			t.Errorf("pxcz help %s: exit %d, %q", name, code, msg)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	def, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, arg := range []string{"--version", "version"} {
+		text := string(mustRun(t, nil, arg))
+		for _, want := range []string{
+			"pxcz ", runtime.Version(),
+			fmt.Sprintf("format: writes version %d, reads versions 1 to %d\n", container.Version, container.Version),
+			fmt.Sprintf("  %3d  %x  default  %s\n", def.Number(), def.Fingerprint(), def.Name()),
+		} {
+			if !strings.Contains(text, want) {
+				t.Errorf("pxcz %s says\n%s\nwhich lacks %q", arg, text, want)
+			}
 		}
 	}
 }

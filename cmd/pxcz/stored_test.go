@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/pxcz/pxcz/codec"
+	"github.com/pxcz/pxcz/internal/fileinfo"
 )
 
 // repeats is a 48x32 image of a noisy 16x16 tile repeated, whose PNG and
@@ -27,49 +28,60 @@ func repeats() *image.Paletted {
 }
 
 // TestStored: compress keeps a PNG, JPEG or GIF file that the model codes
-// in more bytes, at most 16 bytes larger, info says so, and decompress
-// gives back the original or a PNG of its pixels, as the output's name
-// asks.
+// in more bytes, at most 16 bytes larger, but not with --strip; info says
+// which; and decompress gives back the original or a PNG of its pixels, as
+// the output's name and --strip ask.
 func TestStored(t *testing.T) {
 	for _, tc := range []struct {
 		format, form string
+		strip        string // a flag to compress or decompress
 		out          string // decompress's output
 		original     bool   // which is the original file
 	}{
-		{"png", "stored PNG", "out.png", true},
-		{"png", "stored PNG", "out.jpg", true}, // a PNG is the exact pixels anyway
-		{"jpeg", "stored JPEG", "out.png", false},
-		{"jpeg", "stored JPEG", "out.JPG", true},
-		{"jpeg", "stored JPEG", "out.jpeg", true},
-		{"gif", "stored GIF", "out.png", false},
-		{"gif", "stored GIF", "out.gif", true},
+		{"png", "stored PNG", "", "out.png", true},
+		{"png", "stored PNG", "", "out.jpg", true}, // a PNG is the exact pixels anyway
+		{"png", "stored PNG", "decompress", "out.png", false},
+		{"png", "modelled", "compress", "out.png", false},
+		{"jpeg", "stored JPEG", "", "out.png", false},
+		{"jpeg", "stored JPEG", "", "out.JPG", true},
+		{"jpeg", "stored JPEG", "", "out.jpeg", true},
+		{"jpeg", "stored JPEG", "decompress", "out.jpg", false},
+		{"jpeg", "modelled", "compress", "out.jpg", false},
+		{"gif", "stored GIF", "", "out.png", false},
+		{"gif", "stored GIF", "", "out.gif", true},
 	} {
-		t.Run(tc.format+" to "+tc.out, func(t *testing.T) {
+		t.Run(tc.format+" to "+tc.out+" strip "+tc.strip, func(t *testing.T) {
 			dir := t.TempDir()
 			src := encodeAs(t, tc.format, repeats())
 			packed := filepath.Join(dir, "in.pxcz")
-			mustRun(t, nil, "compress", "-o", packed, writeFile(t, dir, "in."+tc.format, src))
+			flags := func(cmd string) []string {
+				if tc.strip == cmd {
+					return []string{cmd, "--strip"}
+				}
+				return []string{cmd}
+			}
+			mustRun(t, nil, append(flags("compress"), "-o", packed, writeFile(t, dir, "in."+tc.format, src))...)
 			data, err := os.ReadFile(packed)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(data) > len(src)+codec.StoredOverhead {
+			if tc.form != "modelled" && len(data) > len(src)+codec.StoredOverhead {
 				t.Errorf("%d bytes from %d", len(data), len(src))
 			}
 
 			if text := string(mustRun(t, nil, "info", packed)); !strings.Contains(text, "form:        "+tc.form+"\n") {
 				t.Errorf("info says\n%s\nwant form %q", text, tc.form)
 			}
-			var fi fileInfo
+			var fi fileinfo.Info
 			if err := json.Unmarshal(mustRun(t, nil, "info", "--json", packed), &fi); err != nil {
 				t.Fatal(err)
 			}
-			if fi.Form != tc.form || fi.Mixed || fi.Model != "" || fi.ModelNumber != 0 || fi.Bytes != int64(len(data)) {
+			if stored := tc.form != "modelled"; fi.Form != tc.form || stored && (fi.Mixed || fi.Model != "" || fi.ModelNumber != 0) || fi.Bytes != int64(len(data)) {
 				t.Errorf("info --json = %+v, want form %q and no model", fi, tc.form)
 			}
 
 			out := filepath.Join(dir, tc.out)
-			mustRun(t, nil, "decompress", "-o", out, packed)
+			mustRun(t, nil, append(flags("decompress"), "-o", out, packed)...)
 			got, err := os.ReadFile(out)
 			if err != nil {
 				t.Fatal(err)

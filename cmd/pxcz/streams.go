@@ -47,3 +47,8 @@ func openInput(path string) (r io.ReadCloser, name string, err error) {
 	}
 	return io.NopCloser(std.in), "stdin", nil
 }
+
+// warn prints a warning on standard error, on a line of its own.
+func warn(format string, args ...any) {
+	fmt.Fprintf(std.err, "pxcz: warning: "+format+"\n", args...)
+}

@@ -45,6 +45,7 @@ func trainFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.Config.Hidden, "hidden", o.Config.Hidden, "width of the output head (a multiple of 3)")
 	fs.IntVar(&o.Config.Cond, "cond", 0, "length of the conditioning vector: 10 trains a CIFAR-10 class-conditional model on the labels (with --init, an unconditional model's conditioning weights start at zero)")
 	fs.BoolVar(&o.CondOnly, "cond-only", false, "train only the conditioning weights, keeping the others as --init gave them")
+	fs.IntVar(&o.Config.Mix, "mix", 0, "logistic components of a mixture head (PixelCNN++'s output) instead of 256 free logits per sub-pixel; 0: free logits (with --init, a free-logit model's head is replaced by a fresh mixture head)")
 	fs.StringVar(&o.CIFAR, "cifar", "", "CIFAR-10 archive or folder (default: the shared data folder's)")
 	fs.StringVar(&o.Photos, "photos", "", "train on random crops of the photographs in this folder instead")
 	fs.IntVar(&o.CropSize, "crop", o.CropSize, "crop size for --photos")
@@ -55,6 +56,7 @@ func trainFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&o.LRFloor, "lr-floor", o.LRFloor, "final learning rate")
 	fs.Int64Var(&o.Warmup, "warmup", o.Warmup, "steps of linear warm-up")
 	fs.Int64Var(&o.DecaySteps, "decay-steps", 0, "step where the cosine decay reaches --lr-floor (0: --steps)")
+	fs.Float64Var(&o.EMA, "ema", 0, "decay per step of a moving average of the weights (e.g. 0.9995) that test evaluation and export use (0: off)")
 	fs.Int64Var(&o.Seed, "seed", o.Seed, "seed of the initial weights and the data order")
 	fs.StringVarP(&o.Checkpoint, "checkpoint", "c", "runs/train.ckpt", "checkpoint file")
 	fs.DurationVar(&o.CheckpointEvery, "every", o.CheckpointEvery, "interval between checkpoints")
@@ -96,7 +98,7 @@ func exportModel(checkpoint, out, name string, calibrate int) error {
 	if name == "" {
 		name = ck.Params.Config.String()
 	}
-	p := ck.Params
+	p := ck.Weights()
 	if calibrate > 0 {
 		set, err := calibrationSet(ck.Options, calibrate)
 		if err != nil {

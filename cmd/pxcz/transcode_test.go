@@ -114,9 +114,15 @@ func TestOverwrite(t *testing.T) {
 	mustRun(t, nil, "decompress", "-f", "-o", png, out)
 
 	// A directory is never replaced.
-	code, _, msg = cli(t, nil, "compress", "-f", "-o", dir, in)
+	if err := os.Mkdir(filepath.Join(dir, "c.pxcz"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// -o DIR writes into it.
+	mustRun(t, nil, "compress", "-o", filepath.Join(dir, "c.pxcz"), in)
+	wantDir(t, filepath.Join(dir, "c.pxcz"), "a.pxcz")
+	code, _, msg = cli(t, nil, "compress", "-f", writePNG(t, dir, "c.png", testImages()["rgb1x1"]))
 	wantFailure(t, code, msg, "is a directory")
-	wantDir(t, dir, "a.png", "a.pxcz", "b.png", "bad.png")
+	wantDir(t, dir, "a.png", "a.pxcz", "b.png", "bad.png", "c.png", "c.pxcz")
 }
 
 func TestStdio(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 // products per pixel (the per-image conditioning products are negligible).
 func forwardMACs(cfg model.Config) int {
 	F, F2 := cfg.Features, 2*cfg.Features
-	n := cfg.Hidden*F + cfg.Logits()*cfg.Hidden
+	n := cfg.Hidden*F + cfg.HeadOut()*cfg.Hidden
 	for l := range cfg.Layers {
 		n += F2*(cfg.VIn(l)+cfg.HIn(l)+F2) + F*F
 	}
@@ -30,6 +30,10 @@ func BenchmarkStep(b *testing.B) {
 	}{
 		{model.Config{Channels: 3, Features: 63, Layers: 6, Kernel: 3, Hidden: 126}, 16},
 		{model.Config{Channels: 3, Features: 48, Layers: 4, Kernel: 3, Hidden: 96}, 16},
+		// The CIFAR-10 default's shape with each kind of head.
+		{model.Config{Channels: 3, Features: 48, Layers: 5, Kernel: 3, Hidden: 96}, 16},
+		{model.Config{Channels: 3, Features: 48, Layers: 5, Kernel: 3, Hidden: 96, Mix: 5}, 16},
+		{model.Config{Channels: 3, Features: 48, Layers: 5, Kernel: 3, Hidden: 96, Mix: 10}, 16},
 	} {
 		b.Run(fmt.Sprintf("%v/b%d", bc.cfg, bc.batch), func(b *testing.B) {
 			const side = 32

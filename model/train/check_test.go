@@ -3,6 +3,8 @@ package train
 import (
 	"math"
 	"testing"
+
+	"github.com/pxcz/pxcz/model"
 )
 
 // TestFiniteDifferences checks every tensor's gradient against a central
@@ -11,8 +13,9 @@ import (
 // fails unless its error is orthogonal to it and leaves its norm alone.
 func TestFiniteDifferences(t *testing.T) {
 	s := shape{2, 5, 4}
-	for _, d := range []int{0, 3} {
-		cfg := tinyConfig(2, d)
+	for _, dm := range [][2]int{{0, 0}, {3, 0}, {0, 3}} {
+		cfg := tinyConfig(2, dm[0])
+		cfg.Mix = dm[1]
 		t.Run(cfg.String(), func(t *testing.T) {
 			n, pix := tinyNet(t, cfg, 21, s)
 			if _, err := n.LossAndGrad(pix, s.n, s.h, s.w); err != nil {
@@ -55,7 +58,14 @@ func TestFiniteDifferences(t *testing.T) {
 // must not change by a single bit, and some later one must change for at
 // least one of a few perturbations (a single one may vanish in a ReLU).
 func TestCausality(t *testing.T) {
-	cfg := tinyConfig(3, 0)
+	for _, mix := range []int{0, 2} {
+		cfg := tinyConfig(3, 0)
+		cfg.Mix = mix
+		t.Run(cfg.String(), func(t *testing.T) { testCausality(t, cfg) })
+	}
+}
+
+func testCausality(t *testing.T, cfg model.Config) {
 	s := shape{1, 4, 5}
 	n, pix := tinyNet(t, cfg, 8, s)
 	// Push the head's inputs and hidden units above their ReLU kinks.

@@ -27,6 +27,18 @@ type Checkpoint struct {
 	Elapsed  time.Duration // training time spent so far, over all sessions
 	Params   *model.Params
 	Adam     *Adam
+	// Average is the moving average of the weights when Options.EMA > 0,
+	// nil otherwise.
+	Average *model.Params
+}
+
+// Weights are the weights to evaluate and export: the moving average when
+// the run keeps one, the trained weights otherwise.
+func (c *Checkpoint) Weights() *model.Params {
+	if c.Average != nil {
+		return c.Average
+	}
+	return c.Params
 }
 
 // The checkpoint file format, all integers and floats little-endian:
@@ -38,6 +50,8 @@ type Checkpoint struct {
 //	params  float32 weights in Params.Tensors() order; every size follows
 //	        from header.Options.Config
 //	m, v    Adam's moments, float32, in the same order
+//	avg     only when header.Options.EMA > 0: the moving average of the
+//	        weights, float32, in the same order
 //	crc     uint32 CRC-32 (IEEE) of every byte before it
 var checkpointMagic = [8]byte{'P', 'X', 'C', 'Z', 'T', 'R', 'N', 1}
 
@@ -105,6 +119,15 @@ func (c *Checkpoint) encode(w io.Writer) error {
 	if c.Params.Config != cfg {
 		return fmt.Errorf("parameters are %v but the options say %v", c.Params.Config, cfg)
 	}
+	groups := [][][]float32{c.Params.Tensors(), c.Adam.M, c.Adam.V}
+	switch {
+	case c.Options.EMA > 0 && (c.Average == nil || c.Average.Config != cfg):
+		return errors.New("checkpoint of a run averaging its weights lacks the average")
+	case c.Options.EMA > 0:
+		groups = append(groups, c.Average.Tensors())
+	case c.Average != nil:
+		return errors.New("checkpoint has a weight average but its options keep none")
+	}
 	h, err := json.Marshal(checkpointHeader{
 		Options: c.Options, Step: c.Step, TrainEMA: c.TrainEMA, Elapsed: c.Elapsed,
 		Adam: adamHeader{c.Adam.Beta1, c.Adam.Beta2, c.Adam.Eps, c.Adam.WeightDecay, c.Adam.Step},
@@ -125,7 +148,7 @@ func (c *Checkpoint) encode(w io.Writer) error {
 		}
 	}
 	buf := make([]byte, 0, 1<<16)
-	for _, group := range [][][]float32{c.Params.Tensors(), c.Adam.M, c.Adam.V} {
+	for _, group := range groups {
 		for _, t := range group {
 			for len(t) > 0 {
 				k := min(len(t), cap(buf)/4)
@@ -192,8 +215,11 @@ func ReadCheckpoint(r io.Reader) (*Checkpoint, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("train: checkpoint configuration: %w", err)
 	}
-	count := paramCount(cfg)
-	vals, err := readFloats(tr, 3*count)
+	count, groups := paramCount(cfg), 3
+	if h.Options.EMA > 0 {
+		groups++
+	}
+	vals, err := readFloats(tr, groups*count)
 	if err != nil {
 		return nil, fmt.Errorf("train: checkpoint of %v truncated in its tensors: %w", cfg, err)
 	}
@@ -205,7 +231,11 @@ func ReadCheckpoint(r io.Reader) (*Checkpoint, error) {
 	c.Adam = NewAdam(c.Params.Tensors())
 	c.Adam.Beta1, c.Adam.Beta2, c.Adam.Eps, c.Adam.WeightDecay, c.Adam.Step = h.Adam.Beta1, h.Adam.Beta2, h.Adam.Eps, h.Adam.WeightDecay, h.Adam.Step
 	vals = fillTensors(c.Adam.M, vals)
-	fillTensors(c.Adam.V, vals)
+	vals = fillTensors(c.Adam.V, vals)
+	if h.Options.EMA > 0 {
+		c.Average = model.NewParams(cfg)
+		fillTensors(c.Average.Tensors(), vals)
+	}
 	return c, nil
 }
 
@@ -250,7 +280,7 @@ func fillTensors(ts [][]float32, vals []float32) []float32 {
 // them.
 func paramCount(cfg model.Config) int {
 	F, F2, D := cfg.Features, 2*cfg.Features, cfg.Cond
-	n := cfg.Hidden*F + cfg.Hidden + cfg.Logits()*cfg.Hidden + cfg.Logits()
+	n := cfg.Hidden*F + cfg.Hidden + cfg.HeadOut()*cfg.Hidden + cfg.HeadOut()
 	for l := range cfg.Layers {
 		n += F2*(cfg.VIn(l)+cfg.HIn(l)+F2+2*D+2) + F*F + F
 	}

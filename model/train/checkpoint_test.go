@@ -43,14 +43,53 @@ func encodeCheckpoint(t testing.TB, c *Checkpoint) []byte {
 }
 
 func TestCheckpointRoundTrip(t *testing.T) {
-	for _, cond := range []int{0, 10} {
-		c := sampleCheckpoint(t, cond)
+	mixture := sampleCheckpoint(t, 0)
+	mixture.Options.Config.Mix = 4
+	mixture.Params, _ = mixture.Params.WithMix(4)
+	mixture.Adam = NewAdam(mixture.Params.Tensors())
+	averaged := sampleCheckpoint(t, 0)
+	averaged.Options.EMA = 0.999
+	averaged.Average = averaged.Params.Clone()
+	averaged.Average.Head.B2[7] = 0.5
+	for name, c := range map[string]*Checkpoint{
+		"plain": sampleCheckpoint(t, 0), "conditional": sampleCheckpoint(t, 10),
+		"mixture": mixture, "averaged": averaged,
+	} {
 		got, err := ReadCheckpoint(bytes.NewReader(encodeCheckpoint(t, c)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(got, c) {
-			t.Errorf("cond %d: checkpoint changed in a round trip:\n got %+v\nwant %+v", cond, got, c)
+			t.Errorf("%s: checkpoint changed in a round trip:\n got %+v\nwant %+v", name, got, c)
+		}
+		if want := c.Params; c.Average != nil && got.Weights() != got.Average || c.Average == nil && !reflect.DeepEqual(got.Weights(), want) {
+			t.Errorf("%s: Weights are not the average when there is one, the weights otherwise", name)
+		}
+	}
+}
+
+// TestCheckpointFormatStable checks that a checkpoint of a free-logit run
+// without a weight average is byte for byte what earlier versions wrote:
+// the new options are left out of its header.
+func TestCheckpointFormatStable(t *testing.T) {
+	b := encodeCheckpoint(t, sampleCheckpoint(t, 0))
+	for _, field := range []string{`"Mix"`, `"EMA"`} {
+		if bytes.Contains(b, []byte(field)) {
+			t.Errorf("the header names %s", field)
+		}
+	}
+}
+
+// TestCheckpointAverageErrors checks that a checkpoint cannot be written
+// with a weight average its options do not keep, or without one they do.
+func TestCheckpointAverageErrors(t *testing.T) {
+	missing := sampleCheckpoint(t, 0)
+	missing.Options.EMA = 0.99
+	stray := sampleCheckpoint(t, 0)
+	stray.Average = stray.Params.Clone()
+	for name, c := range map[string]*Checkpoint{"missing": missing, "stray": stray} {
+		if err := c.encode(&bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "average") {
+			t.Errorf("%s average: error %v", name, err)
 		}
 	}
 }
@@ -60,6 +99,7 @@ func TestParamCount(t *testing.T) {
 		{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6},
 		{Channels: 1, Features: 8, Layers: 3, Kernel: 5, Hidden: 4, Cond: 7},
 		{Channels: 3, Features: 64, Layers: 6, Kernel: 3, Hidden: 128},
+		{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6, Mix: 5},
 	} {
 		want := 0
 		for _, ts := range model.NewParams(cfg).Tensors() {

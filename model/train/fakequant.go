@@ -40,7 +40,7 @@ func fakeQuantParams(dst, src *model.Params) {
 	for o := range cfg.Hidden {
 		fakeQuantRow(&q.B1[o], h.B1[o], rows{q.W1, h.W1, o * f, f})
 	}
-	for o := range cfg.Logits() {
+	for o := range cfg.HeadOut() {
 		fakeQuantRow(&q.B2[o], h.B2[o], rows{q.W2, h.W2, o * cfg.Hidden, cfg.Hidden})
 	}
 }

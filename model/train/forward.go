@@ -36,7 +36,13 @@ func (n *Net) LogProbs(pix []uint8, batch, h, w int) ([]float32, error) {
 	if _, err := n.Loss(pix, batch, h, w); err != nil {
 		return nil, err
 	}
-	return n.logits, nil
+	cfg := n.Params.Config
+	if cfg.Mix == 0 {
+		return n.logits, nil // turned into log-probabilities by loss
+	}
+	n.logp = grow(n.logp, n.s.pixels()*cfg.Logits())
+	mixLogProbs(n.logp, n.logits, pix, cfg, n.s.pixels())
+	return n.logp, nil
 }
 
 // forward runs the network on the prepared batch up to the logits.
@@ -110,13 +116,19 @@ func (n *Net) inputs(l int) (vin, hin []float32) {
 	return n.v[l-1], n.hout[l-1]
 }
 
-// loss turns the logits into the mean NLL per sub-pixel, leaving in their
-// place the gradient of that mean (grad) or the log-probabilities.
+// loss turns the head's outputs into the mean NLL per sub-pixel, leaving in
+// their place the gradient of that mean (grad) or, for free logits, the
+// log-probabilities.
 func (n *Net) loss(pix []uint8, grad bool) float64 {
-	C := n.Params.Config.Channels
+	cfg := n.Params.Config
+	C := cfg.Channels
 	P := n.s.pixels()
 	scale := 1 / float32(P*C)
-	softmaxLoss(n.logits, pix, P, C, n.nll, grad, scale)
+	if cfg.Mix > 0 {
+		mixLoss(n.logits, pix, cfg, P, n.nll, grad, scale)
+	} else {
+		softmaxLoss(n.logits, pix, P, C, n.nll, grad, scale)
+	}
 	var sum float64
 	for _, v := range n.nll { // in order, so the result is reproducible
 		sum += v

@@ -38,7 +38,8 @@ type Net struct {
 
 	x                              []float32 // [P][C] input scaled to [-1, 1)
 	vpre, vts, v, hts, hg, hout    [][]float32
-	a0, a1, logits                 []float32
+	a0, a1, logits                 []float32 // logits: the head's outputs
+	logp                           []float32 // a mixture head's log-probabilities
 	nll                            []float64
 	dA1, dH, dV, dHg, dHpre, dVpre []float32
 }
@@ -105,7 +106,7 @@ func bindOps(p *model.Params) netOps {
 	hp := &p.Head
 	ops.head = [2]conv{
 		{cin: F, cout: cfg.Hidden, w: hp.W1, b: hp.B1, mask: cfg.W1Mask()},
-		{cin: cfg.Hidden, cout: cfg.Logits(), w: hp.W2, b: hp.B2, mask: cfg.W2Mask()},
+		{cin: cfg.Hidden, cout: cfg.HeadOut(), w: hp.W2, b: hp.B2, mask: cfg.W2Mask()},
 	}
 	return ops
 }
@@ -158,7 +159,7 @@ func (n *Net) prepare(pix []uint8, batch, h, w int, backward bool) error {
 	for l := range L {
 		fan = max(fan, cfg.VIn(l), cfg.HIn(l))
 	}
-	widest := max(F2, cfg.Hidden, cfg.Logits())
+	widest := max(F2, cfg.Hidden, cfg.HeadOut())
 	n.ws.col = grow(n.ws.col, P*fan)
 	n.ws.sums = grow(n.ws.sums, batch*widest)
 	n.ws.cb = grow(n.ws.cb, batch*widest)
@@ -179,7 +180,7 @@ func (n *Net) prepare(pix []uint8, batch, h, w int, backward bool) error {
 	}
 	n.a0 = grow(n.a0, P*F)
 	n.a1 = grow(n.a1, P*cfg.Hidden)
-	n.logits = grow(n.logits, P*cfg.Logits())
+	n.logits = grow(n.logits, P*cfg.HeadOut())
 	n.nll = grow(n.nll, P)
 	if backward {
 		n.dA1 = grow(n.dA1, P*cfg.Hidden)

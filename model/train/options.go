@@ -37,6 +37,10 @@ type Options struct {
 	WeightDecay float64 // decoupled (AdamW) weight decay; 0: off
 	Clip        float64 // gradient-norm limit; 0: off
 	Seed        int64   // weight initialisation and data order
+	// EMA is the decay per step of an exponential moving average of the
+	// weights (Polyak averaging, as PixelCNN++ evaluates), which the test
+	// evaluation, Checkpoint.Weights and so export use; 0: off.
+	EMA float64 `json:",omitempty"`
 	// FakeQuant trains and evaluates through the integer model's rounding
 	// (see Net.FakeQuant), typically to fine-tune a float-trained model.
 	// Unlike the other training settings, a resumed run takes it from
@@ -55,11 +59,13 @@ type Options struct {
 	// paths and outputs given here apply.
 	Resume bool
 	// Init, when set, starts a new run (one not resumed) from the weights
-	// of this checkpoint instead of random ones, with its architecture
+	// of this checkpoint (Checkpoint.Weights) instead of random ones, with its architecture
 	// and a fresh optimizer, schedule and data: to fine-tune a model on
 	// other data, say. Config is taken from the checkpoint, except that a
 	// Config.Cond above 0 given to an unconditional checkpoint makes it
-	// conditional, its conditioning weights starting at zero.
+	// conditional, its conditioning weights starting at zero, and a
+	// Config.Mix above 0 given to a free-logit checkpoint replaces its
+	// head's last layer by a fresh mixture (model.Params.WithMix).
 	Init string
 
 	EvalEvery  int64 // steps between test evaluations; 0: never
@@ -100,6 +106,8 @@ func (o *Options) check() error {
 		return fmt.Errorf("train: learning rate %g with floor %g, want 0 <= floor <= rate and rate > 0", o.LR, o.LRFloor)
 	case o.Warmup < 0 || o.DecaySteps < 0 || o.WeightDecay < 0 || o.Clip < 0:
 		return errors.New("train: negative warm-up, decay steps, weight decay or clip limit")
+	case o.EMA < 0 || o.EMA >= 1:
+		return fmt.Errorf("train: weight average decay %g, want 0 (off) or in (0, 1)", o.EMA)
 	case o.Photos != "" && o.CropSize < 1:
 		return fmt.Errorf("train: photo crops of size %d", o.CropSize)
 	case o.CondOnly && o.Config.Cond == 0 && o.Init == "":

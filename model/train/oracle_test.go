@@ -169,7 +169,7 @@ func (o *oracle) nodes(p *model.Params) []*G.Node {
 		dims = append(dims, [2]int{F2, cfg.VIn(l)}, [2]int{1, F2}, [2]int{F2, D}, [2]int{F2, cfg.HIn(l)},
 			[2]int{F2, F2}, [2]int{1, F2}, [2]int{F2, D}, [2]int{F, F}, [2]int{1, F})
 	}
-	dims = append(dims, [2]int{cfg.Hidden, F}, [2]int{1, cfg.Hidden}, [2]int{cfg.Logits(), cfg.Hidden}, [2]int{1, cfg.Logits()})
+	dims = append(dims, [2]int{cfg.Hidden, F}, [2]int{1, cfg.Hidden}, [2]int{cfg.HeadOut(), cfg.Hidden}, [2]int{1, cfg.HeadOut()})
 	var ns []*G.Node
 	for i, t := range p.Tensors() {
 		if len(t) == 0 {
@@ -203,12 +203,95 @@ func (o *oracle) head(cfg model.Config, w []*G.Node, h *G.Node, targets []uint8)
 	a1 := o.must(G.Rectify(o.affine(o.must(G.Rectify(h)), w[0], cfg.W1Mask(), w[1], nil)))
 	logits := o.affine(a1, w[2], cfg.W2Mask(), w[3], nil)
 	rows := o.s.pixels() * cfg.Channels
+	if cfg.Mix > 0 {
+		return o.mixHead(cfg, logits, targets)
+	}
 	logp = o.must(G.LogSoftMax(o.must(G.Reshape(logits, tensor.Shape{rows, 256}))))
 	onehot := make([]float64, rows*256)
 	for i, v := range targets {
 		onehot[i*256+int(v)] = -1 / float64(rows)
 	}
 	return o.must(G.Sum(o.must(G.HadamardProd(logp, o.constant(rows, 256, onehot))))), logp
+}
+
+// mixHead is head's loss and [P·C][256] log-probabilities for a mixture
+// head's outputs out ([P][HeadOut]), straight from the definition: log of
+// the π-weighted sum of σ(hi) - σ(lo) over the components, the edge bins
+// reaching ±10^4. Columns are picked and broadcast by products with
+// constant 0/1 matrices. The loss sums each sub-pixel's log-probabilities
+// on their own: gorgonia's gradient through Concat and Reshape is wrong
+// here.
+func (o *oracle) mixHead(cfg model.Config, out *G.Node, pix []uint8) (loss, logp *G.Node) {
+	P, C, K, HO := o.s.pixels(), cfg.Channels, cfg.Mix, cfg.HeadOut()
+	pick := func(cols ...int) *G.Node { // out · pick = out's columns cols
+		m := make([]float64, HO*len(cols))
+		for i, c := range cols {
+			m[c*len(cols)+i] = 1
+		}
+		return o.must(G.Mul(out, o.constant(HO, len(cols), m)))
+	}
+	fill := func(rows, cols int, v float64) *G.Node {
+		m := make([]float64, rows*cols)
+		for i := range m {
+			m[i] = v
+		}
+		return o.constant(rows, cols, m)
+	}
+	wide := func(col *G.Node) *G.Node { return o.must(G.Mul(col, fill(1, 256, 1))) } // [P][1] to [P][256]
+	var lo, hi [256]float64
+	for v := range 256 {
+		c := float64(v-128) / 128
+		lo[v], hi[v] = c-1.0/256, c+1.0/256
+	}
+	lo[0], hi[255] = -1e4, 1e4
+	los, his := o.must(G.Mul(fill(P, 1, 1), o.constant(1, 256, lo[:]))), o.must(G.Mul(fill(P, 1, 1), o.constant(1, 256, hi[:])))
+	var parts []*G.Node
+	for c := range C {
+		at := cfg.MixAt(c)
+		var ks []int
+		for k := range K {
+			ks = append(ks, at+k)
+		}
+		ea := o.must(G.Exp(pick(ks...)))
+		pi := o.must(G.HadamardDiv(ea, o.must(G.Mul(o.must(G.Mul(ea, fill(K, 1, 1))), fill(1, K, 1)))))
+		var mix *G.Node
+		for k := range K {
+			m := pick(at + K + k)
+			for j := range c {
+				x := make([]float64, P)
+				for p := range P {
+					x[p] = (float64(pix[p*C+j]) - 128) / 128
+				}
+				m = o.must(G.Add(m, o.must(G.HadamardProd(o.must(G.Tanh(pick(at+(3+j)*K+k))), o.constant(P, 1, x)))))
+			}
+			e := wide(o.must(G.Exp(o.must(G.Neg(pick(at + 2*K + k))))))
+			mw := wide(m)
+			up := o.must(G.Sigmoid(o.must(G.HadamardProd(e, o.must(G.Sub(his, mw))))))
+			down := o.must(G.Sigmoid(o.must(G.HadamardProd(e, o.must(G.Sub(los, mw))))))
+			sel := make([]float64, K)
+			sel[k] = 1
+			term := o.must(G.HadamardProd(wide(o.must(G.Mul(pi, o.constant(K, 1, sel)))), o.must(G.Sub(up, down))))
+			if mix == nil {
+				mix = term
+			} else {
+				mix = o.must(G.Add(mix, term))
+			}
+		}
+		part := o.must(G.Log(mix))
+		parts = append(parts, part)
+		onehot := make([]float64, P*256)
+		for p := range P {
+			onehot[p*256+int(pix[p*C+c])] = -1 / float64(P*C)
+		}
+		nll := o.must(G.Sum(o.must(G.HadamardProd(part, o.constant(P, 256, onehot)))))
+		if loss == nil {
+			loss = nll
+		} else {
+			loss = o.must(G.Add(loss, nll))
+		}
+	}
+	// [P][C·256] row-major is [P·C][256].
+	return loss, o.must(G.Reshape(o.must(G.Concat(1, parts...)), tensor.Shape{P * C, 256}))
 }
 
 // input is x = (p-128)/128 as a constant [P][C] matrix.

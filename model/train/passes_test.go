@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	G "gorgonia.org/gorgonia"
+
+	"github.com/pxcz/pxcz/model"
 )
 
 // oracleTol is the agreement required between the float32 passes and the
@@ -201,7 +203,14 @@ func TestLayerOracle(t *testing.T) {
 }
 
 func TestHeadOracle(t *testing.T) {
-	cfg := tinyConfig(1, 0)
+	for _, mix := range []int{0, 1, 3} {
+		cfg := tinyConfig(1, 0)
+		cfg.Mix = mix
+		t.Run(cfg.String(), func(t *testing.T) { testHeadOracle(t, cfg) })
+	}
+}
+
+func testHeadOracle(t *testing.T, cfg model.Config) {
 	s := shape{2, 5, 4}
 	n, pix := tinyNet(t, cfg, 3, s)
 	nats, err := n.LossAndGrad(pix, s.n, s.h, s.w)
@@ -224,8 +233,9 @@ func TestHeadOracle(t *testing.T) {
 
 func TestNetOracle(t *testing.T) {
 	s := shape{2, 5, 4}
-	for _, d := range []int{0, 4} {
-		cfg := tinyConfig(2, d)
+	for _, dm := range [][2]int{{0, 0}, {4, 0}, {0, 2}} {
+		d, cfg := dm[0], tinyConfig(2, dm[0])
+		cfg.Mix = dm[1]
 		t.Run(cfg.String(), func(t *testing.T) {
 			n, pix := tinyNet(t, cfg, 5, s)
 			logp, err := n.LogProbs(pix, s.n, s.h, s.w)

@@ -41,10 +41,13 @@ type run struct {
 	src     source
 	batch   corpus.Set
 	cond    []float32
-	eval    *evaluator
+	avg     *model.Params // moving average of params (Options.EMA), or nil
+	eval    *evaluator    // of params
+	evalAvg *evaluator    // of avg, or nil
 	step    int64
 	ema     float64 // training loss, bits/dim; NaN before the first step
-	test    float64 // last test loss, bits/dim; NaN before the first evaluation
+	test    float64 // last test loss of params, bits/dim; NaN before the first evaluation
+	testAvg float64 // last test loss of avg, bits/dim; NaN before the first evaluation
 	gnorm   float64 // last gradient norm
 	elapsed time.Duration
 }
@@ -71,8 +74,16 @@ func newRun(opts Options) (*run, error) {
 		if from, err = LoadCheckpoint(opts.Init); err != nil {
 			return nil, fmt.Errorf("initial weights: %w", err)
 		}
-		cond := opts.Config.Cond
+		from.Params = from.Weights()
+		cond, mix := opts.Config.Cond, opts.Config.Mix
 		opts.Config = from.Params.Config
+		if mix > 0 && mix != opts.Config.Mix {
+			// A free-logit model's trunk under a fresh mixture head.
+			if from.Params, err = from.Params.WithMix(mix); err != nil {
+				return nil, fmt.Errorf("initial weights: %w", err)
+			}
+			opts.Config = from.Params.Config
+		}
 		if cond > 0 && cond != opts.Config.Cond {
 			// A conditional model fine-tuned from an unconditional one
 			// starts as exactly that model: its conditioning weights are zero.
@@ -82,12 +93,13 @@ func newRun(opts Options) (*run, error) {
 			opts.Config = from.Params.Config
 		}
 	}
-	r := &run{opts: opts, log: opts.Log, sched: opts.schedule(), ema: math.NaN(), test: math.NaN()}
+	r := &run{opts: opts, log: opts.Log, sched: opts.schedule(), ema: math.NaN(), test: math.NaN(), testAvg: math.NaN()}
 	if r.log == nil {
 		r.log = io.Discard
 	}
 	if ck != nil {
 		r.params, r.adam, r.step, r.ema, r.elapsed = ck.Params, ck.Adam, ck.Step, ck.TrainEMA, ck.Elapsed
+		r.avg = ck.Average
 		fmt.Fprintf(r.log, "resuming %v from %s at step %d\n", opts.Config, opts.Checkpoint, r.step)
 	} else {
 		if from != nil {
@@ -100,6 +112,9 @@ func newRun(opts Options) (*run, error) {
 		r.adam = NewAdam(r.params.Tensors())
 		r.adam.WeightDecay = opts.WeightDecay
 	}
+	if opts.EMA > 0 && r.avg == nil {
+		r.avg = r.params.Clone()
+	}
 	var err error
 	if r.net, err = NewNet(r.params); err != nil {
 		return nil, err
@@ -111,6 +126,16 @@ func newRun(opts Options) (*run, error) {
 	if opts.EvalEvery > 0 {
 		if r.eval, err = newEvaluator(&opts, r.net); err != nil {
 			return nil, err
+		}
+		if r.avg != nil {
+			avgNet, err := NewNet(r.avg)
+			if err != nil {
+				return nil, err
+			}
+			avgNet.FakeQuant = opts.FakeQuant
+			if r.evalAvg, err = newEvaluator(&opts, avgNet); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return r, nil
@@ -187,6 +212,9 @@ func (r *run) trainStep() error {
 	if err := r.adam.Update(r.params.Tensors(), grads, r.sched.LR(r.step)); err != nil {
 		return err
 	}
+	if r.avg != nil {
+		average(r.avg.Tensors(), r.params.Tensors(), o.EMA)
+	}
 	r.step++
 	bpd := nats / math.Ln2
 	if math.IsNaN(r.ema) {
@@ -213,14 +241,31 @@ func freezeAllButCond(g *model.Params) {
 	}
 }
 
-// evaluate measures the test loss.
+// evaluate measures the test loss of the weights and of their average.
 func (r *run) evaluate() error {
 	bpd, err := r.eval.bitsPerDim()
 	if err != nil {
 		return err
 	}
 	r.test = bpd
+	if r.evalAvg != nil {
+		if r.testAvg, err = r.evalAvg.bitsPerDim(); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// average moves every value of avg towards the matching one of params:
+// avg = decay·avg + (1-decay)·params.
+func average(avg, params [][]float32, decay float64) {
+	w := float32(1 - decay)
+	for i, a := range avg {
+		p := params[i]
+		for j := range a {
+			a[j] += w * (p[j] - a[j])
+		}
+	}
 }
 
 // progress writes one status line: dt and steps are the time and steps since
@@ -232,9 +277,13 @@ func (r *run) progress(dt time.Duration, steps int64, session time.Duration) {
 	if o.Steps > 0 {
 		limit = fmt.Sprintf("/%d", o.Steps)
 	}
-	fmt.Fprintf(r.log, "step %d%s  %.2f steps/s  %.1f img/s  ETA %s  lr %.2e  |g| %.3g  train %s bpd  test %s bpd\n",
+	avg := ""
+	if r.avg != nil {
+		avg = fmt.Sprintf("  average %s bpd", fmtBPD(r.testAvg))
+	}
+	fmt.Fprintf(r.log, "step %d%s  %.2f steps/s  %.1f img/s  ETA %s  lr %.2e  |g| %.3g  train %s bpd  test %s bpd%s\n",
 		r.step, limit, rate, rate*float64(o.Batch), r.eta(rate, session), r.sched.LR(r.step), r.gnorm,
-		fmtBPD(r.ema), fmtBPD(r.test))
+		fmtBPD(r.ema), fmtBPD(r.test), avg)
 }
 
 // eta is the time left before the nearest limit at rate steps per second.
@@ -267,7 +316,7 @@ func (r *run) save(session time.Duration) error {
 	}
 	return WriteCheckpoint(r.opts.Checkpoint, &Checkpoint{
 		Options: r.opts, Step: r.step, TrainEMA: r.ema, Elapsed: r.elapsed + session,
-		Params: r.params, Adam: r.adam,
+		Params: r.params, Adam: r.adam, Average: r.avg,
 	})
 }
 

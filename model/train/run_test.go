@@ -62,7 +62,14 @@ func runOK(t *testing.T, ctx context.Context, o Options) *Checkpoint {
 }
 
 func TestRunLearns(t *testing.T) {
-	o := tinyOptions(t, 150)
+	for _, mix := range []int{0, 3} {
+		o := tinyOptions(t, 150)
+		o.Config.Mix = mix
+		t.Run(o.Config.String(), func(t *testing.T) { testRunLearns(t, o) })
+	}
+}
+
+func testRunLearns(t *testing.T, o Options) {
 	var log bytes.Buffer
 	o.Log = &log
 	c := runOK(t, context.Background(), o)
@@ -97,8 +104,11 @@ func TestRunVariants(t *testing.T) {
 		change func(*Options)
 	}{
 		{"conditional", func(o *Options) { o.Config.Cond = 10 }},
+		{"mixture", func(o *Options) { o.Config.Mix = 2 }},
+		{"mixture, fake quantization", func(o *Options) { o.Config.Mix, o.FakeQuant = 2, true }},
 		{"fake quantization", func(o *Options) { o.FakeQuant = true }},
 		{"weight decay, no clipping", func(o *Options) { o.WeightDecay, o.Clip = 0.01, 0 }},
+		{"weight average", func(o *Options) { o.EMA = 0.9 }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -133,14 +143,26 @@ func (c *cancelAt) Write(p []byte) (int, error) {
 // cancellation and then resumed ends bit for bit where an uninterrupted run
 // does.
 func TestRunResume(t *testing.T) {
-	straight := runOK(t, context.Background(), tinyOptions(t, 8))
+	for _, ema := range []float64{0, 0.9} {
+		t.Run(fmt.Sprintf("EMA %g", ema), func(t *testing.T) {
+			testRunResume(t, func(steps int64) Options {
+				o := tinyOptions(t, steps)
+				o.EMA = ema
+				return o
+			})
+		})
+	}
+}
 
-	limited := tinyOptions(t, 3)
+func testRunResume(t *testing.T, tinyOptions func(int64) Options) {
+	straight := runOK(t, context.Background(), tinyOptions(8))
+
+	limited := tinyOptions(3)
 	runOK(t, context.Background(), limited)
 	limited.Steps, limited.Resume = 8, true
 	checkSameRun(t, "step limit", runOK(t, context.Background(), limited), straight)
 
-	interrupted := tinyOptions(t, 8)
+	interrupted := tinyOptions(8)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	interrupted.ProgressEvery = 1 // a line after every step
@@ -217,9 +239,43 @@ func TestRunCondOnly(t *testing.T) {
 	}
 }
 
+// TestRunInitMix checks that a mixture run can start from a free-logit
+// checkpoint (model.Params.WithMix).
+func TestRunInitMix(t *testing.T) {
+	first := runOK(t, context.Background(), tinyOptions(t, 8))
+	o := tinyOptions(t, 1)
+	o.Init = filepath.Join(t.TempDir(), "first.ckpt")
+	if err := WriteCheckpoint(o.Init, first); err != nil {
+		t.Fatal(err)
+	}
+	o.Config.Mix = 4
+	mixed := runOK(t, context.Background(), o)
+	want := first.Params.Config
+	want.Mix = 4
+	if mixed.Step != 1 || mixed.Params.Config != want {
+		t.Fatalf("saved step %d of %v, want step 1 of %v", mixed.Step, mixed.Params.Config, want)
+	}
+	// The fresh head predicts close to flat, whatever the trunk gives it.
+	start, err := first.Params.WithMix(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := NewNet(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nats, err := net.Loss(o.Test.Pix, o.Test.Len(), o.Test.H, o.Test.W)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bpd := nats / math.Ln2; bpd < 7 || bpd > 8.5 {
+		t.Errorf("a fresh mixture head costs %.3f bits/dim, want about 8", bpd)
+	}
+}
+
 func checkSameRun(t *testing.T, how string, got, want *Checkpoint) {
 	t.Helper()
-	if got.Step != want.Step || !reflect.DeepEqual(got.Params, want.Params) || !reflect.DeepEqual(got.Adam, want.Adam) {
+	if got.Step != want.Step || !reflect.DeepEqual(got.Params, want.Params) || !reflect.DeepEqual(got.Adam, want.Adam) || !reflect.DeepEqual(got.Average, want.Average) {
 		t.Errorf("resumed after %s: step %d differs from the uninterrupted run's step %d state", how, got.Step, want.Step)
 	}
 }
@@ -239,6 +295,8 @@ func TestRunOptionErrors(t *testing.T) {
 		{"channels", func(o *Options) { o.Config.Channels, o.Config.Features, o.Config.Hidden = 1, 6, 6 }, "channels"},
 		{"labels", func(o *Options) { o.Config.Cond = 10; o.Train.Labels = nil }, "labels"},
 		{"eval", func(o *Options) { o.EvalImages = 0 }, "evaluation"},
+		{"mix", func(o *Options) { o.Config.Mix = -1 }, "mixture"},
+		{"ema", func(o *Options) { o.EMA = 1 }, "average"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -280,4 +338,28 @@ func TestRunPhotos(t *testing.T) {
 	runOK(t, context.Background(), o)
 	o.Steps, o.Resume = 6, true
 	checkSameRun(t, "photo crops", runOK(t, context.Background(), o), straight)
+}
+
+// TestRunAverage checks that a run with EMA keeps a moving average of its
+// weights, distinct from them, evaluates it and reports it.
+func TestRunAverage(t *testing.T) {
+	o := tinyOptions(t, 12)
+	o.EMA = 0.8
+	var log bytes.Buffer
+	o.Log = &log
+	c := runOK(t, context.Background(), o)
+	if c.Average == nil || reflect.DeepEqual(c.Average, c.Params) {
+		t.Fatal("the checkpoint has no weight average of its own")
+	}
+	if c.Weights() != c.Average {
+		t.Error("Weights are not the average")
+	}
+	if !strings.Contains(log.String(), "average ") || strings.Contains(log.String(), "average - bpd") {
+		t.Errorf("progress log lacks the average's test loss:\n%s", log.String())
+	}
+	avg, p := []float32{1, 2}, []float32{3, -2}
+	average([][]float32{avg}, [][]float32{p}, 0.75)
+	if avg[0] != 1.5 || avg[1] != 1 {
+		t.Errorf("average of {1, 2} towards {3, -2} at decay 0.75: %v, want [1.5 1]", avg)
+	}
 }

@@ -423,7 +423,7 @@ func reference(ck string, sets map[string]*corpus.Set, p *Pack) (*Reference, err
 	if err != nil {
 		return nil, err
 	}
-	net, err := train.NewNet(c.Params)
+	net, err := train.NewNet(c.Weights())
 	if err != nil {
 		return nil, err
 	}

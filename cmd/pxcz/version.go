@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+
+	flag "github.com/spf13/pflag"
+
+	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/model"
+)
+
+func init() {
+	register(&command{
+		name:  "version",
+		usage: "",
+		short: "print the build, the built-in models and the format versions (also --version)",
+		run: func(_ *flag.FlagSet, args []string) error {
+			if len(args) != 0 {
+				return fmt.Errorf("want no arguments, got %d", len(args))
+			}
+			return printVersion(std.out)
+		},
+	})
+}
+
+// printVersion describes this pxcz: its build (module version, VCS
+// revision, Go version), the format versions it reads and writes, and its
+// built-in models by number and fingerprint.
+func printVersion(w io.Writer) error {
+	version, revision := "(unknown)", ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		version = bi.Main.Version
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				revision = " " + s.Value
+			case "vcs.modified":
+				if s.Value == "true" {
+					revision += " (modified)"
+				}
+			}
+		}
+	}
+	fmt.Fprintf(w, "pxcz %s%s, %s %s/%s\n", version, revision, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(w, "format: writes version %d, reads versions 1 to %d\n", container.Version, container.Version)
+	ms, err := model.Builtin()
+	if err != nil {
+		return err
+	}
+	def, photo, err := model.Choices()
+	if err != nil {
+		return err
+	}
+	cond, err := model.Conditional()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "built-in models (default: images under %d pixels, photo: the others, class: --class; retired: decode older files):\n", model.PhotoMinPixels)
+	for _, m := range ms {
+		role := "retired"
+		switch m {
+		case def:
+			role = "default"
+		case photo:
+			role = "photo"
+		case cond:
+			role = "class"
+		}
+		_, err = fmt.Fprintf(w, "  %3d  %x  %-8s %s\n", m.Number(), m.Fingerprint(), role, m.Name())
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
