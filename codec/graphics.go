@@ -18,9 +18,11 @@ import (
 // adaptive counters under hashed contexts of exact neighbour values (of
 // this channel and of the channels of this pixel coded before it) and of
 // classical predictions, and by a match model that follows an earlier
-// occurrence of the last pixels; a gated mixer weighs the predictions and
-// an adaptive probability map refines the result. Channels are coded in
-// the order alpha (RGBA only), R, G, B; the whole image is one substream.
+// occurrence of the last pixels; gated mixers weigh the predictions and
+// adaptive probability maps, keyed on the bit's position in its sub-pixel,
+// on the neighbours and on the channels of the pixel coded before it,
+// refine the result. Channels are coded in the order alpha (RGBA only),
+// R, G, B; the whole image is one substream.
 
 // graphicsCoding is the first byte of the ExtCoding data of a file coded
 // by the graphics coder.
@@ -28,11 +30,15 @@ const graphicsCoding = 0x01
 
 const (
 	numCtx     = 16 // hashed contexts
-	numGPreds  = 8  // predictors whose distributions are inputs
+	numGPreds  = 9  // predictors whose distributions are inputs
 	numInputs  = numCtx + numGPreds + 2
 	matchLimit = 15 // match lengths counted
 	pad        = 2  // zero border around the image: columns left and right, rows above
 )
+
+// mixRate is the mixers' learning rate (cmMixer): slow enough for two
+// dozen inputs under a hundred-odd weight sets to settle.
+const mixRate = 100
 
 // gcoder is the graphics coder's state for one image.
 type gcoder struct {
@@ -48,6 +54,7 @@ type gcoder struct {
 	mixC   *cmMixer
 	apm1   *apm
 	apm2   *apm
+	apm3   *apm
 	match  []int32 // hash of the last pixels -> position after them, +1
 	mptr   int     // the padded index of the pixel the match predicts
 	mlen   int     // how long the match has predicted; 0: no match
@@ -97,11 +104,12 @@ func newGCoder(w, h, nc int) *gcoder {
 			g.errs[r][p] = make([]uint8, g.pw*nc)
 		}
 	}
-	g.mixA = newCMMixer(numInputs, 4*32, 400)
-	g.mixB = newCMMixer(numInputs, 4*8*4, 400)
-	g.mixC = newCMMixer(numInputs, 4*numWidths, 400)
+	g.mixA = newCMMixer(numInputs, 4*32, mixRate)
+	g.mixB = newCMMixer(numInputs, 4*8*4, mixRate)
+	g.mixC = newCMMixer(numInputs, 4*numWidths, mixRate)
 	g.apm1 = newAPM(4*256, 7)
 	g.apm2 = newAPM(1<<16, 7)
+	g.apm3 = newAPM(1<<16, 7)
 	return g
 }
 
@@ -181,6 +189,13 @@ func (g *gcoder) codePixel(x, y int) {
 		dl := uint32(min(max(int(pc)-int(pcW)+int(W), 0), 255))
 		du := uint32(min(max(int(pc)-int(pcN)+int(N), 0), 255))
 		all := cur[0] | cur[1]<<8 | cur[2]<<16
+		// The gradient corrected by the previous channel's error in it:
+		// anti-aliased edges move all channels together.
+		cg := grad
+		if k > 0 {
+			pcNW := int(pix[iNW*nc+g.order[k-1]])
+			cg = uint32(clamp8(int(grad) + int(pc) - clamp8(int(pcW)+int(pcN)-pcNW)))
+		}
 		kk := uint32(k)
 		mv := uint32(256)
 		if g.mlen > 0 {
@@ -213,6 +228,7 @@ func (g *gcoder) codePixel(x, y int) {
 			int(W+NE+1) / 2,
 			median3(int(W), int(N), int(grad)),
 			min(max(int(pc)-int(pcNW)+int(NW), 0), 255),
+			int(cg),
 		}
 		ex := (x+pad)*nc + c
 		cr, ar := &g.errs[y&1], &g.errs[(y+1)&1]
@@ -220,7 +236,7 @@ func (g *gcoder) codePixel(x, y int) {
 			e := int(cr[p][ex-nc]) + int(ar[p][ex]) + int(ar[p][ex-nc]) + int(ar[p][ex+nc])
 			g.widths[p] = widthBucket(e, 3)
 		}
-		val := g.codeByte(k, int(pix[i*nc+c]), eq, int(mv), int(W), int(N))
+		val := g.codeByte(k, int(pix[i*nc+c]), eq, int(mv), int(W), int(N), all)
 		pix[i*nc+c] = uint8(val)
 		for p, pv := range g.preds {
 			cr[p][ex] = uint8(min(abs(val-pv), 255))
@@ -229,14 +245,40 @@ func (g *gcoder) codePixel(x, y int) {
 	}
 }
 
+// bucket returns the slot of context j's table for context hash h: 16
+// counters, the first holding a check value taken from the hash (it is not
+// a counter: a nibble's nodes are 1..15). Of the two slots that h may use,
+// the one with its check value, or else the one whose first counter has
+// seen fewer bits, cleared for h: a hash collision starts afresh instead of
+// inheriting another context's statistics.
+func (g *gcoder) bucket(j int, h uint32) uint32 {
+	t := g.tables[j]
+	s := h & g.mask &^ 15
+	chk := counter(h>>24 | 256)
+	if t[s] == chk {
+		return s
+	}
+	if t[s^16] == chk {
+		return s ^ 16
+	}
+	if t[s^16+1]&1023 < t[s+1]&1023 {
+		s ^= 16
+	}
+	t[s] = chk
+	for q := s + 1; q < s+16; q++ {
+		t[q] = counterInit
+	}
+	return s
+}
+
 // codeByte codes value (encoding; ignored when decoding) of the k-th
 // channel coded, bit by bit, under the contexts in g.h, and returns it.
-func (g *gcoder) codeByte(k, value, eq, mv, W, N int) int {
+func (g *gcoder) codeByte(k, value, eq, mv, W, N int, all uint32) int {
 	node := 1
 	for bit := 7; bit >= 0; bit-- {
 		if bit == 7 || bit == 3 {
 			for j := range g.ctx {
-				g.slot[j] = hash2(g.ctx[j], uint32(node)) & g.mask &^ 15
+				g.slot[j] = g.bucket(j, hash2(g.ctx[j], uint32(node)))
 			}
 		}
 		sub := uint32(node)
@@ -290,7 +332,8 @@ func (g *gcoder) codeByte(k, value, eq, mv, W, N int) int {
 		p := squash(d)
 		p1 := g.apm1.refine(d, k*256+node)
 		p2 := g.apm2.refine(d, int(hash2(uint32(W<<8|N), uint32(node<<2|k))>>16))
-		p = (2*p + p1 + p2 + 2) >> 2
+		p3 := g.apm3.refine(d, int(hash2(all, uint32(node<<2|k))>>16))
+		p = (p + p1 + p2 + p3 + 2) >> 2
 		p = min(max(p, 1), 65535)
 		b := g.bc.code(value>>bit&1, p)
 		for _, c := range ctrs {
@@ -308,6 +351,7 @@ func (g *gcoder) codeByte(k, value, eq, mv, W, N int) int {
 		g.mixC.update(b)
 		g.apm1.update(b)
 		g.apm2.update(b)
+		g.apm3.update(b)
 		node = node<<1 | b
 	}
 	return node & 255
@@ -393,6 +437,8 @@ func decodeGraphicsFile(h *container.Header, streams [][]byte, opts *Options) (i
 	}
 	return out.img, nil
 }
+
+func clamp8(v int) int { return min(max(v, 0), 255) }
 
 func median3(a, b, c int) int { return max(min(a, b), min(max(a, b), c)) }
 

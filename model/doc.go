@@ -22,8 +22,8 @@
 // current one, and a horizontal stack, which sees the current row up to and
 // including the current pixel:
 //
-//	Vpre_l(i,j) = Σ_{dy=-r..0, dx=-r..r} VW_l · Vin_l(i+dy, j+dx) + VB_l + VC_l·h
-//	Hpre_l(i,j) = Σ_{dx=-r..0}           HW_l · Hin_l(i, j+dx)    + HV_l·Vpre_l(i,j) + HB_l + HC_l·h
+//	Vpre_l(i,j) = Σ_{dy=-r..0, dx=-r..r} VW_l · Vin_l(i+dy, j+dx) + VB_l + VC_l·h(i,j)
+//	Hpre_l(i,j) = Σ_{dx=-r..0}           HW_l · Hin_l(i, j+dx)    + HV_l·Vpre_l(i,j) + HB_l + HC_l·h(i,j)
 //	V_l = gate(Vpre_l)
 //	H_l = RW_l · gate(Hpre_l) + RB_l          (l = 0)
 //	H_l = H_{l-1} + RW_l · gate(Hpre_l) + RB_l (l > 0)
@@ -31,8 +31,13 @@
 // where gate(z)[c] = tanh(z[c]) · σ(z[c+F]) for c < F, Vin_0(i,j) = x(i-1,j)
 // (the input shifted down one row, so the vertical stack never sees the
 // current row), Vin_l = V_{l-1}, Hin_0 = x, Hin_l = H_{l-1}, and every input
-// outside the image is zero. h is the optional conditioning vector of length
-// Config.Cond (a class one-hot, or an embedding).
+// outside the image is zero. h is the optional conditioning, Config.Cond
+// values per pixel: one vector for the whole image (a class one-hot, or an
+// embedding: h(i,j) = h everywhere), or a conditioning map with a vector of
+// its own at every pixel (the location-dependent s = m(code) of an
+// auto-encoder). Both are one mechanism: a global vector is a map constant
+// over the image. The conditioning is side information the decoder knows in
+// full, so the vertical stack may read it at the pixel's own row.
 //
 // The centre tap (dx = 0) of HW_l is masked by channel group so that the
 // sub-pixels are predicted in order R, G, B: at l = 0 (mask A) output group g

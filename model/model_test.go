@@ -36,6 +36,15 @@ func randomModel(t testing.TB, cfg Config, seed int64) *Model {
 			b[i] = float32(rng.NormFloat64())
 		}
 	}
+	// Conditioning weights large enough that the conditioning moves every
+	// table.
+	for _, lp := range p.Layers {
+		for _, c := range [][]float32{lp.VC, lp.HC} {
+			for i := range c {
+				c[i] = float32(rng.NormFloat64())
+			}
+		}
+	}
 	p.ApplyMasks()
 	m, err := Quantize(p, "random")
 	if err != nil {
@@ -52,13 +61,33 @@ func randomImage(rng *rand.Rand, w, h, c int) []uint8 {
 	return pix
 }
 
-// encodeTables runs the whole-row (encoder) path and returns every table.
-func encodeTables(t testing.TB, m *Model, pix []uint8, w, h, workers int, cond []int16) [][]uint32 {
+// testStream is a Stream for an image of w×h, conditioned on cond: nil, a
+// vector, or a map of w·h vectors, [h][w][Cond].
+func testStream(t testing.TB, m *Model, w, h, workers int, cond []int16) *Stream {
 	t.Helper()
-	s, err := m.NewStream(w, cond, workers)
+	d := m.Config().Cond
+	isMap := d > 0 && w*h > 1 && len(cond) == w*h*d
+	vec := cond
+	if isMap {
+		vec = nil
+	}
+	s, err := m.NewStream(w, vec, workers)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if isMap {
+		err := s.SetCondMap(func(y int, dst []int16) { copy(dst, cond[y*w*d:(y+1)*w*d]) })
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// encodeTables runs the whole-row (encoder) path and returns every table.
+func encodeTables(t testing.TB, m *Model, pix []uint8, w, h, workers int, cond []int16) [][]uint32 {
+	t.Helper()
+	s := testStream(t, m, w, h, workers, cond)
 	var tabs [][]uint32
 	cc := m.Config().Channels
 	for y := 0; y < h; y++ {
@@ -73,14 +102,11 @@ func encodeTables(t testing.TB, m *Model, pix []uint8, w, h, workers int, cond [
 // workers, feeding it the true values, and returns every table.
 func decodeTables(t testing.TB, m *Model, pix []uint8, w, h, workers int, cond []int16) [][]uint32 {
 	t.Helper()
-	s, err := m.NewStream(w, cond, workers)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := testStream(t, m, w, h, workers, cond)
 	cc := m.Config().Channels
 	tabs := make([][]uint32, w*h*cc)
 	next := make([]int, h) // per row, as rows run concurrently
-	err = s.DecodeRows(h, func(y, c int, cum []uint32) uint8 {
+	err := s.DecodeRows(h, func(y, c int, cum []uint32) uint8 {
 		k := y*w*cc + next[y]
 		next[y]++
 		tabs[k] = append([]uint32(nil), cum...)

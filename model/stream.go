@@ -23,6 +23,9 @@ type Stream struct {
 	row  int     // index of the next row
 	cond []int16 // conditioning vector, Q10; zeros when the model has none
 	invT int64   // 1/temperature, Q10 (see SetTemperature)
+	// condRow, when set, fills a row's conditioning map, which then takes
+	// the place of cond (see SetCondMap).
+	condRow func(y int, dst []int16)
 
 	// ring[l] holds the recent rows of layer l's vertical input, each
 	// padded with r zero columns on both sides: image rows for l = 0 (the
@@ -50,6 +53,7 @@ type line struct {
 	hv    [][]int32
 	vdone []int
 	pix   []uint8 // the decoded row
+	cond  []int16 // the row's conditioning map, [Width][Cond] Q10, if any
 	sc    *scratch
 	prog  progress // DecodeRows' published progress through the row
 }
@@ -66,7 +70,7 @@ type scratch struct {
 	// vin[l] gathers the inputs of layer l's vertical weight rows,
 	// [VW | VC], and vpre those of its horizontal rows' [HV | HC], into one
 	// vector each, so that each is one dot product; the conditioning
-	// vector at their ends is filled once.
+	// vector at their ends is filled once, or a map's at every column.
 	vin  [][]int16
 	vpre []int16
 	// acc4 and vpre4 are acc and vpre for four columns at once: acc4 is
@@ -77,7 +81,7 @@ type scratch struct {
 
 // NewStream prepares to code an image of the given width, row by row from
 // the top. cond is the conditioning vector (Q10) for models that take one,
-// nil otherwise. workers (0 or 1: one) bounds the goroutines the Stream
+// nil otherwise (or a map follows: see SetCondMap). workers (0 or 1: one) bounds the goroutines the Stream
 // uses: the parts EncodeRow splits a row into, or the rows DecodeRows
 // decodes at once.
 func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error) {
@@ -157,7 +161,33 @@ func (s *Stream) line(k, y int) *line {
 	ln.y = y
 	ln.hin[0] = s.ring[0][s.slot(y)]
 	clear(ln.vdone)
+	if s.condRow != nil {
+		if ln.cond == nil {
+			ln.cond = make([]int16, s.w*cfg.Cond)
+		}
+		s.condRow(y, ln.cond)
+	}
 	return ln
+}
+
+// SetCondMap makes the Stream condition every pixel on its own vector, a
+// conditioning map s(i, j) in place of the vector NewStream was given:
+// rows(y, dst) fills dst, Width·Cond values, with row y's map, pixel by
+// pixel, in Q10. The map enters each layer as the vector does (VC·s(i, j),
+// HC·s(i, j)) and is side information, known to the decoder in full, so
+// any pixel may depend on any of it. rows is called once for each row
+// before the row is coded, possibly for several rows at once from
+// different goroutines, and may keep no reference to dst. Call it before
+// the first row.
+func (s *Stream) SetCondMap(rows func(y int, dst []int16)) error {
+	switch {
+	case s.cfg.Cond == 0:
+		return fmt.Errorf("model: a conditioning map for a model that takes no conditioning")
+	case s.row != 0:
+		return fmt.Errorf("model: a conditioning map set after row %d", s.row)
+	}
+	s.condRow = rows
+	return nil
 }
 
 // vertical computes columns j0..j1-1 of layer l's vertical pre-activation
@@ -192,7 +222,14 @@ func (s *Stream) vertical4(ln *line, sc *scratch, l, j int) {
 	for k := range 4 {
 		copy(acc[k*f2:(k+1)*f2], q.B)
 	}
-	dotCols4(acc, ql.vCols[r+1], 2*f2, s.cond, 0, d)
+	if ln.cond != nil {
+		dotCols4(acc, ql.vCols[r+1], 2*f2, ln.cond[j*d:], d, d)
+		for k := range 4 {
+			copy(sc.vpre4[k*(f2+d)+f2:(k+1)*(f2+d)], ln.cond[(j+k)*d:])
+		}
+	} else {
+		dotCols4(acc, ql.vCols[r+1], 2*f2, s.cond, 0, d)
+	}
 	for dy := -r; dy <= 0; dy++ {
 		if top+dy >= 0 { // rows above the image are zero
 			dotCols4(acc, ql.vCols[dy+r], 2*f2, s.ring[l][s.slot(top+dy)][j*cin:], cin, seg)
@@ -225,6 +262,11 @@ func (s *Stream) vertical1(ln *line, sc *scratch, l, j int) {
 		top-- // Vin_0 is the image shifted down one row
 	}
 	in := sc.vin[l]
+	if ln.cond != nil {
+		c := ln.cond[j*cfg.Cond : (j+1)*cfg.Cond]
+		copy(in[len(in)-len(c):], c)
+		copy(sc.vpre[f2:], c)
+	}
 	for dy := -r; dy <= 0; dy++ {
 		dst := in[(dy+r)*seg : (dy+r+1)*seg]
 		if top+dy < 0 {

@@ -16,6 +16,7 @@ func (n *Net) LossAndGrad(pix []uint8, batch, h, w int) (float64, error) {
 // backward propagates the logits' gradient, left in n.logits by loss, down
 // to every weight.
 func (n *Net) backward() {
+	clear(n.dCond)
 	n.headBackward()
 	for l := n.Params.Config.Layers - 1; l >= 0; l-- {
 		n.layerBackward(l)

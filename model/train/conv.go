@@ -89,8 +89,11 @@ func col2im(dIn, dcol []float32, cin int, s shape, taps []tap, accumulate bool) 
 }
 
 // conv is one linear step of the network: out = im2col(in)·(w⊙mask)ᵀ + b +
-// c·h, where h is the conditioning vector of the pixel's image. With nil
-// taps it is a 1x1 convolution and in is its own im2col.
+// c·s, where s is the pixel's conditioning: one vector per image (a global
+// vector h) or one per pixel (a conditioning map), which the length of the
+// conditioning input tells apart. A global vector is a map constant over
+// each image, and the two give the same results. With nil taps it is a 1x1
+// convolution and in is its own im2col.
 type conv struct {
 	taps      []tap
 	cin, cout int
@@ -107,8 +110,9 @@ func (cv *conv) fanIn() int {
 }
 
 // convGrads receives the weight gradients of one conv; nil fields are not
-// computed.
-type convGrads struct{ w, b, c []float32 }
+// computed. cond, laid out like the conditioning input, has the gradient
+// with respect to that input added to it.
+type convGrads struct{ w, b, c, cond []float32 }
 
 // work is scratch memory shared by the steps of a pass.
 type work struct {
@@ -130,12 +134,15 @@ func (cv *conv) input(in []float32, s shape, ws *work) []float32 {
 
 // forward computes out = cv(in), or adds it to out when accumulate is set.
 // cond holds one conditioning vector per image ([images][len] with len =
-// len(cv.c)/cout); it is ignored when cv.c is empty.
+// len(cv.c)/cout) or one per pixel ([pixels][len], a map); it is ignored
+// when cv.c is empty.
 func (cv *conv) forward(out, in []float32, s shape, cond []float32, ws *work, accumulate bool) {
 	P, k := s.pixels(), cv.fanIn()
 	col := cv.input(in, s, ws)
+	d := len(cv.c) / cv.cout
+	perPixel := d > 0 && condPerPixel(cond, d, s)
 	var cb []float32
-	if d := len(cv.c) / cv.cout; d > 0 {
+	if d > 0 && !perPixel {
 		cb = ws.cb[:s.n*cv.cout]
 		sgemm.Gemm(false, true, s.n, cv.cout, d, 1, cond, d, cv.c, d, 0, cb, cv.cout)
 	}
@@ -147,7 +154,18 @@ func (cv *conv) forward(out, in []float32, s shape, cond []float32, ws *work, ac
 		addBias(out[:P*cv.cout], cv.b, cb, s, cv.cout, accumulate)
 		beta = 1
 	}
+	if perPixel {
+		sgemm.Gemm(false, true, P, cv.cout, d, 1, cond, d, cv.c, d, beta, out, cv.cout)
+		beta = 1
+	}
 	sgemm.Gemm(false, true, P, cv.cout, k, 1, col, k, cv.w, k, beta, out, cv.cout)
+}
+
+// condPerPixel reports whether cond, rows of d values, is a conditioning
+// map of batch s rather than one vector per image. With one pixel per
+// image the two are the same.
+func condPerPixel(cond []float32, d int, s shape) bool {
+	return s.h*s.w > 1 && len(cond) == s.pixels()*d
 }
 
 // addBias sets (or, with accumulate, adds to) every row of out to b plus
@@ -190,19 +208,33 @@ func (cv *conv) backward(g convGrads, dOut, in []float32, s shape, cond []float3
 			g.w[i] *= m
 		}
 	}
-	if g.b != nil || len(g.c) > 0 {
-		sums := ws.sums[:s.n*cv.cout]
+	d := len(cv.c) / cv.cout
+	perImage := d > 0 && !condPerPixel(cond, d, s)
+	var sums []float32
+	if g.b != nil || perImage {
+		sums = ws.sums[:s.n*cv.cout]
 		imageSums(sums, dOut, s, cv.cout)
-		if g.b != nil {
-			clear(g.b)
-			for img := range s.n {
-				for i, v := range sums[img*cv.cout : (img+1)*cv.cout] {
-					g.b[i] += v
-				}
+	}
+	if g.b != nil {
+		clear(g.b)
+		for img := range s.n {
+			for i, v := range sums[img*cv.cout : (img+1)*cv.cout] {
+				g.b[i] += v
 			}
 		}
-		if d := len(g.c) / cv.cout; d > 0 {
-			sgemm.Gemm(true, false, cv.cout, d, s.n, 1, sums, cv.cout, cond, d, 0, g.c, d)
+	}
+	if d > 0 {
+		// The conditioning has a row per pixel (a map), whose gradient is
+		// dOut's, or per image, whose gradient is dOut summed over the image.
+		rows, dRows := P, dOut
+		if perImage {
+			rows, dRows = s.n, sums
+		}
+		if len(g.c) > 0 {
+			sgemm.Gemm(true, false, cv.cout, d, rows, 1, dRows, cv.cout, cond, d, 0, g.c, d)
+		}
+		if g.cond != nil {
+			sgemm.Gemm(false, false, rows, d, cv.cout, 1, dRows, cv.cout, cv.c, d, 1, g.cond, d)
 		}
 	}
 	if dIn == nil {

@@ -32,9 +32,10 @@ type Net struct {
 	gl   []layerGrads
 	gh   [2]convGrads
 
-	s    shape
-	cond []float32 // [images][Cond]
-	ws   work
+	s     shape
+	cond  []float32 // [images][Cond] or [pixels][Cond]
+	dCond []float32 // dLoss/dcond, laid out like cond
+	ws    work
 
 	x                              []float32 // [P][C] input scaled to [-1, 1)
 	vpre, vts, v, hts, hg, hout    [][]float32
@@ -111,10 +112,19 @@ func bindOps(p *model.Params) netOps {
 	return ops
 }
 
-// SetCond sets the conditioning vectors used by the following passes: one
-// vector of Config.Cond values per image, [images][Cond] row-major. Nets
-// whose Config.Cond is 0 ignore it.
+// SetCond sets the conditioning used by the following passes: one vector
+// of Config.Cond values per image, [images][Cond] row-major (a global
+// vector h), or one per pixel, [images][h][w][Cond] (a conditioning map s,
+// added into both stacks at each pixel through the same weights). A map
+// constant over an image computes what its vector does. Nets whose
+// Config.Cond is 0 ignore it.
 func (n *Net) SetCond(h []float32) { n.cond = h }
+
+// CondGrad returns the gradient of the last LossAndGrad's loss with respect
+// to the conditioning set with SetCond, laid out like it: what an encoder
+// producing the conditioning learns from. The slice belongs to the Net and
+// is overwritten by its next backward pass.
+func (n *Net) CondGrad() []float32 { return n.dCond }
 
 // OneHot writes into dst (len(labels)·d values) one one-hot row of length d
 // per label, the conditioning vectors of a class-conditional model.
@@ -141,8 +151,8 @@ func (n *Net) prepare(pix []uint8, batch, h, w int, backward bool) error {
 	if want := batch * h * w * cfg.Channels; len(pix) != want {
 		return fmt.Errorf("train: batch has %d sub-pixels, want %d for %d images of %dx%dx%d", len(pix), want, batch, w, h, cfg.Channels)
 	}
-	if want := batch * cfg.Cond; cfg.Cond > 0 && len(n.cond) != want {
-		return fmt.Errorf("train: have %d conditioning values, want %d (%d per image); call SetCond", len(n.cond), want, cfg.Cond)
+	if want := batch * cfg.Cond; cfg.Cond > 0 && len(n.cond) != want && len(n.cond) != want*h*w {
+		return fmt.Errorf("train: have %d conditioning values, want %d (%d per image) or %d (%d per pixel); call SetCond", len(n.cond), want, cfg.Cond, want*h*w, cfg.Cond)
 	}
 	n.s = shape{batch, h, w}
 	n.ops = &n.fops
@@ -183,6 +193,10 @@ func (n *Net) prepare(pix []uint8, batch, h, w int, backward bool) error {
 	n.logits = grow(n.logits, P*cfg.HeadOut())
 	n.nll = grow(n.nll, P)
 	if backward {
+		n.dCond = grow(n.dCond, len(n.cond))
+		for l := range n.gl {
+			n.gl[l].v.cond, n.gl[l].h.cond = n.dCond, n.dCond
+		}
 		n.dA1 = grow(n.dA1, P*cfg.Hidden)
 		n.dH = grow(n.dH, P*F)
 		n.dV = grow(n.dV, P*F)

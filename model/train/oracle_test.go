@@ -8,13 +8,13 @@ package train
 
 import (
 	"fmt"
-	"math"
 	"math/rand"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/pxcz/pxcz/internal/gradcheck"
 	"github.com/pxcz/pxcz/model"
 )
 
@@ -23,14 +23,19 @@ type oracle struct {
 	t    *testing.T
 	g    *G.ExprGraph
 	s    shape
-	cond *G.Node // [P][D] conditioning vector of each pixel's image, or nil
+	cond *G.Node // [P][D] conditioning of each pixel, or nil
 	n    int     // names handed out
 }
 
+// newOracle takes cond as the Net does: a vector per image, which the
+// oracle repeats at every pixel of the image, or a map, a vector per pixel.
 func newOracle(t *testing.T, s shape, cond []float32, d int) *oracle {
 	o := &oracle{t: t, g: G.NewGraph(), s: s}
 	if d > 0 {
 		P, per := s.pixels(), s.h*s.w
+		if condPerPixel(cond, d, s) {
+			per = 1
+		}
 		h := make([]float64, P*d)
 		for p := range P {
 			for i := range d {
@@ -40,6 +45,23 @@ func newOracle(t *testing.T, s shape, cond []float32, d int) *oracle {
 		o.cond = o.constant(P, d, h)
 	}
 	return o
+}
+
+// condGrad is the gradient with respect to the conditioning laid out as
+// cond was given to newOracle: per pixel, or summed over each image.
+func (o *oracle) condGrad(cond []float32, d int) []float64 {
+	g := grad(o.t, o.cond)
+	if condPerPixel(cond, d, o.s) {
+		return g
+	}
+	per := o.s.h * o.s.w
+	sum := make([]float64, o.s.n*d)
+	for p := range o.s.pixels() {
+		for i := range d {
+			sum[(p/per)*d+i] += g[p*d+i]
+		}
+	}
+	return sum
 }
 
 func (o *oracle) must(n *G.Node, err error) *G.Node {
@@ -322,49 +344,12 @@ func (o *oracle) run(loss *G.Node, wrt []*G.Node) {
 	}
 }
 
-func values(t *testing.T, n *G.Node) []float64 {
-	t.Helper()
-	switch v := n.Value().Data().(type) {
-	case float64:
-		return []float64{v}
-	case []float64:
-		return v
-	default:
-		t.Fatalf("oracle value of type %T", v)
-		return nil
-	}
-}
-
-func grad(t *testing.T, n *G.Node) []float64 {
-	t.Helper()
-	v, err := n.Grad()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v.Data().([]float64)
-}
-
-// assertNear checks got against want element by element within tol relative
-// to the larger of the element and the largest |want|/100, and that want is
-// not all zero, which would make the comparison vacuous.
-func assertNear(t *testing.T, name string, got []float32, want []float64, tol float64) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%s: %d values, want %d", name, len(got), len(want))
-	}
-	var big float64
-	for _, w := range want {
-		big = max(big, math.Abs(w))
-	}
-	if big == 0 {
-		t.Fatalf("%s: oracle is all zero", name)
-	}
-	for i, w := range want {
-		if d := math.Abs(float64(got[i]) - w); d > tol*max(math.Abs(w), big/100) || math.IsNaN(d) {
-			t.Fatalf("%s[%d] = %g, want %g (largest |want| %g)", name, i, got[i], w, big)
-		}
-	}
-}
+// The oracle's readings, shared with the other trainers' tests.
+var (
+	values     = gradcheck.Values
+	grad       = gradcheck.Grad
+	assertNear = gradcheck.AssertNear
+)
 
 // tinyConfig is the network the oracle tests differentiate.
 func tinyConfig(layers, cond int) model.Config {

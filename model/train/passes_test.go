@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"math/rand"
 	"testing"
 
@@ -231,13 +232,22 @@ func testHeadOracle(t *testing.T, cfg model.Config) {
 	assertNear(t, "dH", n.dH, grad(t, nh), oracleTol)
 }
 
+// TestNetOracle checks the whole network, without conditioning, with a
+// vector per image and with a conditioning map (a vector per pixel), the
+// gradient with respect to the conditioning included.
 func TestNetOracle(t *testing.T) {
 	s := shape{2, 5, 4}
-	for _, dm := range [][2]int{{0, 0}, {4, 0}, {0, 2}} {
-		d, cfg := dm[0], tinyConfig(2, dm[0])
-		cfg.Mix = dm[1]
-		t.Run(cfg.String(), func(t *testing.T) {
+	for _, tc := range []struct {
+		d, mix int
+		isMap  bool
+	}{{0, 0, false}, {4, 0, false}, {0, 2, false}, {4, 0, true}} {
+		d, cfg := tc.d, tinyConfig(2, tc.d)
+		cfg.Mix = tc.mix
+		t.Run(fmt.Sprintf("%v map %v", cfg, tc.isMap), func(t *testing.T) {
 			n, pix := tinyNet(t, cfg, 5, s)
+			if tc.isMap {
+				n.SetCond(randomFloats(rand.New(rand.NewSource(9)), s.pixels()*d))
+			}
 			logp, err := n.LogProbs(pix, s.n, s.h, s.w)
 			if err != nil {
 				t.Fatal(err)
@@ -256,7 +266,7 @@ func TestNetOracle(t *testing.T) {
 				v, h = o.layer(cfg, l, w[9*l:9*l+9], v, h)
 			}
 			loss, nlogp := o.head(cfg, w[9*cfg.Layers:], h, pix)
-			o.run(loss, w)
+			o.run(loss, append(w, o.cond))
 
 			assertNear(t, "loss", []float32{float32(nats)}, values(t, loss), oracleTol)
 			assertNear(t, "log-probs", logp, values(t, nlogp), oracleTol)
@@ -264,6 +274,9 @@ func TestNetOracle(t *testing.T) {
 				if w[i] != nil {
 					assertNear(t, "gradient "+tensorName(cfg.Layers, i), g, grad(t, w[i]), oracleTol)
 				}
+			}
+			if d > 0 {
+				assertNear(t, "conditioning gradient", n.CondGrad(), o.condGrad(n.cond, d), oracleTol)
 			}
 		})
 	}

@@ -10,9 +10,16 @@ import (
 
 // TestQuantizedMatchesFloat checks that the integer model computes the same
 // network as the float passes: per sub-pixel, the integer frequency tables
-// must be close to the float softmax.
+// must be close to the float softmax. With a conditioning map, different at
+// every pixel, it checks that the integer stream reads each pixel's own.
 func TestQuantizedMatchesFloat(t *testing.T) {
-	cfg := model.Config{Channels: 3, Features: 12, Layers: 3, Kernel: 3, Hidden: 12}
+	for _, cond := range []int{0, 4} {
+		cfg := model.Config{Channels: 3, Features: 12, Layers: 3, Kernel: 3, Hidden: 12, Cond: cond}
+		t.Run(cfg.String(), func(t *testing.T) { quantizedMatchesFloat(t, cfg) })
+	}
+}
+
+func quantizedMatchesFloat(t *testing.T, cfg model.Config) {
 	p := model.NewParams(cfg)
 	rng := rand.New(rand.NewSource(4))
 	p.InitRandom(rng)
@@ -20,7 +27,7 @@ func TestQuantizedMatchesFloat(t *testing.T) {
 		p.Head.W2[i] *= 60
 	}
 	for _, lp := range p.Layers {
-		for _, b := range [][]float32{lp.VB, lp.HB, lp.RB} {
+		for _, b := range [][]float32{lp.VB, lp.HB, lp.RB, lp.VC, lp.HC} {
 			for i := range b {
 				b[i] = float32(rng.NormFloat64() * 0.3)
 			}
@@ -35,11 +42,18 @@ func TestQuantizedMatchesFloat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, h := 6, 5
+	w, h := 9, 5
 	pix := make([]uint8, w*h*3)
 	for i := range pix {
 		pix[i] = uint8(rng.Intn(256))
 	}
+	// The map in Q10, and the same values as floats.
+	qmap, fmap := make([]int16, w*h*cfg.Cond), make([]float32, w*h*cfg.Cond)
+	for i := range qmap {
+		qmap[i] = int16(rng.Intn(4096) - 2048)
+		fmap[i] = float32(qmap[i]) / 1024
+	}
+	net.SetCond(fmap)
 	lp, err := net.LogProbs(pix, 1, h, w)
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +61,12 @@ func TestQuantizedMatchesFloat(t *testing.T) {
 	s, err := m.NewStream(w, nil, 1)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cfg.Cond > 0 {
+		d := cfg.Cond
+		if err := s.SetCondMap(func(y int, dst []int16) { copy(dst, qmap[y*w*d:(y+1)*w*d]) }); err != nil {
+			t.Fatal(err)
+		}
 	}
 	k := 0
 	var worst float64

@@ -1,0 +1,36 @@
+// Package ae is the float form of pxcz's lossy auto-encoder: the
+// convolutional encoder that turns an image into a small integer code, the
+// prior that code is entropy-coded with, and the synthesis that turns the
+// code back into the conditioning map s of a conditional Gated PixelCNN
+// (package model), which then models p(x | s): the auto-encoder of van den
+// Oord et al. (2016) with its deconvolutional decoder replaced by a PixelCNN.
+// The split follows CompressAI's (Ballé et al. 2018, factorized prior):
+//
+//   - Analysis: Stages convolutions of stride 2 (Kernel×Kernel, zero
+//     padding Kernel/2), ReLU between them, from the image x = (p-128)/128
+//     to a latent map y of Latent channels at 1/2^Stages of its height and
+//     width (rounded up), so that any size and aspect ratio work.
+//   - Quantization: ŷ = y + u with u uniform in [-1/2, 1/2) while training
+//     (the noise stands in for rounding and keeps the rate differentiable),
+//     ŷ = round(y) when coding.
+//   - Prior: every latent channel c is a discretized logistic: the
+//     probability of integer k is σ((k+1/2-μ_c)/s_c) - σ((k-1/2-μ_c)/s_c),
+//     with μ_c and log s_c learned. The rate of a code is the sum of
+//     -log2 of its values' probabilities (for noisy ŷ, the same expression
+//     is the density of y+u). [Prior.Table] turns a channel into the integer
+//     frequency table the range coder uses.
+//   - Synthesis: Stages times a nearest-neighbour upsampling by 2 (cropped
+//     to the size the analysis had at that stage, so the map is exactly the
+//     image's size) followed by a Kernel×Kernel convolution of stride 1,
+//     ReLU between them; the last gives the Cond channels of s.
+//
+// The decoder needs only the synthesis and the prior's tables to be
+// integer-exact (the encoder may compute the code as it likes, since the
+// file stores it): [Synthesizer] is the synthesis in integers, with
+// quantized weights and Q10 activations like package model's network, and
+// [Prior.Table] gives the integer tables.
+//
+// Activations are pixel-major, [images][rows][columns][channels], as in
+// package train, so a convolution is an im2col gather and one matrix
+// product. Weights are [out][(ky·Kernel+kx)·in + ci].
+package ae

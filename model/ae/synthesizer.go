@@ -1,0 +1,142 @@
+package ae
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/pxcz/pxcz/model"
+)
+
+// MaxCode bounds the code's values: a coder clamps them to ±MaxCode, which
+// keeps them, in Q10, inside int16.
+const MaxCode = 31
+
+// Synthesizer is the integer synthesis a decoder runs: the code, an integer
+// map, becomes the conditioning map in Q10 (a value times 1024, saturated
+// to int16), the same on every machine. Each convolution is a dot product
+// of int16 weights with Q10 inputs into an int32 accumulator plus an int32
+// bias, rescaled per output channel by (acc·M + 2^(S-1)) >> S: the
+// arithmetic of package model, whose WeightStep gives each output row's
+// weights as many bits as the accumulator's bounds allow. ReLU and the
+// nearest-neighbour upsampling are exact.
+type Synthesizer struct {
+	cfg    Config
+	stages []qconv
+}
+
+// qconv is one quantized k×k convolution of stride 1.
+type qconv struct {
+	k, in, out int
+	w          []int16 // [out][k·k·in]
+	b, m       []int32 // [out]
+	s          []uint8 // [out]
+}
+
+// QuantizeSynthesis turns p's synthesis weights into a Synthesizer.
+func QuantizeSynthesis(p *Params) (*Synthesizer, error) {
+	cfg := p.Config
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	sy := &Synthesizer{cfg: cfg}
+	kk := cfg.Kernel * cfg.Kernel
+	for s, cp := range p.Synthesis {
+		in, out := cfg.synthesisIO(s)
+		if len(cp.W) != out*kk*in || len(cp.B) != out {
+			return nil, fmt.Errorf("ae: synthesis stage %d has %d weights and %d biases, want %d and %d", s, len(cp.W), len(cp.B), out*kk*in, out)
+		}
+		q := qconv{k: cfg.Kernel, in: in, out: out, w: make([]int16, len(cp.W)),
+			b: make([]int32, out), m: make([]int32, out), s: make([]uint8, out)}
+		for o := range out {
+			row := cp.W[o*kk*in : (o+1)*kk*in]
+			step, m, sh := model.WeightStep(row)
+			for i, v := range row {
+				q.w[o*kk*in+i] = int16(math.Round(float64(v) / step))
+			}
+			b := math.Round(float64(cp.B[o]) * 1024 / step)
+			q.b[o], q.m[o], q.s[o] = int32(min(max(b, -1<<30), 1<<30)), m, sh
+		}
+		sy.stages = append(sy.stages, q)
+	}
+	return sy, nil
+}
+
+// Map returns the conditioning map of an h×w image, [h][w][Cond] in Q10,
+// from its code, [h'][w'][Latent] with h'×w' = Config.CodeSize(h, w), each
+// value in ±MaxCode.
+func (sy *Synthesizer) Map(code []int16, h, w int) ([]int16, error) {
+	cfg := sy.cfg
+	if h < 1 || w < 1 {
+		return nil, fmt.Errorf("ae: map of %dx%d", w, h)
+	}
+	hs, ws := cfg.sizes(h), cfg.sizes(w)
+	S := cfg.Stages
+	if want := hs[S] * ws[S] * cfg.Latent; len(code) != want {
+		return nil, fmt.Errorf("ae: code of %d values, want %d for %dx%d", len(code), want, w, h)
+	}
+	cur := make([]int16, len(code))
+	for i, v := range code {
+		if v < -MaxCode || v > MaxCode {
+			return nil, fmt.Errorf("ae: code value %d outside ±%d", v, MaxCode)
+		}
+		cur[i] = v * 1024
+	}
+	id := dims{1, hs[S], ws[S], cfg.Latent}
+	for s, q := range sy.stages {
+		lv := S - 1 - s
+		ud := dims{1, hs[lv], ws[lv], q.in}
+		up := make([]int16, ud.size())
+		upsampleInt(up, cur, id, ud)
+		od := dims{1, hs[lv], ws[lv], q.out}
+		cur = make([]int16, od.size())
+		q.forward(cur, up, ud, s < S-1)
+		id = od
+	}
+	return cur, nil
+}
+
+// upsampleInt is upsample on integers.
+func upsampleInt(out, in []int16, id, od dims) {
+	c := id.c
+	for y := range od.h {
+		for x := range od.w {
+			copy(out[(y*od.w+x)*c:(y*od.w+x+1)*c], in[((y/2)*id.w+x/2)*c:])
+		}
+	}
+}
+
+// forward computes the convolution of in (shape id) into out, which has
+// id's height and width, then the ReLU if relu is set.
+func (q *qconv) forward(out, in []int16, id dims, relu bool) {
+	k, r := q.k, q.k/2
+	kk := k * k * q.in
+	col := make([]int16, kk)
+	for y := range id.h {
+		for x := range id.w {
+			for ky := range k {
+				for kx := range k {
+					dst := col[(ky*k+kx)*q.in : (ky*k+kx+1)*q.in]
+					iy, ix := y+ky-r, x+kx-r
+					if iy < 0 || iy >= id.h || ix < 0 || ix >= id.w {
+						clear(dst)
+						continue
+					}
+					copy(dst, in[(iy*id.w+ix)*q.in:])
+				}
+			}
+			o := out[(y*id.w+x)*q.out : (y*id.w+x+1)*q.out]
+			for c := range q.out {
+				acc := q.b[c]
+				for i, wv := range q.w[c*kk : (c+1)*kk] {
+					acc += int32(wv) * int32(col[i])
+				}
+				sh := q.s[c] & 63
+				v := (int64(acc)*int64(q.m[c]) + 1<<sh>>1) >> sh
+				if relu {
+					v = max(v, 0)
+				}
+				o[c] = int16(min(max(v, math.MinInt16), math.MaxInt16))
+			}
+		}
+	}
+}
