@@ -71,7 +71,6 @@ func TestClassRefused(t *testing.T) {
 		"class to plain":   {classOpts(plain, 1), "unconditional"},
 		"class too large":  {classOpts(cond, 10), "classes 0..9"},
 		"negative class":   {classOpts(cond, -2), "classes 0..9"},
-		"no built-in cond": {&Options{Class: new(int)}, "no built-in class-conditional model"},
 	} {
 		var buf bytes.Buffer
 		err := Encode(&buf, img, tc.opts)

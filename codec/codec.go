@@ -36,6 +36,11 @@
 // on images with many pixels that repeat a neighbour and keeps whichever
 // file is smaller.
 //
+// EncodeFile codes a PNG, JPEG or GIF file, and keeps the file itself
+// instead (a stored file, stored.go) when coding its pixels would take more
+// bytes, so that its output is at most StoredOverhead bytes larger than its
+// input; Decode decodes both forms.
+//
 // Encode and Decode follow image/png: Decode and DecodeConfig are registered
 // with image.RegisterFormat, so after
 //
@@ -163,52 +168,70 @@ func (o *Options) modelFor(h *container.Header) (*model.Model, error) {
 }
 
 // Encode writes img to w as a .pxcz file: lossless, or within the bounds
-// of opts.MaxError and opts.MaxErrorAlpha. Gray, RGB and RGBA images with
-// 8 bits per channel are coded as they are; paletted and other 8-bit kinds
-// are coded by their RGB(A) pixel values. 16-bit images are refused rather
-// than rounded.
+// of opts.MaxError and opts.MaxErrorAlpha, its pixels coded (EncodeFile
+// also considers keeping the file img came from). Gray, RGB and RGBA
+// images with 8 bits per channel are coded as they are; paletted and
+// other 8-bit kinds are coded by their RGB(A) pixel values. 16-bit images
+// are refused rather than rounded.
 func Encode(w io.Writer, img image.Image, opts *Options) error {
 	src, err := sourceOf(img)
 	if err != nil {
 		return err
 	}
-	if !mayBeGraphics(src) {
-		return encode(w, src, opts, colorStreams(src.w, src.h))
-	}
-	// Code it both ways and keep the smaller file.
-	g, err := encodeGraphics(src, opts)
+	c, err := encodeSource(src, opts)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := encode(&buf, src, opts, colorStreams(src.w, src.h)); err != nil {
-		return err
+	return c.write(w)
+}
+
+// encodeSource codes src as Encode does: with the model, and an image that
+// may be graphics also with the graphics coder, keeping the smaller file.
+func encodeSource(src *source, opts *Options) (*coded, error) {
+	if !mayBeGraphics(src) {
+		return encodeBest(src, opts, colorStreams(src.w, src.h))
 	}
-	if buf.Len() <= g.size() {
-		_, err = w.Write(buf.Bytes())
-		return err
+	g, err := encodeGraphics(src, opts)
+	if err != nil {
+		return nil, err
 	}
-	return g.write(w)
+	c, err := encodeBest(src, opts, colorStreams(src.w, src.h))
+	if err != nil {
+		return nil, err
+	}
+	if c.size() <= g.size() {
+		return c, nil
+	}
+	return g, nil
 }
 
 // encode codes src with its color rows spread over n substreams (at most
 // one per row of the turned image), in each orientation the options'
 // effort asks for, and writes the smallest file.
 func encode(w io.Writer, src *source, opts *Options, n int) error {
-	m, err := opts.encodingModel(src)
+	c, err := encodeBest(src, opts, n)
 	if err != nil {
 		return err
 	}
+	return c.write(w)
+}
+
+// encodeBest codes src as encode does and returns the smallest file.
+func encodeBest(src *source, opts *Options, n int) (*coded, error) {
+	m, err := opts.encodingModel(src)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkModel(m, src.layout); err != nil {
-		return err
+		return nil, err
 	}
 	classes, err := opts.classes(m)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	bound, err := opts.maxErrors()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if src.layout != container.RGBA {
 		bound.alpha = 0 // there is no alpha to bound
@@ -225,7 +248,7 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 				opts.progress(done*src.h+y*src.h/t.h, tries*src.h)
 			})
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if o == 0 {
 				crc = c.h.CRC // the header's CRC is the image's as it is
@@ -243,11 +266,11 @@ func encode(w io.Writer, src *source, opts *Options, n int) error {
 	if opts != nil && len(opts.Metadata) > 0 {
 		meta := pngmeta.Marshal(opts.Metadata)
 		if len(meta) > container.MaxExtensionBytes {
-			return fmt.Errorf("codec: the metadata takes %d bytes compressed; a file holds at most %d", len(meta), container.MaxExtensionBytes)
+			return nil, fmt.Errorf("codec: the metadata takes %d bytes compressed; a file holds at most %d", len(meta), container.MaxExtensionBytes)
 		}
 		best.h.SetExtension(container.ExtMetadata, meta)
 	}
-	return best.write(w)
+	return best, nil
 }
 
 // noClass stands for coding without a class in encode's list of classes.
@@ -471,7 +494,8 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 
 // DecodeMetadata reads the metadata stored in a .pxcz file's header
 // (Options.Metadata), without decoding the image: nil for a file that has
-// none.
+// none. A stored file has none in its header: its original holds its
+// own (File.Original).
 func DecodeMetadata(r io.Reader) ([]pngmeta.Chunk, error) {
 	h, err := container.ReadHeader(r)
 	if err != nil {
@@ -493,6 +517,25 @@ var ErrCorrupt = errors.New("codec: corrupt file")
 // It returns an error, and no image, for any file that does not decode
 // exactly: truncated, corrupt, or coded with a model that is not at hand.
 func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
+	f, err := DecodeFile(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	return f.Image, nil
+}
+
+// File is a decoded .pxcz file.
+type File struct {
+	Image image.Image // the pixels, as DecodeWith returns them
+	Form  Form        // how the file holds them
+	// Original is the file that a stored .pxcz file keeps, exactly as it
+	// was given to EncodeFile; nil for a modelled file.
+	Original []byte
+}
+
+// DecodeFile reads a .pxcz file as DecodeWith does, and also says how it
+// holds its image and returns the original file that a stored one keeps.
+func DecodeFile(r io.Reader, opts *Options) (*File, error) {
 	data, err := readAll(r)
 	if err != nil {
 		return nil, err
@@ -507,8 +550,15 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 	if err := checkExtensions(h); err != nil {
 		return nil, err
 	}
+	if c, _ := FormOf(h); c != Modelled {
+		return decodeStored(h, c, streams[0], opts)
+	}
 	if GraphicsCoded(h) {
-		return decodeGraphicsFile(h, streams, opts)
+		img, err := decodeGraphicsFile(h, streams, opts)
+		if err != nil {
+			return nil, err
+		}
+		return &File{Image: img, Form: Modelled}, nil
 	}
 	bound, err := maxErrorsIn(h)
 	if err != nil {
@@ -561,10 +611,12 @@ func DecodeWith(r io.Reader, opts *Options) (image.Image, error) {
 		return nil, err
 	}
 	if !h.MatchCRC(out.checksum()) {
-		return nil, fmt.Errorf("%w: decoded pixels fail the checksum", ErrCorrupt)
+		return nil, errChecksum
 	}
-	return out.img, nil
+	return &File{Image: out.img, Form: Modelled}, nil
 }
+
+var errChecksum = fmt.Errorf("%w: decoded pixels fail the checksum", ErrCorrupt)
 
 // checkExtensions refuses a file whose header carries a critical
 // extension that this codec does not implement: decoding it as if the
@@ -579,6 +631,12 @@ func checkExtensions(h *container.Header) error {
 		}
 		if e.Tag == container.ExtCoding && GraphicsCoded(h) {
 			continue // the graphics coder's
+		}
+		if e.Tag == container.ExtStored {
+			if err := checkStored(h); err != nil {
+				return err
+			}
+			continue
 		}
 		if e.Critical() && e.Tag != container.ExtMaxError {
 			return fmt.Errorf("codec: the file needs header extension %#02x, which this version does not implement (a newer pxcz wrote it?)", e.Tag)

@@ -497,6 +497,10 @@ func FuzzDecode(f *testing.F) {
 			f.Add(encodeIn(f, tc.img, &Options{Model: m}, tc.streams))
 		}
 	}
+	// Stored files: a PNG, a JPEG and a GIF.
+	f.Add(encodeFile(f, pngFile(f, tiled(64, 48))))
+	f.Add(encodeFile(f, jpegFile(f, photoLike(20, 10, false), 50)))
+	f.Add(encodeFile(f, gifFile(f, tiled(64, 48))))
 	for _, old := range []string{"unmixed", "v1-default"} {
 		data, err := os.ReadFile("testdata/" + old + ".pxcz")
 		if err != nil {

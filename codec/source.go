@@ -27,11 +27,8 @@ type source struct {
 func sourceOf(img image.Image) (*source, error) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	if w < 1 || h < 1 {
-		return nil, fmt.Errorf("codec: empty image (%dx%d)", w, h)
-	}
-	if w > container.MaxDimension || h > container.MaxDimension || int64(w)*int64(h) > container.MaxPixels {
-		return nil, fmt.Errorf("codec: %dx%d image is larger than pxcz files allow (%d pixels per side, %d in all)", w, h, container.MaxDimension, container.MaxPixels)
+	if err := checkSize(w, h); err != nil {
+		return nil, err
 	}
 	s := &source{img: img, w: w, h: h, layout: container.RGB}
 	switch img := img.(type) {
@@ -72,6 +69,17 @@ func sourceOf(img image.Image) (*source, error) {
 		}
 	}
 	return s, nil
+}
+
+// checkSize refuses a w×h image that a .pxcz file cannot hold.
+func checkSize(w, h int) error {
+	if w < 1 || h < 1 {
+		return fmt.Errorf("codec: empty image (%dx%d)", w, h)
+	}
+	if w > container.MaxDimension || h > container.MaxDimension || int64(w)*int64(h) > container.MaxPixels {
+		return fmt.Errorf("codec: %dx%d image is larger than pxcz files allow (%d pixels per side, %d in all)", w, h, container.MaxDimension, container.MaxPixels)
+	}
+	return nil
 }
 
 // sameColor reports whether a and b are the same 16-bit premultiplied color.

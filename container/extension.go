@@ -31,8 +31,9 @@ const (
 	// decoded sub-pixel and the one encoded (near-lossless coding).
 	ExtMaxError byte = 0x02
 	// ExtStored: the payload is a whole file kept as it was given (the
-	// fallback for images the model codes badly); one byte names its
-	// format (codec-defined).
+	// fallback for images the model codes badly), less the bytes every
+	// file of its format opens with; one byte names the format: 1 PNG,
+	// 2 JPEG, 3 GIF (FORMAT.md, "Stored files").
 	ExtStored byte = 0x03
 	// ExtLossy: the payload is a lossy code; the bytes name its operating
 	// point (codec-defined). Header.Mode is Lossy exactly when present.

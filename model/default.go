@@ -18,6 +18,8 @@ var weightFiles embed.FS
 // a number is permanent: a retired model keeps its number and a new model
 // takes the next one. Retiring a model moves its file to
 // retired/NAME-FINGERPRINT.pxcm and changes file here, nothing else.
+// Number 255 is never given: the codec's stored files, which no model
+// coded, put it in the header's model field.
 type builtin struct {
 	number      byte
 	fingerprint string // hex, checked against the file by TestBuiltin

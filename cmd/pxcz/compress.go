@@ -31,7 +31,11 @@ func init() {
 			"taking 1, 2, 4 or 8 times as long. The default is 4 for images of at\n" +
 			"most 65,536 pixels (256x256) and 1 for larger ones, whose orientations\n" +
 			"code within a few bytes of each other. Decompressing costs the same\n" +
-			"at every effort.\n\n" +
+			"at every effort. When coding the pixels would take more bytes than\n" +
+			"IN, OUT keeps IN itself (stored), so OUT is at most 16 bytes larger\n" +
+			"than IN; \"pxcz info\" tells which. Files made with --max-error,\n" +
+			"--class or --strip are never stored (a stored file is exact, has no\n" +
+			"class, and keeps all of IN's metadata).\n\n" +
 			"--max-error K codes near-losslessly: every color sub-pixel decodes\n" +
 			"within K of the input's (guaranteed), for a smaller file; alpha stays\n" +
 			"exact unless --max-error-alpha bounds it too. Decompressing needs no\n" +
@@ -84,7 +88,7 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 	quiet, _ := fs.GetBool("quiet")
 	return transcode(fs, args, &transcoder{
 		what: ".pxcz data", exts: []string{".png", ".jpg", ".jpeg", ".gif"}, outName: compressedName, packedOut: true,
-		one: func(r io.Reader, w io.Writer, name string, opts *codec.Options) (int64, error) {
+		one: func(r io.Reader, w io.Writer, name, _ string, opts *codec.Options) (int64, error) {
 			opts.Effort, opts.Class = effort, class
 			opts.MaxError, opts.MaxErrorAlpha = maxErr, maxAlpha
 			return compressFile(r, w, name, opts, maxPixels, strip, quiet)
@@ -94,8 +98,9 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 
 // compressFile codes the PNG, JPEG or GIF image read from r into a .pxcz
 // file written to w, with the PNG's metadata unless strip is set; it warns
-// of metadata that is lost unless quiet is set. It returns the image's
-// sub-pixel count.
+// of metadata that is lost unless quiet is set. The file is stored when
+// that is smaller (codec.EncodeFile), but not with strip, since a stored
+// file keeps the input's metadata. It returns the image's sub-pixel count.
 func compressFile(r io.Reader, w io.Writer, name string, opts *codec.Options, maxPixels int64, strip, quiet bool) (int64, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -105,11 +110,17 @@ func compressFile(r io.Reader, w io.Writer, name string, opts *codec.Options, ma
 	if err != nil {
 		return 0, err
 	}
-	if format == "png" && !strip {
-		opts.Metadata = pngMetadata(data, name, quiet)
-	}
 	var b bytes.Buffer
-	if err := codec.Encode(&b, img, opts); err != nil {
+	if strip {
+		err = codec.Encode(&b, img, opts)
+	} else {
+		if format == "png" {
+			opts.Metadata = pngMetadata(data, name, quiet)
+		}
+		// EncodeFile decodes data again, which readImage has checked.
+		err = codec.EncodeFile(&b, data, opts)
+	}
+	if err != nil {
 		return 0, err
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {

@@ -24,7 +24,12 @@ func init() {
 			"OUT appears; nothing is written to a terminal, and an existing OUT\n" +
 			"is kept unless -f is given. The PNG carries the metadata the file\n" +
 			"kept (see \"pxcz help compress\") unless --strip is given. -r takes\n" +
-			"the .pxcz files in folders.\n\n" + transcodeLong,
+			"the .pxcz files in folders.\n" +
+			"A file that stores its original (see \"pxcz info\") gives it back\n" +
+			"byte for byte if it is a PNG, or a JPEG or GIF when OUT's name ends\n" +
+			"in .jpg, .jpeg or .gif; otherwise, and always with --strip, OUT is a\n" +
+			"PNG of the exact pixels the original decodes to (a GIF's first\n" +
+			"frame), without metadata.\n\n" + transcodeLong,
 		setup: func(fs *flag.FlagSet) {
 			addTranscodeFlags(fs, "also try the model in weights `FILE` (used if the file was coded with it)",
 				"leave the file's metadata out of the PNG")
@@ -33,12 +38,12 @@ func init() {
 			strip, _ := fs.GetBool("strip")
 			return transcode(fs, args, &transcoder{
 				what: "PNG data", exts: []string{".pxcz"}, outName: decompressedName,
-				one: func(r io.Reader, w io.Writer, _ string, opts *codec.Options) (int64, error) {
+				one: func(r io.Reader, w io.Writer, _, out string, opts *codec.Options) (int64, error) {
 					data, err := io.ReadAll(r)
 					if err != nil {
 						return 0, err
 					}
-					if err := decodeToPNG(w, data, opts, strip); err != nil {
+					if err := decodeTo(w, out, data, opts, strip); err != nil {
 						return 0, err
 					}
 					return subpixels(data)
@@ -48,13 +53,19 @@ func init() {
 	})
 }
 
-// decodeToPNG decodes the .pxcz file data and writes it to w as a PNG file,
-// with the metadata the file carries unless strip is set.
-func decodeToPNG(w io.Writer, data []byte, opts *codec.Options, strip bool) error {
-	img, err := codec.DecodeWith(bytes.NewReader(data), opts)
+// decodeTo decodes the .pxcz file data and writes it to w, whose path is
+// out: the original file a stored file keeps when keepsOriginal says so,
+// else a PNG file, with the metadata the file carries unless strip is set.
+func decodeTo(w io.Writer, out string, data []byte, opts *codec.Options, strip bool) error {
+	f, err := codec.DecodeFile(bytes.NewReader(data), opts)
 	if err != nil {
 		return err
 	}
+	if !strip && keepsOriginal(f.Form, out) {
+		_, err := w.Write(f.Original)
+		return err
+	}
+	img := f.Image
 	var meta []pngmeta.Chunk
 	if !strip {
 		if meta, err = codec.DecodeMetadata(bytes.NewReader(data)); err != nil {
@@ -82,4 +93,19 @@ func decompressedName(in string) string {
 		in = strings.TrimSuffix(in, ext)
 	}
 	return in + ".png"
+}
+
+// keepsOriginal says whether decompressing a file of form f to out writes
+// the original file it stores: a PNG always, since it is a PNG of the
+// exact pixels; a JPEG or GIF only when out's name asks for its format.
+func keepsOriginal(f codec.Form, out string) bool {
+	switch ext := strings.ToLower(filepath.Ext(out)); f {
+	case codec.StoredPNG:
+		return true
+	case codec.StoredJPEG:
+		return ext == ".jpg" || ext == ".jpeg"
+	case codec.StoredGIF:
+		return ext == ".gif"
+	}
+	return false
 }

@@ -24,6 +24,15 @@ func FuzzDecompress(f *testing.F) {
 		f.Add(data)
 		f.Add(data[:len(data)/2])
 	}
+	for _, format := range []string{"png", "jpeg", "gif"} { // stored files
+		packed := filepath.Join(dir, format+".pxcz")
+		mustRun(f, nil, "compress", "-o", packed, writeFile(f, dir, "repeats."+format, encodeAs(f, format, repeats())))
+		data, err := os.ReadFile(packed)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
 	f.Add([]byte{})
 	f.Add([]byte("PXZ\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -18,9 +18,12 @@ func init() {
 		name:  "info",
 		usage: "[--json] FILE.pxcz",
 		short: "describe a .pxcz file without decoding it",
-		long: "Prints the image size, channel layout, mode, the fingerprint of the\n" +
-			"model that coded it, the substreams, the file size and its cost in\n" +
-			"bits per sub-pixel (bits/dim). FILE may be - for stdin.",
+		long: "Prints the image size, channel layout, form (modelled, or stored:\n" +
+			"the PNG, JPEG or GIF file it was made from, kept as it was given\n" +
+			"because coding its pixels would take more bytes), mode, the\n" +
+			"fingerprint of the model that coded it, the substreams, the file\n" +
+			"size and its cost in bits per sub-pixel (bits/dim). FILE may be -\n" +
+			"for stdin.",
 		setup: func(fs *flag.FlagSet) {
 			fs.Bool("json", false, "print one JSON object instead of text")
 		},

@@ -33,8 +33,9 @@ type transcoder struct {
 	outName func(in string) string
 	// one reads a whole input from r and writes the output to w, and
 	// returns the number of sub-pixels of the image, for the summary.
-	// name is what its messages call the input.
-	one func(r io.Reader, w io.Writer, name string, opts *codec.Options) (subpixels int64, err error)
+	// name is what its messages call the input, out the output's path
+	// (- for stdout).
+	one func(r io.Reader, w io.Writer, name, out string, opts *codec.Options) (subpixels int64, err error)
 	// packedOut is set when the output is the .pxcz file (compress), so
 	// that the summary's bits per sub-pixel are of the output.
 	packedOut bool
@@ -277,7 +278,7 @@ func (t *transcoder) file(j job, force bool, opts codec.Options, bar bool) (file
 		opts.Progress = p.update
 	}
 	in, w := &counter{r: r}, &counter{w: out}
-	sub, err := t.one(in, w, name, &opts)
+	sub, err := t.one(in, w, name, j.out, &opts)
 	p.finish()
 	if err != nil {
 		return fileStats{}, fmt.Errorf("%s: %w", name, err)

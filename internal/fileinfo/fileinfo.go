@@ -26,6 +26,7 @@ type Info struct {
 	Layout      string      `json:"layout"`
 	Channels    int         `json:"channels"`
 	Mode        string      `json:"mode"`
+	Form        string      `json:"form"`                      // "modelled", or "stored PNG", "stored JPEG", "stored GIF": the original file, kept as given
 	Mixed       bool        `json:"mixed"`                     // the model mixed with the codec's predictors
 	Graphics    bool        `json:"graphics,omitempty"`        // graphics coding: no model
 	Params      byte        `json:"params"`                    // the header's coding parameters: bit 0 mirrored, bit 1 upside down
@@ -58,6 +59,17 @@ func Of(h *container.Header, name string, size int64) (*Info, error) {
 		Layout: h.Layout.String(), Channels: h.Layout.Channels(), Mode: h.Mode.String(),
 		Version: h.Version, Mixed: h.Mixed, Params: h.Params, ModelNumber: h.ModelNumber, Substreams: h.Streams, Bytes: size,
 		BitsPerDim: float64(size) * 8 / float64(h.Width*h.Height*h.Layout.Channels()),
+	}
+	form, err := codec.FormOf(h)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	fi.Form = form.String()
+	if form != codec.Modelled {
+		// No model coded it: the header's model and mixing say nothing,
+		// and the original holds whatever metadata it has.
+		fi.Mixed, fi.ModelNumber = false, 0
+		return fi, nil
 	}
 	meta, _ := h.Extension(container.ExtMetadata)
 	fi.MetadataBytes = len(meta)
@@ -103,7 +115,10 @@ func Of(h *container.Header, name string, size int64) (*Info, error) {
 // Print writes fi as the text "pxcz info" prints.
 func (fi *Info) Print(w io.Writer) error {
 	var model string
+	stored := fi.Form != codec.Modelled.String()
 	switch {
+	case stored:
+		model = "none (the original file, kept as it was given)"
 	case fi.ModelName != "" && fi.ModelNumber != 0:
 		model = fmt.Sprintf("%s (built-in model %d, %q)", fi.Model, fi.ModelNumber, fi.ModelName)
 	case fi.ModelName != "":
@@ -137,7 +152,10 @@ func (fi *Info) Print(w io.Writer) error {
 		mode += ", " + d
 	}
 	meta := "none"
-	if len(fi.Metadata) > 0 {
+	switch {
+	case stored:
+		meta = "the original file's own"
+	case len(fi.Metadata) > 0:
 		var cs []string
 		for _, c := range fi.Metadata {
 			name := c.Type
@@ -148,8 +166,8 @@ func (fi *Info) Print(w io.Writer) error {
 		}
 		meta = fmt.Sprintf("%s in %s: %s", Plural(len(cs), "PNG chunk"), Plural(fi.MetadataBytes, "byte"), strings.Join(cs, ", "))
 	}
-	_, err := fmt.Fprintf(w, "file:        %s\nsize:        %dx%d\nlayout:      %s, %s\nmode:        %s\nmodel:       %s\nsubstreams:  %d (%s bytes)\nfile size:   %d bytes\nbits/dim:    %.4f\nmetadata:    %s\n",
-		fi.File, fi.Width, fi.Height, fi.Layout, Plural(fi.Channels, "channel"), mode, model,
+	_, err := fmt.Fprintf(w, "file:        %s\nsize:        %dx%d\nlayout:      %s, %s\nform:        %s\nmode:        %s\nmodel:       %s\nsubstreams:  %d (%s bytes)\nfile size:   %d bytes\nbits/dim:    %.4f\nmetadata:    %s\n",
+		fi.File, fi.Width, fi.Height, fi.Layout, Plural(fi.Channels, "channel"), fi.Form, mode, model,
 		len(fi.Substreams), joinInts(fi.Substreams, " + "), fi.Bytes, fi.BitsPerDim, meta)
 	return err
 }
