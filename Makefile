@@ -25,11 +25,11 @@ test: vet
 	$(MAKE) test-cross
 
 test-cross:
-	$(GO) test -count=1 -tags noasm $(EXACT)
+	$(GO) test -count=1 -timeout 30m -tags noasm $(EXACT)
 	$(GO) test -count=1 -tags noasm $(AEXACT)
-	@if GO=$(GO) scripts/runs386; then GOARCH=386 $(GO) test -count=1 $(EXACT) && GOARCH=386 $(GO) test -count=1 $(AEXACT); \
+	@if GO=$(GO) scripts/runs386; then GOARCH=386 $(GO) test -count=1 -timeout 30m $(EXACT) && GOARCH=386 $(GO) test -count=1 $(AEXACT); \
 	else echo "test-cross: skipping the 386 suite: this kernel does not run 32-bit x86 programs"; fi
-	GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64 $(EXACT)
+	GOARCH=arm64 $(GO) test -count=1 -timeout 30m -exec qemu-aarch64 $(EXACT)
 	GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64 $(AEXACT)
 
 # The browser decoder: the page in web/ with the decoder built for
