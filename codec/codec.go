@@ -186,7 +186,9 @@ func Encode(w io.Writer, img image.Image, opts *Options) error {
 }
 
 // encodeSource codes src as Encode does: with the model, and an image that
-// may be graphics also with the graphics coder, keeping the smaller file.
+// may be graphics also with the graphics coder, keeping the smaller file;
+// where the graphics coder's file is small enough that the model cannot
+// beat it (graphicsSure), the model is not run.
 func encodeSource(src *source, opts *Options) (*coded, error) {
 	if !mayBeGraphics(src) {
 		return encodeBest(src, opts, colorStreams(src.w, src.h))
@@ -194,6 +196,9 @@ func encodeSource(src *source, opts *Options) (*coded, error) {
 	g, err := encodeGraphics(src, opts)
 	if err != nil {
 		return nil, err
+	}
+	if graphicsSure(src, g) {
+		return g, nil
 	}
 	c, err := encodeBest(src, opts, colorStreams(src.w, src.h))
 	if err != nil {

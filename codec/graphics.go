@@ -450,23 +450,42 @@ func abs(v int) int {
 }
 
 // mayBeGraphics reports whether Encode tries the graphics coder on src
-// besides the model: for an image larger than the CIFAR-10 model's with at
-// least graphicsRepeats of its pixels repeating a neighbour (graphics.go
-// counts them). Photographs of smooth or dark scenes pass too; coding
-// both ways costs them encoding time only, since the smaller file is kept.
+// besides the model: for an image with at least graphicsRepeats of its
+// pixels repeating a neighbour (repeats counts them), or, if it is no
+// larger than the CIFAR-10 model's images, graphicsSmallRepeats of them.
+// Photographs of smooth or dark scenes pass too; coding both ways costs
+// them encoding time only, since the smaller file is kept.
 func mayBeGraphics(src *source) bool {
+	num, den := graphicsRepeatsNum, graphicsRepeatsDen
 	if src.w*src.h < graphicsMinPixels {
-		return false
+		num, den = graphicsSmallRepeatsNum, graphicsSmallRepeatsDen
 	}
-	return int64(repeats(src))*graphicsRepeatsDen >= int64(src.w*src.h)*graphicsRepeatsNum
+	return int64(repeats(src))*int64(den) >= int64(src.w*src.h)*int64(num)
+}
+
+// graphicsSure reports whether the graphics coder's file g for src is so
+// small that Encode keeps it without running the model: an image larger
+// than the CIFAR-10 model's whose file takes at most graphicsSureBits
+// bits per sub-pixel. On real screenshots, charts and icons the graphics
+// coder's files are a fifth to two thirds the model's, and photographs,
+// where the model wins, take over 2 bits per sub-pixel either way.
+func graphicsSure(src *source, g *coded) bool {
+	subs := int64(src.w * src.h * src.layout.Channels())
+	return src.w*src.h >= graphicsMinPixels && int64(g.size())*8*graphicsSureDen <= subs*graphicsSureNum
 }
 
 const (
-	// graphicsMinPixels keeps CIFAR-10-sized images on the model alone.
+	// graphicsMinPixels separates the CIFAR-10-sized images, where the
+	// model is at its best and a random photograph may repeat pixels.
 	graphicsMinPixels = 64 * 64
 	// graphicsRepeatsNum/Den is the share of repeated pixels (repeats)
-	// above which Encode tries the graphics coder: a quarter.
-	graphicsRepeatsNum, graphicsRepeatsDen = 1, 4
+	// above which Encode tries the graphics coder on a larger image: a
+	// quarter; graphicsSmallRepeatsNum/Den on a small one: a half.
+	graphicsRepeatsNum, graphicsRepeatsDen           = 1, 4
+	graphicsSmallRepeatsNum, graphicsSmallRepeatsDen = 1, 2
+	// graphicsSureNum/Den is graphicsSure's bound in bits per sub-pixel:
+	// 1.25.
+	graphicsSureNum, graphicsSureDen = 5, 4
 )
 
 // repeats counts the pixels of src that equal the pixel to their left or
