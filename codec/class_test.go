@@ -67,10 +67,10 @@ func TestClassRefused(t *testing.T) {
 		opts *Options
 		want string
 	}{
-		"no class":         {&Options{Model: cond}, "give the class"},
-		"class to plain":   {classOpts(plain, 1), "unconditional"},
-		"class too large":  {classOpts(cond, 10), "classes 0..9"},
-		"negative class":   {classOpts(cond, -2), "classes 0..9"},
+		"no class":        {&Options{Model: cond}, "give the class"},
+		"class to plain":  {classOpts(plain, 1), "unconditional"},
+		"class too large": {classOpts(cond, 10), "classes 0..9"},
+		"negative class":  {classOpts(cond, -2), "classes 0..9"},
 	} {
 		var buf bytes.Buffer
 		err := Encode(&buf, img, tc.opts)

@@ -69,4 +69,3 @@ func BenchmarkGraphicsCoder(b *testing.B) {
 	}
 	b.ReportMetric(float64(total), "B/set")
 }
-
