@@ -53,13 +53,10 @@ func BenchmarkDecode(b *testing.B) {
 	opts := benchOptions(b)
 	for _, size := range benchSizes {
 		b.Run(fmt.Sprintf("%dx%d", size.X, size.Y), func(b *testing.B) {
-			var buf bytes.Buffer
-			if err := Encode(&buf, photoLike(size.X, size.Y, false), opts); err != nil {
-				b.Fatal(err)
-			}
+			file := encoded(b, photoLike(size.X, size.Y, false), opts)
 			b.SetBytes(int64(size.X * size.Y * 3))
 			for b.Loop() {
-				if _, err := DecodeWith(bytes.NewReader(buf.Bytes()), opts); err != nil {
+				if _, err := DecodeWith(bytes.NewReader(file), opts); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -76,11 +73,7 @@ func BenchmarkDecodeMany32(b *testing.B) {
 	imgs := cifarImages(b, 200)
 	files := make([][]byte, len(imgs))
 	for i, img := range imgs {
-		var buf bytes.Buffer
-		if err := Encode(&buf, img, opts); err != nil {
-			b.Fatal(err)
-		}
-		files[i] = buf.Bytes()
+		files[i] = encoded(b, img, opts)
 	}
 	one := *opts
 	one.Workers = 1

@@ -12,11 +12,7 @@ import (
 // condModel is a class-conditional model of 10 classes (testdata/README.md).
 func condModel(t testing.TB) *model.Model {
 	t.Helper()
-	m, err := model.LoadFile("testdata/cond.pxcm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return loadModel(t, "testdata/cond.pxcm")
 }
 
 func classOpts(m *model.Model, c int) *Options {
@@ -80,24 +76,13 @@ func TestClassRefused(t *testing.T) {
 	}
 
 	good := encodeIn(t, img, classOpts(cond, 3), 1)
-	h, subs, err := container.Split(good)
-	if err != nil {
-		t.Fatal(err)
-	}
 	withClass := func(data []byte) []byte {
-		h := *h
-		h.Extensions = nil
-		if data != nil {
-			h.SetExtension(container.ExtClass, data)
-		}
-		b, err := h.MarshalBinary()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range subs {
-			b = append(b, s...)
-		}
-		return b
+		return reheadered(t, good, func(h *container.Header) {
+			h.Extensions = nil
+			if data != nil {
+				h.SetExtension(container.ExtClass, data)
+			}
+		})
 	}
 	plainFile := encodeIn(t, img, &Options{Model: plain, Effort: MinEffort}, 1)
 	for name, tc := range map[string]struct {

@@ -21,11 +21,18 @@ import (
 	"github.com/pxcz/pxcz/model"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/golden.txt")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
+// testModel is the small unconditional model of the golden files
+// (testdata/README.md).
 func testModel(t testing.TB) *model.Model {
 	t.Helper()
-	m, err := model.LoadFile("testdata/test.pxcm")
+	return loadModel(t, "testdata/test.pxcm")
+}
+
+func loadModel(t testing.TB, path string) *model.Model {
+	t.Helper()
+	m, err := model.LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,20 +108,36 @@ func photoLike(w, h int, alpha bool) image.Image {
 	return img
 }
 
-func roundTrip(t *testing.T, img image.Image, opts *Options) []byte {
+// encoded is img coded by Encode with opts.
+func encoded(t testing.TB, img image.Image, opts *Options) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Encode(&buf, img, opts); err != nil {
 		t.Fatal(err)
 	}
-	got, err := DecodeWith(bytes.NewReader(buf.Bytes()), opts)
+	return buf.Bytes()
+}
+
+// checkDecodes decodes data with opts and fails unless it gives want's
+// pixels.
+func checkDecodes(t testing.TB, data []byte, opts *Options, want image.Image) {
+	t.Helper()
+	got, err := DecodeWith(bytes.NewReader(data), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if testimg.Diff(img, got) != "" {
-		t.Fatal("decoded pixels differ from the input")
+	if d := testimg.Diff(want, got); d != "" {
+		t.Fatalf("decoded pixels differ from the input: %s", d)
 	}
-	return buf.Bytes()
+}
+
+// roundTrip codes img with opts, checks that the file decodes to it, and
+// returns the file.
+func roundTrip(t *testing.T, img image.Image, opts *Options) []byte {
+	t.Helper()
+	data := encoded(t, img, opts)
+	checkDecodes(t, data, opts, img)
+	return data
 }
 
 // multiStream lists images coded in several substreams: one large enough
@@ -185,13 +208,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, tc := range multiStream() {
 		data := encodeIn(t, tc.img, opts, tc.streams)
-		got, err := DecodeWith(bytes.NewReader(data), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if testimg.Diff(tc.img, got) != "" {
-			t.Fatalf("%s: decoded pixels differ from the input", tc.name)
-		}
+		checkDecodes(t, data, opts, tc.img)
 		fmt.Fprintf(&out, "%s %d %x\n", tc.name, len(data), sha256.Sum256(data))
 	}
 	// Near-lossless files, whose encoder runs as a wavefront.
@@ -200,9 +217,17 @@ func TestGolden(t *testing.T) {
 		data := checkBound(t, tc.img, near, tc.streams)
 		fmt.Fprintf(&out, "%s K=2 %d %x\n", tc.name, len(data), sha256.Sum256(data))
 	}
-	golden := filepath.Join("testdata", "golden.txt")
+	checkGolden(t, "golden.txt", out.String(), "the format, the coding or the test model")
+}
+
+// checkGolden compares got, lines of file sizes and hashes, with the
+// golden file testdata/name, which -update rewrites; changed says what
+// may change them on purpose.
+func checkGolden(t *testing.T, name, got, changed string) {
+	t.Helper()
+	golden := filepath.Join("testdata", name)
 	if *update {
-		if err := os.WriteFile(golden, []byte(out.String()), 0o644); err != nil {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -210,8 +235,8 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.String() != string(want) {
-		t.Fatalf("files differ from the golden ones (run with -update only if the format, the coding or the test model changed on purpose, and then change Coding):\ngot:\n%swant:\n%s", out.String(), want)
+	if got != string(want) {
+		t.Fatalf("files differ from %s (run with -update only if %s changed on purpose, and then change Coding):\ngot:\n%swant:\n%s", golden, changed, got, want)
 	}
 }
 
@@ -245,13 +270,25 @@ func defaultModel(t *testing.T) *model.Model {
 	return m
 }
 
-// renumbered is file with its header naming built-in model n.
-func renumbered(t *testing.T, file []byte, n byte) []byte {
+// written is c as a file.
+func written(t testing.TB, c *coded) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := c.write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// reheadered is file with its header changed by change, the substreams
+// as they were.
+func reheadered(t testing.TB, file []byte, change func(h *container.Header)) []byte {
+	t.Helper()
 	h, subs, err := container.Split(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.ModelNumber = n
+	change(h)
 	b, err := h.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -262,6 +299,12 @@ func renumbered(t *testing.T, file []byte, n byte) []byte {
 	return b
 }
 
+// extended is file with e added to its header.
+func extended(t testing.TB, file []byte, e container.Extension) []byte {
+	t.Helper()
+	return reheadered(t, file, func(h *container.Header) { h.SetExtension(e.Tag, e.Data) })
+}
+
 // TestWorkersDoNotChangeFiles: files are the same bytes whatever the
 // number of workers, and decode with any number, one included.
 func TestWorkersDoNotChangeFiles(t *testing.T) {
@@ -270,21 +313,19 @@ func TestWorkersDoNotChangeFiles(t *testing.T) {
 		if tc.streams == 0 {
 			continue // large; the small ones show the same at less cost
 		}
-		data := encodeIn(t, tc.img, &Options{Model: m, Workers: 1}, tc.streams)
-		for _, workers := range []int{2, 8} {
-			if other := encodeIn(t, tc.img, &Options{Model: m, Workers: workers}, tc.streams); !bytes.Equal(data, other) {
-				t.Fatalf("%s: one and %d workers wrote different files", tc.name, workers)
+		t.Run(tc.name, func(t *testing.T) {
+			data := encodeIn(t, tc.img, &Options{Model: m, Workers: 1}, tc.streams)
+			for _, workers := range []int{2, 8} {
+				if other := encodeIn(t, tc.img, &Options{Model: m, Workers: workers}, tc.streams); !bytes.Equal(data, other) {
+					t.Fatalf("one and %d workers wrote different files", workers)
+				}
 			}
-		}
-		for _, workers := range []int{1, 2, 3, 8} {
-			got, err := DecodeWith(bytes.NewReader(data), &Options{Model: m, Workers: workers})
-			if err != nil {
-				t.Fatalf("%s, %d workers: %v", tc.name, workers, err)
+			for _, workers := range []int{1, 2, 3, 8} {
+				t.Run(fmt.Sprintf("decode-%d", workers), func(t *testing.T) {
+					checkDecodes(t, data, &Options{Model: m, Workers: workers}, tc.img)
+				})
 			}
-			if testimg.Diff(tc.img, got) != "" {
-				t.Fatalf("%s, %d workers: decoded pixels differ", tc.name, workers)
-			}
-		}
+		})
 	}
 }
 
@@ -311,19 +352,16 @@ func TestSubstreamCost(t *testing.T) {
 }
 
 func TestImageDecodeRegistered(t *testing.T) {
-	var buf bytes.Buffer
 	img := synthetic()["gray9x7"]
-	if err := Encode(&buf, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	got, format, err := image.Decode(bytes.NewReader(buf.Bytes()))
+	data := encoded(t, img, nil)
+	got, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil || format != "pxcz" {
 		t.Fatalf("image.Decode: %v, format %q", err, format)
 	}
 	if _, ok := got.(*image.Gray); !ok || testimg.Diff(img, got) != "" {
 		t.Fatalf("image.Decode gave %T with other pixels", got)
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(buf.Bytes()))
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || format != "pxcz" || cfg.Width != 9 || cfg.Height != 7 || cfg.ColorModel != color.GrayModel {
 		t.Fatalf("image.DecodeConfig: %+v %q %v", cfg, format, err)
 	}
@@ -345,11 +383,7 @@ func TestRefusesWhatItCannotCodeExactly(t *testing.T) {
 
 func TestBadFiles(t *testing.T) {
 	opts := &Options{Model: testModel(t)}
-	var buf bytes.Buffer
-	if err := Encode(&buf, synthetic()["rgb17x13"], opts); err != nil {
-		t.Fatal(err)
-	}
-	good := buf.Bytes()
+	good := encoded(t, synthetic()["rgb17x13"], opts)
 	mutate := func(i int, v byte) []byte {
 		b := append([]byte(nil), good...)
 		b[i] ^= v
@@ -366,11 +400,11 @@ func TestBadFiles(t *testing.T) {
 		"payload flip":      {mutate(len(good)-10, 0x40), opts, "corrupt"},
 		"model missing":     {good, nil, "model a5b95ca9, which is not built into this pxcz; pass its weights file"},
 		"other model":       {good, &Options{Model: defaultModel(t)}, "the model given is " + fmt.Sprintf("%x", defaultModel(t).Fingerprint())},
-		"model number":      {renumbered(t, good, 200), nil, "built-in model number 200, which this pxcz does not have"},
+		"model number":      {reheadered(t, good, func(h *container.Header) { h.ModelNumber = 200 }), nil, "built-in model number 200, which this pxcz does not have"},
 		"version":           {mutate(3, 0x2), opts, "version"},
 		"CRC flip":          {mutate(11, 0x1), opts, "checksum"}, // the short CRC's low byte: 13-byte header
 		"appended junk":     {append(append([]byte(nil), good...), bytes.Repeat([]byte{7}, 16)...), opts, "data follows"},
-		"no alpha":          {rgbaAsOneStream(t, opts), opts, "alpha substream"},
+		"no alpha":          {oneStreamHeader(t, encodeIn(t, synthetic()["rgba6x5"], opts, 1)), opts, "alpha substream"},
 		"unknown extension": {extended(t, good, container.Extension{Tag: 0x7f, Data: []byte{1}}), opts, "header extension 0x7f, which this version does not implement"},
 	}
 	for name, tc := range cases {
@@ -385,58 +419,19 @@ func TestBadFiles(t *testing.T) {
 	}
 }
 
-// extended is file with e added to its header.
-func extended(t *testing.T, file []byte, e container.Extension) []byte {
-	h, subs, err := container.Split(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.SetExtension(e.Tag, e.Data)
-	b, err := h.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range subs {
-		b = append(b, s...)
-	}
-	return b
-}
-
-// rgbaAsOneStream is an RGBA file whose header claims only one substream.
-func rgbaAsOneStream(t *testing.T, opts *Options) []byte {
-	data := encodeIn(t, synthetic()["rgba6x5"], opts, 1)
-	h, subs, err := container.Split(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.Streams = h.Streams[:1]
-	b, err := h.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(append(b, subs[0]...), subs[1]...)
+// oneStreamHeader is file with a header that claims only its first
+// substream.
+func oneStreamHeader(t testing.TB, file []byte) []byte {
+	return reheadered(t, file, func(h *container.Header) { h.Streams = h.Streams[:1] })
 }
 
 // TestHugeClaimIsCheap: a header claiming a huge image over a tiny payload
 // fails before the image is allocated.
 func TestHugeClaimIsCheap(t *testing.T) {
-	var buf bytes.Buffer
-	if err := Encode(&buf, synthetic()["rgb1x1"], nil); err != nil {
-		t.Fatal(err)
-	}
-	hdr, streams, err := container.Split(buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	hdr.Width, hdr.Height = 16000, 16000
-	var forged bytes.Buffer
-	if err := container.WriteHeader(&forged, hdr); err != nil {
-		t.Fatal(err)
-	}
-	forged.Write(streams[0])
+	forged := reheadered(t, encoded(t, synthetic()["rgb1x1"], nil), func(h *container.Header) { h.Width, h.Height = 16000, 16000 })
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	if _, err := Decode(bytes.NewReader(forged.Bytes())); err == nil {
+	if _, err := Decode(bytes.NewReader(forged)); err == nil {
 		t.Fatal("a forged huge image decoded")
 	}
 	runtime.ReadMemStats(&after)
@@ -446,12 +441,8 @@ func TestHugeClaimIsCheap(t *testing.T) {
 }
 
 func TestSizeBudgets(t *testing.T) {
-	var buf bytes.Buffer
-	if err := Encode(&buf, synthetic()["rgb1x1"], nil); err != nil {
-		t.Fatal(err)
-	}
-	if buf.Len() > 24 {
-		t.Fatalf("a 1x1 RGB file takes %d bytes, budget 24", buf.Len())
+	if n := len(encoded(t, synthetic()["rgb1x1"], nil)); n > 24 {
+		t.Fatalf("a 1x1 RGB file takes %d bytes, budget 24", n)
 	}
 }
 
@@ -466,11 +457,7 @@ func TestPNGFixturesRoundTrip(t *testing.T) {
 }
 
 func TestCorruptErrorsWrap(t *testing.T) {
-	var buf bytes.Buffer
-	if err := Encode(&buf, synthetic()["rgb17x13"], nil); err != nil {
-		t.Fatal(err)
-	}
-	b := buf.Bytes()
+	b := encoded(t, synthetic()["rgb17x13"], nil)
 	b[len(b)-3] ^= 0xff
 	if _, err := Decode(bytes.NewReader(b)); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("got %v, want ErrCorrupt", err)
@@ -486,11 +473,7 @@ const fuzzMaxPixels = 20 * 20
 func FuzzDecode(f *testing.F) {
 	m := testModel(f)
 	for _, img := range synthetic() {
-		var buf bytes.Buffer
-		if err := Encode(&buf, img, &Options{Model: m}); err != nil {
-			f.Fatal(err)
-		}
-		f.Add(buf.Bytes())
+		f.Add(encoded(f, img, &Options{Model: m}))
 	}
 	for _, tc := range multiStream() {
 		if tc.streams != 0 {

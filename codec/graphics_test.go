@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -110,20 +108,24 @@ func TestGraphicsRoundTrip(t *testing.T) {
 			if !GraphicsCoded(h) {
 				t.Fatal("Encode did not choose the graphics coder for a screenshot")
 			}
-			src, err := sourceOf(img)
-			if err != nil {
-				t.Fatal(err)
+			model := len(encodeIn(t, img, nil, 0))
+			if len(data)*2 > model {
+				t.Errorf("graphics coder: %d bytes; the model: %d, less than twice as many", len(data), model)
 			}
-			var model bytes.Buffer
-			if err := encode(&model, src, nil, colorStreams(src.w, src.h)); err != nil {
-				t.Fatal(err)
-			}
-			if len(data)*2 > model.Len() {
-				t.Errorf("graphics coder: %d bytes; the model: %d, less than twice as many", len(data), model.Len())
-			}
-			t.Logf("%s: graphics coder %d bytes, model %d", l, len(data), model.Len())
+			t.Logf("%s: graphics coder %d bytes, model %d", l, len(data), model)
 		})
 	}
+}
+
+// graphicsCoded is a 40x33 screenshot in layout l coded by the graphics
+// coder, and its file.
+func graphicsCoded(t *testing.T, l container.Layout) (*coded, []byte) {
+	t.Helper()
+	c, err := encodeGraphics(mustSource(t, screenshot(40, 33, l)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, written(t, c)
 }
 
 // TestGraphicsGolden pins the graphics coder's bytes, which every
@@ -131,51 +133,16 @@ func TestGraphicsRoundTrip(t *testing.T) {
 func TestGraphicsGolden(t *testing.T) {
 	var out strings.Builder
 	for _, l := range []container.Layout{container.Gray, container.RGB, container.RGBA} {
-		src, err := sourceOf(screenshot(40, 33, l))
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := encodeGraphics(src, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := c.write(&buf); err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(&out, "%s %d %x\n", l, buf.Len(), sha256.Sum256(buf.Bytes()))
+		_, file := graphicsCoded(t, l)
+		fmt.Fprintf(&out, "%s %d %x\n", l, len(file), sha256.Sum256(file))
 	}
-	golden := filepath.Join("testdata", "graphics-golden.txt")
-	if *update {
-		if err := os.WriteFile(golden, []byte(out.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.String() != string(want) {
-		t.Fatalf("graphics-coded files differ from the golden ones (run with -update only if the graphics coding changed on purpose, and then change Coding):\ngot:\n%swant:\n%s", out.String(), want)
-	}
+	checkGolden(t, "graphics-golden.txt", out.String(), "the graphics coding")
 }
 
 // TestGraphicsCorrupt decodes damaged graphics-coded files: every one
 // must fail with ErrCorrupt (or a header error), never panic or succeed.
 func TestGraphicsCorrupt(t *testing.T) {
-	src, err := sourceOf(screenshot(40, 33, container.RGBA))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := encodeGraphics(src, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := c.write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	good := buf.Bytes()
+	c, good := graphicsCoded(t, container.RGBA)
 	hdr := len(good) - c.subs[0].Len()
 	for _, tc := range []struct {
 		name string

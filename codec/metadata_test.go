@@ -37,11 +37,8 @@ func TestMetadata(t *testing.T) {
 		t.Errorf("the metadata added %d bytes", extra)
 	}
 	// image.Decode skips the ancillary extension.
-	var builtin bytes.Buffer
-	if err := Encode(&builtin, img, &Options{Effort: 1, Metadata: meta}); err != nil {
-		t.Fatal(err)
-	}
-	if got, _, err := image.Decode(&builtin); err != nil || testimg.Diff(got, img) != "" {
+	builtin := encoded(t, img, &Options{Effort: 1, Metadata: meta})
+	if got, _, err := image.Decode(bytes.NewReader(builtin)); err != nil || testimg.Diff(got, img) != "" {
 		t.Errorf("image.Decode of a file with metadata: %v", err)
 	}
 	h, _, err := container.Split(bare)

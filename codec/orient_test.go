@@ -57,11 +57,7 @@ func TestEveryOrientationDecodes(t *testing.T) {
 			}
 			want, _ := encodeTurned(img.src, m, noClass, nil, maxErrors{}, 1, func(int) {})
 			c.h.Params, c.h.CRC, c.h.Width, c.h.Height = byte(o), want.h.CRC, want.h.Width, want.h.Height
-			var buf bytes.Buffer
-			if err := c.write(&buf); err != nil {
-				t.Fatal(err)
-			}
-			got, err := DecodeWith(&buf, &Options{Model: m})
+			got, err := DecodeWith(bytes.NewReader(written(t, c)), &Options{Model: m})
 			if err != nil {
 				t.Fatalf("%s, orientation %d: %v", img.name, o, err)
 			}
@@ -86,17 +82,10 @@ func mustSource(t *testing.T, img image.Image) *source {
 func TestUnknownParams(t *testing.T) {
 	m := testModel(t)
 	data := roundTrip(t, photoLike(8, 8, false), &Options{Model: m, Effort: MinEffort})
-	h, streams, err := container.Split(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.Version, h.Params = 3, 8 // version 4 has no room for unknown bits
-	var buf bytes.Buffer
-	if err := container.WriteHeader(&buf, h); err != nil {
-		t.Fatal(err)
-	}
-	buf.Write(streams[0])
-	_, err = DecodeWith(&buf, &Options{Model: m})
+	data = reheadered(t, data, func(h *container.Header) {
+		h.Version, h.Params = 3, 8 // version 4 has no room for unknown bits
+	})
+	_, err := DecodeWith(bytes.NewReader(data), &Options{Model: m})
 	if err == nil || !strings.Contains(err.Error(), "parameters 0x08") {
 		t.Fatalf("DecodeWith = %v, want an error naming parameters 0x08", err)
 	}

@@ -101,27 +101,33 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 // of metadata that is lost unless quiet is set. The file is stored when
 // that is smaller (codec.EncodeFile), but not with strip, since a stored
 // file keeps the input's metadata. It returns the image's sub-pixel count.
+// Either way the image is decoded once, after readImage's checks.
 func compressFile(r io.Reader, w io.Writer, name string, opts *codec.Options, maxPixels int64, strip, quiet bool) (int64, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return 0, err
 	}
-	img, format, err := readImage(bytes.NewReader(data), maxPixels)
-	if err != nil {
-		return 0, err
-	}
 	var b bytes.Buffer
 	if strip {
-		err = codec.Encode(&b, img, opts)
+		img, _, err := readImage(bytes.NewReader(data), maxPixels)
+		if err != nil {
+			return 0, err
+		}
+		if err := codec.Encode(&b, img, opts); err != nil {
+			return 0, err
+		}
 	} else {
+		// EncodeFile decodes the pixels, as readImage would.
+		format, err := imageFormat(bytes.NewReader(data), maxPixels)
+		if err != nil {
+			return 0, err
+		}
 		if format == "png" {
 			opts.Metadata = pngMetadata(data, name, quiet)
 		}
-		// EncodeFile decodes data again, which readImage has checked.
-		err = codec.EncodeFile(&b, data, opts)
-	}
-	if err != nil {
-		return 0, err
+		if err := codec.EncodeFile(&b, data, opts); err != nil {
+			return 0, truncated(format, err)
+		}
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return 0, err

@@ -32,16 +32,10 @@ const DefaultMaxPixels = 1 << 26
 // file claiming or inflating to a huge image costs at most the limit.
 func readImage(r io.Reader, maxPixels int64) (image.Image, string, error) {
 	br := bufio.NewReader(r)
-	// Whatever DecodeConfig reads is kept and read again by Decode.
+	// Whatever imageFormat reads is kept and read again by Decode.
 	var head bytes.Buffer
-	cfg, format, err := image.DecodeConfig(io.TeeReader(br, &head))
-	if errors.Is(err, image.ErrFormat) {
-		return nil, "", errors.New("not a PNG, JPEG or GIF image")
-	}
+	format, err := imageFormat(io.TeeReader(br, &head), maxPixels)
 	if err != nil {
-		return nil, "", truncated(format, err)
-	}
-	if err := checkConfig(cfg, format, maxPixels); err != nil {
 		return nil, "", err
 	}
 	// The decoders keep to the size DecodeConfig reported (a GIF's first
@@ -51,6 +45,22 @@ func readImage(r io.Reader, maxPixels int64) (image.Image, string, error) {
 		return nil, "", truncated(format, err)
 	}
 	return img, format, nil
+}
+
+// imageFormat reads the header of the image r opens with and returns its
+// format, refusing what readImage refuses before decoding any pixel.
+func imageFormat(r io.Reader, maxPixels int64) (string, error) {
+	cfg, format, err := image.DecodeConfig(r)
+	if errors.Is(err, image.ErrFormat) {
+		return "", errors.New("not a PNG, JPEG or GIF image")
+	}
+	if err != nil {
+		return "", truncated(format, err)
+	}
+	if err := checkConfig(cfg, format, maxPixels); err != nil {
+		return "", err
+	}
+	return format, nil
 }
 
 // truncated names a decoder's error for an input that ends too early

@@ -33,25 +33,20 @@ func (c Config) Validate() error {
 }
 
 // analysisIO is the input and output channels of analysis stage s.
-func (c Config) analysisIO(s int) (in, out int) {
-	in, out = c.Width, c.Width
-	if s == 0 {
-		in = c.Channels
-	}
-	if s == c.Stages-1 {
-		out = c.Latent
-	}
-	return in, out
-}
+func (c Config) analysisIO(s int) (in, out int) { return c.stageIO(s, c.Channels, c.Latent) }
 
 // synthesisIO is the input and output channels of synthesis stage s.
-func (c Config) synthesisIO(s int) (in, out int) {
+func (c Config) synthesisIO(s int) (in, out int) { return c.stageIO(s, c.Latent, c.Cond) }
+
+// stageIO is the input and output channels of stage s of a chain of
+// Stages convolutions from first channels to last, Width between them.
+func (c Config) stageIO(s, first, last int) (in, out int) {
 	in, out = c.Width, c.Width
 	if s == 0 {
-		in = c.Latent
+		in = first
 	}
 	if s == c.Stages-1 {
-		out = c.Cond
+		out = last
 	}
 	return in, out
 }

@@ -12,38 +12,12 @@ import (
 	"testing"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 
 	"github.com/pxcz/pxcz/internal/gradcheck"
 )
 
-type oracle struct {
-	t *testing.T
-	g *G.ExprGraph
-	n int
-}
-
-func (o *oracle) must(n *G.Node, err error) *G.Node {
-	o.t.Helper()
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	return n
-}
-
-func (o *oracle) matrix(rows, cols int, data []float64) *G.Node {
-	o.n++
-	return G.NewMatrix(o.g, tensor.Float64, G.WithShape(rows, cols), G.WithName(fmt.Sprintf("m%d", o.n)),
-		G.WithValue(tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(data))))
-}
-
-func (o *oracle) matrix32(rows, cols int, data []float32) *G.Node {
-	v := make([]float64, len(data))
-	for i, x := range data {
-		v[i] = float64(x)
-	}
-	return o.matrix(rows, cols, v)
-}
+// oracle adds the auto-encoder's operations to a graph.
+type oracle struct{ *gradcheck.Graph }
 
 // conv is a k×k convolution of the given stride and padding k/2 from a
 // [pixels][in] node of shape id to one of shape od.
@@ -63,12 +37,12 @@ func (o *oracle) conv(in *G.Node, id, od dims, k, stride int, w, b *G.Node) *G.N
 					}
 				}
 			}
-			parts = append(parts, o.must(G.Mul(o.matrix(od.pixels(), id.pixels(), sel), in)))
+			parts = append(parts, o.Must(G.Mul(o.Matrix(od.pixels(), id.pixels(), sel), in)))
 		}
 	}
-	cols := o.must(G.Concat(1, parts...))
-	out := o.must(G.Mul(cols, o.must(G.Transpose(w))))
-	return o.must(G.Add(out, o.broadcast(b, od.pixels())))
+	cols := o.Must(G.Concat(1, parts...))
+	out := o.Must(G.Mul(cols, o.Must(G.Transpose(w))))
+	return o.Must(G.Add(out, o.broadcast(b, od.pixels())))
 }
 
 // broadcast repeats a [1][c] node over rows rows.
@@ -77,7 +51,7 @@ func (o *oracle) broadcast(v *G.Node, rows int) *G.Node {
 	for i := range ones {
 		ones[i] = 1
 	}
-	return o.must(G.Mul(o.matrix(rows, 1, ones), v))
+	return o.Must(G.Mul(o.Matrix(rows, 1, ones), v))
 }
 
 // upsample repeats each pixel of shape id twice each way, cropped to od.
@@ -90,25 +64,25 @@ func (o *oracle) upsample(in *G.Node, id, od dims) *G.Node {
 			}
 		}
 	}
-	return o.must(G.Mul(o.matrix(od.pixels(), id.pixels(), sel), in))
+	return o.Must(G.Mul(o.Matrix(od.pixels(), id.pixels(), sel), in))
 }
 
 // rate is -Σ log2(σ(a)-σ(b)) with a, b = (ŷ ± 1/2 - μ)/s per channel.
 func (o *oracle) rate(code *G.Node, rows int, mu, logs *G.Node) *G.Node {
 	M := o.broadcast(mu, rows)
-	inv := o.broadcast(o.must(G.Exp(o.must(G.Neg(logs)))), rows)
+	inv := o.broadcast(o.Must(G.Exp(o.Must(G.Neg(logs)))), rows)
 	cols := code.Shape()[1]
 	half := make([]float64, rows*cols)
 	for i := range half {
 		half[i] = 0.5
 	}
-	h := o.matrix(rows, cols, half)
-	centred := o.must(G.Sub(code, M))
-	a := o.must(G.HadamardProd(o.must(G.Add(centred, h)), inv))
-	b := o.must(G.HadamardProd(o.must(G.Sub(centred, h)), inv))
-	p := o.must(G.Sub(o.must(G.Sigmoid(a)), o.must(G.Sigmoid(b))))
-	nats := o.must(G.Neg(o.must(G.Sum(o.must(G.Log(p))))))
-	return o.must(G.Mul(nats, G.NewConstant(1/math.Ln2)))
+	h := o.Matrix(rows, cols, half)
+	centred := o.Must(G.Sub(code, M))
+	a := o.Must(G.HadamardProd(o.Must(G.Add(centred, h)), inv))
+	b := o.Must(G.HadamardProd(o.Must(G.Sub(centred, h)), inv))
+	p := o.Must(G.Sub(o.Must(G.Sigmoid(a)), o.Must(G.Sigmoid(b))))
+	nats := o.Must(G.Neg(o.Must(G.Sum(o.Must(G.Log(p))))))
+	return o.Must(G.Mul(nats, G.NewConstant(1/math.Ln2)))
 }
 
 var (
@@ -159,25 +133,21 @@ func TestNetOracle(t *testing.T) {
 	}
 	n.Backward(append([]float32(nil), r...), lambda)
 
-	o := &oracle{t: t, g: G.NewGraph()}
-	x := make([]float64, len(pix))
-	for i, p := range pix {
-		x[i] = (float64(p) - 128) / 128
-	}
+	o := oracle{gradcheck.NewGraph(t)}
 	var ws []*G.Node
 	node := func(rows, cols int, v []float32) *G.Node {
-		nd := o.matrix32(rows, cols, v)
+		nd := o.Matrix32(rows, cols, v)
 		ws = append(ws, nd)
 		return nd
 	}
 	kk := cfg.Kernel * cfg.Kernel
-	act := o.matrix(batch*h*w, cfg.Channels, x)
+	act := o.Pixels(batch*h*w, cfg.Channels, pix)
 	for s := range cfg.Stages {
 		in, out := cfg.analysisIO(s)
 		wn, bn := node(out, kk*in, n.Params.Analysis[s].W), node(1, out, n.Params.Analysis[s].B)
 		act = o.conv(act, n.ad[s], n.ad[s+1], cfg.Kernel, 2, wn, bn)
 		if s < cfg.Stages-1 {
-			act = o.must(G.Rectify(act))
+			act = o.Must(G.Rectify(act))
 		}
 	}
 	cd := n.ad[cfg.Stages]
@@ -186,14 +156,14 @@ func TestNetOracle(t *testing.T) {
 	for i := range noise {
 		noise[i] = float64(float32(nr.Float64() - 0.5))
 	}
-	code := o.must(G.Add(act, o.matrix(cd.pixels(), cd.c, noise)))
+	code := o.Must(G.Add(act, o.Matrix(cd.pixels(), cd.c, noise)))
 	syn := code
 	for s := range cfg.Stages {
 		in, out := cfg.synthesisIO(s)
 		wn, bn := node(out, kk*in, n.Params.Synthesis[s].W), node(1, out, n.Params.Synthesis[s].B)
 		syn = o.conv(o.upsample(syn, n.sd[s], n.ud[s]), n.ud[s], n.sd[s+1], cfg.Kernel, 1, wn, bn)
 		if s < cfg.Stages-1 {
-			syn = o.must(G.Rectify(syn))
+			syn = o.Must(G.Rectify(syn))
 		}
 	}
 	mu, logs := node(1, cfg.Latent, n.Params.Prior.Mu), node(1, cfg.Latent, n.Params.Prior.LogScale)
@@ -202,16 +172,9 @@ func TestNetOracle(t *testing.T) {
 	for i, v := range r {
 		rv[i] = float64(v)
 	}
-	fmap := o.must(G.Sum(o.must(G.HadamardProd(syn, o.matrix(batch*h*w, cfg.Cond, rv)))))
-	loss := o.must(G.Add(o.must(G.Mul(rate, G.NewConstant(float64(lambda)))), fmap))
-	if _, err := G.Grad(loss, ws...); err != nil {
-		t.Fatal(err)
-	}
-	m := G.NewTapeMachine(o.g)
-	defer m.Close()
-	if err := m.RunAll(); err != nil {
-		t.Fatal(err)
-	}
+	fmap := o.Must(G.Sum(o.Must(G.HadamardProd(syn, o.Matrix(batch*h*w, cfg.Cond, rv)))))
+	loss := o.Must(G.Add(o.Must(G.Mul(rate, G.NewConstant(float64(lambda)))), fmap))
+	o.Run(loss, ws)
 
 	const tol = 1e-3
 	assertNear(t, "rate", []float32{float32(bits)}, values(t, rate), tol)

@@ -7,7 +7,6 @@ package train
 // shares no im2col, tap or layout code with the trainer.
 
 import (
-	"fmt"
 	"math/rand"
 	"testing"
 
@@ -20,17 +19,16 @@ import (
 
 // oracle builds gorgonia graphs over a batch of shape s.
 type oracle struct {
+	*gradcheck.Graph
 	t    *testing.T
-	g    *G.ExprGraph
 	s    shape
 	cond *G.Node // [P][D] conditioning of each pixel, or nil
-	n    int     // names handed out
 }
 
 // newOracle takes cond as the Net does: a vector per image, which the
 // oracle repeats at every pixel of the image, or a map, a vector per pixel.
 func newOracle(t *testing.T, s shape, cond []float32, d int) *oracle {
-	o := &oracle{t: t, g: G.NewGraph(), s: s}
+	o := &oracle{Graph: gradcheck.NewGraph(t), t: t, s: s}
 	if d > 0 {
 		P, per := s.pixels(), s.h*s.w
 		if condPerPixel(cond, d, s) {
@@ -66,36 +64,19 @@ func (o *oracle) condGrad(cond []float32, d int) []float64 {
 
 func (o *oracle) must(n *G.Node, err error) *G.Node {
 	o.t.Helper()
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	return n
+	return o.Must(n, err)
 }
 
 // variable is a differentiable rows×cols matrix holding data.
 func (o *oracle) variable(rows, cols int, data []float32) *G.Node {
-	v := make([]float64, len(data))
-	for i, x := range data {
-		v[i] = float64(x)
-	}
-	o.n++
-	return G.NewMatrix(o.g, tensor.Float64, G.WithShape(rows, cols), G.WithName(fmt.Sprintf("v%d", o.n)),
-		G.WithValue(tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(v))))
+	return o.Matrix32(rows, cols, data)
 }
 
 // constant is a rows×cols matrix the tests never differentiate by.
-func (o *oracle) constant(rows, cols int, data []float64) *G.Node {
-	o.n++
-	return G.NewMatrix(o.g, tensor.Float64, G.WithShape(rows, cols), G.WithName(fmt.Sprintf("c%d", o.n)),
-		G.WithValue(tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(data))))
-}
+func (o *oracle) constant(rows, cols int, data []float64) *G.Node { return o.Matrix(rows, cols, data) }
 
 func (o *oracle) constant32(rows, cols int, data []float32) *G.Node {
-	v := make([]float64, len(data))
-	for i, x := range data {
-		v[i] = float64(x)
-	}
-	return o.constant(rows, cols, v)
+	return o.Matrix32(rows, cols, data)
 }
 
 // shifted returns in (a [P][ch] activation) read at offset (dy, dx): row p
@@ -317,31 +298,12 @@ func (o *oracle) mixHead(cfg model.Config, out *G.Node, pix []uint8) (loss, logp
 }
 
 // input is x = (p-128)/128 as a constant [P][C] matrix.
-func (o *oracle) input(pix []uint8, C int) *G.Node {
-	x := make([]float64, len(pix))
-	for i, v := range pix {
-		x[i] = (float64(v) - 128) / 128
-	}
-	return o.constant(o.s.pixels(), C, x)
-}
+func (o *oracle) input(pix []uint8, C int) *G.Node { return o.Pixels(o.s.pixels(), C, pix) }
 
 // run differentiates loss with respect to wrt and evaluates the graph.
 func (o *oracle) run(loss *G.Node, wrt []*G.Node) {
 	o.t.Helper()
-	var live []*G.Node
-	for _, n := range wrt {
-		if n != nil {
-			live = append(live, n)
-		}
-	}
-	if _, err := G.Grad(loss, live...); err != nil {
-		o.t.Fatal(err)
-	}
-	m := G.NewTapeMachine(o.g)
-	defer m.Close()
-	if err := m.RunAll(); err != nil {
-		o.t.Fatal(err)
-	}
+	o.Run(loss, wrt)
 }
 
 // The oracle's readings, shared with the other trainers' tests.
