@@ -38,7 +38,7 @@ func TestRealImagesRoundTrip(t *testing.T) {
 	}
 }
 
-func loadPNG(t *testing.T, path string) image.Image {
+func loadPNG(t testing.TB, path string) image.Image {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

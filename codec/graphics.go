@@ -465,10 +465,11 @@ func mayBeGraphics(src *source) bool {
 
 // graphicsSure reports whether the graphics coder's file g for src is so
 // small that Encode keeps it without running the model: an image larger
-// than the CIFAR-10 model's whose file takes at most graphicsSureBits
-// bits per sub-pixel. On real screenshots, charts and icons the graphics
-// coder's files are a fifth to two thirds the model's, and photographs,
-// where the model wins, take over 2 bits per sub-pixel either way.
+// than the CIFAR-10 model's whose file takes at most
+// graphicsSureNum/graphicsSureDen bits per sub-pixel. On real
+// screenshots, charts and icons the graphics coder's files are a fifth to
+// two thirds the model's, and photographs, where the model wins, take
+// over 2 bits per sub-pixel either way.
 func graphicsSure(src *source, g *coded) bool {
 	subs := int64(src.w * src.h * src.layout.Channels())
 	return src.w*src.h >= graphicsMinPixels && int64(g.size())*8*graphicsSureDen <= subs*graphicsSureNum

@@ -2,37 +2,29 @@ package codec
 
 import (
 	"image"
-	_ "image/png"
-	"os"
 	"path/filepath"
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/pxcz/pxcz/corpus"
 )
 
-// graphicsTrainDir holds the real screenshots, diagrams and icons the
-// graphics coder is tuned on (../shared/data/graphics/README.md).
-const graphicsTrainDir = "../../shared/data/graphics/train"
-
-// graphicsSample returns every step-th image of the graphics training set,
-// or skips b when the data is absent.
+// graphicsSample returns every step-th image of the graphics training set
+// (the data folder's graphics/train: real screenshots, diagrams and icons,
+// which the graphics coder is tuned on), or skips b when it is absent.
 func graphicsSample(b *testing.B, step int) (names []string, imgs []image.Image) {
-	files, _ := filepath.Glob(filepath.Join(graphicsTrainDir, "*.png"))
+	dir, err := corpus.DataDir()
+	if err != nil {
+		b.Skipf("no shared data folder (%v): skipping the graphics sample", err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "graphics", "train", "*.png"))
 	if len(files) == 0 {
-		b.Skipf("no graphics training images in %s (see ../shared/data/graphics/README.md)", graphicsTrainDir)
+		b.Skipf("no graphics training images in %s/graphics/train", dir)
 	}
 	sort.Strings(files)
 	for i := 0; i < len(files); i += step {
-		f, err := os.Open(files[i])
-		if err != nil {
-			b.Fatal(err)
-		}
-		img, _, err := image.Decode(f)
-		f.Close()
-		if err != nil {
-			b.Fatalf("%s: %v", files[i], err)
-		}
-		names, imgs = append(names, filepath.Base(files[i])), append(imgs, img)
+		names, imgs = append(names, filepath.Base(files[i])), append(imgs, loadPNG(b, files[i]))
 	}
 	return names, imgs
 }
