@@ -11,16 +11,20 @@ import (
 	"os"
 )
 
-// The weights file: magic, version, name, architecture, then every Linear
+// The weights file: magic, version, name, architecture (six uvarints,
+// Channels, Features, Layers, Kernel, Hidden, Cond, and in version 3 a
+// seventh, Mix), then every Linear
 // (in the order layer 0 V, H, R, layer 1 ..., head W1, W2) as int16
 // little-endian weights followed per output by a zigzag-varint bias, a
 // uvarint multiplier and a shift byte; last, the SHA-256 of everything
 // before it. The hash both detects corruption and is the model's
-// fingerprint.
+// fingerprint. Models with a free-logit head are written as version 2,
+// which has no Mix, so that their fingerprints stay what they were.
 const (
-	fileMagic   = "PXCM"
-	fileVersion = 2
-	maxNameLen  = 255
+	fileMagic      = "PXCM"
+	fileVersion    = 2
+	fileVersionMix = 3
+	maxNameLen     = 255
 )
 
 // Errors from Load. Those that describe a file wrap one of these, so
@@ -39,11 +43,17 @@ var (
 func (m *Model) body() []byte {
 	var b []byte
 	b = append(b, fileMagic...)
-	b = append(b, fileVersion)
+	c := m.cfg
+	dims := []int{c.Channels, c.Features, c.Layers, c.Kernel, c.Hidden, c.Cond}
+	if c.Mix > 0 {
+		b = append(b, fileVersionMix)
+		dims = append(dims, c.Mix)
+	} else {
+		b = append(b, fileVersion)
+	}
 	b = binary.AppendUvarint(b, uint64(len(m.name)))
 	b = append(b, m.name...)
-	c := m.cfg
-	for _, v := range []int{c.Channels, c.Features, c.Layers, c.Kernel, c.Hidden, c.Cond} {
+	for _, v := range dims {
 		b = binary.AppendUvarint(b, uint64(v))
 	}
 	for _, q := range m.linears() {
@@ -125,8 +135,13 @@ func Load(r io.Reader) (*Model, error) {
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic[:4]) != fileMagic {
 		return nil, ErrNotModel
 	}
-	if magic[4] != fileVersion {
-		return nil, fmt.Errorf("%w %d, this pxcz reads version %d", ErrVersion, magic[4], fileVersion)
+	ndims := 6
+	switch magic[4] {
+	case fileVersion:
+	case fileVersionMix:
+		ndims = 7
+	default:
+		return nil, fmt.Errorf("%w %d, this pxcz reads versions %d and %d", ErrVersion, magic[4], fileVersion, fileVersionMix)
 	}
 	n, err := binary.ReadUvarint(br)
 	if err != nil {
@@ -139,15 +154,18 @@ func Load(r io.Reader) (*Model, error) {
 	if _, err := io.ReadFull(br, name); err != nil {
 		return nil, truncated(err)
 	}
-	var dims [6]int
-	for i := range dims {
+	var dims [7]int
+	for i := range dims[:ndims] {
 		v, err := binary.ReadUvarint(br)
 		if err != nil {
 			return nil, truncated(err)
 		}
 		dims[i] = int(min(v, 1<<20))
 	}
-	cfg := Config{Channels: dims[0], Features: dims[1], Layers: dims[2], Kernel: dims[3], Hidden: dims[4], Cond: dims[5]}
+	cfg := Config{Channels: dims[0], Features: dims[1], Layers: dims[2], Kernel: dims[3], Hidden: dims[4], Cond: dims[5], Mix: dims[6]}
+	if ndims == 7 && cfg.Mix == 0 {
+		return nil, fmt.Errorf("%w: version %d without a mixture head", ErrCorrupt, fileVersionMix)
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

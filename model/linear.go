@@ -25,6 +25,18 @@ func (l *Linear) rescale(o int, acc int32) int64 {
 	return (int64(acc)*int64(l.M[o]) + 1<<s>>1) >> s
 }
 
+// rescaleFine is rescale to Q(10+extra) instead of Q10, wrapping (the same
+// way everywhere) where a hostile model's tiny shift would overflow.
+func (l *Linear) rescaleFine(o int, acc int32, extra uint8) int64 {
+	s := l.S[o] & 63
+	p := int64(acc) * int64(l.M[o])
+	if s <= extra {
+		return p << (extra - s)
+	}
+	s -= extra
+	return (p + 1<<s>>1) >> s
+}
+
 // rescale16 stores the saturated Q10 values of outputs o0, o0+1, ... from
 // their accumulators acc into dst.
 func (l *Linear) rescale16(dst []int16, acc []int32, o0 int) {

@@ -1,5 +1,7 @@
 package model
 
+import "math/bits"
+
 // MixMinLogScale is the smallest log-scale a mixture component takes
 // (PixelCNN++'s bound): smaller outputs are clamped to it, which bounds the
 // inverse scale e_k by e^7 and so the range of the logistic's arguments.
@@ -10,3 +12,147 @@ const MixMinLogScale = -7
 // of them: K logits, means and log-scales, and K coefficients per earlier
 // sub-pixel.
 func (c Config) MixAt(ch int) int { return c.Mix * (3*ch + ch*(ch-1)/2) }
+
+// The integer mixture head. Its frequency tables are defined by the
+// computation below, step by step, so that every machine gets the same
+// ones; they approximate the float mixture of the package documentation
+// to a few thousandths of a bit per sub-pixel. Its parameters are the head's
+// outputs in Q16 rather than Q10, because a sharp component's mean must be
+// placed to a small fraction of a value's bin (1/128 in the input's scale).
+const (
+	// mixBits is the fixed point of the mixture's parameters, means and
+	// bin edges.
+	mixBits = 16
+	// mixOne is 1 in the fixed point of the logistic CDF, of tanh and of
+	// the components' weights and inverse scales.
+	mixOne = 1 << 24
+	// The CDF table's grid is 2^-mixGridBits apart and covers
+	// [-mixZMax, mixZMax]; past its ends σ is taken as constant.
+	mixGridBits = 8
+	mixZMax     = 12
+	mixGrid     = mixZMax << mixGridBits
+	// mixMaxMean bounds a component's mean (±8 in the input's scale,
+	// where the values span ±1).
+	mixMaxMean = 8 << mixBits
+	// mixMaxInvScale bounds a component's inverse scale, so that
+	// e·(edge - m) stays far inside int64.
+	mixMaxInvScale = 1 << 40
+	// mixDropBits: a component whose weight is under 2^-mixDropBits of
+	// the largest adds less than a quarter of a frequency unit to any
+	// value, so it is left out.
+	mixDropBits = 18
+)
+
+// mixSigmoid is σ(z) in Q24 for z in Q16, interpolated in mixSigTable and
+// constant past its ends: nondecreasing in z, so every CDF built from it is.
+func mixSigmoid(z int64) uint64 {
+	const fb = mixBits - mixGridBits // the bits of z between grid points
+	z = min(max(z, -mixGrid<<fb), mixGrid<<fb-1)
+	g := z>>fb + mixGrid
+	f := uint64(z & (1<<fb - 1))
+	t0, t1 := uint64(mixSigTable[g]), uint64(mixSigTable[g+1])
+	return t0 + ((t1-t0)*f+1<<(fb-1))>>fb
+}
+
+// mixFreq computes the frequency table cum (257 entries) of a sub-pixel
+// from its mixture parameters par, the head's outputs for it in Q16 (see
+// the package documentation's "Mixture head" for their order), and x, the
+// Q10 inputs of the pixel's earlier sub-pixels. invT is the Stream's
+// inverse temperature (Q10), which sharpens the mixture's weights and
+// every component's scale alike. cdf is scratch space.
+func mixFreq(par []int32, x []int16, k int, invT int64, cdf *[256]uint64, cum []uint32) {
+	const toQ10 = mixBits - qBits
+	a := par[:k]
+	mx := a[0]
+	for _, v := range a {
+		mx = max(mx, v)
+	}
+	clear(cdf[:])
+	var step [256]uint64 // step[v]: a constant added to the CDF from edge v on
+	var total uint64     // the CDF at +∞
+	top := uint64(mixSigTable[2*mixGrid])
+	for i, ai := range a {
+		d := (int64(mx) - int64(ai)) >> toQ10
+		if invT != qOne {
+			d = (d*invT + qOne/2) >> qBits
+		}
+		if d >= int64(len(expTable)) || expTable[d] < mixOne>>mixDropBits {
+			continue
+		}
+		w := uint64(expTable[d]) // the component's weight, mixOne for the largest
+		total += w * mixOne
+		// The mean, linear in the pixel's known sub-pixels, with
+		// tanh(t) = 2σ(2t) - 1.
+		m := int64(par[k+i])
+		for j, xj := range x {
+			th := 2*int64(mixSigmoid(2*int64(par[(3+j)*k+i]))) - mixOne
+			m += (th*int64(xj) + 1<<17) >> 18 // Q24·Q10 to Q16
+		}
+		m = min(max(m, -mixMaxMean), mixMaxMean)
+		e := mixInvScale(par[2*k+i]>>toQ10, invT)
+		// Edge v, between values v and v+1, is at 512v-65280 (Q16), where
+		// the component's CDF is σ(z) with z = (e·(edge-m)) >> 24: from
+		// the table's last entry below lo to its first from hi on, and
+		// interpolated between.
+		lim := int64(mixZMax<<(mixBits+24)) / e
+		lo := min(max(floorDiv(m+65280-lim, 512)+1, 0), 255)
+		hi := min(max(ceilDiv(m+65280+lim, 512), lo), 255)
+		step[0] += w * uint64(mixSigTable[0])
+		step[lo] += w * (top - uint64(mixSigTable[0]))
+		for v := lo; v < hi; v++ {
+			z := (e * (int64(v)*512 - 65280 - m)) >> 24
+			cdf[v] += w*mixSigmoid(z) - w*top // modulo 2^64: step adds w·top back
+		}
+	}
+	// cdf[v] becomes the CDF at edge v, and then value v's mass, scaled so
+	// that the total takes 32 bits.
+	sh := uint(bits.Len64(total) - 32)
+	var run, prev uint64
+	var e [256]uint32
+	best, bestMass := 0, uint32(0)
+	for v := range 256 {
+		run += step[v]
+		c := total
+		if v < 255 {
+			c = cdf[v] + run
+		}
+		c >>= sh
+		mass := uint32(c - prev)
+		prev = c
+		e[v] = mass
+		if mass > bestMass {
+			best, bestMass = v, mass
+		}
+	}
+	cumulate(&e, 256, total>>sh, best, cum)
+}
+
+// mixInvScale is a component's inverse scale e = exp(-max(s, MixMinLogScale))
+// in Q24, from its Q10 log-scale s, times invT/1024 and kept within
+// [1, mixMaxInvScale].
+func mixInvScale(s int32, invT int64) int64 {
+	s = max(s, MixMinLogScale*qOne)
+	var e int64
+	switch {
+	case s < 0: // e^|s|, as 2^48 / e^-|s|
+		t := int64(expTable[-s])
+		e = (1<<48 + t/2) / t
+	case int(s) < len(expTable):
+		e = int64(expTable[s])
+	}
+	if invT != qOne {
+		e = (e*invT + qOne/2) >> qBits
+	}
+	return min(max(e, 1), mixMaxInvScale)
+}
+
+// floorDiv and ceilDiv divide by a positive d, rounding down and up.
+func floorDiv(n, d int64) int64 {
+	q := n / d
+	if n%d != 0 && n < 0 {
+		q--
+	}
+	return q
+}
+
+func ceilDiv(n, d int64) int64 { return -floorDiv(-n, d) }

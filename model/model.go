@@ -13,9 +13,9 @@ type Model struct {
 	name   string
 	layers []qlayer
 	w1, w2 Linear
-	// w2Cols is w2's weights laid out by pairCols, for the head's logits:
-	// a sub-pixel's 256 rows of a few dozen inputs each are too short for
-	// dotRows' horizontal sums to pay.
+	// w2Cols is w2's weights laid out by pairCols, for the head's logits
+	// or mixture parameters: a sub-pixel's rows of a few dozen inputs each
+	// are too short for dotRows' horizontal sums to pay.
 	w2Cols []int16
 	sum    [sha256.Size]byte // SHA-256 of the encoded weights file
 }
@@ -43,7 +43,7 @@ func newModel(cfg Config, name string) *Model {
 		}
 	}
 	m.w1 = newLinear(cfg.Hidden, f)
-	m.w2 = newLinear(cfg.Logits(), cfg.Hidden)
+	m.w2 = newLinear(cfg.HeadOut(), cfg.Hidden)
 	return m
 }
 

@@ -15,9 +15,6 @@ func Quantize(p *Params, name string) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.Mix > 0 {
-		return nil, fmt.Errorf("model: %v has a mixture head, which has no integer inference yet", cfg)
-	}
 	m := newModel(cfg, name)
 	f2, d := 2*cfg.Features, cfg.Cond
 	for l := range p.Layers {
@@ -34,7 +31,7 @@ func Quantize(p *Params, name string) (*Model, error) {
 	for o := 0; o < cfg.Hidden; o++ {
 		quantizeRow(&m.w1, o, p.Head.B1[o], p.Head.W1[o*cfg.Features:(o+1)*cfg.Features])
 	}
-	for o := 0; o < cfg.Logits(); o++ {
+	for o := 0; o < cfg.HeadOut(); o++ {
 		quantizeRow(&m.w2, o, p.Head.B2[o], p.Head.W2[o*cfg.Hidden:(o+1)*cfg.Hidden])
 	}
 	if err := m.checkMasks(); err != nil {

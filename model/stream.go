@@ -64,7 +64,8 @@ type scratch struct {
 	gates  [][]int16 // [L][F] gated outputs of the horizontal stack
 	relu   []int16   // [F] relu(H_{L-1})
 	hidden []int16   // [Hidden]
-	logits []int32   // [256]
+	logits []int32   // [256] logits, or a mixture head's parameters
+	cdf    *[256]uint64
 	acc    []int32   // [max(2F, Hidden)] accumulators of one linear step
 	cum    []uint32  // [257] the frequency table of one sub-pixel
 	// vin[l] gathers the inputs of layer l's vertical weight rows,
@@ -111,7 +112,8 @@ func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error)
 			gates:  make([][]int16, cfg.Layers),
 			relu:   make([]int16, cfg.Features),
 			hidden: make([]int16, cfg.Hidden),
-			logits: make([]int32, 256),
+			logits: make([]int32, max(256, cfg.MixAt(cfg.Channels))),
+			cdf:    new([256]uint64),
 			acc:    make([]int32, max(2*cfg.Features, cfg.Hidden)),
 			cum:    make([]uint32, 257),
 			vpre:   make([]int16, 2*cfg.Features+cfg.Cond),
@@ -332,8 +334,9 @@ func (s *Stream) horizontal(ln *line, sc *scratch, l, j, lo, hi int) {
 }
 
 // head computes the frequency table of sub-pixel c at column j of ln's row
-// into cum (257 entries), from the head's 256 logits. W1 and W2 are masked so that sub-pixel c
-// sees only the groups up to its own, which its dot products stop at.
+// into cum (257 entries), from the head's 256 logits or its mixture. W1 and
+// W2 are masked so that sub-pixel c sees only the groups up to its own,
+// which its dot products stop at.
 func (s *Stream) head(ln *line, sc *scratch, j, c int, cum []uint32) {
 	cfg, f := s.cfg, s.cfg.Features
 	h := ln.hin[cfg.Layers][(j+s.r)*f : (j+s.r+1)*f]
@@ -350,7 +353,19 @@ func (s *Stream) head(ln *line, sc *scratch, j, c int, cum []uint32) {
 	for k, v := range hidden {
 		hidden[k] = max(v, 0)
 	}
-	logits := sc.logits
+	if cfg.Mix > 0 {
+		o0 := cfg.MixAt(c)
+		par := sc.logits[:cfg.MixAt(c+1)-o0]
+		copy(par, w2.B[o0:])
+		dotCols(par, s.m.w2Cols[2*o0:], 2*w2.Out, sc.hidden[:(c+1)*gh])
+		for k, a := range par {
+			par[k] = int32(min(max(w2.rescaleFine(o0+k, a, mixBits-qBits), -1<<30), 1<<30))
+		}
+		x := ln.hin[0][(j+s.r)*cfg.Channels:]
+		mixFreq(par, x[:c], cfg.Mix, s.invT, sc.cdf, cum)
+		return
+	}
+	logits := sc.logits[:256]
 	copy(logits, w2.B[c*256:])
 	dotCols(logits, s.m.w2Cols[2*c*256:], 2*w2.Out, sc.hidden[:(c+1)*gh])
 	mx, best := w2.rescaleLogits(logits, c*256)

@@ -36,6 +36,10 @@ var (
 	tanhTable [gateHi - gateLo + 2]int16
 	expTable  []uint32 // e^(-d/1024)·2^expBits, rounded, while > 0
 	expPadded []uint32 // expTable and a 0, for lookups clamped to its length
+	// mixSigTable[g+mixGrid] is σ(g/2^mixGridBits)·mixOne, rounded, for
+	// |g| <= mixGrid: the logistic CDF of the mixture head, which
+	// interpolates between its entries.
+	mixSigTable [2*mixGrid + 1]uint32
 )
 
 func init() {
@@ -52,25 +56,32 @@ func init() {
 		lo, carry := bits.Add64(lo, 1<<61, 0) // round to nearest
 		v = hi<<2 | lo>>62 + carry<<2
 	}
-	// divRound returns round(num·2^qBits / den) for num <= den < 2^63.
-	divRound := func(num, den uint64) int16 {
-		hi, lo := bits.Mul64(num, qOne)
+	// divRound returns round(num·one / den) for num <= den < 2^63 and
+	// one <= 2^32.
+	divRound := func(num, den, one uint64) uint64 {
+		hi, lo := bits.Mul64(num, one)
 		lo, c := bits.Add64(lo, den/2, 0)
 		q, _ := bits.Div64(hi+c, lo, den)
-		return int16(q)
+		return q
 	}
 	for q := 0; q <= gateHi+1; q++ {
 		e := e62[q]
 		// σ(z) = 1/(1+e^-z) and σ(-z) = e^-z/(1+e^-z), both exact to
 		// rounding; tanh(z) = (1-e^-2z)/(1+e^-2z) and is odd.
 		if q <= gateHi {
-			sigTable[q-gateLo] = divRound(one62, one62+e)
-			tanhTable[q-gateLo] = divRound(one62-e62[2*q], one62+e62[2*q])
+			sigTable[q-gateLo] = int16(divRound(one62, one62+e, qOne))
+			tanhTable[q-gateLo] = int16(divRound(one62-e62[2*q], one62+e62[2*q], qOne))
 		}
 		if q <= -gateLo {
-			sigTable[-q-gateLo] = divRound(e, one62+e)
-			tanhTable[-q-gateLo] = -divRound(one62-e62[2*q], one62+e62[2*q])
+			sigTable[-q-gateLo] = int16(divRound(e, one62+e, qOne))
+			tanhTable[-q-gateLo] = -int16(divRound(one62-e62[2*q], one62+e62[2*q], qOne))
 		}
+	}
+	step := qOne >> mixGridBits
+	for g := 0; g <= mixGrid; g++ {
+		e := e62[g*step]
+		mixSigTable[mixGrid+g] = uint32(divRound(one62, one62+e, mixOne))
+		mixSigTable[mixGrid-g] = uint32(divRound(e, one62+e, mixOne))
 	}
 	for _, e := range e62 {
 		v := (e + 1<<(61-expBits)) >> (62 - expBits)
@@ -133,11 +144,20 @@ func freqTable(logits []int32, mx int32, best int, cum []uint32) {
 			sum += uint64(v)
 		}
 	}
+	cumulate(&e, n, sum, best, cum)
+}
+
+// cumulate turns the weights e[:n] of n symbols, which sum to sum (at most
+// 2^32 each), into the cumulative frequency table cum (n+1 entries) summing
+// to 1<<FreqBits, every symbol at least 1 and the rounding remainder going
+// to symbol best.
+func cumulate(e *[256]uint32, n int, sum uint64, best int, cum []uint32) {
+	cum = cum[:n+1]
 	// One division, then multiplications: q·e[k] >> 32 is e[k]/sum scaled
 	// to the frequencies left after every symbol's minimum of 1.
 	q := (uint64(1<<FreqBits-n) << 32) / sum
 	cum[0] = 0
-	if !cum256(&e, q, cum) {
+	if !cum256(e, q, cum) {
 		var total uint32
 		for k, v := range e[:n] {
 			total += 1 + uint32((uint64(v)*q)>>32)
