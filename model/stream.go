@@ -66,8 +66,8 @@ type scratch struct {
 	hidden []int16   // [Hidden]
 	logits []int32   // [256] logits, or a mixture head's parameters
 	cdf    *[256]uint64
-	acc    []int32   // [max(2F, Hidden)] accumulators of one linear step
-	cum    []uint32  // [257] the frequency table of one sub-pixel
+	acc    []int32  // [max(2F, Hidden)] accumulators of one linear step
+	cum    []uint32 // [257] the frequency table of one sub-pixel
 	// vin[l] gathers the inputs of layer l's vertical weight rows,
 	// [VW | VC], and vpre those of its horizontal rows' [HV | HC], into one
 	// vector each, so that each is one dot product; the conditioning
