@@ -78,7 +78,7 @@
 // Q10, since a sharp component's mean must be placed to a fraction of a
 // bin. The weights softmax(a) come from the exp table; tanh(t) is 2σ(2t)-1;
 // e_k from the exp table (its reciprocal for negative log-scales); and σ
-// from a table of σ in Q24 on a grid 1/256 apart over [-12, 12],
+// from a table of σ in Q24 on a grid 1/256 apart over [-10, 10],
 // interpolated, constant past its ends. The CDF Σ_k π_k·σ(e_k·(edge-m_k))
 // at the 255 inner edges, in 64-bit integers, gives every value's mass,
 // which becomes a frequency table like the softmax's. Components weighing

@@ -29,7 +29,7 @@ const (
 	// The CDF table's grid is 2^-mixGridBits apart and covers
 	// [-mixZMax, mixZMax]; past its ends σ is taken as constant.
 	mixGridBits = 8
-	mixZMax     = 12
+	mixZMax     = 10
 	mixGrid     = mixZMax << mixGridBits
 	// mixMaxMean bounds a component's mean (±8 in the input's scale,
 	// where the values span ±1).
@@ -47,11 +47,9 @@ const (
 // constant past its ends: nondecreasing in z, so every CDF built from it is.
 func mixSigmoid(z int64) uint64 {
 	const fb = mixBits - mixGridBits // the bits of z between grid points
-	z = min(max(z, -mixGrid<<fb), mixGrid<<fb-1)
-	g := z>>fb + mixGrid
-	f := uint64(z & (1<<fb - 1))
-	t0, t1 := uint64(mixSigTable[g]), uint64(mixSigTable[g+1])
-	return t0 + ((t1-t0)*f+1<<(fb-1))>>fb
+	z = min(max(z, -mixGrid<<fb), mixGrid<<fb-1) + mixGrid<<fb
+	t := mixSigPairs[z>>fb]
+	return uint64(uint32(t)) + (t>>32*uint64(z&(1<<fb-1))+1<<(fb-1))>>fb
 }
 
 // mixFreq computes the frequency table cum (257 entries) of a sub-pixel
@@ -99,9 +97,14 @@ func mixFreq(par []int32, x []int16, k int, invT int64, cdf *[256]uint64, cum []
 		hi := min(max(ceilDiv(m+65280+lim, 512), lo), 255)
 		step[0] += w * uint64(mixSigTable[0])
 		step[lo] += w * (top - uint64(mixSigTable[0]))
-		for v := lo; v < hi; v++ {
-			z := (e * (int64(v)*512 - 65280 - m)) >> 24
-			cdf[v] += w*mixSigmoid(z) - w*top // modulo 2^64: step adds w·top back
+		// lim keeps z inside the table from lo to hi: no clamping.
+		const fb = mixBits - mixGridBits
+		wtop := w * top
+		for v, d := lo, lo*512-65280-m; v < hi; v, d = v+1, d+512 {
+			z := (e*d)>>24 + mixGrid<<fb
+			t := mixSigPairs[z>>fb]
+			s := uint64(uint32(t)) + (t>>32*uint64(z&(1<<fb-1))+1<<(fb-1))>>fb
+			cdf[v] += w*s - wtop // modulo 2^64: step adds w·top back
 		}
 	}
 	// cdf[v] becomes the CDF at edge v, and then value v's mass, scaled so

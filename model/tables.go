@@ -40,6 +40,10 @@ var (
 	// |g| <= mixGrid: the logistic CDF of the mixture head, which
 	// interpolates between its entries.
 	mixSigTable [2*mixGrid + 1]uint32
+	// mixSigPairs[g] holds mixSigTable[g] in its low 32 bits and the step
+	// to the next entry in its high ones, so that interpolating takes one
+	// load.
+	mixSigPairs [2 * mixGrid]uint64
 )
 
 func init() {
@@ -82,6 +86,9 @@ func init() {
 		e := e62[g*step]
 		mixSigTable[mixGrid+g] = uint32(divRound(one62, one62+e, mixOne))
 		mixSigTable[mixGrid-g] = uint32(divRound(e, one62+e, mixOne))
+	}
+	for g := range mixSigPairs {
+		mixSigPairs[g] = uint64(mixSigTable[g]) | uint64(mixSigTable[g+1]-mixSigTable[g])<<32
 	}
 	for _, e := range e62 {
 		v := (e + 1<<(61-expBits)) >> (62 - expBits)
