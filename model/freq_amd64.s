@@ -103,3 +103,67 @@ cum:
 
 	VZEROUPPER
 	RET
+
+// func mixEdgesAVX2(cdf *uint64, n int, z0, step int64, w, wtop uint64, tab *uint64)
+//
+// mixEdges for n edges, n a multiple of 4, four at a time: each lane keeps
+// its edge's z0 + i·step (non-negative, below 2^46) and adds 4·step per
+// round; z = that >> 24 indexes tab by z >> 8, whose low half is σ there
+// and high half the step to the next entry, interpolated at z's low 8 bits.
+// σ and w are below 2^32, so VPMULUDQ's 32-bit products are exact.
+TEXT ·mixEdgesAVX2(SB), NOSPLIT, $0-56
+	MOVQ cdf+0(FP), DI
+	MOVQ n+8(FP), CX
+	MOVQ z0+16(FP), AX
+	MOVQ step+24(FP), BX
+	MOVQ w+32(FP), R8
+	MOVQ wtop+40(FP), R9
+	MOVQ tab+48(FP), SI
+
+	// Y0: the four lanes' z0 + i·step; Y1: 4·step.
+	MOVQ         AX, X0
+	LEAQ         (AX)(BX*1), DX
+	PINSRQ       $1, DX, X0
+	LEAQ         (DX)(BX*1), DX
+	MOVQ         DX, X2
+	ADDQ         BX, DX
+	PINSRQ       $1, DX, X2
+	VINSERTI128  $1, X2, Y0, Y0
+	SHLQ         $2, BX
+	MOVQ         BX, X1
+	VPBROADCASTQ X1, Y1
+	MOVQ         R8, X2
+	VPBROADCASTQ X2, Y2 // w
+	MOVQ         R9, X3
+	VPBROADCASTQ X3, Y3 // wtop
+	MOVQ         $255, DX
+	MOVQ         DX, X4
+	VPBROADCASTQ X4, Y4 // the fraction's mask
+	MOVQ         $128, DX
+	MOVQ         DX, X5
+	VPBROADCASTQ X5, Y5 // rounding
+	VPXOR        Y6, Y6, Y6
+
+loop:
+	VPSRLQ     $24, Y0, Y7       // z
+	VPSRLQ     $8, Y7, Y8        // the table index
+	VPAND      Y4, Y7, Y7        // the fraction
+	VPCMPEQQ   Y9, Y9, Y9
+	VPGATHERQQ Y9, (SI)(Y8*8), Y10
+	VPSRLQ     $32, Y10, Y11     // the step to the next entry
+	VPMULUDQ   Y7, Y11, Y11
+	VPADDQ     Y5, Y11, Y11
+	VPSRLQ     $8, Y11, Y11
+	VPBLENDD   $0xaa, Y6, Y10, Y10 // σ at the entry
+	VPADDQ     Y10, Y11, Y11     // σ
+	VPMULUDQ   Y2, Y11, Y11      // w·σ
+	VPSUBQ     Y3, Y11, Y11
+	VPADDQ     (DI), Y11, Y11
+	VMOVDQU    Y11, (DI)
+	VPADDQ     Y1, Y0, Y0
+	ADDQ       $32, DI
+	SUBQ       $4, CX
+	JNZ        loop
+
+	VZEROUPPER
+	RET

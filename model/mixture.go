@@ -98,36 +98,49 @@ func mixFreq(par []int32, x []int16, k int, invT int64, cdf *[256]uint64, cum []
 		step[0] += w * uint64(mixSigTable[0])
 		step[lo] += w * (top - uint64(mixSigTable[0]))
 		// lim keeps z inside the table from lo to hi: no clamping.
-		const fb = mixBits - mixGridBits
-		wtop := w * top
-		for v, d := lo, lo*512-65280-m; v < hi; v, d = v+1, d+512 {
-			z := (e*d)>>24 + mixGrid<<fb
-			t := mixSigPairs[z>>fb]
-			s := uint64(uint32(t)) + (t>>32*uint64(z&(1<<fb-1))+1<<(fb-1))>>fb
-			cdf[v] += w*s - wtop // modulo 2^64: step adds w·top back
-		}
+		z0 := e*(lo*512-65280-m) + mixGrid<<(mixBits-mixGridBits+24)
+		mixEdges(cdf[lo:hi], z0, e*512, w, w*top)
 	}
 	// cdf[v] becomes the CDF at edge v, and then value v's mass, scaled so
 	// that the total takes 32 bits.
 	sh := uint(bits.Len64(total) - 32)
 	var run, prev uint64
 	var e [256]uint32
-	best, bestMass := 0, uint32(0)
-	for v := range 256 {
+	var top32 uint32
+	for v := range 255 {
 		run += step[v]
-		c := total
-		if v < 255 {
-			c = cdf[v] + run
-		}
-		c >>= sh
-		mass := uint32(c - prev)
+		c := (cdf[v] + run) >> sh
+		e[v] = uint32(c - prev)
 		prev = c
-		e[v] = mass
-		if mass > bestMass {
-			best, bestMass = v, mass
-		}
+		top32 = max(top32, e[v])
+	}
+	e[255] = uint32(total>>sh - prev)
+	top32 = max(top32, e[255])
+	best := 0
+	for e[best] != top32 {
+		best++
 	}
 	cumulate(&e, 256, total>>sh, best, cum)
+}
+
+// mixEdges adds to cdf[i] w·(σ(z_i) - σ(mixZMax)), modulo 2^64, where z_i
+// = (z0 + i·step) >> 24 is the i-th edge's argument in Q16, offset by
+// mixZMax so that it indexes the table directly; wtop is w·σ(mixZMax).
+// The assembly does most of the edges where the CPU has it.
+func mixEdges(cdf []uint64, z0, step int64, w, wtop uint64) {
+	done := mixEdgesAsm(cdf, z0, step, w, wtop)
+	mixEdgesGo(cdf[done:], z0+int64(done)*step, step, w, wtop)
+}
+
+// mixEdgesGo is mixEdges in plain Go.
+func mixEdgesGo(cdf []uint64, z0, step int64, w, wtop uint64) {
+	const fb = mixBits - mixGridBits
+	for i := range cdf {
+		z := (z0 + int64(i)*step) >> 24
+		t := mixSigPairs[z>>fb]
+		s := uint64(uint32(t)) + (t>>32*uint64(z&(1<<fb-1))+1<<(fb-1))>>fb
+		cdf[i] += w*s - wtop
+	}
 }
 
 // mixInvScale is a component's inverse scale e = exp(-max(s, MixMinLogScale))
