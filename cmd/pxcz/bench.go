@@ -16,6 +16,7 @@ import (
 	flag "github.com/spf13/pflag"
 
 	"github.com/pxcz/pxcz/cmd/pxcz/internal/bench"
+	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/model"
 )
 
@@ -33,6 +34,7 @@ func init() {
 			fs.Int("limit", 0, "benchmark the first N images of each data set (0: all)")
 			fs.String("split", "test", "CIFAR-10 split read from an archive or folder: test or train")
 			fs.String("against", "all", "peer codecs, comma-separated: "+strings.Join(bench.PeerIDs(), ", ")+"; or all, or none")
+			fs.Int("max-error", 0, "benchmark near-lossless coding: pxcz compress --max-error K, and webp in its near-lossless mode at the level nearest K, with each codec's largest error and PSNR (0: lossless)")
 			fs.String("model", "", "pxcz weights `FILE` (default: the built-in models, chosen by image size as compress does)")
 			fs.String("format", "text", "table format: "+strings.Join(bench.Formats, ", "))
 			fs.StringP("output", "o", "-", "write the table to `FILE` (-: standard output)")
@@ -53,6 +55,7 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	limit, _ := fs.GetInt("limit")
 	split, _ := fs.GetString("split")
 	against, _ := fs.GetString("against")
+	maxErr, _ := fs.GetInt("max-error")
 	modelPath, _ := fs.GetString("model")
 	format, _ := fs.GetString("format")
 	outPath, _ := fs.GetString("output")
@@ -72,6 +75,9 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	if jobs < 1 || limit < 0 {
 		return fmt.Errorf("--jobs must be at least 1 and --limit not negative")
 	}
+	if maxErr < 0 || maxErr > codec.MaxMaxError {
+		return fmt.Errorf("--max-error %d, want 0 (lossless) to %d", maxErr, codec.MaxMaxError)
+	}
 	var m *model.Model // nil: the built-in model for each image's size
 	var note string
 	if modelPath != "" {
@@ -88,7 +94,7 @@ func runBench(fs *flag.FlagSet, args []string) error {
 		note = fmt.Sprintf("pxcz models: built in, by image size: %s (fingerprint %x) under %d pixels, %s (fingerprint %x) from there",
 			def.Name(), def.Fingerprint(), model.PhotoMinPixels, photo.Name(), photo.Fingerprint())
 	}
-	peers, notes, err := bench.SelectPeers(against, timeout)
+	peers, notes, err := bench.SelectPeers(against, timeout, maxErr)
 	if err != nil {
 		return err
 	}
@@ -100,7 +106,11 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	for _, s := range sets {
 		notes = append(notes, s.Notes...)
 	}
-	r := &bench.Runner{Codecs: append([]bench.Codec{bench.Pxcz(m)}, peers...), Jobs: jobs}
+	subject := bench.Pxcz(m)
+	if maxErr > 0 {
+		subject = bench.PxczNearLossless(m, maxErr)
+	}
+	r := &bench.Runner{Codecs: append([]bench.Codec{subject}, peers...), Jobs: jobs}
 	if cacheDir != "" {
 		if r.Cache, err = bench.OpenCache(cacheDir); err != nil {
 			return err

@@ -26,6 +26,16 @@ type Codec interface {
 	RoundTrip(ctx context.Context, in *Input) (Trip, error)
 }
 
+// NearLossless is a codec whose decoded pixels may differ from the
+// original's. MaxError is the largest difference of a sub-pixel it
+// promises, or -1 when it promises none; the benchmark measures the error
+// of such a codec, and checks the promise, instead of requiring the
+// original's pixels back.
+type NearLossless interface {
+	Codec
+	MaxError() int
+}
+
 // Trip is what one round trip measured.
 type Trip struct {
 	// Bytes is the size of the whole compressed file, headers included.
@@ -85,12 +95,24 @@ func (in *Input) File(f Format) (string, error) {
 // Subject is the codec's Name that tables compare the peers with.
 const Subject = "pxcz"
 
-type pxcz struct{ m *model.Model }
+type pxcz struct {
+	m      *model.Model
+	maxErr int // codec.Options.MaxError
+}
 
 // Pxcz is pxcz itself coding with m, or for a nil m with the built-in
 // model for each image's size as pxcz compress does (model.For), on one
 // thread per image so that its times compare with the peers'.
-func Pxcz(m *model.Model) Codec { return pxcz{m} }
+func Pxcz(m *model.Model) Codec { return pxcz{m: m} }
+
+// pxczNear is pxcz coding near-losslessly.
+type pxczNear struct{ pxcz }
+
+// PxczNearLossless is Pxcz coding every sub-pixel within k of the
+// original's (pxcz compress --max-error k).
+func PxczNearLossless(m *model.Model, k int) NearLossless { return pxczNear{pxcz{m: m, maxErr: k}} }
+
+func (c pxczNear) MaxError() int { return c.maxErr }
 
 func (c pxcz) Name() string { return Subject }
 
@@ -107,11 +129,14 @@ func (c pxcz) Key() string {
 	for _, m := range ms {
 		key += fmt.Sprintf(" model=%s fingerprint=%x", m.Name(), m.Fingerprint())
 	}
+	if c.maxErr > 0 {
+		key += fmt.Sprintf(" max-error=%d", c.maxErr)
+	}
 	return key
 }
 
 func (c pxcz) RoundTrip(_ context.Context, in *Input) (Trip, error) {
-	opts := &codec.Options{Model: c.m, Workers: 1}
+	opts := &codec.Options{Model: c.m, Workers: 1, MaxError: c.maxErr}
 	var buf bytes.Buffer
 	t0 := time.Now()
 	if err := codec.Encode(&buf, in.Pixels.Image(), opts); err != nil {

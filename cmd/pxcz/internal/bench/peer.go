@@ -53,6 +53,31 @@ type Peer struct {
 	version     string
 }
 
+// unbounded is a peer whose output may differ from its input with no bound
+// promised: the benchmark measures its error.
+type unbounded struct{ *Peer }
+
+func (unbounded) MaxError() int { return -1 }
+
+// NearLosslessWebP is cwebp's near-lossless mode (webp in --against when
+// the benchmark is near-lossless) at the level that comes closest to
+// keeping every sub-pixel within k without going over: level N quantizes
+// to (100-N)/20 bits, which moves a value by up to half the step. libwebp
+// promises no bound (and -exact does nothing here), so its error is
+// measured, not checked.
+func NearLosslessWebP(k int) NearLossless {
+	b := min(bits.Len(uint(k)), 5) // the most bits whose half-step, 2^(b-1), is at most k
+	level := strconv.Itoa(100 - 20*b)
+	return unbounded{&Peer{
+		ID: "webp", Label: "cwebp -lossless -near_lossless " + level, Package: "webp",
+		Input: PNG, Ext: ".webp",
+		Encode:     []string{"cwebp", "-quiet", "-lossless", "-z", "9", "-near_lossless", level, "{in}", "-o", "{out}"},
+		Decode:     []string{"dwebp", "-quiet", "{in}", "-pam", "-o", "{out}"},
+		DecodedExt: always(".pam"),
+		Version:    []string{"cwebp", "-version"},
+	}}
+}
+
 // pnmOrPNG names PGM and PPM for gray and RGB, and PNG for RGBA, for
 // decoders that write no PAM.
 func pnmOrPNG(c int) string {

@@ -126,7 +126,7 @@ func TestRealPeerSpecWithFakeTools(t *testing.T) {
 
 func TestSelectPeersAbsent(t *testing.T) {
 	fakeTools(t, map[string]string{"cwebp": copyTool}) // dwebp is missing
-	peers, notes, err := SelectPeers("all", time.Minute)
+	peers, notes, err := SelectPeers("all", time.Minute, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,17 +148,31 @@ func TestSelectPeersAbsent(t *testing.T) {
 
 func TestSelectPeersByName(t *testing.T) {
 	fakeTools(t, map[string]string{"optipng": copyTool})
-	peers, notes, err := SelectPeers("optipng, png", time.Minute)
+	peers, notes, err := SelectPeers("optipng, png", time.Minute, 0)
 	if err != nil || len(notes) != 0 {
 		t.Fatal(err, notes)
 	}
 	if len(peers) != 2 || peers[0].Name() != GoPNG().Name() || peers[1].Name() != "optipng -o7" {
 		t.Errorf("peers %v", peers)
 	}
-	if peers, _, _ := SelectPeers("none", 0); len(peers) != 0 {
+	if peers, _, _ := SelectPeers("none", 0, 0); len(peers) != 0 {
 		t.Errorf("none selected %v", peers)
 	}
-	if _, _, err := SelectPeers("webp,gif", 0); err == nil || !strings.Contains(err.Error(), `"gif"`) {
+	if _, _, err := SelectPeers("webp,gif", 0, 0); err == nil || !strings.Contains(err.Error(), `"gif"`) {
 		t.Errorf("unknown peer: %v", err)
+	}
+}
+
+// TestNearLosslessWebP: the level for each bound is the coarsest whose
+// half-step stays within it.
+func TestNearLosslessWebP(t *testing.T) {
+	for k, level := range map[int]string{1: "80", 2: "60", 3: "60", 4: "40", 7: "40", 8: "20", 16: "0"} {
+		c := NearLosslessWebP(k)
+		if got := c.Name(); got != "cwebp -lossless -near_lossless "+level {
+			t.Errorf("bound %d: %s, want level %s", k, got, level)
+		}
+		if c.MaxError() != -1 {
+			t.Errorf("bound %d: cwebp promises %d, want no bound (-1)", k, c.MaxError())
+		}
 	}
 }

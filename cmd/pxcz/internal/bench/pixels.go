@@ -121,6 +121,25 @@ func (p *Pixels) Match(q *Pixels) error {
 	return nil
 }
 
+// Distortion compares q, decoded by a lossy codec, with p: the largest
+// absolute difference of a sub-pixel and the sum of the squared
+// differences, over p's own channels (gray compares the first of q's, as
+// Match widens both to RGBA).
+func (p *Pixels) Distortion(q *Pixels) (maxErr int, sqErr int64, err error) {
+	if q.W != p.W || q.H != p.H {
+		return 0, 0, fmt.Errorf("decoded %dx%d, want %dx%d", q.W, q.H, p.W, p.H)
+	}
+	for i := 0; i < p.W*p.H; i++ {
+		a, b := p.at(i), q.at(i)
+		for c := range p.C {
+			d := int(a[c]) - int(b[c])
+			maxErr = max(maxErr, d, -d)
+			sqErr += int64(d * d)
+		}
+	}
+	return maxErr, sqErr, nil
+}
+
 // at returns pixel i widened to RGBA.
 func (p *Pixels) at(i int) [4]uint8 {
 	s := p.Pix[i*p.C : (i+1)*p.C]

@@ -30,11 +30,23 @@ func (rep *Report) Caption() string {
 		"(width × height × channels: 3 for RGB, 1 for gray, 4 for RGBA) over the data set, " +
 		"counting whole files, headers included. " +
 		"vs best peer: total size relative to the smallest other codec that round-tripped every image. " +
-		"Every result is a round trip whose decoded pixels equal the original exactly. " +
+		rep.exactness() +
 		fmt.Sprintf("Speeds: megapixels per second of wall-clock time on one thread per image, %d %s at a time; ",
 			rep.Jobs, plural(rep.Jobs, "image", "images")) +
 		"command-line peers' times include process start and file I/O, " +
 		"and PNG optimizers' decode times are Go's image/png."
+}
+
+// exactness is the caption's sentence on what a round trip must give back.
+func (rep *Report) exactness() string {
+	for _, s := range rep.Summaries {
+		if s.nearLossless() {
+			return "Every result is a round trip whose decoded pixels equal the original exactly, " +
+				"except a near-lossless codec's (\"max error\": the largest difference of a sub-pixel over the data set, " +
+				"which pxcz guarantees; PSNR over all its sub-pixels, from their mean squared difference). "
+		}
+	}
+	return "Every result is a round trip whose decoded pixels equal the original exactly. "
 }
 
 // Write writes the report as format, one of Formats.
@@ -54,6 +66,17 @@ func (rep *Report) Write(w io.Writer, format string) error {
 
 var headers = []string{"codec", "bits/sub-pixel", "vs best peer", "encode MP/s", "decode MP/s"}
 
+// errorHeaders are the columns a table with a near-lossless codec adds.
+var errorHeaders = []string{"max error", "PSNR dB"}
+
+// headings are s's table's column headings.
+func (s *Summary) headings() []string {
+	if s.nearLossless() {
+		return append(append([]string(nil), headers...), errorHeaders...)
+	}
+	return headers
+}
+
 // cells formats one row for the text and markdown tables; a failed codec
 // shows how often it failed where its size would be.
 func (s *Summary) cells(r Row) []string {
@@ -65,7 +88,15 @@ func (s *Summary) cells(r Row) []string {
 	if x, ok := s.Relative(r); ok {
 		rel = strconv.FormatFloat(x, 'f', 3, 64) + "×"
 	}
-	return []string{r.Codec, bits, rel, speed(r.EncodeMPS()), speed(r.DecodeMPS())}
+	cells := []string{r.Codec, bits, rel, speed(r.EncodeMPS()), speed(r.DecodeMPS())}
+	if s.nearLossless() {
+		psnr := "∞"
+		if p := r.PSNR(); !math.IsInf(p, 1) {
+			psnr = strconv.FormatFloat(p, 'f', 2, 64)
+		}
+		cells = append(cells, strconv.Itoa(r.MaxError), psnr)
+	}
+	return cells
 }
 
 // heading describes a data set in one line.
@@ -93,11 +124,11 @@ func (rep *Report) writeText(w io.Writer) error {
 			b.WriteString("\n")
 		}
 		b.WriteString(s.heading() + "\n")
-		table := [][]string{headers}
+		table := [][]string{s.headings()}
 		for _, r := range s.Rows {
 			table = append(table, s.cells(r))
 		}
-		width := make([]int, len(headers))
+		width := make([]int, len(table[0]))
 		for _, row := range table {
 			for c, cell := range row {
 				width[c] = max(width[c], utf8.RuneCountInString(cell))
@@ -130,7 +161,8 @@ func (rep *Report) writeMarkdown(w io.Writer) error {
 	var b strings.Builder
 	for _, s := range rep.Summaries {
 		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(s.heading()))
-		b.WriteString("| " + strings.Join(headers, " | ") + " |\n|:--|--:|--:|--:|--:|\n")
+		hs := s.headings()
+		b.WriteString("| " + strings.Join(hs, " | ") + " |\n|:--" + strings.Repeat("|--:", len(hs)-1) + "|\n")
 		for _, r := range s.Rows {
 			c := s.cells(r)
 			for i := range c {
@@ -163,17 +195,20 @@ func (rep *Report) writeMarkdown(w io.Writer) error {
 func (rep *Report) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"dataset", "codec", "images", "failed", "bytes", "sub_pixels", "bits_per_sub_pixel",
-		"relative_to_best_peer", "encode_mp_per_s", "decode_mp_per_s"})
+		"relative_to_best_peer", "encode_mp_per_s", "decode_mp_per_s", "max_error", "psnr_db"})
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 	for _, s := range rep.Summaries {
 		for _, r := range s.Rows {
-			rel := ""
+			rel, psnr := "", ""
 			if x, ok := s.Relative(r); ok {
 				rel = f(x)
 			}
+			if p := r.PSNR(); !math.IsInf(p, 1) {
+				psnr = f(p)
+			}
 			cw.Write([]string{s.Dataset, r.Codec, strconv.Itoa(r.Images), strconv.Itoa(r.Failed),
 				strconv.FormatInt(r.Bytes, 10), strconv.FormatInt(r.SubPixels, 10), f(r.BitsPerSubPixel()),
-				rel, f(r.EncodeMPS()), f(r.DecodeMPS())})
+				rel, f(r.EncodeMPS()), f(r.DecodeMPS()), strconv.Itoa(r.MaxError), psnr})
 		}
 	}
 	cw.Flush()
@@ -193,6 +228,8 @@ type jsonRow struct {
 	DecodeMPS       float64  `json:"decode_mp_per_s"`
 	EncodeSeconds   float64  `json:"encode_seconds"`
 	DecodeSeconds   float64  `json:"decode_seconds"`
+	MaxError        int      `json:"max_error"`
+	PSNR            *float64 `json:"psnr_db,omitempty"` // absent when exact
 }
 
 type jsonSet struct {
@@ -224,6 +261,9 @@ func (rep *Report) writeJSON(w io.Writer) error {
 			}
 			if x, ok := s.Relative(r); ok {
 				jr.Relative = &x
+			}
+			if p := r.PSNR(); !math.IsInf(p, 1) {
+				jr.MaxError, jr.PSNR = r.MaxError, &p
 			}
 			js.Codecs = append(js.Codecs, jr)
 		}

@@ -62,11 +62,11 @@ func TestReportCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"dataset", "codec", "images", "failed", "bytes", "sub_pixels", "bits_per_sub_pixel", "relative_to_best_peer", "encode_mp_per_s", "decode_mp_per_s"},
-		{"set", "pxcz", "2", "0", "200", "400", "4", "0.625", "0.0001", "5e-05"},
-		{"set", "peerA", "2", "0", "400", "400", "8", "1.25", "0.001", "0.001"},
-		{"set", "peerB", "2", "0", "320", "400", "6.4", "1", "0.0002", "0.0002"},
-		{"set", "peerC", "1", "1", "100", "300", "2.66667", "", "0.0001", "0.0001"},
+		{"dataset", "codec", "images", "failed", "bytes", "sub_pixels", "bits_per_sub_pixel", "relative_to_best_peer", "encode_mp_per_s", "decode_mp_per_s", "max_error", "psnr_db"},
+		{"set", "pxcz", "2", "0", "200", "400", "4", "0.625", "0.0001", "5e-05", "0", ""},
+		{"set", "peerA", "2", "0", "400", "400", "8", "1.25", "0.001", "0.001", "0", ""},
+		{"set", "peerB", "2", "0", "320", "400", "6.4", "1", "0.0002", "0.0002", "0", ""},
+		{"set", "peerC", "1", "1", "100", "300", "2.66667", "", "0.0001", "0.0001", "0", ""},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("%d rows, want %d", len(rows), len(want))

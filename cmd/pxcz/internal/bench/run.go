@@ -20,8 +20,15 @@ type Result struct {
 	// Bytes is the whole compressed file's size.
 	Bytes          int64
 	Encode, Decode time.Duration
+	// MaxError and SqError are a near-lossless codec's largest difference
+	// of a sub-pixel and its summed squared differences (zero for the
+	// others, which must give the pixels back exactly).
+	NearLossless bool  `json:",omitempty"`
+	MaxError     int   `json:",omitempty"`
+	SqError      int64 `json:",omitempty"`
 	// Failure says why the round trip failed: the codec reported an error,
-	// or its decoded pixels differ from the original. Empty on success.
+	// its decoded pixels differ from the original, or a near-lossless
+	// codec broke its bound. Empty on success.
 	Failure string
 	// Cached is set when the result was read from the cache.
 	Cached bool
@@ -168,8 +175,16 @@ func roundTrip(ctx context.Context, c Codec, in *Input) (res Result, keep bool, 
 	if ctx.Err() != nil {
 		return Result{}, false, ctx.Err()
 	}
+	var maxErr int
+	var sqErr int64
+	nl, near := c.(NearLossless)
 	if err == nil {
-		if err = in.Pixels.Match(trip.Decoded); err != nil {
+		if near {
+			maxErr, sqErr, err = in.Pixels.Distortion(trip.Decoded)
+			if bound := nl.MaxError(); err == nil && bound >= 0 && maxErr > bound {
+				err = fmt.Errorf("a sub-pixel decoded %d away from the original's, beyond the bound %d", maxErr, bound)
+			}
+		} else if err = in.Pixels.Match(trip.Decoded); err != nil {
 			err = fmt.Errorf("round trip changed the pixels: %w", err)
 		}
 	}
@@ -177,5 +192,5 @@ func roundTrip(ctx context.Context, c Codec, in *Input) (res Result, keep bool, 
 		var u uncached
 		return Result{Failure: err.Error()}, !errors.As(err, &u), nil
 	}
-	return Result{Bytes: trip.Bytes, Encode: trip.Encode, Decode: trip.Decode}, true, nil
+	return Result{Bytes: trip.Bytes, Encode: trip.Encode, Decode: trip.Decode, NearLossless: near, MaxError: maxErr, SqError: sqErr}, true, nil
 }

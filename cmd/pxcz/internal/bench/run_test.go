@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -191,3 +192,54 @@ func TestCacheIgnoresGarbage(t *testing.T) {
 }
 
 func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o644) }
+
+// nearStub is a near-lossless codec that decodes the first sub-pixel off by
+// off and promises bound.
+type nearStub struct {
+	stubCodec
+	off, bound int
+}
+
+func (s *nearStub) MaxError() int { return s.bound }
+
+func (s *nearStub) RoundTrip(ctx context.Context, in *Input) (Trip, error) {
+	trip, err := s.stubCodec.RoundTrip(ctx, in)
+	if err == nil {
+		trip.Decoded.Pix[0] = uint8(int(trip.Decoded.Pix[0]) + s.off)
+	}
+	return trip, err
+}
+
+// TestRunnerNearLossless: a near-lossless codec's error is measured and its
+// bound enforced; one that promises none is measured only.
+func TestRunnerNearLossless(t *testing.T) {
+	cases := []struct {
+		off, bound int
+		fail       bool
+	}{
+		{2, 2, false},
+		{2, 1, true},
+		{5, -1, false},
+		{0, 3, false},
+	}
+	for _, tc := range cases {
+		c := &nearStub{stubCodec: stubCodec{name: Subject, bytes: 10}, off: tc.off, bound: tc.bound}
+		results, err := (&Runner{Codecs: []Codec{c}, Jobs: 1}).Run(context.Background(), []*Dataset{memSet("set", 3)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		row := Summarize(results)[0].Rows[0]
+		if tc.fail {
+			if row.Failed != 3 || !strings.Contains(row.Failures[0], "beyond the bound 1") {
+				t.Errorf("off %d, bound %d: %d failed (%q), want all 3 beyond the bound", tc.off, tc.bound, row.Failed, row.Failures)
+			}
+			continue
+		}
+		// memSet's images have 2+3+4 sub-pixels, one of each off.
+		wantPSNR := 10 * math.Log10(255*255*9/float64(3*tc.off*tc.off))
+		if row.Failed != 0 || !row.NearLossless || row.MaxError != tc.off || row.SqError != int64(3*tc.off*tc.off) ||
+			math.Abs(row.PSNR()-wantPSNR) > 1e-9 && tc.off > 0 || tc.off == 0 && !math.IsInf(row.PSNR(), 1) {
+			t.Errorf("off %d, bound %d: %+v, PSNR %g, want max error %d, PSNR %g", tc.off, tc.bound, row, row.PSNR(), tc.off, wantPSNR)
+		}
+	}
+}

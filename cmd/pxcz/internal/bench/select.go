@@ -22,8 +22,10 @@ func PeerIDs() []string {
 // SelectPeers returns the peers named in against, a comma-separated list of
 // PeerIDs, or "all", or "none", in table order. Peers whose tools are not
 // installed are left out, each with a note saying so; timeout bounds every
-// command a peer runs.
-func SelectPeers(against string, timeout time.Duration) (peers []Codec, notes []string, err error) {
+// command a peer runs. For a near-lossless benchmark (maxErr > 0) webp is
+// cwebp's near-lossless mode (NearLosslessWebP); the other peers stay
+// lossless, as references.
+func SelectPeers(against string, timeout time.Duration, maxErr int) (peers []Codec, notes []string, err error) {
 	want := map[string]bool{}
 	for _, id := range strings.Split(against, ",") {
 		id = strings.TrimSpace(strings.ToLower(id))
@@ -51,6 +53,12 @@ func SelectPeers(against string, timeout time.Duration) (peers []Codec, notes []
 			continue
 		}
 		p.Timeout = timeout
+		if p.ID == "webp" && maxErr > 0 {
+			nl := NearLosslessWebP(maxErr)
+			nl.(unbounded).Timeout = timeout
+			peers = append(peers, nl)
+			continue
+		}
 		peers = append(peers, p)
 	}
 	return peers, notes, nil

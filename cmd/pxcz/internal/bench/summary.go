@@ -1,6 +1,9 @@
 package bench
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Row adds up one codec's results on one data set. Sizes and times are
 // totals over the images the codec round-tripped; failed images count in
@@ -15,6 +18,23 @@ type Row struct {
 	Pixels, SubPixels int64
 	Bytes             int64
 	Encode, Decode    time.Duration
+	// NearLossless marks a near-lossless codec's row, whose MaxError is
+	// the largest difference of a sub-pixel over every image and SqError
+	// the sum of the squared differences.
+	NearLossless bool
+	MaxError     int
+	SqError      int64
+}
+
+// PSNR is the peak signal-to-noise ratio over every sub-pixel of the images
+// the codec round-tripped, in dB (+Inf for an exact round trip): from the
+// mean squared difference of them all, so that each image weighs by its
+// size, as bits per sub-pixel do.
+func (r Row) PSNR() float64 {
+	if r.SqError == 0 {
+		return math.Inf(1)
+	}
+	return 10 * math.Log10(255*255*float64(r.SubPixels)/float64(r.SqError))
 }
 
 // maxFailures bounds the reasons a Row keeps.
@@ -55,6 +75,17 @@ type Summary struct {
 	// Best is the peer (any codec but the Subject) that failed on no image
 	// and wrote the fewest bytes; nil when there is none.
 	Best *Row
+}
+
+// nearLossless reports whether some row is a near-lossless codec's, whose
+// table then shows every row's error.
+func (s *Summary) nearLossless() bool {
+	for _, r := range s.Rows {
+		if r.NearLossless {
+			return true
+		}
+	}
+	return false
 }
 
 // Relative is r's total size over the best peer's. ok is false when there
@@ -108,6 +139,9 @@ func Summarize(results []Result) []*Summary {
 		r.Bytes += res.Bytes
 		r.Encode += res.Encode
 		r.Decode += res.Decode
+		r.NearLossless = r.NearLossless || res.NearLossless
+		r.MaxError = max(r.MaxError, res.MaxError)
+		r.SqError += res.SqError
 	}
 	for _, s := range sums {
 		for i := range s.Rows {
