@@ -171,18 +171,33 @@ func (o *Options) modelFor(h *container.Header) (*model.Model, error) {
 // of opts.MaxError and opts.MaxErrorAlpha, its pixels coded (EncodeFile
 // also considers keeping the file img came from). Gray, RGB and RGBA
 // images with 8 bits per channel are coded as they are; paletted and
-// other 8-bit kinds are coded by their RGB(A) pixel values. 16-bit images
-// are refused rather than rounded.
+// other 8-bit kinds are coded by their RGB(A) pixel values. 16-bit gray,
+// RGB and RGBA images (Gray16, opaque RGBA64, NRGBA64) are coded as their
+// high and low bytes (depth16.go), and decode to Gray16, RGBA64 and
+// NRGBA64.
 func Encode(w io.Writer, img image.Image, opts *Options) error {
-	src, err := sourceOf(img)
-	if err != nil {
-		return err
-	}
-	c, err := encodeSource(src, opts)
+	c, err := encodeImage(img, opts)
 	if err != nil {
 		return err
 	}
 	return c.write(w)
+}
+
+// encodeImage codes img as Encode does: an 8-bit image by encodeSource, a
+// 16-bit one as its high and low bytes (encode16).
+func encodeImage(img image.Image, opts *Options) (*coded, error) {
+	hi, l, lo, wide, err := split16(img)
+	if err != nil {
+		return nil, err
+	}
+	if wide {
+		return encode16(hi, l, lo, opts)
+	}
+	src, err := sourceOf(img)
+	if err != nil {
+		return nil, err
+	}
+	return encodeSource(src, opts)
 }
 
 // encodeSource codes src as Encode does: with the model, and an image that
@@ -494,7 +509,11 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 	if err != nil {
 		return image.Config{}, err
 	}
-	return image.Config{ColorModel: colorModel(h.Layout), Width: h.Width, Height: h.Height}, nil
+	cm := colorModel(h.Layout)
+	if _, ok := h.Extension(container.ExtDepth); ok {
+		cm = colorModel16(h.Layout)
+	}
+	return image.Config{ColorModel: cm, Width: h.Width, Height: h.Height}, nil
 }
 
 // DecodeMetadata reads the metadata stored in a .pxcz file's header
@@ -558,12 +577,24 @@ func DecodeFile(r io.Reader, opts *Options) (*File, error) {
 	if c, _ := FormOf(h); c != Modelled {
 		return decodeStored(h, c, streams[0], opts)
 	}
-	if GraphicsCoded(h) {
-		img, err := decodeGraphicsFile(h, streams, opts)
-		if err != nil {
-			return nil, err
+	decode := decode8
+	if data, ok := h.Extension(container.ExtDepth); ok {
+		decode = func(h *container.Header, streams [][]byte, opts *Options) (image.Image, error) {
+			return decode16(h, data, streams, opts)
 		}
-		return &File{Image: img, Form: Modelled}, nil
+	}
+	img, err := decode(h, streams, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &File{Image: img, Form: Modelled}, nil
+}
+
+// decode8 decodes the 8-bit image of a modelled or graphics-coded file
+// from its substreams.
+func decode8(h *container.Header, streams [][]byte, opts *Options) (image.Image, error) {
+	if GraphicsCoded(h) {
+		return decodeGraphicsFile(h, streams, opts)
 	}
 	bound, err := maxErrorsIn(h)
 	if err != nil {
@@ -618,7 +649,7 @@ func DecodeFile(r io.Reader, opts *Options) (*File, error) {
 	if !h.MatchCRC(out.checksum()) {
 		return nil, errChecksum
 	}
-	return &File{Image: out.img, Form: Modelled}, nil
+	return out.img, nil
 }
 
 var errChecksum = fmt.Errorf("%w: decoded pixels fail the checksum", ErrCorrupt)
@@ -643,7 +674,7 @@ func checkExtensions(h *container.Header) error {
 			}
 			continue
 		}
-		if e.Critical() && e.Tag != container.ExtMaxError {
+		if e.Critical() && e.Tag != container.ExtMaxError && e.Tag != container.ExtDepth {
 			return fmt.Errorf("codec: the file needs header extension %#02x, which this version does not implement (a newer pxcz wrote it?)", e.Tag)
 		}
 	}

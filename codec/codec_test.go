@@ -369,10 +369,10 @@ func TestImageDecodeRegistered(t *testing.T) {
 
 func TestRefusesWhatItCannotCodeExactly(t *testing.T) {
 	cases := map[string]image.Image{
-		"16-bit":        image.NewRGBA64(image.Rect(0, 0, 2, 2)),
-		"gray16":        image.NewGray16(image.Rect(0, 0, 2, 2)),
-		"empty":         image.NewRGBA(image.Rect(0, 0, 0, 3)),
-		"premultiplied": &image.RGBA{Pix: []uint8{10, 10, 10, 20}, Stride: 4, Rect: image.Rect(0, 0, 1, 1)},
+		"premultiplied 16-bit": &image.RGBA64{Pix: []uint8{1, 2, 3, 4, 5, 6, 7, 8}, Stride: 8, Rect: image.Rect(0, 0, 1, 1)},
+		"alpha16":              image.NewAlpha16(image.Rect(0, 0, 2, 2)),
+		"empty":                image.NewRGBA(image.Rect(0, 0, 0, 3)),
+		"premultiplied":        &image.RGBA{Pix: []uint8{10, 10, 10, 20}, Stride: 4, Rect: image.Rect(0, 0, 1, 1)},
 	}
 	for name, img := range cases {
 		if err := Encode(&bytes.Buffer{}, img, nil); err == nil {

@@ -117,3 +117,14 @@ func colorModel(l container.Layout) color.Model {
 	}
 	return color.RGBAModel
 }
+
+// colorModel16 is colorModel for a 16-bit image (join16).
+func colorModel16(l container.Layout) color.Model {
+	switch l {
+	case container.Gray:
+		return color.Gray16Model
+	case container.RGBA:
+		return color.NRGBA64Model
+	}
+	return color.RGBA64Model
+}

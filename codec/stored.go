@@ -112,7 +112,7 @@ func checkStored(h *container.Header) error {
 // Either way the file decodes to the pixels that image/png, image/jpeg or
 // image/gif decode data to (a GIF's first frame). Data in another format
 // is refused with an error wrapping image.ErrFormat, and images that
-// Encode refuses (16-bit PNGs) as Encode refuses them.
+// Encode refuses as Encode refuses them.
 //
 // A stored file carries no other extension, so it is never used when
 // opts asks for what only a coded file holds: near-lossless coding
@@ -139,17 +139,15 @@ func EncodeFile(w io.Writer, data []byte, opts *Options) error {
 	if err != nil {
 		return fmt.Errorf("codec: reading the %s file: %w", f.name, err)
 	}
-	src, err := sourceOf(img)
-	if err != nil {
-		return err
-	}
-	modelled, err := encodeSource(src, opts)
+	modelled, err := encodeImage(img, opts)
 	if err != nil {
 		return err
 	}
 	// Every file the decoder read has the prefix but a JPEG with bytes
-	// between its first two markers, which is not stored.
-	if opts.storable(c) && strings.HasPrefix(string(data), f.prefix) {
+	// between its first two markers, which is not stored; nor is a 16-bit
+	// PNG, whose pixels a stored file's 8-bit CRC cannot cover.
+	_, wide := modelled.h.Extension(container.ExtDepth)
+	if opts.storable(c) && !wide && strings.HasPrefix(string(data), f.prefix) {
 		if s := stored(modelled.h, c, data[len(f.prefix):]); s.size() < modelled.size() {
 			return s.write(w)
 		}

@@ -41,6 +41,12 @@ const (
 	// ExtCoding: further coding parameters the encoder chose and the
 	// decoder must know, beyond Header.Params (codec-defined).
 	ExtCoding byte = 0x05
+	// ExtDepth: the image has 16 bits per channel: one byte, 16, then the
+	// u32le CRC-32C of the low bytes; the header's other fields and all
+	// substreams but the last describe the high bytes, an 8-bit image, and
+	// the last substream codes the low bytes (codec-defined; FORMAT.md,
+	// "Depth").
+	ExtDepth byte = 0x06
 	// ExtMetadata: the image's metadata, PNG ancillary chunks in a zstd
 	// frame (FORMAT.md, "Metadata"; package pngmeta). Ancillary: a decoder
 	// may skip it.

@@ -85,8 +85,8 @@ func checkConfig(cfg image.Config, format string, maxPixels int64) error {
 		return fmt.Errorf("%s: %dx%d image has %d pixels, more than the limit of %d (raise it with --max-pixels, up to %d)", format, w, h, pixels, maxPixels, int64(container.MaxPixels))
 	}
 	switch cfg.ColorModel {
-	case color.Gray16Model, color.RGBA64Model, color.NRGBA64Model, color.Alpha16Model:
-		return fmt.Errorf("%s: the image has 16 bits per channel; pxcz codes 8-bit images only, and will not round them", format)
+	case color.Alpha16Model:
+		return fmt.Errorf("%s: the image is 16-bit alpha only; pxcz codes gray, RGB and RGBA images only", format)
 	case color.CMYKModel:
 		return fmt.Errorf("%s: the image is CMYK; pxcz codes gray, RGB and RGBA images only, and will not convert it", format)
 	}
