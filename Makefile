@@ -89,7 +89,7 @@ FUZZ := ./arith:FuzzDecode ./arith:FuzzRoundTrip ./codec:FuzzDecode ./container:
 	./model:FuzzLoad ./model:FuzzDotRows ./model:FuzzDotCols ./model:FuzzFreqTable \
 	./model/train:FuzzReadCheckpoint ./corpus:FuzzReadCIFAR \
 	./cmd/pxcz:FuzzDecompress ./cmd/pxcz:FuzzReadImage ./cmd/pxcz/internal/bench:FuzzReadPNM \
-	./pngmeta:FuzzRead ./pngmeta:FuzzUnmarshal
+	./pngmeta:FuzzRead ./pngmeta:FuzzReadJPEG ./pngmeta:FuzzUnmarshal
 FUZZCACHE = $(shell $(GO) env GOCACHE)/fuzz/$(shell $(GO) list -m)
 
 .PHONY: fuzz-keep fuzz-seeds

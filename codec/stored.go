@@ -117,9 +117,9 @@ func checkStored(h *container.Header) error {
 // A stored file carries no other extension, so it is never used when
 // opts asks for what only a coded file holds: near-lossless coding
 // (MaxError, MaxErrorAlpha) or a class (Class). With opts.Metadata, only
-// a PNG is stored: it keeps all of its own chunks, of which Metadata is
-// meant to be some (as pngmeta.Read gives them), in place of extension
-// container.ExtMetadata; a JPEG or GIF would lose it.
+// a PNG or a JPEG is stored: it keeps all of its own metadata, of which
+// Metadata is meant to be some (as pngmeta.Read and pngmeta.ReadJPEG give
+// them), in place of extension container.ExtMetadata; a GIF would lose it.
 func EncodeFile(w io.Writer, data []byte, opts *Options) error {
 	c := sniff(data)
 	if c == Modelled {
@@ -158,7 +158,7 @@ func EncodeFile(w io.Writer, data []byte, opts *Options) error {
 // storable says whether EncodeFile may store an original of form c when
 // coding with o.
 func (o *Options) storable(c Form) bool {
-	return o == nil || o.MaxError == 0 && o.MaxErrorAlpha == 0 && o.Class == nil && (len(o.Metadata) == 0 || c == StoredPNG)
+	return o == nil || o.MaxError == 0 && o.MaxErrorAlpha == 0 && o.Class == nil && (len(o.Metadata) == 0 || c == StoredPNG || c == StoredJPEG)
 }
 
 // sniff returns the stored form whose magic data opens with, or Modelled

@@ -46,11 +46,14 @@ func init() {
 			"the class, and decompressing finds it there.\n\n" +
 			"A PNG's metadata is kept (its chunks iCCP, sRGB, gAMA, cHRM, bKGD,\n" +
 			"pHYs, eXIf, tIME, tEXt, zTXt and iTXt) unless --strip is given;\n" +
-			"a warning names any other chunk, which is dropped. -r takes the\n" +
+			"a warning names any other chunk, which is dropped. A JPEG's Exif,\n" +
+			"ICC profile, XMP, comments and JFIF density are kept as the PNG\n" +
+			"chunks that carry them (eXIf, iCCP, iTXt, tEXt, pHYs), which\n" +
+			"decompress writes; other segments are named and dropped. -r takes the\n" +
 			".png, .jpg, .jpeg and .gif files in folders.\n\n" + transcodeLong,
 		setup: func(fs *flag.FlagSet) {
 			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the built-in one for the image's size\n(decompressing then needs the same FILE)",
-				"leave the PNG's metadata out of the file")
+				"leave the PNG's or JPEG's metadata out of the file")
 			fs.IntP("effort", "e", 0, fmt.Sprintf("how hard to try, `%d..%d` (0: by the image's size)", codec.MinEffort, codec.MaxEffort))
 			fs.String("class", "", "code with a class-conditional model given the class: a number, a CIFAR-10 class name, or auto")
 			fs.Int64("max-pixels", DefaultMaxPixels, fmt.Sprintf("refuse images of more than `N` pixels (at most %d)", int64(container.MaxPixels)))
@@ -97,7 +100,7 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 }
 
 // compressFile codes the PNG, JPEG or GIF image read from r into a .pxcz
-// file written to w, with the PNG's metadata unless strip is set; it warns
+// file written to w, with the PNG's or JPEG's metadata unless strip is set; it warns
 // of metadata that is lost unless quiet is set. The file is stored when
 // that is smaller (codec.EncodeFile), but not with strip, since a stored
 // file keeps the input's metadata. It returns the image's sub-pixel count.
@@ -122,9 +125,7 @@ func compressFile(r io.Reader, w io.Writer, name string, opts *codec.Options, ma
 		if err != nil {
 			return 0, err
 		}
-		if format == "png" {
-			opts.Metadata = pngMetadata(data, name, quiet)
-		}
+		opts.Metadata = fileMetadata(format, data, name, quiet)
 		if err := codec.EncodeFile(&b, data, opts); err != nil {
 			return 0, truncated(format, err)
 		}
@@ -144,10 +145,19 @@ func subpixels(pxcz []byte) (int64, error) {
 	return int64(h.Width) * int64(h.Height) * int64(h.Layout.Channels()), nil
 }
 
-// pngMetadata returns the metadata of a PNG file that codec.Encode keeps,
-// and warns on stderr of any that is lost.
-func pngMetadata(png []byte, name string, quiet bool) []pngmeta.Chunk {
-	kept, dropped, err := pngmeta.Read(png)
+// fileMetadata returns the metadata of a PNG or JPEG file (of image
+// format format) that codec.Encode keeps, as PNG chunks, and warns on
+// stderr of any that is lost.
+func fileMetadata(format string, data []byte, name string, quiet bool) []pngmeta.Chunk {
+	read, what := pngmeta.Read, "PNG chunks"
+	switch format {
+	case "png":
+	case "jpeg":
+		read, what = pngmeta.ReadJPEG, "JPEG segments"
+	default:
+		return nil
+	}
+	kept, dropped, err := read(data)
 	if err != nil {
 		if !quiet {
 			warn("%s: metadata not kept: %v", name, err)
@@ -155,7 +165,7 @@ func pngMetadata(png []byte, name string, quiet bool) []pngmeta.Chunk {
 		return nil
 	}
 	if len(dropped) > 0 && !quiet {
-		warn("%s: dropping PNG chunks %s (pxcz keeps only the ones \"pxcz help compress\" lists)", name, strings.Join(dropped, ", "))
+		warn("%s: dropping %s %s (pxcz keeps only what \"pxcz help compress\" lists)", name, what, strings.Join(dropped, ", "))
 	}
 	return kept
 }

@@ -55,7 +55,8 @@ func init() {
 
 // decodeTo decodes the .pxcz file data and writes it to w, whose path is
 // out: the original file a stored file keeps when keepsOriginal says so,
-// else a PNG file, with the metadata the file carries unless strip is set.
+// else a PNG file, with the metadata the file carries (a stored JPEG's, as
+// PNG chunks) unless strip is set.
 func decodeTo(w io.Writer, out string, data []byte, opts *codec.Options, strip bool) error {
 	f, err := codec.DecodeFile(bytes.NewReader(data), opts)
 	if err != nil {
@@ -67,7 +68,12 @@ func decodeTo(w io.Writer, out string, data []byte, opts *codec.Options, strip b
 	}
 	img := f.Image
 	var meta []pngmeta.Chunk
-	if !strip {
+	switch {
+	case strip:
+	case f.Form == codec.StoredJPEG:
+		// A stored JPEG's metadata is in the JPEG, as compress reads it.
+		meta, _, _ = pngmeta.ReadJPEG(f.Original)
+	default:
 		if meta, err = codec.DecodeMetadata(bytes.NewReader(data)); err != nil {
 			return err
 		}

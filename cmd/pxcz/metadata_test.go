@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/json"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/internal/fileinfo"
 	"github.com/pxcz/pxcz/pngmeta"
 )
@@ -129,4 +132,59 @@ func cliStderr(t *testing.T, args ...string) (int, string) {
 	defer func() { std = saved }()
 	code := run(args, &errs)
 	return code, errs.String()
+}
+
+// TestJPEGMetadataKept: a JPEG's Exif, ICC profile and comment come out of
+// decompress as the PNG chunks that carry them, whether the .pxcz file
+// codes the pixels or stores the JPEG; other segments are named as
+// dropped.
+func TestJPEGMetadataKept(t *testing.T) {
+	dir := t.TempDir()
+	profile := bytes.Repeat([]byte("stand-in profile "), 64)
+	exif := []byte("MM\x00\x2a\x00\x00\x00\x08\x00\x00")
+	seg := func(marker byte, data string) []byte {
+		return append([]byte{0xff, marker, byte((len(data) + 2) >> 8), byte(len(data) + 2)}, data...)
+	}
+	// Noise, whose JPEG is smaller than its decoded pixels coded: compress
+	// stores the JPEG itself.
+	noise := image.NewNRGBA(image.Rect(0, 0, 40, 40))
+	for i := range noise.Pix {
+		noise.Pix[i] = uint8(i*i*7 + i>>3)
+		if i%4 == 3 {
+			noise.Pix[i] = 255
+		}
+	}
+	plain := encodeAs(t, "jpeg", noise)
+	file := slices.Concat(plain[:2], seg(0xe1, "Exif\x00\x00"+string(exif)), seg(0xe2, "ICC_PROFILE\x00\x01\x01"+string(profile)),
+		seg(0xed, "Photoshop 3.0\x00"), seg(0xfe, "hello"), plain[2:])
+	in := writeFile(t, dir, "a.jpg", file)
+	if w := warnings(t, "compress", in); !strings.Contains(w, "a.jpg: dropping JPEG segments APP13 (") {
+		t.Errorf("warnings %q do not name the dropped APP13", w)
+	}
+	want, _, err := pngmeta.ReadJPEG(file)
+	if err != nil || len(want) != 3 {
+		t.Fatalf("%d chunks (%v), want iCCP, eXIf, tEXt", len(want), err)
+	}
+	packed := filepath.Join(dir, "a.pxcz")
+	for _, form := range []codec.Form{codec.StoredJPEG, codec.Modelled} {
+		if form == codec.Modelled {
+			// The pixels coded: with the metadata in the file's header.
+			var b bytes.Buffer
+			if err := codec.Encode(&b, decodeImage(t, file), &codec.Options{Metadata: want}); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, dir, "a.pxcz", b.Bytes())
+		}
+		data, _ := os.ReadFile(packed)
+		if f, err := codec.DecodeFile(bytes.NewReader(data), nil); err != nil || f.Form != form {
+			t.Fatalf("a %v file, want %v (%v)", f.Form, form, err)
+		}
+		out := filepath.Join(dir, "back.png")
+		mustRun(t, nil, "decompress", "-f", "-o", out, packed)
+		png, _ := os.ReadFile(out)
+		got, _, err := pngmeta.Read(png)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%v: the PNG carries %+v (%v), want %+v", form, got, err, want)
+		}
+	}
 }
