@@ -93,8 +93,8 @@ func mixFreq(par []int32, x []int16, k int, invT int64, cdf *[256]uint64, cum []
 		// the table's last entry below lo to its first from hi on, and
 		// interpolated between.
 		lim := int64(mixZMax<<(mixBits+24)) / e
-		lo := min(max(floorDiv(m+65280-lim, 512)+1, 0), 255)
-		hi := min(max(ceilDiv(m+65280+lim, 512), lo), 255)
+		lo := min(max((m+65280-lim)>>9+1, 0), 255)    // floor((m+65280-lim)/512)+1
+		hi := min(max(-((-(m + 65280 + lim))>>9), lo), 255) // ceil((m+65280+lim)/512)
 		step[0] += w * uint64(mixSigTable[0])
 		step[lo] += w * (top - uint64(mixSigTable[0]))
 		// lim keeps z inside the table from lo to hi: no clamping.
@@ -161,14 +161,3 @@ func mixInvScale(s int32, invT int64) int64 {
 	}
 	return min(max(e, 1), mixMaxInvScale)
 }
-
-// floorDiv and ceilDiv divide by a positive d, rounding down and up.
-func floorDiv(n, d int64) int64 {
-	q := n / d
-	if n%d != 0 && n < 0 {
-		q--
-	}
-	return q
-}
-
-func ceilDiv(n, d int64) int64 { return -floorDiv(-n, d) }

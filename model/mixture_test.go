@@ -1,8 +1,13 @@
 package model
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"flag"
 	"math"
 	"math/rand"
+	"slices"
 	"testing"
 )
 
@@ -152,5 +157,43 @@ func TestMixEdgesAsm(t *testing.T) {
 				t.Fatalf("case %d (%d edges from %d by %d): edge %d is %d, want %d", n, length, z0, step, i, got[i], want[i])
 			}
 		}
+	}
+}
+
+// The golden tables of a mixture model: testdata/mix.pxcm, a small random
+// model with a 4-component head (written by -write-mix), over an image made
+// of integers, hashed. The same on every architecture and with or without
+// assembly, as every table must be.
+var writeMix = flag.Bool("write-mix", false, "write testdata/mix.pxcm afresh (its golden hash then changes)")
+
+const mixGolden = "e80601a8f02530e3"
+
+func TestMixGolden(t *testing.T) {
+	const path = "testdata/mix.pxcm"
+	if *writeMix {
+		m := randomModel(t, Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 12, Mix: 4}, 44)
+		if err := m.Save(path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h := 19, 7
+	pix := make([]uint8, w*h*3)
+	for i := range pix {
+		pix[i] = uint8(i*i*31 + i*7)
+	}
+	tables := encodeTables(t, m, pix, w, h, 2, nil)
+	if dec := decodeTables(t, m, pix, w, h, 3, nil); !slices.EqualFunc(tables, dec, equalU32) {
+		t.Fatal("the decoder's tables differ from the encoder's")
+	}
+	sum := sha256.New()
+	for _, tab := range tables {
+		binary.Write(sum, binary.LittleEndian, tab)
+	}
+	if got := hex.EncodeToString(sum.Sum(nil)[:8]); got != mixGolden {
+		t.Errorf("tables hash to %s, want %s", got, mixGolden)
 	}
 }

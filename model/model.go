@@ -72,7 +72,8 @@ func (m *Model) Fingerprint() [4]byte { return [4]byte(m.sum[:4]) }
 // weights are final.
 func (m *Model) seal() {
 	m.sum = sha256.Sum256(m.body())
-	m.w2Cols = m.w2.pairCols(0, m.w2.In)
+	// Padded with 7 rows' weights, for the mixture head's (see head).
+	m.w2Cols = append(m.w2.pairCols(0, m.w2.In), make([]int16, 14)...)
 	cfg := m.cfg
 	for l := range m.layers {
 		ql := &m.layers[l]

@@ -112,7 +112,7 @@ func (m *Model) NewStream(width int, cond []int16, workers int) (*Stream, error)
 			gates:  make([][]int16, cfg.Layers),
 			relu:   make([]int16, cfg.Features),
 			hidden: make([]int16, cfg.Hidden),
-			logits: make([]int32, max(256, cfg.MixAt(cfg.Channels))),
+			logits: make([]int32, max(256, cfg.MixAt(cfg.Channels)+7)),
 			cdf:    new([256]uint64),
 			acc:    make([]int32, max(2*cfg.Features, cfg.Hidden)),
 			cum:    make([]uint32, 257),
@@ -357,7 +357,10 @@ func (s *Stream) head(ln *line, sc *scratch, j, c int, cum []uint32) {
 		o0 := cfg.MixAt(c)
 		par := sc.logits[:cfg.MixAt(c+1)-o0]
 		copy(par, w2.B[o0:])
-		dotCols(par, s.m.w2Cols[2*o0:], 2*w2.Out, sc.hidden[:(c+1)*gh])
+		// The dot products run over a multiple of 8 rows, which the vector
+		// kernels do whole; the rows past par's are the next group's, or
+		// w2Cols' padding, and are not used.
+		dotCols(sc.logits[:(len(par)+7)&^7], s.m.w2Cols[2*o0:], 2*w2.Out, sc.hidden[:(c+1)*gh])
 		for k, a := range par {
 			par[k] = int32(min(max(w2.rescaleFine(o0+k, a, mixBits-qBits), -1<<30), 1<<30))
 		}
