@@ -93,7 +93,7 @@ func mixFreq(par []int32, x []int16, k int, invT int64, cdf *[256]uint64, cum []
 		// the table's last entry below lo to its first from hi on, and
 		// interpolated between.
 		lim := int64(mixZMax<<(mixBits+24)) / e
-		lo := min(max((m+65280-lim)>>9+1, 0), 255)    // floor((m+65280-lim)/512)+1
+		lo := min(max((m+65280-lim)>>9+1, 0), 255)          // floor((m+65280-lim)/512)+1
 		hi := min(max(-((-(m + 65280 + lim))>>9), lo), 255) // ceil((m+65280+lim)/512)
 		step[0] += w * uint64(mixSigTable[0])
 		step[lo] += w * (top - uint64(mixSigTable[0]))
