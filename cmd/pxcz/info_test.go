@@ -77,7 +77,7 @@ func TestInfo(t *testing.T) {
 			text := string(mustRun(t, nil, "info", path))
 			for _, want := range []string{
 				"size:        " + c.size + "\n",
-				"layout:      " + c.layout + ", " + fileinfo.Plural(c.channels, "channel") + "\n",
+				"layout:      " + c.layout + ", " + fileinfo.Plural(c.channels, "channel") + " of 8 bits\n",
 				"form:        modelled\n",
 				"mode:        " + mode + "\n",
 				fmt.Sprintf("model:       %x (built-in model %d, %q)\n", fp, def.Number(), def.Name()),
@@ -95,7 +95,7 @@ func TestInfo(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := fileinfo.Info{
-				File: path, Width: w, Height: h, Layout: c.layout, Channels: c.channels,
+				File: path, Width: w, Height: h, Layout: c.layout, Channels: c.channels, Depth: 8,
 				Version: container.Version, Mode: "Lossless", Form: "modelled", Mixed: true, Params: hdr.Params, Model: hex.EncodeToString(fp[:]), ModelNumber: def.Number(), ModelName: def.Name(),
 				Substreams: lengths, Bytes: st.Size(), BitsPerDim: bpd,
 			}

@@ -25,6 +25,7 @@ type Info struct {
 	Height      int         `json:"height"`
 	Layout      string      `json:"layout"`
 	Channels    int         `json:"channels"`
+	Depth       int         `json:"depth"` // bits per channel: 8, or 16 (extension 06)
 	Mode        string      `json:"mode"`
 	Form        string      `json:"form"`                      // "modelled", or "stored PNG", "stored JPEG", "stored GIF": the original file, kept as given
 	Mixed       bool        `json:"mixed"`                     // the model mixed with the codec's predictors
@@ -57,8 +58,11 @@ func Of(h *container.Header, name string, size int64) (*Info, error) {
 	fi := &Info{
 		File: name, Width: h.Width, Height: h.Height,
 		Layout: h.Layout.String(), Channels: h.Layout.Channels(), Mode: h.Mode.String(),
-		Version: h.Version, Mixed: h.Mixed, Params: h.Params, ModelNumber: h.ModelNumber, Substreams: h.Streams, Bytes: size,
+		Version: h.Version, Mixed: h.Mixed, Params: h.Params, ModelNumber: h.ModelNumber, Substreams: h.Streams, Bytes: size, Depth: 8,
 		BitsPerDim: float64(size) * 8 / float64(h.Width*h.Height*h.Layout.Channels()),
+	}
+	if _, ok := h.Extension(container.ExtDepth); ok {
+		fi.Depth = 16
 	}
 	form, err := codec.FormOf(h)
 	if err != nil {
@@ -166,8 +170,8 @@ func (fi *Info) Print(w io.Writer) error {
 		}
 		meta = fmt.Sprintf("%s in %s: %s", Plural(len(cs), "PNG chunk"), Plural(fi.MetadataBytes, "byte"), strings.Join(cs, ", "))
 	}
-	_, err := fmt.Fprintf(w, "file:        %s\nsize:        %dx%d\nlayout:      %s, %s\nform:        %s\nmode:        %s\nmodel:       %s\nsubstreams:  %d (%s bytes)\nfile size:   %d bytes\nbits/dim:    %.4f\nmetadata:    %s\n",
-		fi.File, fi.Width, fi.Height, fi.Layout, Plural(fi.Channels, "channel"), fi.Form, mode, model,
+	_, err := fmt.Fprintf(w, "file:        %s\nsize:        %dx%d\nlayout:      %s, %s of %d bits\nform:        %s\nmode:        %s\nmodel:       %s\nsubstreams:  %d (%s bytes)\nfile size:   %d bytes\nbits/dim:    %.4f\nmetadata:    %s\n",
+		fi.File, fi.Width, fi.Height, fi.Layout, Plural(fi.Channels, "channel"), fi.Depth, fi.Form, mode, model,
 		len(fi.Substreams), joinInts(fi.Substreams, " + "), fi.Bytes, fi.BitsPerDim, meta)
 	return err
 }
