@@ -34,6 +34,7 @@ func init() {
 			fs.Int("limit", 0, "benchmark the first N images of each data set (0: all)")
 			fs.String("split", "test", "CIFAR-10 split read from an archive or folder: test or train")
 			fs.String("against", "all", "peer codecs, comma-separated: "+strings.Join(bench.PeerIDs(), ", ")+"; or all, or none")
+			fs.Bool("lossy", false, "a rate-distortion table of the lossy peers instead ("+strings.Join(bench.LossyPeerIDs, ", ")+" in --against, each at a sweep of qualities): per-image mean bpp, PSNR and MS-SSIM, and BD-rates against JPEG; pxcz has no lossy mode yet")
 			fs.Int("max-error", 0, "benchmark near-lossless coding: pxcz compress --max-error K, and webp in its near-lossless mode at the level nearest K, with each codec's largest error and PSNR (0: lossless)")
 			fs.String("model", "", "pxcz weights `FILE` (default: the built-in models, chosen by image size as compress does)")
 			fs.String("format", "text", "table format: "+strings.Join(bench.Formats, ", "))
@@ -56,6 +57,7 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	split, _ := fs.GetString("split")
 	against, _ := fs.GetString("against")
 	maxErr, _ := fs.GetInt("max-error")
+	lossy, _ := fs.GetBool("lossy")
 	modelPath, _ := fs.GetString("model")
 	format, _ := fs.GetString("format")
 	outPath, _ := fs.GetString("output")
@@ -94,7 +96,17 @@ func runBench(fs *flag.FlagSet, args []string) error {
 		note = fmt.Sprintf("pxcz models: built in, by image size: %s (fingerprint %x) under %d pixels, %s (fingerprint %x) from there",
 			def.Name(), def.Fingerprint(), model.PhotoMinPixels, photo.Name(), photo.Fingerprint())
 	}
-	peers, notes, err := bench.SelectPeers(against, timeout, maxErr)
+	if lossy && (maxErr > 0 || plotPath != "" || format != "text" && format != "markdown") {
+		return fmt.Errorf("--lossy writes a text or markdown table, and takes neither --max-error nor --plot")
+	}
+	var peers []bench.Codec
+	var notes []string
+	var err error
+	if lossy {
+		peers, notes, err = bench.SelectLossyPeers(against, timeout)
+	} else {
+		peers, notes, err = bench.SelectPeers(against, timeout, maxErr)
+	}
 	if err != nil {
 		return err
 	}
@@ -110,7 +122,14 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	if maxErr > 0 {
 		subject = bench.PxczNearLossless(m, maxErr)
 	}
-	r := &bench.Runner{Codecs: append([]bench.Codec{subject}, peers...), Jobs: jobs}
+	codecs := append([]bench.Codec{subject}, peers...)
+	if lossy {
+		if len(peers) == 0 {
+			return fmt.Errorf("no lossy peer to run: %s", strings.Join(notes[1:], "; "))
+		}
+		codecs, notes[0] = peers, "pxcz's lossy mode is not built yet: the table holds the peers alone"
+	}
+	r := &bench.Runner{Codecs: codecs, Jobs: jobs}
 	if cacheDir != "" {
 		if r.Cache, err = bench.OpenCache(cacheDir); err != nil {
 			return err
@@ -158,6 +177,11 @@ func runBench(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 
+	if lossy {
+		return writeBenchFile(outPath, func(w io.Writer) error {
+			return bench.WriteRD(w, bench.Summarize(results), format, jobs, notes)
+		})
+	}
 	rep := &bench.Report{Summaries: bench.Summarize(results), Jobs: jobs, Notes: notes}
 	if err := writeBenchFile(outPath, func(w io.Writer) error { return rep.Write(w, format) }); err != nil {
 		return err

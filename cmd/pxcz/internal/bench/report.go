@@ -128,23 +128,7 @@ func (rep *Report) writeText(w io.Writer) error {
 		for _, r := range s.Rows {
 			table = append(table, s.cells(r))
 		}
-		width := make([]int, len(table[0]))
-		for _, row := range table {
-			for c, cell := range row {
-				width[c] = max(width[c], utf8.RuneCountInString(cell))
-			}
-		}
-		for _, row := range table {
-			for c, cell := range row {
-				pad := strings.Repeat(" ", width[c]-utf8.RuneCountInString(cell))
-				if c == 0 {
-					b.WriteString(cell + pad)
-				} else {
-					b.WriteString("  " + pad + cell)
-				}
-			}
-			b.WriteString("\n")
-		}
+		writeColumns(&b, table)
 		for _, f := range s.failures() {
 			b.WriteString("!! " + f + "\n")
 		}
@@ -155,6 +139,28 @@ func (rep *Report) writeText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeColumns lays a table out in columns: the first left-aligned, the
+// others right-aligned.
+func writeColumns(b *strings.Builder, table [][]string) {
+	width := make([]int, len(table[0]))
+	for _, row := range table {
+		for c, cell := range row {
+			width[c] = max(width[c], utf8.RuneCountInString(cell))
+		}
+	}
+	for _, row := range table {
+		for c, cell := range row {
+			pad := strings.Repeat(" ", width[c]-utf8.RuneCountInString(cell))
+			if c == 0 {
+				b.WriteString(cell + pad)
+			} else {
+				b.WriteString("  " + pad + cell)
+			}
+		}
+		b.WriteString("\n")
+	}
 }
 
 func (rep *Report) writeMarkdown(w io.Writer) error {

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/pxcz/pxcz/quality"
 )
 
 // Result is one codec's round trip of one image.
@@ -26,6 +28,12 @@ type Result struct {
 	NearLossless bool  `json:",omitempty"`
 	MaxError     int   `json:",omitempty"`
 	SqError      int64 `json:",omitempty"`
+	// A lossy codec's (one promising no bound) PSNR and MS-SSIM of this
+	// image (MSSSIM 0 where the image is too small for it), and the
+	// family of operating points it belongs to.
+	PSNR   float64 `json:",omitempty"`
+	MSSSIM float64 `json:",omitempty"`
+	Family string  `json:",omitempty"`
 	// Failure says why the round trip failed: the codec reported an error,
 	// its decoded pixels differ from the original, or a near-lossless
 	// codec broke its bound. Empty on success.
@@ -166,6 +174,20 @@ func (r *Runner) image(ctx context.Context, set *Dataset, item Item, out []Resul
 	return nil
 }
 
+// lossyQuality is the PSNR and MS-SSIM (0 for an image too small for it)
+// of a lossy codec's decoded pixels against the original's.
+func lossyQuality(orig, dec *Pixels) (psnr, msssim float64, err error) {
+	a, b := orig.Image(), dec.Image()
+	if psnr, err = quality.PSNR(a, b); err != nil {
+		return 0, 0, err
+	}
+	msssim, err = quality.MSSSIM(a, b)
+	if errors.Is(err, quality.ErrTooSmall) {
+		return psnr, 0, nil
+	}
+	return psnr, msssim, err
+}
+
 // roundTrip runs one codec on one image and checks the pixels it gives
 // back. The codec's own failures are in the Result; keep says whether the
 // outcome is worth caching, which a timeout, that a rerun may not hit, is
@@ -175,14 +197,20 @@ func roundTrip(ctx context.Context, c Codec, in *Input) (res Result, keep bool, 
 	if ctx.Err() != nil {
 		return Result{}, false, ctx.Err()
 	}
-	var maxErr int
-	var sqErr int64
+	res = Result{Bytes: trip.Bytes, Encode: trip.Encode, Decode: trip.Decode}
 	nl, near := c.(NearLossless)
+	if f, ok := c.(interface{ Family() string }); ok {
+		res.Family = f.Family()
+	}
 	if err == nil {
 		if near {
-			maxErr, sqErr, err = in.Pixels.Distortion(trip.Decoded)
-			if bound := nl.MaxError(); err == nil && bound >= 0 && maxErr > bound {
-				err = fmt.Errorf("a sub-pixel decoded %d away from the original's, beyond the bound %d", maxErr, bound)
+			res.NearLossless = true
+			res.MaxError, res.SqError, err = in.Pixels.Distortion(trip.Decoded)
+			if bound := nl.MaxError(); err == nil && bound >= 0 && res.MaxError > bound {
+				err = fmt.Errorf("a sub-pixel decoded %d away from the original's, beyond the bound %d", res.MaxError, bound)
+			}
+			if err == nil && nl.MaxError() < 0 {
+				res.PSNR, res.MSSSIM, err = lossyQuality(in.Pixels, trip.Decoded)
 			}
 		} else if err = in.Pixels.Match(trip.Decoded); err != nil {
 			err = fmt.Errorf("round trip changed the pixels: %w", err)
@@ -192,5 +220,5 @@ func roundTrip(ctx context.Context, c Codec, in *Input) (res Result, keep bool, 
 		var u uncached
 		return Result{Failure: err.Error()}, !errors.As(err, &u), nil
 	}
-	return Result{Bytes: trip.Bytes, Encode: trip.Encode, Decode: trip.Decode, NearLossless: near, MaxError: maxErr, SqError: sqErr}, true, nil
+	return res, true, nil
 }

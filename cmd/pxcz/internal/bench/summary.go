@@ -24,6 +24,25 @@ type Row struct {
 	NearLossless bool
 	MaxError     int
 	SqError      int64
+	// A lossy codec's family of operating points and its per-image sums:
+	// bits per pixel, PSNR, and MS-SSIM over the MSSSIMImages that have it.
+	Family       string
+	BPPSum       float64
+	PSNRSum      float64
+	MSSSIMSum    float64
+	MSSSIMImages int
+}
+
+// MeanBPP, MeanPSNR and MeanMSSSIM are a lossy codec's per-image means of
+// bits per pixel, PSNR (dB) and MS-SSIM (NaN when no image had one), as
+// CompressAI's tables give them.
+func (r Row) MeanBPP() float64  { return r.BPPSum / float64(r.Images) }
+func (r Row) MeanPSNR() float64 { return r.PSNRSum / float64(r.Images) }
+func (r Row) MeanMSSSIM() float64 {
+	if r.MSSSIMImages == 0 {
+		return math.NaN()
+	}
+	return r.MSSSIMSum / float64(r.MSSSIMImages)
 }
 
 // PSNR is the peak signal-to-noise ratio over every sub-pixel of the images
@@ -140,6 +159,13 @@ func Summarize(results []Result) []*Summary {
 		r.Encode += res.Encode
 		r.Decode += res.Decode
 		r.NearLossless = r.NearLossless || res.NearLossless
+		r.Family = res.Family
+		r.BPPSum += float64(res.Bytes) * 8 / float64(res.Pixels)
+		r.PSNRSum += res.PSNR
+		if res.MSSSIM > 0 {
+			r.MSSSIMSum += res.MSSSIM
+			r.MSSSIMImages++
+		}
 		r.MaxError = max(r.MaxError, res.MaxError)
 		r.SqError += res.SqError
 	}
