@@ -33,36 +33,52 @@ func benchOptions(b *testing.B) *Options {
 
 var benchSizes = []image.Point{{32, 32}, {768, 512}}
 
-func BenchmarkEncode(b *testing.B) {
-	opts := benchOptions(b)
+// benchBounds are the near-lossless bounds the benchmarks code at, 0 being
+// lossless: near-lossless coding should cost what lossless coding does.
+var benchBounds = []int{0, 2}
+
+// benchCases runs f for every size and bound, with the options for the
+// bound.
+func benchCases(b *testing.B, f func(b *testing.B, size image.Point, opts *Options)) {
 	for _, size := range benchSizes {
-		b.Run(fmt.Sprintf("%dx%d", size.X, size.Y), func(b *testing.B) {
-			img := photoLike(size.X, size.Y, false)
-			b.SetBytes(int64(size.X * size.Y * 3))
-			for b.Loop() {
-				if err := Encode(&bytes.Buffer{}, img, opts); err != nil {
-					b.Fatal(err)
-				}
+		for _, k := range benchBounds {
+			name := fmt.Sprintf("%dx%d", size.X, size.Y)
+			if k > 0 {
+				name += fmt.Sprintf("/max-error=%d", k)
 			}
-			reportPixels(b, size.X*size.Y)
-		})
+			b.Run(name, func(b *testing.B) {
+				opts := *benchOptions(b)
+				opts.MaxError = k
+				f(b, size, &opts)
+			})
+		}
 	}
 }
 
-func BenchmarkDecode(b *testing.B) {
-	opts := benchOptions(b)
-	for _, size := range benchSizes {
-		b.Run(fmt.Sprintf("%dx%d", size.X, size.Y), func(b *testing.B) {
-			file := encoded(b, photoLike(size.X, size.Y, false), opts)
-			b.SetBytes(int64(size.X * size.Y * 3))
-			for b.Loop() {
-				if _, err := DecodeWith(bytes.NewReader(file), opts); err != nil {
-					b.Fatal(err)
-				}
+func BenchmarkEncode(b *testing.B) {
+	benchCases(b, func(b *testing.B, size image.Point, opts *Options) {
+		img := photoLike(size.X, size.Y, false)
+		b.SetBytes(int64(size.X * size.Y * 3))
+		for b.Loop() {
+			if err := Encode(&bytes.Buffer{}, img, opts); err != nil {
+				b.Fatal(err)
 			}
-			reportPixels(b, size.X*size.Y)
-		})
-	}
+		}
+		reportPixels(b, size.X*size.Y)
+	})
+}
+
+func BenchmarkDecode(b *testing.B) {
+	benchCases(b, func(b *testing.B, size image.Point, opts *Options) {
+		file := encoded(b, photoLike(size.X, size.Y, false), opts)
+		b.SetBytes(int64(size.X * size.Y * 3))
+		for b.Loop() {
+			if _, err := DecodeWith(bytes.NewReader(file), opts); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportPixels(b, size.X*size.Y)
+	})
 }
 
 // BenchmarkDecodeMany32 decodes 32x32 images as a collection of them is
