@@ -509,11 +509,8 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 	if err != nil {
 		return image.Config{}, err
 	}
-	cm := colorModel(h.Layout)
-	if _, ok := h.Extension(container.ExtDepth); ok {
-		cm = colorModel16(h.Layout)
-	}
-	return image.Config{ColorModel: cm, Width: h.Width, Height: h.Height}, nil
+	_, deep := h.Extension(container.ExtDepth)
+	return image.Config{ColorModel: colorModel(h.Layout, deep), Width: h.Width, Height: h.Height}, nil
 }
 
 // DecodeMetadata reads the metadata stored in a .pxcz file's header

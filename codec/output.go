@@ -108,23 +108,21 @@ func (o *output) checksum() uint32 {
 	return crc.Sum32()
 }
 
-func colorModel(l container.Layout) color.Model {
-	switch l {
-	case container.Gray:
+// colorModel is the color model of a decoded image of layout l, with 16
+// bits per channel when deep is set (join16): gray, straight-alpha RGBA,
+// else opaque RGB held as RGBA.
+func colorModel(l container.Layout, deep bool) color.Model {
+	switch {
+	case l == container.Gray && deep:
+		return color.Gray16Model
+	case l == container.Gray:
 		return color.GrayModel
-	case container.RGBA:
+	case l == container.RGBA && deep:
+		return color.NRGBA64Model
+	case l == container.RGBA:
 		return color.NRGBAModel
+	case deep:
+		return color.RGBA64Model
 	}
 	return color.RGBAModel
-}
-
-// colorModel16 is colorModel for a 16-bit image (join16).
-func colorModel16(l container.Layout) color.Model {
-	switch l {
-	case container.Gray:
-		return color.Gray16Model
-	case container.RGBA:
-		return color.NRGBA64Model
-	}
-	return color.RGBA64Model
 }
