@@ -25,6 +25,11 @@ type Joint struct {
 	// CondOnly trains only the PixelCNN's conditioning weights (VC and HC),
 	// keeping the rest of a warm-started model as it is.
 	CondOnly bool
+	// Clip, when above 0, scales the gradients of both networks down
+	// together so that their norm is at most Clip.
+	Clip float64
+	// Norm is the last Step's gradient norm, before clipping.
+	Norm float64
 
 	aeOpt, pcOpt *train.Adam
 	pcParams     [][]float32 // the PixelCNN tensors trained
@@ -42,16 +47,7 @@ func NewJoint(ae *Net, pc *train.Net, lambda float64, condOnly bool) (*Joint, er
 }
 
 // trained lists the tensors of p that the PixelCNN's optimizer updates.
-func (j *Joint) trained(p *model.Params) [][]float32 {
-	if !j.CondOnly {
-		return p.Tensors()
-	}
-	var ts [][]float32
-	for i := range p.Layers {
-		ts = append(ts, p.Layers[i].VC, p.Layers[i].HC)
-	}
-	return ts
-}
+func (j *Joint) trained(p *model.Params) [][]float32 { return pcTrained(p, j.CondOnly) }
 
 // Loss runs both networks on a batch without training them, the code
 // rounded as a coder would, and returns the NLL and the rate in bits per
@@ -80,10 +76,12 @@ func (j *Joint) Step(pix []uint8, batch, h, w int, rng *rand.Rand, aeLR, pcLR fl
 	if nll, rate, err = j.lossAndGrad(pix, batch, h, w, rng); err != nil {
 		return 0, 0, err
 	}
-	if err := j.pcOpt.Update(j.pcParams, j.trained(j.PixelCNN.Grad), pcLR); err != nil {
+	pcGrad, aeGrad := j.trained(j.PixelCNN.Grad), j.AE.Grad.Tensors()
+	j.Norm = train.ClipNorm(append(append([][]float32(nil), pcGrad...), aeGrad...), j.Clip)
+	if err := j.pcOpt.Update(j.pcParams, pcGrad, pcLR); err != nil {
 		return 0, 0, err
 	}
-	if err := j.aeOpt.Update(j.AE.Params.Tensors(), j.AE.Grad.Tensors(), aeLR); err != nil {
+	if err := j.aeOpt.Update(j.AE.Params.Tensors(), aeGrad, aeLR); err != nil {
 		return 0, 0, err
 	}
 	return nll, rate, nil
