@@ -28,6 +28,12 @@ type Options struct {
 	// Lambda weighs the rate against the NLL: the loss is NLL + Lambda·rate,
 	// both in bits per sub-pixel. Below 1 the code is worth what it saves.
 	Lambda float64
+	// LambdaWarmup ramps the rate's weight linearly from 0 to Lambda over
+	// this many steps. A warm-started PixelCNN's conditioning weights are
+	// zero, so at first only the rate reaches the encoder, and with the
+	// full weight from the start it drives the code to carry nothing before
+	// the PixelCNN has learnt to read it.
+	LambdaWarmup int64
 	// CondOnly trains only the PixelCNN's conditioning weights, keeping the
 	// rest as Init gave them (Joint.CondOnly).
 	CondOnly bool
@@ -76,7 +82,7 @@ func DefaultOptions() Options {
 	return Options{
 		Config: Config{Channels: 3, Width: 32, Latent: 8, Cond: 16, Kernel: 3, Stages: 3},
 		Init:   "model/checkpoints/c3f48l5-s9.ckpt",
-		Lambda: 0.5, CondOnly: true, Flip: true,
+		Lambda: 0.1, LambdaWarmup: 3000, CondOnly: true, Flip: true,
 		Batch: 8, LR: 1e-2, PCLR: 3e-3, LRFloor: 0.01, Warmup: 100, Clip: 0, Seed: 1,
 		CheckpointEvery: 10 * time.Minute,
 		EvalEvery:       500, EvalImages: 128,
@@ -100,7 +106,7 @@ func (o *Options) check() error {
 		return errors.New("ae: negative step or time limit")
 	case !(o.LR > 0) || !(o.PCLR >= 0) || o.LRFloor < 0 || o.LRFloor > 1:
 		return fmt.Errorf("ae: learning rates %g and %g with floor %g, want them above 0 and the floor in [0, 1]", o.LR, o.PCLR, o.LRFloor)
-	case o.Warmup < 0 || o.DecaySteps < 0 || o.Clip < 0:
+	case o.Warmup < 0 || o.LambdaWarmup < 0 || o.DecaySteps < 0 || o.Clip < 0:
 		return errors.New("ae: negative warm-up, decay steps or clip limit")
 	case o.Resume && o.Checkpoint == "":
 		return errors.New("ae: resume needs a checkpoint path")

@@ -225,6 +225,7 @@ func (r *run) trainStep() error {
 	r.batches.Next(&r.batch)
 	b := &r.batch
 	f := r.sched.LR(r.step)
+	r.joint.Lambda = r.lambda()
 	rng := rand.New(rand.NewSource(noiseSeed(o.Seed, r.step)))
 	nll, rate, err := r.joint.Step(b.Pix, b.Len(), b.H, b.W, rng, o.LR*f, o.PCLR*f)
 	if err != nil {
@@ -241,6 +242,15 @@ func (r *run) trainStep() error {
 	}
 	r.step++
 	return nil
+}
+
+// lambda is the rate's weight at the current step.
+func (r *run) lambda() float64 {
+	o := &r.opts
+	if r.step >= o.LambdaWarmup {
+		return o.Lambda
+	}
+	return o.Lambda * float64(r.step+1) / float64(o.LambdaWarmup)
 }
 
 // evaluate measures the NLL and the rate of the rounded code on the test
@@ -272,8 +282,8 @@ func (r *run) progress(dt time.Duration, steps int64, session time.Duration) {
 		limit = fmt.Sprintf("/%d", o.Steps)
 	}
 	bpp := func(v float64) string { return fmtBits(v * float64(o.Config.Channels)) }
-	fmt.Fprintf(r.log, "step %d%s  %.2f steps/s  ETA %s  lr ×%.3f  |g| %.3g  train NLL %s rate %s bpp  test NLL %s rate %s bpp\n",
-		r.step, limit, rate, r.eta(rate, session), r.sched.LR(r.step), r.joint.Norm,
+	fmt.Fprintf(r.log, "step %d%s  %.2f steps/s  ETA %s  lr ×%.3f  λ %.3g  |g| %.3g  train NLL %s rate %s bpp  test NLL %s rate %s bpp\n",
+		r.step, limit, rate, r.eta(rate, session), r.sched.LR(r.step), r.lambda(), r.joint.Norm,
 		fmtBits(r.nll), bpp(r.rate), fmtBits(r.testNLL), bpp(r.testRate))
 }
 
