@@ -45,7 +45,7 @@ func trainAEFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.Config.Stages, "stages", o.Config.Stages, "stride-2 convolutions each way: the code is 2^stages times smaller")
 	fs.StringVar(&o.Init, "init", o.Init, "training checkpoint of the lossless PixelCNN that starts the decoder")
 	fs.Float64Var(&o.Lambda, "lambda", o.Lambda, "weight of the rate in the loss NLL + λ·rate")
-	fs.Int64Var(&o.LambdaWarmup, "lambda-warmup", o.LambdaWarmup, "steps over which λ ramps up from 0")
+	fs.Int64Var(&o.LambdaWarmup, "lambda-warmup", o.LambdaWarmup, "steps for which λ stays 0, and then ramps up over as many")
 	fs.BoolVar(&o.CondOnly, "cond-only", o.CondOnly, "train only the PixelCNN's conditioning weights")
 	fs.StringVar(&o.CIFAR, "cifar", "", "CIFAR-10 archive or folder (default: the shared data folder's)")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "images per step")

@@ -28,11 +28,12 @@ type Options struct {
 	// Lambda weighs the rate against the NLL: the loss is NLL + Lambda·rate,
 	// both in bits per sub-pixel. Below 1 the code is worth what it saves.
 	Lambda float64
-	// LambdaWarmup ramps the rate's weight linearly from 0 to Lambda over
-	// this many steps. A warm-started PixelCNN's conditioning weights are
-	// zero, so at first only the rate reaches the encoder, and with the
-	// full weight from the start it drives the code to carry nothing before
-	// the PixelCNN has learnt to read it.
+	// LambdaWarmup holds the rate's weight at 0 for this many steps, then
+	// ramps it linearly up to Lambda over as many again. A warm-started
+	// PixelCNN's conditioning weights are zero, so at first the NLL passes
+	// the encoder no gradient; Adam scales whatever gradient there is to
+	// full steps, and a rate term however small then drives the code to
+	// carry nothing before the PixelCNN has learnt to read it.
 	LambdaWarmup int64
 	// CondOnly trains only the PixelCNN's conditioning weights, keeping the
 	// rest as Init gave them (Joint.CondOnly).
@@ -82,7 +83,7 @@ func DefaultOptions() Options {
 	return Options{
 		Config: Config{Channels: 3, Width: 32, Latent: 8, Cond: 16, Kernel: 3, Stages: 3},
 		Init:   "model/checkpoints/c3f48l5-s9.ckpt",
-		Lambda: 0.1, LambdaWarmup: 3000, CondOnly: true, Flip: true,
+		Lambda: 0.1, LambdaWarmup: 1500, CondOnly: true, Flip: true,
 		Batch: 8, LR: 1e-2, PCLR: 3e-3, LRFloor: 0.01, Warmup: 100, Clip: 0, Seed: 1,
 		CheckpointEvery: 10 * time.Minute,
 		EvalEvery:       500, EvalImages: 128,

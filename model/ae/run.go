@@ -247,10 +247,13 @@ func (r *run) trainStep() error {
 // lambda is the rate's weight at the current step.
 func (r *run) lambda() float64 {
 	o := &r.opts
-	if r.step >= o.LambdaWarmup {
+	switch {
+	case r.step >= 2*o.LambdaWarmup:
 		return o.Lambda
+	case r.step < o.LambdaWarmup:
+		return 0
 	}
-	return o.Lambda * float64(r.step+1) / float64(o.LambdaWarmup)
+	return o.Lambda * float64(r.step-o.LambdaWarmup+1) / float64(o.LambdaWarmup)
 }
 
 // evaluate measures the NLL and the rate of the rounded code on the test

@@ -27,9 +27,10 @@ func tinyOptions(t *testing.T, steps int64) Options {
 	o.Config = Config{Channels: 3, Width: 8, Latent: 4, Cond: 6, Kernel: 3, Stages: 1}
 	o.PixelCNN = model.Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 12, Cond: 6}
 	o.Init, o.CondOnly, o.Lambda = "", false, 0.1
-	o.Train, o.Test = bandSet(64, 4, 1), bandSet(16, 4, 2)
-	o.Batch, o.Steps, o.Warmup, o.LR, o.PCLR = 8, steps, 5, 1e-2, 1e-2
-	o.EvalEvery, o.EvalImages = 10, 16
+	o.Train, o.Test = bandSet(4096, 4, 1), bandSet(64, 4, 2)
+	o.Batch, o.Steps, o.Warmup, o.DecaySteps, o.LR, o.PCLR = 8, steps, 5, 400, 1e-2, 1e-2
+	o.LambdaWarmup = 0
+	o.EvalEvery, o.EvalImages = 10, 64
 	o.Checkpoint = filepath.Join(t.TempDir(), "run.ckpt")
 	return o
 }
@@ -44,6 +45,14 @@ func runOK(t *testing.T, ctx context.Context, o Options) *Checkpoint {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// cancelled is a cancelled context: a run given it saves its starting
+// state and stops.
+func cancelled() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
 }
 
 // testLoss is the loss NLL + λ·rate of c's networks on the set, the code
@@ -63,9 +72,8 @@ func testLoss(t *testing.T, c *Checkpoint, s *corpus.Set) float64 {
 
 func TestRunLowersTheLoss(t *testing.T) {
 	var log bytes.Buffer
-	o := tinyOptions(t, 0)
-	before := testLoss(t, runOK(t, context.Background(), o), o.Test)
-	o = tinyOptions(t, 300)
+	o := tinyOptions(t, 300)
+	before := testLoss(t, runOK(t, cancelled(), o), o.Test)
 	o.Log = &log
 	c := runOK(t, context.Background(), o)
 	if c.Step != 300 {
@@ -91,9 +99,7 @@ func TestRunResumesExactly(t *testing.T) {
 	o := tinyOptions(t, 11)
 	o.Resume = true
 	runOK(t, context.Background(), o)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel() // a cancelled run saves where it stands
-	runOK(t, ctx, o)
+	runOK(t, cancelled(), o) // a cancelled run saves where it stands
 	o.Steps = 24
 	resumed := runOK(t, context.Background(), o)
 	resumed.Options.Checkpoint, resumed.Elapsed = straight.Options.Checkpoint, straight.Elapsed
@@ -108,7 +114,7 @@ func TestRunResumesExactly(t *testing.T) {
 // PixelCNN takes its architecture and weights with zero conditioning
 // weights, so that before any step its NLL is the lossless model's.
 func TestRunWarmStart(t *testing.T) {
-	o := tinyOptions(t, 0)
+	o := tinyOptions(t, 1)
 	lossless := model.NewParams(model.Config{Channels: 3, Features: 9, Layers: 2, Kernel: 3, Hidden: 9})
 	lossless.InitRandom(rand.New(rand.NewSource(3)))
 	o.Init = filepath.Join(t.TempDir(), "lossless.ckpt")
@@ -118,7 +124,7 @@ func TestRunWarmStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	o.PixelCNN = model.Config{} // taken from Init
-	c := runOK(t, context.Background(), o)
+	c := runOK(t, cancelled(), o)
 	if want := (model.Config{Channels: 3, Features: 9, Layers: 2, Kernel: 3, Hidden: 9, Cond: o.Config.Cond}); c.PixelCNN.Config != want || c.Options.PixelCNN != want {
 		t.Fatalf("PixelCNN %v (options %v), want %v", c.PixelCNN.Config, c.Options.PixelCNN, want)
 	}
