@@ -11,9 +11,11 @@ import (
 )
 
 // TestLossyRoundTrip codes a random image's code and decodes it, through a
-// saved and loaded model, to the same code and the same reconstruction
-// with one worker or several; the reconstruction's hash is pinned so that
-// a change of arithmetic, or a machine that computes differently, shows.
+// saved and loaded model, to the same code, and reconstructs a fixed
+// integer code (the float analysis may differ between machines; what
+// follows the code may not) to the same pixels with one worker or several;
+// the reconstruction's hash is pinned so that a change of arithmetic, or a
+// machine that computes differently, shows.
 func TestLossyRoundTrip(t *testing.T) {
 	m := tinyModel(t)
 	const h, w = 11, 14
@@ -54,6 +56,9 @@ func TestLossyRoundTrip(t *testing.T) {
 		t.Fatalf("decoded code %v, want %v", got, code)
 	}
 	t.Logf("%d code values in %d bytes", len(code), buf.Len())
+	for i := range got {
+		got[i] = int16(rng.Intn(9) - 4)
+	}
 	var first []uint8
 	for _, workers := range []int{1, 3} {
 		img, err := loaded.Reconstruct(got, h, w, workers)
@@ -73,7 +78,7 @@ func TestLossyRoundTrip(t *testing.T) {
 	if img, err := loaded.Reconstruct(other, h, w, 1); err != nil || bytes.Equal(img, first) {
 		t.Errorf("another code reconstructs the same pixels (error %v): the map does not reach the PixelCNN", err)
 	}
-	const want = "a7ccdb523d1e1568"
+	const want = "c2488b8f04619848"
 	if sum := fmt.Sprintf("%x", sha256.Sum256(first))[:16]; sum != want {
 		t.Errorf("reconstruction hash %s, want %s", sum, want)
 	}

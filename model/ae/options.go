@@ -84,7 +84,7 @@ func DefaultOptions() Options {
 		Config: Config{Channels: 3, Width: 32, Latent: 8, Cond: 16, Kernel: 3, Stages: 3},
 		Init:   "model/checkpoints/c3f48l5-s9.ckpt",
 		Lambda: 0.1, LambdaWarmup: 1500, CondOnly: true, Flip: true,
-		Batch: 8, LR: 1e-2, PCLR: 3e-3, LRFloor: 0.01, Warmup: 100, Clip: 0, Seed: 1,
+		Batch: 8, LR: 1e-2, PCLR: 1e-2, LRFloor: 0.01, Warmup: 100, Clip: 0, Seed: 1,
 		CheckpointEvery: 10 * time.Minute,
 		EvalEvery:       500, EvalImages: 128,
 		ProgressEvery: 10 * time.Second,

@@ -106,6 +106,10 @@ func newRun(opts Options) (*run, error) {
 	return r, nil
 }
 
+// warmMapGain scales a fresh synthesis' last stage when the PixelCNN is
+// warm-started.
+const warmMapGain = 10
+
 // startCheckpoint is the state a new run starts from, as a checkpoint at
 // step 0: a random auto-encoder, and the PixelCNN of opts.Init made
 // conditional (or a random one).
@@ -129,6 +133,19 @@ func startCheckpoint(o Options) (*Checkpoint, error) {
 	}
 	a := NewParams(o.Config)
 	a.InitRandom(rand.New(rand.NewSource(o.Seed)))
+	if o.Init != "" {
+		// The warm-started PixelCNN's conditioning weights are zero, so the
+		// map's scale changes nothing at first; a map of order 1 rather
+		// than InitRandom's small one moves the tables ten times as much
+		// for the same step of those weights, and they learn to read it
+		// that much sooner.
+		last := a.Synthesis[o.Config.Stages-1]
+		for _, t := range [][]float32{last.W, last.B} {
+			for i := range t {
+				t[i] *= warmMapGain
+			}
+		}
+	}
 	return &Checkpoint{Options: o, AE: a, PixelCNN: pc,
 		AEAdam: train.NewAdam(a.Tensors()), PCAdam: train.NewAdam(pcTrained(pc, o.CondOnly))}, nil
 }
