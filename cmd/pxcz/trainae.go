@@ -46,6 +46,7 @@ func trainAEFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Init, "init", o.Init, "training checkpoint of the lossless PixelCNN that starts the decoder")
 	fs.Float64Var(&o.Lambda, "lambda", o.Lambda, "weight of the rate in the loss NLL + λ·rate")
 	fs.Int64Var(&o.LambdaWarmup, "lambda-warmup", o.LambdaWarmup, "steps for which λ stays 0, and then ramps up over as many")
+	fs.Float64Var(&o.MSE, "mse", o.MSE, "weight of the squared error of a 1x1 head from the map to the image, the plain auto-encoder's distortion (0: no head)")
 	fs.BoolVar(&o.CondOnly, "cond-only", o.CondOnly, "train only the PixelCNN's conditioning weights")
 	fs.StringVar(&o.CIFAR, "cifar", "", "CIFAR-10 archive or folder (default: the shared data folder's)")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "images per step")

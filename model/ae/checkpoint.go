@@ -29,12 +29,17 @@ type Checkpoint struct {
 	// tensors trained: all of them, or the conditioning weights alone
 	// under Options.CondOnly.
 	AEAdam, PCAdam *train.Adam
+	// Head and HeadAdam are the map head and its optimizer when
+	// Options.MSE > 0, nil otherwise.
+	Head     *ConvParams
+	HeadAdam *train.Adam
 }
 
 // The checkpoint is a tensor file (train.EncodeTensors) of magic "PXCZAET"
 // and format version 1: the JSON header of checkpointHeader, then the
 // auto-encoder's weights and Adam moments m and v, then the PixelCNN's
-// weights and its optimizer's m and v. Every size follows from the
+// weights and its optimizer's m and v, and when Options.MSE > 0 the map
+// head's weights, m and v. Every size follows from the
 // header's Options.Config, Options.PixelCNN and Options.CondOnly.
 var checkpointMagic = [8]byte{'P', 'X', 'C', 'Z', 'A', 'E', 'T', 1}
 
@@ -44,6 +49,7 @@ type checkpointHeader struct {
 	TrainNLL, TrainRate float64
 	Elapsed             time.Duration
 	AEAdam, PCAdam      train.AdamHeader
+	HeadAdam            *train.AdamHeader `json:",omitempty"`
 }
 
 // pcTrained lists the tensors of p that training updates.
@@ -71,10 +77,20 @@ func (c *Checkpoint) encode(w io.Writer) error {
 	case c.AE.Config != o.Config || c.PixelCNN.Config != o.PixelCNN:
 		return fmt.Errorf("weights of %+v and %v, options saying %+v and %v", c.AE.Config, c.PixelCNN.Config, o.Config, o.PixelCNN)
 	}
-	return train.EncodeTensors(w, checkpointMagic, checkpointHeader{
+	h := checkpointHeader{
 		Options: o, Step: c.Step, TrainNLL: c.TrainNLL, TrainRate: c.TrainRate, Elapsed: c.Elapsed,
 		AEAdam: c.AEAdam.Header(), PCAdam: c.PCAdam.Header(),
-	}, c.AE.Tensors(), c.AEAdam.M, c.AEAdam.V, c.PixelCNN.Tensors(), c.PCAdam.M, c.PCAdam.V)
+	}
+	groups := [][][]float32{c.AE.Tensors(), c.AEAdam.M, c.AEAdam.V, c.PixelCNN.Tensors(), c.PCAdam.M, c.PCAdam.V}
+	if (o.MSE > 0) != (c.Head != nil && c.HeadAdam != nil) {
+		return errors.New("checkpoint's map head does not match its options")
+	}
+	if o.MSE > 0 {
+		ah := c.HeadAdam.Header()
+		h.HeadAdam = &ah
+		groups = append(groups, c.Head.tensors(), c.HeadAdam.M, c.HeadAdam.V)
+	}
+	return train.EncodeTensors(w, checkpointMagic, h, groups...)
 }
 
 // LoadCheckpoint reads the checkpoint file at path.
@@ -106,8 +122,15 @@ func ReadCheckpoint(r io.Reader) (*Checkpoint, error) {
 		if o.PixelCNN.Cond != o.Config.Cond {
 			return 0, fmt.Errorf("ae: checkpoint configuration: a PixelCNN of %d conditioning channels for a map of %d", o.PixelCNN.Cond, o.Config.Cond)
 		}
+		if (o.MSE > 0) != (h.HeadAdam != nil) {
+			return 0, errors.New("ae: checkpoint's map head does not match its options")
+		}
 		pc := model.NewParams(o.PixelCNN) // Validate bounds its size
-		return 3*o.Config.weightCount() + train.TensorsLen(pc.Tensors()) + 2*train.TensorsLen(pcTrained(pc, o.CondOnly)), nil
+		n := 3*o.Config.weightCount() + train.TensorsLen(pc.Tensors()) + 2*train.TensorsLen(pcTrained(pc, o.CondOnly))
+		if o.MSE > 0 {
+			n += 3 * (o.Config.Channels*o.Config.Cond + o.Config.Channels)
+		}
+		return n, nil
 	})
 	if err != nil {
 		return nil, err
@@ -124,6 +147,14 @@ func ReadCheckpoint(r io.Reader) (*Checkpoint, error) {
 	c.PCAdam = train.NewAdam(pcTrained(c.PixelCNN, o.CondOnly))
 	c.PCAdam.Restore(h.PCAdam)
 	vals = train.FillTensors(c.PCAdam.M, vals)
-	train.FillTensors(c.PCAdam.V, vals)
+	vals = train.FillTensors(c.PCAdam.V, vals)
+	if o.MSE > 0 {
+		c.Head = newHead(o.Config)
+		c.HeadAdam = train.NewAdam(c.Head.tensors())
+		c.HeadAdam.Restore(*h.HeadAdam)
+		for _, ts := range [][][]float32{c.Head.tensors(), c.HeadAdam.M, c.HeadAdam.V} {
+			vals = train.FillTensors(ts, vals)
+		}
+	}
 	return c, nil
 }

@@ -30,8 +30,17 @@ type Joint struct {
 	Clip float64
 	// Norm is the last Step's gradient norm, before clipping.
 	Norm float64
+	// MSE, when above 0, adds MSE times the map head's mean squared error
+	// (head.go) to the loss; Head is then that head's weights and LastMSE
+	// the error of the last Step or Loss.
+	MSE     float64
+	Head    *ConvParams
+	LastMSE float64
 
 	aeOpt, pcOpt *train.Adam
+	headOpt      *train.Adam // of Head, when MSE > 0
+	headGrad     *ConvParams
+	dHead        []float32 // the head's error's gradient with respect to the map
 	pcParams     [][]float32 // the PixelCNN tensors trained
 }
 
@@ -43,6 +52,8 @@ func NewJoint(ae *Net, pc *train.Net, lambda float64, condOnly bool) (*Joint, er
 	j := &Joint{AE: ae, PixelCNN: pc, Lambda: lambda, CondOnly: condOnly}
 	j.pcParams = j.trained(pc.Params)
 	j.aeOpt, j.pcOpt = train.NewAdam(ae.Params.Tensors()), train.NewAdam(j.pcParams)
+	j.Head, j.headGrad = newHead(ae.Params.Config), newHead(ae.Params.Config)
+	j.headOpt = train.NewAdam(j.Head.tensors())
 	return j, nil
 }
 
@@ -56,6 +67,9 @@ func (j *Joint) Loss(pix []uint8, batch, h, w int) (nll, rate float64, err error
 	bits, cmap, err := j.AE.Forward(pix, batch, h, w, nil)
 	if err != nil {
 		return 0, 0, err
+	}
+	if j.MSE > 0 {
+		j.LastMSE = headMSE(j.Head, nil, pix, cmap, nil, 0)
 	}
 	j.PixelCNN.SetCond(cmap)
 	nats, err := j.PixelCNN.Loss(pix, batch, h, w)
@@ -77,7 +91,16 @@ func (j *Joint) Step(pix []uint8, batch, h, w int, rng *rand.Rand, aeLR, pcLR fl
 		return 0, 0, err
 	}
 	pcGrad, aeGrad := j.trained(j.PixelCNN.Grad), j.AE.Grad.Tensors()
-	j.Norm = train.ClipNorm(append(append([][]float32(nil), pcGrad...), aeGrad...), j.Clip)
+	all := append(append([][]float32(nil), pcGrad...), aeGrad...)
+	if j.MSE > 0 {
+		all = append(all, j.headGrad.tensors()...)
+	}
+	j.Norm = train.ClipNorm(all, j.Clip)
+	if j.MSE > 0 {
+		if err := j.headOpt.Update(j.Head.tensors(), j.headGrad.tensors(), aeLR); err != nil {
+			return 0, 0, err
+		}
+	}
 	if err := j.pcOpt.Update(j.pcParams, pcGrad, pcLR); err != nil {
 		return 0, 0, err
 	}
@@ -94,6 +117,14 @@ func (j *Joint) lossAndGrad(pix []uint8, batch, h, w int, rng *rand.Rand) (nll, 
 	if err != nil {
 		return 0, 0, err
 	}
+	if j.MSE > 0 {
+		if cap(j.dHead) < len(cmap) {
+			j.dHead = make([]float32, len(cmap))
+		}
+		j.dHead = j.dHead[:len(cmap)]
+		clear(j.dHead)
+		j.LastMSE = headMSE(j.Head, j.headGrad, pix, cmap, j.dHead, j.MSE)
+	}
 	j.PixelCNN.SetCond(cmap)
 	nats, err := j.PixelCNN.LossAndGrad(pix, batch, h, w)
 	if err != nil {
@@ -104,6 +135,11 @@ func (j *Joint) lossAndGrad(pix []uint8, batch, h, w int, rng *rand.Rand) (nll, 
 	for _, g := range append(j.PixelCNN.Grad.Tensors(), j.PixelCNN.CondGrad()) {
 		for i := range g {
 			g[i] /= math.Ln2
+		}
+	}
+	if j.MSE > 0 {
+		for i, g := range j.dHead {
+			j.PixelCNN.CondGrad()[i] += g
 		}
 	}
 	j.AE.Backward(j.PixelCNN.CondGrad(), j.Lambda/float64(len(pix)))

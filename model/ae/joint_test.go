@@ -34,6 +34,12 @@ func TestJointGradient(t *testing.T) {
 	j := tinyJoint(t, 0.5)
 	const batch, h, w = 2, 6, 5
 	rng := rand.New(rand.NewSource(6))
+	j.MSE = 0.3 // and the map head's error, through a head of random weights
+	for _, hw := range j.Head.tensors() {
+		for i := range hw {
+			hw[i] = float32(0.2 * rng.NormFloat64())
+		}
+	}
 	pix := make([]uint8, batch*h*w*3)
 	for i := range pix {
 		pix[i] = uint8(rng.Intn(256))
@@ -43,7 +49,7 @@ func TestJointGradient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return nll + j.Lambda*rate
+		return nll + j.Lambda*rate + j.MSE*j.LastMSE
 	}
 	loss()
 	for i, wt := range j.AE.Params.Tensors() {
@@ -63,7 +69,7 @@ func TestJointGradient(t *testing.T) {
 			}
 			return loss()
 		}
-		const eps = 1e-2
+		const eps = 1e-3
 		got := (at(eps) - at(-eps)) / (2 * eps)
 		copy(wt, orig)
 		if math.Abs(got-norm) > 0.03*norm+1e-5 {

@@ -35,6 +35,11 @@ type Options struct {
 	// full steps, and a rate term however small then drives the code to
 	// carry nothing before the PixelCNN has learnt to read it.
 	LambdaWarmup int64
+	// MSE weighs the map head's squared error (head.go) in the loss, which
+	// becomes NLL + Lambda·rate + MSE·error: the plain auto-encoder's
+	// distortion, which teaches the encoder to put the image into the map
+	// from the first step; 0: no head.
+	MSE float64 `json:",omitempty"`
 	// CondOnly trains only the PixelCNN's conditioning weights, keeping the
 	// rest as Init gave them (Joint.CondOnly).
 	CondOnly bool
@@ -83,7 +88,7 @@ func DefaultOptions() Options {
 	return Options{
 		Config: Config{Channels: 3, Width: 32, Latent: 8, Cond: 16, Kernel: 3, Stages: 3},
 		Init:   "model/checkpoints/c3f48l5-s9.ckpt",
-		Lambda: 0.1, LambdaWarmup: 1500, CondOnly: true, Flip: true,
+		Lambda: 0.1, LambdaWarmup: 1500, MSE: 10, CondOnly: true, Flip: true,
 		Batch: 8, LR: 1e-2, PCLR: 1e-2, LRFloor: 0.01, Warmup: 100, Clip: 0, Seed: 1,
 		CheckpointEvery: 10 * time.Minute,
 		EvalEvery:       500, EvalImages: 128,
@@ -99,8 +104,8 @@ func (o *Options) check() error {
 	switch {
 	case o.Init == "" && o.PixelCNN.Cond != o.Config.Cond:
 		return fmt.Errorf("ae: the PixelCNN takes %d conditioning channels, the auto-encoder makes %d", o.PixelCNN.Cond, o.Config.Cond)
-	case !(o.Lambda >= 0):
-		return fmt.Errorf("ae: λ %g, want at least 0", o.Lambda)
+	case !(o.Lambda >= 0) || !(o.MSE >= 0):
+		return fmt.Errorf("ae: λ %g and squared error weight %g, want them at least 0", o.Lambda, o.MSE)
 	case o.Batch < 1:
 		return fmt.Errorf("ae: batch of %d images, want at least 1", o.Batch)
 	case o.Steps < 0 || o.Duration < 0:

@@ -45,7 +45,9 @@ type run struct {
 	// and the last test measurement (NaN before the first), all bits per
 	// sub-pixel.
 	nll, rate, testNLL, testRate float64
-	elapsed                      time.Duration
+	// The map head's squared error, running mean and last test.
+	mse, testMSE float64
+	elapsed      time.Duration
 }
 
 func newRun(opts Options) (*run, error) {
@@ -64,7 +66,7 @@ func newRun(opts Options) (*run, error) {
 			return nil, err
 		}
 	}
-	r := &run{opts: opts, log: opts.Log, testNLL: math.NaN(), testRate: math.NaN()}
+	r := &run{opts: opts, log: opts.Log, testNLL: math.NaN(), testRate: math.NaN(), testMSE: math.NaN()}
 	if r.log == nil {
 		r.log = io.Discard
 	}
@@ -146,8 +148,13 @@ func startCheckpoint(o Options) (*Checkpoint, error) {
 			}
 		}
 	}
-	return &Checkpoint{Options: o, AE: a, PixelCNN: pc,
-		AEAdam: train.NewAdam(a.Tensors()), PCAdam: train.NewAdam(pcTrained(pc, o.CondOnly))}, nil
+	c := &Checkpoint{Options: o, AE: a, PixelCNN: pc,
+		AEAdam: train.NewAdam(a.Tensors()), PCAdam: train.NewAdam(pcTrained(pc, o.CondOnly))}
+	if o.MSE > 0 {
+		c.Head = newHead(o.Config)
+		c.HeadAdam = train.NewAdam(c.Head.tensors())
+	}
+	return c, nil
 }
 
 // Joint returns the networks of c ready to train on, sharing c's weights
@@ -165,8 +172,11 @@ func (c *Checkpoint) Joint() (*Joint, error) {
 	if err != nil {
 		return nil, err
 	}
-	j.Clip = c.Options.Clip
+	j.Clip, j.MSE = c.Options.Clip, c.Options.MSE
 	j.aeOpt, j.pcOpt = c.AEAdam, c.PCAdam
+	if c.Head != nil {
+		j.Head, j.headOpt = c.Head, c.HeadAdam
+	}
 	return j, nil
 }
 
@@ -252,8 +262,9 @@ func (r *run) trainStep() error {
 		return fmt.Errorf("ae: loss %g at step %d; not saving this state", loss, r.step)
 	}
 	if r.step == 0 {
-		r.nll, r.rate = nll, rate
+		r.nll, r.rate, r.mse = nll, rate, r.joint.LastMSE
 	} else {
+		r.mse += 0.02 * (r.joint.LastMSE - r.mse)
 		r.nll += 0.02 * (nll - r.nll)
 		r.rate += 0.02 * (rate - r.rate)
 	}
@@ -277,7 +288,7 @@ func (r *run) lambda() float64 {
 // images.
 func (r *run) evaluate() error {
 	s := r.test
-	var nll, rate float64
+	var nll, rate, mse float64
 	for lo := 0; lo < s.Len(); lo += r.opts.Batch {
 		hi := min(lo+r.opts.Batch, s.Len())
 		n, q, err := r.joint.Loss(s.Pix[lo*s.ImageSize():hi*s.ImageSize()], hi-lo, s.H, s.W)
@@ -286,8 +297,9 @@ func (r *run) evaluate() error {
 		}
 		nll += n * float64(hi-lo)
 		rate += q * float64(hi-lo)
+		mse += r.joint.LastMSE * float64(hi-lo)
 	}
-	r.testNLL, r.testRate = nll/float64(s.Len()), rate/float64(s.Len())
+	r.testNLL, r.testRate, r.testMSE = nll/float64(s.Len()), rate/float64(s.Len()), mse/float64(s.Len())
 	return nil
 }
 
@@ -302,9 +314,13 @@ func (r *run) progress(dt time.Duration, steps int64, session time.Duration) {
 		limit = fmt.Sprintf("/%d", o.Steps)
 	}
 	bpp := func(v float64) string { return fmtBits(v * float64(o.Config.Channels)) }
-	fmt.Fprintf(r.log, "step %d%s  %.2f steps/s  ETA %s  lr ×%.3f  λ %.3g  |g| %.3g  train NLL %s rate %s bpp  test NLL %s rate %s bpp\n",
+	head := ""
+	if o.MSE > 0 {
+		head = fmt.Sprintf("  head PSNR train %s test %s dB", psnr(r.mse), psnr(r.testMSE))
+	}
+	fmt.Fprintf(r.log, "step %d%s  %.2f steps/s  ETA %s  lr ×%.3f  λ %.3g  |g| %.3g  train NLL %s rate %s bpp  test NLL %s rate %s bpp%s\n",
 		r.step, limit, rate, r.eta(rate, session), r.sched.LR(r.step), r.lambda(), r.joint.Norm,
-		fmtBits(r.nll), bpp(r.rate), fmtBits(r.testNLL), bpp(r.testRate))
+		fmtBits(r.nll), bpp(r.rate), fmtBits(r.testNLL), bpp(r.testRate), head)
 }
 
 // eta is the time left before the nearest limit at rate steps per second.
@@ -323,6 +339,15 @@ func (r *run) eta(rate float64, session time.Duration) string {
 	return left.Round(time.Second).String()
 }
 
+// psnr formats the PSNR in dB of a squared error in the units of x =
+// (p-128)/128, in which the peak 255 is 255/128.
+func psnr(mse float64) string {
+	if math.IsNaN(mse) {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", 10*math.Log10(255.0*255/(mse*128*128)))
+}
+
 func fmtBits(v float64) string {
 	if math.IsNaN(v) {
 		return "-"
@@ -336,8 +361,12 @@ func (r *run) save(session time.Duration) error {
 		return nil
 	}
 	j := r.joint
-	return WriteCheckpoint(r.opts.Checkpoint, &Checkpoint{
+	c := &Checkpoint{
 		Options: r.opts, Step: r.step, TrainNLL: r.nll, TrainRate: r.rate, Elapsed: r.elapsed + session,
 		AE: j.AE.Params, PixelCNN: j.PixelCNN.Params, AEAdam: j.aeOpt, PCAdam: j.pcOpt,
-	})
+	}
+	if r.opts.MSE > 0 {
+		c.Head, c.HeadAdam = j.Head, j.headOpt
+	}
+	return WriteCheckpoint(r.opts.Checkpoint, c)
 }
