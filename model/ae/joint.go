@@ -40,7 +40,7 @@ type Joint struct {
 	aeOpt, pcOpt *train.Adam
 	headOpt      *train.Adam // of Head, when MSE > 0
 	headGrad     *ConvParams
-	dHead        []float32 // the head's error's gradient with respect to the map
+	dHead        []float32   // the head's error's gradient with respect to the map
 	pcParams     [][]float32 // the PixelCNN tensors trained
 }
 
