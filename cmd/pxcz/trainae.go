@@ -9,6 +9,7 @@ import (
 
 	flag "github.com/spf13/pflag"
 
+	"github.com/pxcz/pxcz/model"
 	"github.com/pxcz/pxcz/model/ae"
 )
 
@@ -75,4 +76,64 @@ func runTrainAE(fs *flag.FlagSet, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return ae.Run(ctx, o)
+}
+
+var exportAEArgs struct {
+	out, name string
+	force     bool
+}
+
+func init() {
+	register(&command{
+		name:  "export-ae",
+		usage: "[-o FILE] [--name NAME] CHECKPOINT",
+		short: "turn a train-ae checkpoint into a lossy model file",
+		long: `Quantizes the conditional PixelCNN of a train-ae checkpoint (uncalibrated)
+and writes it with the auto-encoder's analysis, integer synthesis and prior
+tables as a lossy model file (format PXCL, see model/ae).`,
+		setup: func(fs *flag.FlagSet) {
+			fs.StringVarP(&exportAEArgs.out, "output", "o", "lossy.pxcl", "lossy model file to write")
+			fs.StringVar(&exportAEArgs.name, "name", "", "name stored in the model (default: the architectures)")
+			fs.BoolVarP(&exportAEArgs.force, "force", "f", false, "overwrite an existing file")
+		},
+		run: func(fs *flag.FlagSet, args []string) error {
+			if len(args) != 1 {
+				return fmt.Errorf("want one checkpoint file, got %d arguments", len(args))
+			}
+			return exportAE(args[0], exportAEArgs.out, exportAEArgs.name, exportAEArgs.force)
+		},
+	})
+}
+
+// exportAE writes the lossy model of a train-ae checkpoint.
+func exportAE(checkpoint, path, name string, force bool) error {
+	ck, err := ae.LoadCheckpoint(checkpoint)
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		name = fmt.Sprintf("%+v %v", ck.AE.Config, ck.PixelCNN.Config)
+	}
+	pc, err := model.Quantize(ck.PixelCNN, name)
+	if err != nil {
+		return err
+	}
+	m, err := ae.NewModel(ck.AE, pc, name)
+	if err != nil {
+		return err
+	}
+	data, _ := m.MarshalBinary()
+	o, err := createOutput(path, force, "a lossy model")
+	if err != nil {
+		return err
+	}
+	defer o.abort()
+	if _, err := o.Write(data); err != nil {
+		return err
+	}
+	if err := o.commit(); err != nil {
+		return err
+	}
+	fmt.Fprintf(std.err, "wrote %s: %s, fingerprint %x, step %d\n", path, name, m.Fingerprint(), ck.Step)
+	return nil
 }
