@@ -111,7 +111,8 @@ func (j *Joint) Step(pix []uint8, batch, h, w int, rng *rand.Rand, aeLR, pcLR fl
 }
 
 // lossAndGrad is Loss with the code's noise from rng, leaving the
-// gradients of NLL + Lambda·rate in both networks' Grad.
+// gradients of NLL + Lambda·rate (+ MSE times the head's error) in both
+// networks' Grad and the head's.
 func (j *Joint) lossAndGrad(pix []uint8, batch, h, w int, rng *rand.Rand) (nll, rate float64, err error) {
 	bits, cmap, err := j.AE.Forward(pix, batch, h, w, rng)
 	if err != nil {
