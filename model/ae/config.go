@@ -66,3 +66,17 @@ func (c Config) sizes(n int) []int {
 func (c Config) CodeSize(h, w int) (ch, cw int) {
 	return c.sizes(h)[c.Stages], c.sizes(w)[c.Stages]
 }
+
+// weightCount is the number of values in Params.Tensors() for c, computed
+// without allocating them.
+func (c Config) weightCount() int {
+	kk := c.Kernel * c.Kernel
+	n := 2 * c.Latent
+	for s := range c.Stages {
+		in, out := c.analysisIO(s)
+		n += out*kk*in + out
+		in, out = c.synthesisIO(s)
+		n += out*kk*in + out
+	}
+	return n
+}

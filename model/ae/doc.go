@@ -30,6 +30,20 @@
 // quantized weights and Q10 activations like package model's network, and
 // [Prior.Table] gives the integer tables.
 //
+// Training ([Run], `pxcz train-ae`) minimises NLL(x | s) + λ·rate +
+// MSE·error with [Joint]: the PixelCNN's negative log-likelihood as the
+// surrogate of distortion, the code's rate, and the squared error of a 1×1
+// head from the map to the image (head.go), which puts the image into the
+// map from the first step while a warm-started PixelCNN's conditioning
+// weights are still zero. [Checkpoint] makes a run resumable bit for bit.
+//
+// A lossy model file ([Model], format PXCL: file.go) holds what a codec
+// needs: the analysis in float, the integer synthesis, the prior's
+// frequency tables and the conditional PixelCNN's model file. Its coder
+// (coder.go) codes the rounded code with package arith under the tables
+// and reconstructs the image with the PixelCNN's mode for every sub-pixel,
+// in integers on a model.Stream conditioned by the map.
+//
 // Activations are pixel-major, [images][rows][columns][channels], as in
 // package train, so a convolution is an im2col gather and one matrix
 // product. Weights are [out][(ky·Kernel+kx)·in + ci].

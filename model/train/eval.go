@@ -21,7 +21,7 @@ func newEvaluator(o *Options, net *Net) (*evaluator, error) {
 	set := o.Test
 	if set == nil {
 		var err error
-		if set, err = loadCIFAR(o.CIFAR, "test"); err != nil {
+		if set, err = LoadCIFAR(o.CIFAR, "test"); err != nil {
 			return nil, err
 		}
 	}

@@ -351,7 +351,7 @@ func newSource(o *Options, step int64) (source, error) {
 	set := o.Train
 	if set == nil {
 		var err error
-		if set, err = loadCIFAR(o.CIFAR, o.Split); err != nil {
+		if set, err = LoadCIFAR(o.CIFAR, o.Split); err != nil {
 			return nil, err
 		}
 	}
@@ -361,9 +361,9 @@ func newSource(o *Options, step int64) (source, error) {
 	return cifarSource{corpus.NewBatches(set, o.Batch, o.Seed, o.Flip).Seek(int(step))}, nil
 }
 
-// loadCIFAR loads a CIFAR-10 split from path or, when path is empty, from
+// LoadCIFAR loads a CIFAR-10 split from path or, when path is empty, from
 // the shared data folder.
-func loadCIFAR(path, split string) (*corpus.Set, error) {
+func LoadCIFAR(path, split string) (*corpus.Set, error) {
 	if path == "" {
 		dir, err := corpus.DataDir()
 		if err != nil {

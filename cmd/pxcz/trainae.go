@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	flag "github.com/spf13/pflag"
+
+	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/model/ae"
+)
+
+func init() {
+	register(&command{
+		name:  "train-ae",
+		usage: "[flags]",
+		short: "train the lossy auto-encoder and its conditional PixelCNN on CIFAR-10, resumable",
+		long: `Trains the lossy mode's networks together by Adam on the CPU: the encoder,
+the code's prior and the synthesis of the conditioning map, with the
+conditional PixelCNN that decodes it, on NLL + λ·rate (bits per sub-pixel).
+The PixelCNN starts from the lossless model of --init, its conditioning
+weights at zero. A checkpoint is written every --every and at the end;
+Ctrl-C stops cleanly after writing one, and --resume continues a run exactly
+where its checkpoint left it (the checkpoint's settings win over the flags
+but for the limits, intervals and paths). Progress lines give the training
+and test NLL in bits per sub-pixel and the code's rate in bits per pixel
+(the test's from the rounded code, on the first --eval-images CIFAR-10 test
+images, which are only measured).`,
+		setup:       trainAEFlags,
+		run:         runTrainAE,
+		ownsSignals: true,
+	})
+}
+
+var trainAEOpts = ae.DefaultOptions()
+
+func trainAEFlags(fs *flag.FlagSet) {
+	o := &trainAEOpts
+	fs.IntVar(&o.Config.Width, "width", o.Config.Width, "channels between the auto-encoder's convolutions")
+	fs.IntVar(&o.Config.Latent, "latent", o.Config.Latent, "channels of the code")
+	fs.IntVar(&o.Config.Cond, "cond", o.Config.Cond, "channels of the conditioning map")
+	fs.IntVar(&o.Config.Kernel, "kernel", o.Config.Kernel, "kernel width of the auto-encoder's convolutions (odd)")
+	fs.IntVar(&o.Config.Stages, "stages", o.Config.Stages, "stride-2 convolutions each way: the code is 2^stages times smaller")
+	fs.StringVar(&o.Init, "init", o.Init, "training checkpoint of the lossless PixelCNN that starts the decoder")
+	fs.Float64Var(&o.Lambda, "lambda", o.Lambda, "weight of the rate in the loss NLL + λ·rate")
+	fs.Int64Var(&o.LambdaWarmup, "lambda-warmup", o.LambdaWarmup, "steps for which λ stays 0, and then ramps up over as many")
+	fs.Float64Var(&o.MSE, "mse", o.MSE, "weight of the squared error of a 1x1 head from the map to the image, the plain auto-encoder's distortion (0: no head)")
+	fs.BoolVar(&o.CondOnly, "cond-only", o.CondOnly, "train only the PixelCNN's conditioning weights")
+	fs.StringVar(&o.CIFAR, "cifar", "", "CIFAR-10 archive or folder (default: the shared data folder's)")
+	fs.IntVar(&o.Batch, "batch", o.Batch, "images per step")
+	fs.Int64Var(&o.Steps, "steps", 0, "stop after this many steps in all (0: no limit)")
+	fs.DurationVar(&o.Duration, "duration", 0, "stop after training this long in this session (0: no limit)")
+	fs.Float64Var(&o.LR, "lr", o.LR, "peak learning rate of the auto-encoder")
+	fs.Float64Var(&o.PCLR, "pc-lr", o.PCLR, "peak learning rate of the PixelCNN")
+	fs.Float64Var(&o.LRFloor, "lr-floor", o.LRFloor, "final learning rates as a fraction of the peaks")
+	fs.Int64Var(&o.Warmup, "warmup", o.Warmup, "steps of linear warm-up")
+	fs.Int64Var(&o.DecaySteps, "decay-steps", 0, "step where the cosine decay reaches the floor (0: --steps; neither: no decay)")
+	fs.Float64Var(&o.Clip, "clip", o.Clip, "limit on the gradients' norm (0: off)")
+	fs.Int64Var(&o.Seed, "seed", o.Seed, "seed of the initial weights, the data order and the code's noise")
+	fs.StringVarP(&o.Checkpoint, "checkpoint", "c", "runs/train-ae.ckpt", "checkpoint file")
+	fs.DurationVar(&o.CheckpointEvery, "every", o.CheckpointEvery, "interval between checkpoints")
+	fs.BoolVar(&o.Resume, "resume", false, "continue from --checkpoint if it exists")
+	fs.Int64Var(&o.EvalEvery, "eval-every", o.EvalEvery, "steps between test measurements (0: never)")
+	fs.IntVar(&o.EvalImages, "eval-images", o.EvalImages, "CIFAR-10 test images per measurement")
+}
+
+func runTrainAE(fs *flag.FlagSet, args []string) error {
+	if len(args) != 0 {
+		return fmt.Errorf("unexpected arguments %q", args)
+	}
+	o := trainAEOpts
+	o.Log = std.err
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return ae.Run(ctx, o)
+}
+
+var exportAEArgs struct {
+	out, name string
+	force     bool
+}
+
+func init() {
+	register(&command{
+		name:  "export-ae",
+		usage: "[-o FILE] [--name NAME] CHECKPOINT",
+		short: "turn a train-ae checkpoint into a lossy model file",
+		long: `Quantizes the conditional PixelCNN of a train-ae checkpoint (uncalibrated)
+and writes it with the auto-encoder's analysis, integer synthesis and prior
+tables as a lossy model file (format PXCL, see model/ae).`,
+		setup: func(fs *flag.FlagSet) {
+			fs.StringVarP(&exportAEArgs.out, "output", "o", "lossy.pxcl", "lossy model file to write")
+			fs.StringVar(&exportAEArgs.name, "name", "", "name stored in the model (default: the architectures)")
+			fs.BoolVarP(&exportAEArgs.force, "force", "f", false, "overwrite an existing file")
+		},
+		run: func(fs *flag.FlagSet, args []string) error {
+			if len(args) != 1 {
+				return fmt.Errorf("want one checkpoint file, got %d arguments", len(args))
+			}
+			return exportAE(args[0], exportAEArgs.out, exportAEArgs.name, exportAEArgs.force)
+		},
+	})
+}
+
+// exportAE writes the lossy model of a train-ae checkpoint.
+func exportAE(checkpoint, path, name string, force bool) error {
+	ck, err := ae.LoadCheckpoint(checkpoint)
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		name = fmt.Sprintf("%+v %v", ck.AE.Config, ck.PixelCNN.Config)
+	}
+	pc, err := model.Quantize(ck.PixelCNN, name)
+	if err != nil {
+		return err
+	}
+	m, err := ae.NewModel(ck.AE, pc, name)
+	if err != nil {
+		return err
+	}
+	data, _ := m.MarshalBinary()
+	o, err := createOutput(path, force, "a lossy model")
+	if err != nil {
+		return err
+	}
+	defer o.abort()
+	if _, err := o.Write(data); err != nil {
+		return err
+	}
+	if err := o.commit(); err != nil {
+		return err
+	}
+	fmt.Fprintf(std.err, "wrote %s: %s, fingerprint %x, step %d\n", path, name, m.Fingerprint(), ck.Step)
+	return nil
+}

@@ -1,0 +1,118 @@
+package ae
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"math/rand"
+	"testing"
+
+	"github.com/pxcz/pxcz/arith"
+)
+
+// TestLossyRoundTrip codes a random image's code and decodes it, through a
+// saved and loaded model, to the same code, and reconstructs a fixed
+// integer code (the float analysis may differ between machines; what
+// follows the code may not) to the same pixels with one worker or several;
+// the reconstruction's hash is pinned so that a change of arithmetic, or a
+// machine that computes differently, shows.
+func TestLossyRoundTrip(t *testing.T) {
+	m := tinyModel(t)
+	const h, w = 11, 14
+	rng := rand.New(rand.NewSource(23))
+	pix := make([]uint8, h*w*3)
+	for i := range pix {
+		pix[i] = uint8(rng.Intn(256))
+	}
+	code, err := m.Code(pix, h, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[int16]bool{}
+	for _, v := range code {
+		values[v] = true
+	}
+	if len(values) < 3 {
+		t.Fatalf("the code takes %d values, want a test that exercises several", len(values))
+	}
+	var buf bytes.Buffer
+	e := arith.NewEncoder(&buf)
+	if err := m.EncodeCode(e, code); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := m.MarshalBinary()
+	loaded, err := Load(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := loaded.DecodeCode(arith.NewDecoder(bytes.NewReader(buf.Bytes())), len(code))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(code) {
+		t.Fatalf("decoded code %v, want %v", got, code)
+	}
+	t.Logf("%d code values in %d bytes", len(code), buf.Len())
+	for i := range got {
+		got[i] = int16(rng.Intn(9) - 4)
+	}
+	var first []uint8
+	for _, workers := range []int{1, 3} {
+		img, err := loaded.Reconstruct(got, h, w, workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = img
+		} else if !bytes.Equal(img, first) {
+			t.Errorf("%d workers reconstruct other pixels than one", workers)
+		}
+	}
+	other := append([]int16(nil), got...)
+	for i := range other {
+		other[i] = -other[i]
+	}
+	if img, err := loaded.Reconstruct(other, h, w, 1); err != nil || bytes.Equal(img, first) {
+		t.Errorf("another code reconstructs the same pixels (error %v): the map does not reach the PixelCNN", err)
+	}
+	const want = "c2488b8f04619848"
+	if sum := fmt.Sprintf("%x", sha256.Sum256(first))[:16]; sum != want {
+		t.Errorf("reconstruction hash %s, want %s", sum, want)
+	}
+}
+
+func TestModeOfTable(t *testing.T) {
+	tests := []struct {
+		freqs []uint32
+		want  uint8
+	}{
+		{[]uint32{1, 5, 2}, 1},
+		{[]uint32{3, 1, 3}, 0}, // ties go to the lowest value
+		{[]uint32{1, 1, 1, 9}, 3},
+	}
+	for _, tc := range tests {
+		cum := []uint32{0}
+		for _, f := range tc.freqs {
+			cum = append(cum, cum[len(cum)-1]+f)
+		}
+		if got := mode(cum); got != tc.want {
+			t.Errorf("mode of %v = %d, want %d", tc.freqs, got, tc.want)
+		}
+	}
+}
+
+func TestLossyErrors(t *testing.T) {
+	m := tinyModel(t)
+	if err := m.EncodeCode(arith.NewEncoder(&bytes.Buffer{}), []int16{MaxCode + 1}); err == nil {
+		t.Error("a code value beyond MaxCode was coded")
+	}
+	if _, err := m.Reconstruct(make([]int16, 5), 4, 4, 1); err == nil {
+		t.Error("a code of the wrong size was reconstructed")
+	}
+	if _, err := m.Code(make([]uint8, 10), 4, 4); err == nil {
+		t.Error("an image of the wrong size was coded")
+	}
+}

@@ -1,0 +1,333 @@
+package ae
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+
+	"github.com/pxcz/pxcz/model"
+)
+
+// Model is the lossy mode's model as a codec uses it: the analysis in
+// float (the encoder may compute the code as it likes, since the file
+// stores it), the integer synthesis, the prior's integer frequency tables
+// and the conditional PixelCNN that reconstructs the image.
+type Model struct {
+	name     string
+	cfg      Config
+	analysis []ConvParams // float weights of the analysis stages
+	synth    *Synthesizer
+	// tables[c] is latent channel c's cumulative frequency table over the
+	// values -MaxCode..MaxCode: Symbols+1 entries from 0 to 2^16.
+	tables   [][]uint32
+	pixelCNN *model.Model
+	sum      [sha256.Size]byte
+}
+
+// Symbols is the number of values a code's entry can take, -MaxCode to
+// MaxCode.
+const Symbols = 2*MaxCode + 1
+
+// NewModel assembles the lossy model of the float auto-encoder p and the
+// quantized conditional PixelCNN pc, whose conditioning must be p's map.
+func NewModel(p *Params, pc *model.Model, name string) (*Model, error) {
+	cfg := p.Config
+	pcc := pc.Config()
+	switch {
+	case len(name) > maxNameLen:
+		return nil, fmt.Errorf("ae: model name of %d bytes, at most %d", len(name), maxNameLen)
+	case pcc.Cond != cfg.Cond || pcc.Channels != cfg.Channels:
+		return nil, fmt.Errorf("ae: a PixelCNN of %d channels conditioned on %d, an auto-encoder of %d channels making %d", pcc.Channels, pcc.Cond, cfg.Channels, cfg.Cond)
+	}
+	sy, err := QuantizeSynthesis(p)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{name: name, cfg: cfg, synth: sy, pixelCNN: pc}
+	for _, cp := range p.Analysis {
+		m.analysis = append(m.analysis, ConvParams{append([]float32(nil), cp.W...), append([]float32(nil), cp.B...)})
+	}
+	for c := range cfg.Latent {
+		t, err := p.Prior.Table(c, -MaxCode, MaxCode)
+		if err != nil {
+			return nil, err
+		}
+		m.tables = append(m.tables, t)
+	}
+	m.seal()
+	return m, nil
+}
+
+// Config is the auto-encoder's architecture.
+func (m *Model) Config() Config { return m.cfg }
+
+// Name is the name stored in the model.
+func (m *Model) Name() string { return m.name }
+
+// PixelCNN is the conditional model that reconstructs the image.
+func (m *Model) PixelCNN() *model.Model { return m.pixelCNN }
+
+// Fingerprint identifies the model: the first bytes of its file's hash.
+func (m *Model) Fingerprint() [4]byte { return [4]byte(m.sum[:4]) }
+
+// The lossy weights file:
+//
+//	magic     "PXCL" and the format version, 1
+//	name      uvarint length and bytes
+//	config    six uvarints: Channels, Width, Latent, Cond, Kernel, Stages
+//	analysis  each stage's float32 weights then biases, little-endian
+//	synthesis each stage's int16 weights, little-endian, then per output a
+//	          zigzag-varint bias, a uvarint multiplier and a shift byte (as
+//	          package model's Linear layers)
+//	prior     per latent channel, the Symbols frequencies as uvarints, each
+//	          at least 1, summing to 2^16
+//	pixelCNN  uvarint length and a package model weights file
+//	hash      SHA-256 of everything before it, the model's fingerprint
+const (
+	fileMagic   = "PXCL"
+	fileVersion = 1
+	maxNameLen  = 255
+	// maxFileWeights bounds the auto-encoder's weights a file may declare,
+	// so that a hostile header cannot ask for unbounded memory.
+	maxFileWeights = 1 << 24
+)
+
+// Errors from Load; those that describe a file wrap one of these.
+var (
+	// ErrNotModel: the data does not start like a lossy weights file.
+	ErrNotModel = errors.New("ae: not a pxcz lossy weights file")
+	// ErrVersion: a lossy weights file of a version this package cannot read.
+	ErrVersion = errors.New("ae: unsupported lossy weights file version")
+	// ErrCorrupt: a lossy weights file that is truncated, fails its hash,
+	// has data after it or holds values out of range.
+	ErrCorrupt = errors.New("ae: corrupt lossy weights file")
+)
+
+// body encodes everything but the trailing hash.
+func (m *Model) body() []byte {
+	b := append([]byte(fileMagic), fileVersion)
+	b = binary.AppendUvarint(b, uint64(len(m.name)))
+	b = append(b, m.name...)
+	c := m.cfg
+	for _, v := range []int{c.Channels, c.Width, c.Latent, c.Cond, c.Kernel, c.Stages} {
+		b = binary.AppendUvarint(b, uint64(v))
+	}
+	for _, cp := range m.analysis {
+		for _, t := range [][]float32{cp.W, cp.B} {
+			for _, v := range t {
+				b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+			}
+		}
+	}
+	for _, q := range m.synth.stages {
+		for _, w := range q.w {
+			b = binary.LittleEndian.AppendUint16(b, uint16(w))
+		}
+		for o := range q.out {
+			b = binary.AppendVarint(b, int64(q.b[o]))
+			b = binary.AppendUvarint(b, uint64(q.m[o]))
+			b = append(b, q.s[o])
+		}
+	}
+	for _, t := range m.tables {
+		for k := range Symbols {
+			b = binary.AppendUvarint(b, uint64(t[k+1]-t[k]))
+		}
+	}
+	pc, _ := m.pixelCNN.MarshalBinary()
+	b = binary.AppendUvarint(b, uint64(len(pc)))
+	return append(b, pc...)
+}
+
+// seal computes the hash.
+func (m *Model) seal() { m.sum = sha256.Sum256(m.body()) }
+
+// MarshalBinary encodes m as a lossy weights file.
+func (m *Model) MarshalBinary() ([]byte, error) {
+	return append(m.body(), m.sum[:]...), nil
+}
+
+// LoadFile reads a lossy weights file.
+func LoadFile(path string) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// Load reads a lossy weights file, checking its architecture, ranges and
+// hash. Sizes are validated before anything is allocated.
+func Load(r io.Reader) (*Model, error) {
+	br := bufio.NewReader(r)
+	fr := &fileReader{r: br}
+	magic := make([]byte, len(fileMagic)+1)
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic[:4]) != fileMagic {
+		return nil, ErrNotModel
+	}
+	if magic[4] != fileVersion {
+		return nil, fmt.Errorf("%w %d, this pxcz reads version %d", ErrVersion, magic[4], fileVersion)
+	}
+	n := fr.uvarint(maxNameLen)
+	m := &Model{name: string(fr.bytes(int(n)))}
+	var dims [6]int
+	for i := range dims {
+		dims[i] = int(fr.uvarint(1 << 20))
+	}
+	if fr.err != nil {
+		return nil, fr.err
+	}
+	cfg := Config{Channels: dims[0], Width: dims[1], Latent: dims[2], Cond: dims[3], Kernel: dims[4], Stages: dims[5]}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if cfg.weightCount() > maxFileWeights {
+		return nil, fmt.Errorf("%w: %d weights, at most %d", ErrCorrupt, cfg.weightCount(), maxFileWeights)
+	}
+	m.cfg = cfg
+	p := NewParams(cfg)
+	for s := range cfg.Stages {
+		cp := p.Analysis[s]
+		for _, t := range [][]float32{cp.W, cp.B} {
+			for i := range t {
+				t[i] = math.Float32frombits(fr.uint32())
+			}
+		}
+		m.analysis = append(m.analysis, cp)
+	}
+	m.synth = &Synthesizer{cfg: cfg}
+	kk := cfg.Kernel * cfg.Kernel
+	for s := range cfg.Stages {
+		in, out := cfg.synthesisIO(s)
+		q := qconv{k: cfg.Kernel, in: in, out: out, w: make([]int16, out*kk*in),
+			b: make([]int32, out), m: make([]int32, out), s: make([]uint8, out)}
+		for i := range q.w {
+			q.w[i] = int16(fr.uint16())
+		}
+		for o := range out {
+			b := fr.varint()
+			mul := fr.uvarint(1<<31 - 1)
+			sh := fr.byte()
+			if fr.err == nil && (b < -1<<31 || b >= 1<<31 || sh < 1 || sh > 62) {
+				return nil, fmt.Errorf("%w: rescaling of synthesis stage %d output %d out of range", ErrCorrupt, s, o)
+			}
+			q.b[o], q.m[o], q.s[o] = int32(b), int32(mul), sh
+		}
+		m.synth.stages = append(m.synth.stages, q)
+	}
+	for c := range cfg.Latent {
+		t := make([]uint32, Symbols+1)
+		for k := range Symbols {
+			f := fr.uvarint(1 << 16)
+			if fr.err == nil && f == 0 {
+				return nil, fmt.Errorf("%w: latent channel %d's value %d has frequency 0", ErrCorrupt, c, k-MaxCode)
+			}
+			t[k+1] = t[k] + uint32(f)
+		}
+		if fr.err == nil && t[Symbols] != 1<<16 {
+			return nil, fmt.Errorf("%w: latent channel %d's frequencies sum to %d", ErrCorrupt, c, t[Symbols])
+		}
+		m.tables = append(m.tables, t)
+	}
+	pcLen := fr.uvarint(1 << 30)
+	if fr.err != nil {
+		return nil, fr.err
+	}
+	pc, err := model.Load(io.LimitReader(br, int64(pcLen)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: its PixelCNN: %w", ErrCorrupt, err)
+	}
+	if pcc := pc.Config(); pcc.Cond != cfg.Cond || pcc.Channels != cfg.Channels {
+		return nil, fmt.Errorf("%w: a PixelCNN of %d channels conditioned on %d for an auto-encoder of %d channels making %d", ErrCorrupt, pcc.Channels, pcc.Cond, cfg.Channels, cfg.Cond)
+	}
+	m.pixelCNN = pc
+	m.seal()
+	var sum [sha256.Size]byte
+	if _, err := io.ReadFull(br, sum[:]); err != nil {
+		return nil, fmt.Errorf("%w: truncated", ErrCorrupt)
+	}
+	if !bytes.Equal(sum[:], m.sum[:]) {
+		return nil, fmt.Errorf("%w: hash mismatch", ErrCorrupt)
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		return nil, fmt.Errorf("%w: data after the weights", ErrCorrupt)
+	}
+	return m, nil
+}
+
+// fileReader reads a file's fields, keeping the first error: a truncated
+// file or a value above its limit.
+type fileReader struct {
+	r   *bufio.Reader
+	err error
+	buf [4]byte
+}
+
+func (f *fileReader) fail(err error) {
+	if f.err == nil {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			err = fmt.Errorf("%w: truncated", ErrCorrupt)
+		}
+		f.err = err
+	}
+}
+
+func (f *fileReader) uvarint(limit uint64) uint64 {
+	if f.err != nil {
+		return 0
+	}
+	v, err := binary.ReadUvarint(f.r)
+	if err != nil {
+		f.fail(err)
+		return 0
+	}
+	if v > limit {
+		f.fail(fmt.Errorf("%w: value %d above its limit %d", ErrCorrupt, v, limit))
+		return 0
+	}
+	return v
+}
+
+func (f *fileReader) varint() int64 {
+	if f.err != nil {
+		return 0
+	}
+	v, err := binary.ReadVarint(f.r)
+	f.fail(err)
+	return v
+}
+
+func (f *fileReader) bytes(n int) []byte {
+	b := make([]byte, n)
+	if f.err == nil {
+		_, err := io.ReadFull(f.r, b)
+		f.fail(err)
+	}
+	return b
+}
+
+func (f *fileReader) read(n int) []byte {
+	if f.err == nil {
+		_, err := io.ReadFull(f.r, f.buf[:n])
+		f.fail(err)
+	}
+	if f.err != nil {
+		clear(f.buf[:n])
+	}
+	return f.buf[:n]
+}
+
+func (f *fileReader) uint32() uint32 { return binary.LittleEndian.Uint32(f.read(4)) }
+func (f *fileReader) uint16() uint16 { return binary.LittleEndian.Uint16(f.read(2)) }
+func (f *fileReader) byte() uint8    { return f.read(1)[0] }

@@ -1,0 +1,69 @@
+package ae
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/pxcz/pxcz/arith"
+	"github.com/pxcz/pxcz/corpus"
+)
+
+// TestMeasureCIFAR codes the first $PXCZ_AE_IMAGES (16 if unset) CIFAR-10
+// test images with the lossy model file $PXCZ_AE_MODEL, each code its own
+// arith stream, reconstructs them by the PixelCNN's mode and logs the mean
+// bits per pixel and the mean PSNR over RGB. It measures only; it is
+// skipped unless PXCZ_AE_MODEL is set.
+func TestMeasureCIFAR(t *testing.T) {
+	path := os.Getenv("PXCZ_AE_MODEL")
+	if path == "" {
+		t.Skip("set PXCZ_AE_MODEL to a lossy model file to measure it")
+	}
+	m, err := LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 16
+	if v, err := strconv.Atoi(os.Getenv("PXCZ_AE_IMAGES")); err == nil {
+		n = v
+	}
+	dir, err := corpus.DataDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := corpus.LoadCIFAR(filepath.Join(dir, corpus.CIFARArchive), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bpp, psnr float64
+	for i := range n {
+		pix := set.Pix[i*set.ImageSize() : (i+1)*set.ImageSize()]
+		code, err := m.Code(pix, set.H, set.W)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		e := arith.NewEncoder(&buf)
+		if err := m.EncodeCode(e, code); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Close(); err != nil {
+			t.Fatal(err)
+		}
+		img, err := m.Reconstruct(code, set.H, set.W, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var se float64
+		for k, p := range pix {
+			d := float64(p) - float64(img[k])
+			se += d * d
+		}
+		bpp += float64(8*buf.Len()) / float64(set.H*set.W)
+		psnr += 10 * math.Log10(255*255/max(se/float64(len(pix)), 1e-10))
+	}
+	t.Logf("%s on %d CIFAR-10 test images: %.4f bpp, PSNR %.2f dB (mode reconstruction)", path, n, bpp/float64(n), psnr/float64(n))
+}

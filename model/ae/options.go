@@ -1,0 +1,138 @@
+package ae
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/pxcz/pxcz/corpus"
+	"github.com/pxcz/pxcz/model"
+)
+
+// Options configure a training run of an auto-encoder and its conditional
+// PixelCNN (Run). Zero values mean "none" or "off"; start from
+// DefaultOptions.
+type Options struct {
+	// Config is the auto-encoder's architecture; Config.Cond is also the
+	// PixelCNN's.
+	Config Config
+	// PixelCNN is the decoder's architecture when Init is empty (it starts
+	// from random weights then); with Init it is taken from the checkpoint.
+	PixelCNN model.Config
+	// Init is a training checkpoint of an unconditional PixelCNN (package
+	// train) whose weights start the decoder, its conditioning weights at
+	// zero, so that training starts from the lossless model's NLL.
+	Init string
+
+	// Lambda weighs the rate against the NLL: the loss is NLL + Lambda·rate,
+	// both in bits per sub-pixel. Below 1 the code is worth what it saves.
+	Lambda float64
+	// LambdaWarmup holds the rate's weight at 0 for this many steps, then
+	// ramps it linearly up to Lambda over as many again. A warm-started
+	// PixelCNN's conditioning weights are zero, so at first the NLL passes
+	// the encoder no gradient; Adam scales whatever gradient there is to
+	// full steps, and a rate term however small then drives the code to
+	// carry nothing before the PixelCNN has learnt to read it.
+	LambdaWarmup int64
+	// MSE weighs the map head's squared error (head.go) in the loss, which
+	// becomes NLL + Lambda·rate + MSE·error: the plain auto-encoder's
+	// distortion, which teaches the encoder to put the image into the map
+	// from the first step; 0: no head.
+	MSE float64 `json:",omitempty"`
+	// CondOnly trains only the PixelCNN's conditioning weights, keeping the
+	// rest as Init gave them (Joint.CondOnly).
+	CondOnly bool
+
+	// CIFAR is the CIFAR-10 archive or folder; empty means the shared data
+	// folder's. The run trains on its training split and measures on the
+	// first EvalImages images of its test split.
+	CIFAR string
+	// Flip mirrors each training image left to right with probability 1/2.
+	Flip bool
+
+	Batch    int           // images per step
+	Steps    int64         // stop after this many steps in all; 0: no limit
+	Duration time.Duration // stop after training this long in this session; 0: no limit
+
+	// LR and PCLR are the peak learning rates of the auto-encoder and of
+	// the PixelCNN; both follow one schedule: a linear warm-up over Warmup
+	// steps, then a cosine decay to LRFloor times the peak at DecaySteps
+	// (0: Steps).
+	LR, PCLR, LRFloor  float64
+	Warmup, DecaySteps int64
+	Clip               float64 // limit on the norm of all gradients together; 0: off
+	Seed               int64   // initial weights, data order and the code's noise
+
+	Checkpoint      string        // checkpoint file; empty: none
+	CheckpointEvery time.Duration // interval between checkpoints; 0: only at the end
+	// Resume continues from Checkpoint when that file exists; the
+	// checkpoint's options win but for the limits, intervals, paths and
+	// outputs given here.
+	Resume bool
+
+	EvalEvery  int64 // steps between test measurements; 0: never
+	EvalImages int   // CIFAR-10 test images measured (the first ones)
+
+	ProgressEvery time.Duration // interval between progress lines
+	Log           io.Writer     `json:"-"` // progress lines; nil: discarded
+
+	// Train and Test, when set, replace the data loaded from disk.
+	Train, Test *corpus.Set `json:"-"`
+}
+
+// DefaultOptions are the settings `pxcz train-ae` starts from: a code of 8
+// channels at 1/8 of the image's size, a 16-channel map, warm-starting the
+// PixelCNN from the shipped lossless CIFAR-10 model.
+func DefaultOptions() Options {
+	return Options{
+		Config: Config{Channels: 3, Width: 32, Latent: 8, Cond: 16, Kernel: 3, Stages: 3},
+		Init:   "model/checkpoints/c3f48l5-s9.ckpt",
+		Lambda: 0.1, LambdaWarmup: 1500, MSE: 10, CondOnly: true, Flip: true,
+		Batch: 8, LR: 1e-2, PCLR: 1e-2, LRFloor: 0.01, Warmup: 100, Clip: 0, Seed: 1,
+		CheckpointEvery: 10 * time.Minute,
+		EvalEvery:       500, EvalImages: 128,
+		ProgressEvery: 10 * time.Second,
+	}
+}
+
+// check reports the first problem with o.
+func (o *Options) check() error {
+	if err := o.Config.Validate(); err != nil {
+		return err
+	}
+	switch {
+	case o.Init == "" && o.PixelCNN.Cond != o.Config.Cond:
+		return fmt.Errorf("ae: the PixelCNN takes %d conditioning channels, the auto-encoder makes %d", o.PixelCNN.Cond, o.Config.Cond)
+	case !(o.Lambda >= 0) || !(o.MSE >= 0):
+		return fmt.Errorf("ae: λ %g and squared error weight %g, want them at least 0", o.Lambda, o.MSE)
+	case o.Batch < 1:
+		return fmt.Errorf("ae: batch of %d images, want at least 1", o.Batch)
+	case o.Steps < 0 || o.Duration < 0:
+		return errors.New("ae: negative step or time limit")
+	case !(o.LR > 0) || !(o.PCLR >= 0) || o.LRFloor < 0 || o.LRFloor > 1:
+		return fmt.Errorf("ae: learning rates %g and %g with floor %g, want them above 0 and the floor in [0, 1]", o.LR, o.PCLR, o.LRFloor)
+	case o.Warmup < 0 || o.LambdaWarmup < 0 || o.DecaySteps < 0 || o.Clip < 0:
+		return errors.New("ae: negative warm-up, decay steps or clip limit")
+	case o.Resume && o.Checkpoint == "":
+		return errors.New("ae: resume needs a checkpoint path")
+	case o.EvalEvery < 0 || (o.EvalEvery > 0 && o.EvalImages < 1):
+		return fmt.Errorf("ae: measuring every %d steps on %d images", o.EvalEvery, o.EvalImages)
+	}
+	return nil
+}
+
+// resumeFrom returns o with the trajectory-shaping options of a checkpoint
+// (saved) in place of its own.
+func (o Options) resumeFrom(saved Options) Options {
+	r := saved
+	r.Steps, r.Duration = o.Steps, o.Duration
+	r.Checkpoint, r.CheckpointEvery, r.Resume = o.Checkpoint, o.CheckpointEvery, o.Resume
+	r.EvalEvery, r.EvalImages = o.EvalEvery, o.EvalImages
+	r.ProgressEvery, r.Log = o.ProgressEvery, o.Log
+	r.Train, r.Test = o.Train, o.Test
+	if o.CIFAR != "" {
+		r.CIFAR = o.CIFAR
+	}
+	return r
+}
