@@ -16,21 +16,22 @@ build:
 vet:
 	$(GO) vet ./...
 
-# The whole suite, then the bit-exactness suite without assembly, built for
-# 386 (run natively, where the kernel runs 32-bit x86 programs:
-# scripts/runs386) and arm64 (run under qemu-aarch64, where Go fuses
-# multiply-adds).
+# The whole suite, then the bit-exactness suite (-short: the golden and
+# path-against-path comparisons, without the slow round trips and bounds
+# that the whole suite runs once) without assembly, built for 386 (run
+# natively, where the kernel runs 32-bit x86 programs: scripts/runs386)
+# and arm64 (run under qemu-aarch64, where Go fuses multiply-adds).
 test: vet
 	$(GO) test ./...
 	$(MAKE) test-cross
 
 test-cross:
-	$(GO) test -count=1 -timeout 30m -tags noasm $(EXACT)
-	$(GO) test -count=1 -tags noasm $(AEXACT)
-	@if GO=$(GO) scripts/runs386; then GOARCH=386 $(GO) test -count=1 -timeout 30m $(EXACT) && GOARCH=386 $(GO) test -count=1 $(AEXACT); \
+	$(GO) test -count=1 -short -timeout 30m -tags noasm $(EXACT)
+	$(GO) test -count=1 -short -tags noasm $(AEXACT)
+	@if GO=$(GO) scripts/runs386; then GOARCH=386 $(GO) test -count=1 -short -timeout 30m $(EXACT) && GOARCH=386 $(GO) test -count=1 -short $(AEXACT); \
 	else echo "test-cross: skipping the 386 suite: this kernel does not run 32-bit x86 programs"; fi
-	GOARCH=arm64 $(GO) test -count=1 -timeout 30m -exec qemu-aarch64 $(EXACT)
-	GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64 $(AEXACT)
+	GOARCH=arm64 $(GO) test -count=1 -short -timeout 30m -exec qemu-aarch64 $(EXACT)
+	GOARCH=arm64 $(GO) test -count=1 -short -exec qemu-aarch64 $(AEXACT)
 
 # The browser decoder: the page in web/ with the decoder built for
 # WebAssembly, in bin/web; web-serve serves it on WEB_ADDR (127.0.0.1 only),

@@ -9,6 +9,9 @@ import (
 // TestOverhead codes a million symbols drawn from PixelCNN-like tables and
 // holds the coded size to within 0.05% of the ideal sum of -log2 p.
 func TestOverhead(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: a size bound; the golden tests check the bytes")
+	}
 	const (
 		symbols  = 1_000_000
 		poolSize = 2048

@@ -23,6 +23,9 @@ func classOpts(m *model.Model, c int) *Options {
 // that the header names the class and that the file decodes, and that
 // AutoClass keeps the smallest of the classes' files.
 func TestClassRoundTrip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: round trips; TestGolden checks the bytes")
+	}
 	m := condModel(t)
 	for _, name := range []string{"rgb17x13", "gray9x7", "rgba6x5"} {
 		img := synthetic()[name]

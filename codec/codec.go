@@ -525,7 +525,7 @@ func DecodeMetadata(r io.Reader) ([]pngmeta.Chunk, error) {
 	data, _ := h.Extension(container.ExtMetadata)
 	cs, err := pngmeta.Unmarshal(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	return cs, nil
 }

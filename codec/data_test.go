@@ -13,6 +13,9 @@ import (
 // CIFAR-10 test images and a crop of every photograph. (`make bench` runs
 // the full sets; this keeps `make test` fast.)
 func TestRealImagesRoundTrip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: a round trip, not a comparison with golden bytes")
+	}
 	dir, err := corpus.DataDir()
 	if err != nil {
 		t.Skipf("no shared data folder (%v): skipping real-image round trips", err)

@@ -396,7 +396,7 @@ func decodeGraphics(stream []byte, out *output, opts *Options) error {
 			g.codePixel(x, y)
 		}
 		if err := g.bc.dec.Err(); err != nil {
-			return fmt.Errorf("%w: row %d: %v", ErrCorrupt, y, err)
+			return fmt.Errorf("%w: row %d: %w", ErrCorrupt, y, err)
 		}
 		at := g.at(0, y) * nc
 		src := g.pix[at : at+out.w*nc]

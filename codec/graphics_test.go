@@ -97,6 +97,9 @@ func screenshot(w, h int, layout container.Layout) image.Image {
 // Encode must pick the graphics coder and write at most half the bytes of
 // the model's file.
 func TestGraphicsRoundTrip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: a round trip and a size bound; TestGraphicsGolden checks the bytes")
+	}
 	for _, l := range []container.Layout{container.Gray, container.RGB, container.RGBA} {
 		t.Run(l.String(), func(t *testing.T) {
 			img := screenshot(96, 72, l)

@@ -128,6 +128,9 @@ func noise(rng *rand.Rand, w, h int, l container.Layout) image.Image {
 // of 0..255) and smooth images in RGB, gray and RGBA, coded in one
 // substream and in several, decode within K.
 func TestMaxErrorBound(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: an error bound; TestGolden checks the near-lossless bytes")
+	}
 	m := testModel(t)
 	rng := rand.New(rand.NewPCG(3, 4))
 	for k := 1; k <= MaxMaxError; k++ {
@@ -151,6 +154,9 @@ func TestMaxErrorBound(t *testing.T) {
 // and a photograph's crop within every bound (one image each) with the
 // built-in models.
 func TestMaxErrorRealImages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: an error bound on real images, not a comparison with golden bytes")
+	}
 	dir, err := corpus.DataDir()
 	if err != nil {
 		t.Skipf("no shared data folder (%v)", err)

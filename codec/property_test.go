@@ -76,6 +76,9 @@ func generated(layout string, size image.Point, fill func(rng *rand.Rand, x, y, 
 // sizes and five efforts are coprime, so every size meets every effort),
 // and checks that each decodes to exactly its pixels in its own layout.
 func TestRoundTripProperty(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: round trips; TestGolden checks the bytes")
+	}
 	m := testModel(t)
 	efforts := []int{0, MinEffort, 2, 3, MaxEffort}
 	var n int
@@ -116,6 +119,9 @@ func isGray(img image.Image) bool {
 // TestRoundTripEveryEffort codes one image of each layout at every effort:
 // the orientations each effort adds must all decode.
 func TestRoundTripEveryEffort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: round trips; TestGolden checks the bytes")
+	}
 	m := testModel(t)
 	for _, layout := range []string{"gray", "rgb", "rgba", "paletted"} {
 		img := generated(layout, image.Pt(13, 6), patterns["few"], 7)

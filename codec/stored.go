@@ -196,21 +196,21 @@ func decodeStored(h *container.Header, c Form, payload []byte, opts *Options) (*
 	// what decoding it allocates (a GIF's frames lie within its screen).
 	cfg, err := f.config(bytes.NewReader(orig))
 	if err != nil {
-		return nil, fmt.Errorf("%w: the stored %s file: %v", ErrCorrupt, f.name, err)
+		return nil, fmt.Errorf("%w: the stored %s file: %w", ErrCorrupt, f.name, err)
 	}
 	if err := checkSize(cfg.Width, cfg.Height); err != nil {
-		return nil, fmt.Errorf("%w: the stored %s file: %v", ErrCorrupt, f.name, err)
+		return nil, fmt.Errorf("%w: the stored %s file: %w", ErrCorrupt, f.name, err)
 	}
 	img, err := f.decode(bytes.NewReader(orig))
 	if err != nil {
-		return nil, fmt.Errorf("%w: the stored %s file: %v", ErrCorrupt, f.name, err)
+		return nil, fmt.Errorf("%w: the stored %s file: %w", ErrCorrupt, f.name, err)
 	}
 	if b := img.Bounds(); b.Dx() != h.Width || b.Dy() != h.Height {
 		return nil, fmt.Errorf("%w: the stored %s file's image is %dx%d, the header says %dx%d", ErrCorrupt, f.name, b.Dx(), b.Dy(), h.Width, h.Height)
 	}
 	src, err := sourceOf(img)
 	if err != nil {
-		return nil, fmt.Errorf("%w: the stored %s file: %v", ErrCorrupt, f.name, err)
+		return nil, fmt.Errorf("%w: the stored %s file: %w", ErrCorrupt, f.name, err)
 	}
 	if src.layout != h.Layout {
 		return nil, fmt.Errorf("%w: the stored %s file's image is %s, the header says %s", ErrCorrupt, f.name, src.layout, h.Layout)

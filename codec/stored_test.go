@@ -126,6 +126,9 @@ func encodeFile(t testing.TB, data []byte) []byte {
 // decodes it to, in the form that is smaller, and a stored one as its
 // original bytes.
 func TestEncodeFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: stored files hold their input as given: nothing architecture-dependent")
+	}
 	photo := grain(48, 40)
 	for _, tc := range []struct {
 		name string
@@ -235,6 +238,9 @@ func TestEncodeFileOptions(t *testing.T) {
 // (so that the stored form is chosen) at the sizes where the header's
 // fields grow, and the stored header's size at the largest dimensions.
 func TestStoredOverhead(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: a size bound, not exactness")
+	}
 	for _, size := range []image.Point{{1, 1}, {64, 64}, {65, 64}, {128, 3}, {128, 128}} {
 		img := noise(rand.New(rand.NewPCG(uint64(size.X), uint64(size.Y))), size.X, size.Y, container.RGB)
 		for _, data := range [][]byte{pngFile(t, img), jpegFile(t, img, 100), gifFile(t, img)} {

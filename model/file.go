@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/pxcz/pxcz/internal/atomicfile"
 )
 
 // The weights file: magic, version, name, architecture (six uvarints,
@@ -74,36 +76,14 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	return append(m.body(), m.sum[:]...), nil
 }
 
-// Save writes m's weights file to path, through a temporary file and a
-// rename so that a failure never leaves a partial file.
+// Save writes m's weights file to path atomically, so that a failure never
+// leaves a partial file (package atomicfile).
 func (m *Model) Save(path string) error {
 	data, _ := m.MarshalBinary()
-	tmp, err := os.CreateTemp(dirOf(path), ".pxcm-*")
-	if err != nil {
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		_, err := w.Write(data)
 		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-func dirOf(path string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if os.IsPathSeparator(path[i]) {
-			return path[:i+1]
-		}
-	}
-	return "."
+	})
 }
 
 // LoadFile reads a weights file.

@@ -17,8 +17,17 @@ import (
 
 	"github.com/pxcz/pxcz/cmd/pxcz/internal/bench"
 	"github.com/pxcz/pxcz/codec"
+	"github.com/pxcz/pxcz/internal/atomicfile"
 	"github.com/pxcz/pxcz/model"
 )
+
+// benchArgs holds bench's flags.
+var benchArgs struct {
+	jobs, limit, maxErr                                int
+	split, against, model, format, output, plot, cache string
+	timeout                                            time.Duration
+	quiet, lossy                                       bool
+}
 
 func init() {
 	register(&command{
@@ -30,19 +39,20 @@ func init() {
 			"one data set per folder they are in.",
 		short: "measure bits per sub-pixel and speed of pxcz and peer codecs on data sets",
 		setup: func(fs *flag.FlagSet) {
-			fs.IntP("jobs", "j", runtime.NumCPU(), "images worked on at once, each on one thread")
-			fs.Int("limit", 0, "benchmark the first N images of each data set (0: all)")
-			fs.String("split", "test", "CIFAR-10 split read from an archive or folder: test or train")
-			fs.String("against", "all", "peer codecs, comma-separated: "+strings.Join(bench.PeerIDs(), ", ")+"; or all, or none")
-			fs.Bool("lossy", false, "a rate-distortion table of the lossy peers instead ("+strings.Join(bench.LossyPeerIDs, ", ")+" in --against, each at a sweep of qualities): per-image mean bpp, PSNR and MS-SSIM, and BD-rates against JPEG; pxcz has no lossy mode yet")
-			fs.Int("max-error", 0, "benchmark near-lossless coding: pxcz compress --max-error K, and webp in its near-lossless mode at the level nearest K, with each codec's largest error and PSNR (0: lossless)")
-			fs.String("model", "", "pxcz weights `FILE` (default: the built-in models, chosen by image size as compress does)")
-			fs.String("format", "text", "table format: "+strings.Join(bench.Formats, ", "))
-			fs.StringP("output", "o", "-", "write the table to `FILE` (-: standard output)")
-			fs.String("plot", "", "draw bits per sub-pixel against decode speed into `FILE.svg`")
-			fs.String("cache", "", "keep every per-image result in `DIR` and reuse it, so a stopped run resumes")
-			fs.Duration("timeout", 10*time.Minute, "longest one peer command may run on one image")
-			fs.BoolP("quiet", "q", false, "show no progress on standard error")
+			a := &benchArgs
+			fs.IntVarP(&a.jobs, "jobs", "j", runtime.NumCPU(), "images worked on at once, each on one thread")
+			fs.IntVar(&a.limit, "limit", 0, "benchmark the first N images of each data set (0: all)")
+			fs.StringVar(&a.split, "split", "test", "CIFAR-10 split read from an archive or folder: test or train")
+			fs.StringVar(&a.against, "against", "all", "peer codecs, comma-separated: "+strings.Join(bench.PeerIDs(), ", ")+"; or all, or none")
+			fs.BoolVar(&a.lossy, "lossy", false, "a rate-distortion table of the lossy peers instead ("+strings.Join(bench.LossyPeerIDs, ", ")+" in --against, each at a sweep of qualities): per-image mean bpp, PSNR and MS-SSIM, and BD-rates against JPEG; pxcz has no lossy mode yet")
+			fs.IntVar(&a.maxErr, "max-error", 0, "benchmark near-lossless coding: pxcz compress --max-error K, and webp in its near-lossless mode at the level nearest K, with each codec's largest error and PSNR (0: lossless)")
+			fs.StringVar(&a.model, "model", "", "pxcz weights `FILE` (default: the built-in models, chosen by image size as compress does)")
+			fs.StringVar(&a.format, "format", "text", "table format: "+strings.Join(bench.Formats, ", "))
+			fs.StringVarP(&a.output, "output", "o", "-", "write the table to `FILE` (-: standard output)")
+			fs.StringVar(&a.plot, "plot", "", "draw bits per sub-pixel against decode speed into `FILE.svg`")
+			fs.StringVar(&a.cache, "cache", "", "keep every per-image result in `DIR` and reuse it, so a stopped run resumes")
+			fs.DurationVar(&a.timeout, "timeout", 10*time.Minute, "longest one peer command may run on one image")
+			fs.BoolVarP(&a.quiet, "quiet", "q", false, "show no progress on standard error")
 		},
 		run: runBench,
 		// Interrupted, it finishes the images in flight and removes its
@@ -52,19 +62,10 @@ func init() {
 }
 
 func runBench(fs *flag.FlagSet, args []string) error {
-	jobs, _ := fs.GetInt("jobs")
-	limit, _ := fs.GetInt("limit")
-	split, _ := fs.GetString("split")
-	against, _ := fs.GetString("against")
-	maxErr, _ := fs.GetInt("max-error")
-	lossy, _ := fs.GetBool("lossy")
-	modelPath, _ := fs.GetString("model")
-	format, _ := fs.GetString("format")
-	outPath, _ := fs.GetString("output")
-	plotPath, _ := fs.GetString("plot")
-	cacheDir, _ := fs.GetString("cache")
-	timeout, _ := fs.GetDuration("timeout")
-	quiet, _ := fs.GetBool("quiet")
+	a := benchArgs
+	jobs, limit, split, against, modelPath := a.jobs, a.limit, a.split, a.against, a.model
+	format, outPath, plotPath, cacheDir := a.format, a.output, a.plot, a.cache
+	timeout, quiet, lossy, maxErr := a.timeout, a.quiet, a.lossy, a.maxErr
 
 	// Everything that can be wrong with the command line is caught before
 	// a run that may take hours.
@@ -139,8 +140,7 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	stderr := os.Stderr
 	var bar *bench.ProgressBar
 	if !quiet {
-		fi, err := stderr.Stat()
-		bar = bench.NewProgressBar(stderr, err == nil && fi.Mode()&os.ModeCharDevice != 0)
+		bar = bench.NewProgressBar(stderr, isTerminal(stderr))
 		r.Progress = bar.Update
 		for _, n := range notes[1:] {
 			fmt.Fprintf(stderr, "pxcz bench: %s\n", n)
@@ -204,20 +204,12 @@ func runBench(fs *flag.FlagSet, args []string) error {
 }
 
 // writeBenchFile writes a report through write to path, "-" being standard
-// output.
+// output; a file appears only once it is whole.
 func writeBenchFile(path string, write func(io.Writer) error) error {
 	if path == "-" {
 		return write(os.Stdout)
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	err = write(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := atomicfile.Write(path, 0o644, write); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil

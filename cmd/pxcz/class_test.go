@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/pxcz/pxcz/internal/fileinfo"
+	"github.com/pxcz/pxcz/internal/testimg"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,12 +14,12 @@ import (
 // the files, and checks what info says about them.
 func TestCompressClass(t *testing.T) {
 	dir := t.TempDir()
-	in := writePNG(t, dir, "a.png", testImages()["rgb8x8"])
+	in := testimg.WritePNG(t, filepath.Join(dir, "a.png"), testImages()["rgb8x8"])
 	for _, tc := range []struct{ class, want string }{{"cat", "3"}, {"7", "7"}, {"auto", ""}} {
 		out := filepath.Join(dir, tc.class+".pxcz")
 		mustRun(t, nil, "compress", "--model", condWeights, "--class", tc.class, "-e", "1", "-o", out, in)
 		png := mustRun(t, nil, "decompress", "--model", condWeights, "-o", "-", out)
-		if d := samePixels(decodeImage(t, png), testImages()["rgb8x8"]); d != "" {
+		if d := testimg.Diff(decodeImage(t, png), testImages()["rgb8x8"]); d != "" {
 			t.Errorf("--class %s: pixels differ at %s", tc.class, d)
 		}
 		var fi fileinfo.Info
@@ -56,7 +57,7 @@ func TestCompressClass(t *testing.T) {
 	// which info names with the class.
 	builtin := filepath.Join(dir, "builtin.pxcz")
 	mustRun(t, nil, "compress", "--class", "ship", "-e", "1", "-o", builtin, in)
-	if d := samePixels(decodeImage(t, mustRun(t, nil, "decompress", "-o", "-", builtin)), testImages()["rgb8x8"]); d != "" {
+	if d := testimg.Diff(decodeImage(t, mustRun(t, nil, "decompress", "-o", "-", builtin)), testImages()["rgb8x8"]); d != "" {
 		t.Errorf("built-in conditional model: pixels differ at %s", d)
 	}
 	if text := string(mustRun(t, nil, "info", builtin)); !strings.Contains(text, "\nclass:       8 (ship)") {

@@ -16,6 +16,13 @@ import (
 	"github.com/pxcz/pxcz/pngmeta"
 )
 
+// compressArgs holds compress's own flags; transcodeArgs the others.
+var compressArgs struct {
+	effort, maxError, maxErrorAlpha int
+	maxPixels                       int64
+	class                           string
+}
+
 func init() {
 	register(&command{
 		name:  "compress",
@@ -54,27 +61,26 @@ func init() {
 		setup: func(fs *flag.FlagSet) {
 			addTranscodeFlags(fs, "code with the model in weights `FILE` instead of the built-in one for the image's size\n(decompressing then needs the same FILE)",
 				"leave the PNG's or JPEG's metadata out of the file")
-			fs.IntP("effort", "e", 0, fmt.Sprintf("how hard to try, `%d..%d` (0: by the image's size)", codec.MinEffort, codec.MaxEffort))
-			fs.String("class", "", "code with a class-conditional model given the class: a number, a CIFAR-10 class name, or auto")
-			fs.Int64("max-pixels", DefaultMaxPixels, fmt.Sprintf("refuse images of more than `N` pixels (at most %d)", int64(container.MaxPixels)))
-			fs.Int("max-error", 0, fmt.Sprintf("largest difference `K` allowed between a decoded color sub-pixel and the input's, 0..%d (0: lossless)", codec.MaxMaxError))
-			fs.Int("max-error-alpha", 0, fmt.Sprintf("the same for the alpha channel, `K` in 0..%d", codec.MaxMaxError))
+			a := &compressArgs
+			fs.IntVarP(&a.effort, "effort", "e", 0, fmt.Sprintf("how hard to try, `%d..%d` (0: by the image's size)", codec.MinEffort, codec.MaxEffort))
+			fs.StringVar(&a.class, "class", "", "code with a class-conditional model given the class: a number, a CIFAR-10 class name, or auto")
+			fs.Int64Var(&a.maxPixels, "max-pixels", DefaultMaxPixels, fmt.Sprintf("refuse images of more than `N` pixels (at most %d)", int64(container.MaxPixels)))
+			fs.IntVar(&a.maxError, "max-error", 0, fmt.Sprintf("largest difference `K` allowed between a decoded color sub-pixel and the input's, 0..%d (0: lossless)", codec.MaxMaxError))
+			fs.IntVar(&a.maxErrorAlpha, "max-error-alpha", 0, fmt.Sprintf("the same for the alpha channel, `K` in 0..%d", codec.MaxMaxError))
 		},
 		run: runCompress,
 	})
 }
 
 func runCompress(fs *flag.FlagSet, args []string) error {
-	effort, _ := fs.GetInt("effort")
+	effort, maxPixels := compressArgs.effort, compressArgs.maxPixels
+	maxErr, maxAlpha := compressArgs.maxError, compressArgs.maxErrorAlpha
 	if effort != 0 && (effort < codec.MinEffort || effort > codec.MaxEffort) {
 		return fmt.Errorf("-e %d: effort must be %d..%d, or 0 for the default", effort, codec.MinEffort, codec.MaxEffort)
 	}
-	maxPixels, _ := fs.GetInt64("max-pixels")
 	if maxPixels < 1 || maxPixels > container.MaxPixels {
 		return fmt.Errorf("--max-pixels %d: want 1..%d", maxPixels, int64(container.MaxPixels))
 	}
-	maxErr, _ := fs.GetInt("max-error")
-	maxAlpha, _ := fs.GetInt("max-error-alpha")
 	for _, f := range []struct {
 		name string
 		k    int
@@ -83,12 +89,11 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 			return fmt.Errorf("%s %d: want 0 (lossless) to %d", f.name, f.k, codec.MaxMaxError)
 		}
 	}
-	class, err := compressClass(fs)
+	class, err := compressClass(compressArgs.class, transcodeArgs.model)
 	if err != nil {
 		return err
 	}
-	strip, _ := fs.GetBool("strip")
-	quiet, _ := fs.GetBool("quiet")
+	strip, quiet := transcodeArgs.strip, transcodeArgs.quiet
 	return transcode(fs, args, &transcoder{
 		what: ".pxcz data", exts: []string{".png", ".jpg", ".jpeg", ".gif"}, outName: compressedName, packedOut: true,
 		one: func(r io.Reader, w io.Writer, name, _ string, opts *codec.Options) (int64, error) {
@@ -178,14 +183,13 @@ func compressedName(in string) string {
 	return strings.TrimSuffix(in, filepath.Ext(in)) + ".pxcz"
 }
 
-// compressClass reads --class: nil if not given, else the class, or
-// codec.AutoClass for auto.
-func compressClass(fs *flag.FlagSet) (*int, error) {
-	s, _ := fs.GetString("class") // defined in setup
+// compressClass reads --class s, with --model modelPath: nil if not
+// given, else the class, or codec.AutoClass for auto.
+func compressClass(s, modelPath string) (*int, error) {
 	if s == "" {
 		return nil, nil
 	}
-	if path, _ := fs.GetString("model"); path == "" {
+	if modelPath == "" {
 		m, err := model.Conditional()
 		if err != nil {
 			return nil, err

@@ -35,7 +35,7 @@ func init() {
 				"leave the file's metadata out of the PNG")
 		},
 		run: func(fs *flag.FlagSet, args []string) error {
-			strip, _ := fs.GetBool("strip")
+			strip := transcodeArgs.strip
 			return transcode(fs, args, &transcoder{
 				what: "PNG data", exts: []string{".pxcz"}, outName: decompressedName,
 				one: func(r io.Reader, w io.Writer, _, out string, opts *codec.Options) (int64, error) {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/pxcz/pxcz/internal/testimg"
 	"github.com/pxcz/pxcz/model"
 	"github.com/pxcz/pxcz/model/train"
 )
@@ -24,7 +25,7 @@ func TestExportPhotoRun(t *testing.T) {
 	if err := os.Mkdir(photos, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writePNG(t, photos, "a.png", img)
+	testimg.WritePNG(t, filepath.Join(photos, "a.png"), img)
 	o := train.DefaultOptions()
 	o.Config = model.Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6}
 	o.Photos, o.CropSize = photos, 8

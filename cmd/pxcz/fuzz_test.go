@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pxcz/pxcz/codec"
+	"github.com/pxcz/pxcz/internal/testimg"
 )
 
 // FuzzDecompress feeds arbitrary bytes to "pxcz decompress -": it must
@@ -16,7 +17,7 @@ func FuzzDecompress(f *testing.F) {
 	dir := f.TempDir()
 	for _, name := range []string{"gray8x8", "rgba8x8", "rgb1x1"} {
 		packed := filepath.Join(dir, name+".pxcz")
-		mustRun(f, nil, "compress", "-o", packed, writePNG(f, dir, name+".png", testImages()[name]))
+		mustRun(f, nil, "compress", "-o", packed, testimg.WritePNG(f, filepath.Join(dir, name+".png"), testImages()[name]))
 		data, err := os.ReadFile(packed)
 		if err != nil {
 			f.Fatal(err)

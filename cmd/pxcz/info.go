@@ -13,6 +13,11 @@ import (
 	"github.com/pxcz/pxcz/internal/fileinfo"
 )
 
+// infoArgs holds info's flags.
+var infoArgs struct {
+	json bool
+}
+
 func init() {
 	register(&command{
 		name:  "info",
@@ -25,7 +30,7 @@ func init() {
 			"size and its cost in bits per sub-pixel (bits/dim). FILE may be -\n" +
 			"for stdin.",
 		setup: func(fs *flag.FlagSet) {
-			fs.Bool("json", false, "print one JSON object instead of text")
+			fs.BoolVar(&infoArgs.json, "json", false, "print one JSON object instead of text")
 		},
 		run: runInfo,
 	})
@@ -35,12 +40,11 @@ func runInfo(fs *flag.FlagSet, args []string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("want one .pxcz file, got %d arguments", len(args))
 	}
-	asJSON, _ := fs.GetBool("json") // defined in setup
 	fi, err := readInfo(args[0])
 	if err != nil {
 		return err
 	}
-	if asJSON {
+	if infoArgs.json {
 		enc := json.NewEncoder(std.out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(fi)

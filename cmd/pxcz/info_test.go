@@ -15,6 +15,7 @@ import (
 	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/internal/fileinfo"
+	"github.com/pxcz/pxcz/internal/testimg"
 	"github.com/pxcz/pxcz/model"
 )
 
@@ -118,7 +119,7 @@ func TestInfoOtherModel(t *testing.T) {
 		t.Skipf("no test model: %v", err)
 	}
 	dir := t.TempDir()
-	mustRun(t, nil, "compress", "--model", weights, writePNG(t, dir, "a.png", testImages()["rgb1x1"]))
+	mustRun(t, nil, "compress", "--model", weights, testimg.WritePNG(t, filepath.Join(dir, "a.png"), testImages()["rgb1x1"]))
 	m, err := model.LoadFile(weights)
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +157,7 @@ func TestInfoBadFile(t *testing.T) {
 func TestNearLossless(t *testing.T) {
 	dir := t.TempDir()
 	img := testImages()["rgba8x8"]
-	mustRun(t, nil, "compress", "--max-error", "3", "--max-error-alpha", "2", writePNG(t, dir, "a.png", img))
+	mustRun(t, nil, "compress", "--max-error", "3", "--max-error-alpha", "2", testimg.WritePNG(t, filepath.Join(dir, "a.png"), img))
 	path := filepath.Join(dir, "a.pxcz")
 	if text := string(mustRun(t, nil, "info", path)); !strings.Contains(text, "mode:        Near-lossless (color channels within ±3, alpha within ±2)") {
 		t.Errorf("info does not show the bounds:\n%s", text)

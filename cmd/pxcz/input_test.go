@@ -15,6 +15,7 @@ import (
 	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/internal/pngtest"
+	"github.com/pxcz/pxcz/internal/testimg"
 	"github.com/pxcz/pxcz/model"
 )
 
@@ -42,7 +43,7 @@ func exactRoundTrip(t testing.TB, img image.Image, m *model.Model) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if at := samePixels(img, got); at != "" {
+	if at := testimg.Diff(img, got); at != "" {
 		t.Fatalf("pixels differ at %s", at)
 	}
 }
@@ -192,7 +193,7 @@ func TestOddInputs(t *testing.T) {
 				t.Fatalf("compress: %s", msg)
 			}
 			png := mustRun(t, nil, "decompress", "-o", "-", filepath.Join(dir, "x.pxcz"))
-			if at := samePixels(decodeImage(t, c.data), decodeImage(t, png)); at != "" {
+			if at := testimg.Diff(decodeImage(t, c.data), decodeImage(t, png)); at != "" {
 				t.Errorf("pixels differ at %s", at)
 			}
 		})
@@ -201,7 +202,7 @@ func TestOddInputs(t *testing.T) {
 
 func TestMaxPixelsFlag(t *testing.T) {
 	dir := t.TempDir()
-	in := writePNG(t, dir, "a.png", testImages()["rgb8x8"])
+	in := testimg.WritePNG(t, filepath.Join(dir, "a.png"), testImages()["rgb8x8"])
 	code, _, msg := cli(t, nil, "compress", "--max-pixels", "63", in)
 	wantFailure(t, code, msg, in, "8x8 image has 64 pixels, more than the limit of 63")
 	wantDir(t, dir, "a.png")

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/internal/testimg"
 	"github.com/pxcz/pxcz/model"
 )
 
@@ -107,16 +108,6 @@ func testImages() map[string]image.Image {
 	return imgs
 }
 
-// writePNG writes img to dir/name and returns the path.
-func writePNG(t testing.TB, dir, name string, img image.Image) string {
-	t.Helper()
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return writeFile(t, dir, name, b.Bytes())
-}
-
 func writeFile(t testing.TB, dir, name string, data []byte) string {
 	t.Helper()
 	path := filepath.Join(dir, name)
@@ -155,28 +146,9 @@ func decodeImage(t testing.TB, data []byte) image.Image {
 	return img
 }
 
-// samePixels reports the first pixel where a and b differ as straight
-// 8-bit RGBA, or "" if none does.
-func samePixels(a, b image.Image) string {
-	ab, bb := a.Bounds(), b.Bounds()
-	if ab.Dx() != bb.Dx() || ab.Dy() != bb.Dy() {
-		return "size " + ab.Size().String() + " vs " + bb.Size().String()
-	}
-	for y := 0; y < ab.Dy(); y++ {
-		for x := 0; x < ab.Dx(); x++ {
-			ca := color.NRGBAModel.Convert(a.At(ab.Min.X+x, ab.Min.Y+y))
-			cb := color.NRGBAModel.Convert(b.At(bb.Min.X+x, bb.Min.Y+y))
-			if ca != cb {
-				return image.Pt(x, y).String()
-			}
-		}
-	}
-	return ""
-}
-
 func TestUsageErrors(t *testing.T) {
 	dir := t.TempDir()
-	in := writePNG(t, dir, "a.png", testImages()["rgb1x1"])
+	in := testimg.WritePNG(t, filepath.Join(dir, "a.png"), testImages()["rgb1x1"])
 	for _, args := range [][]string{
 		{},
 		{"frobnicate"},

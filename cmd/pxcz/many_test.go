@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/pxcz/pxcz/internal/testimg"
 )
 
 // TestManyFiles compresses and decompresses folders and lists of files:
@@ -14,12 +16,12 @@ import (
 func TestManyFiles(t *testing.T) {
 	src, packed, back := t.TempDir(), t.TempDir(), t.TempDir()
 	imgs := testImages()
-	writePNG(t, src, "a.png", imgs["rgb8x8"])
-	writePNG(t, src, "b.PNG", imgs["gray8x8"])
+	testimg.WritePNG(t, filepath.Join(src, "a.png"), imgs["rgb8x8"])
+	testimg.WritePNG(t, filepath.Join(src, "b.PNG"), imgs["gray8x8"])
 	if err := os.Mkdir(filepath.Join(src, "sub"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writePNG(t, filepath.Join(src, "sub"), "c.png", imgs["rgba8x8"])
+	testimg.WritePNG(t, filepath.Join(filepath.Join(src, "sub"), "c.png"), imgs["rgba8x8"])
 	gif := encodeAs(t, "gif", imgs["rgb8x8"])
 	imgs["gif"] = decodeImage(t, gif) // the GIF's palette changed the colors
 	writeFile(t, filepath.Join(src, "sub"), "d.gif", gif)
@@ -49,14 +51,14 @@ func TestManyFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if at := samePixels(imgs[img], decodeImage(t, data)); at != "" {
+		if at := testimg.Diff(imgs[img], decodeImage(t, data)); at != "" {
 			t.Errorf("%s: pixels differ at %s", name, at)
 		}
 	}
 
 	// A list of files, outputs beside them; -v says how each went.
 	list := t.TempDir()
-	a, b := writePNG(t, list, "a.png", imgs["rgb8x8"]), writePNG(t, list, "b.png", imgs["gray8x8"])
+	a, b := testimg.WritePNG(t, filepath.Join(list, "a.png"), imgs["rgb8x8"]), testimg.WritePNG(t, filepath.Join(list, "b.png"), imgs["gray8x8"])
 	msg = warnings(t, "compress", "-v", a, b)
 	line := regexp.MustCompile(`(?m)^.*/b\.png -> .*/b\.pxcz: \d+ -> \d+ bytes, \d+\.\d{4} bits/sub-pixel$`)
 	summary := regexp.MustCompile(`(?m)^pxcz compress: 2 files, \d+ bytes in, \d+ bytes out, \d+\.\d{4} bits/sub-pixel, \d+\.\d\d s$`)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/internal/fileinfo"
+	"github.com/pxcz/pxcz/internal/testimg"
 	"github.com/pxcz/pxcz/pngmeta"
 )
 
@@ -93,7 +94,7 @@ func TestMetadataKept(t *testing.T) {
 		if !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%v: the PNG carries %+v, want %+v", c.args, got, c.want)
 		}
-		if at := samePixels(decodeImage(t, out), decodeImage(t, src)); at != "" {
+		if at := testimg.Diff(decodeImage(t, out), decodeImage(t, src)); at != "" {
 			t.Errorf("%v: pixels differ at %s", c.args, at)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sync"
 	"syscall"
+
+	"github.com/pxcz/pxcz/internal/atomicfile"
 )
 
 // output is where a command writes its result: either standard output, or
@@ -19,8 +21,7 @@ type output struct {
 	path  string // the destination; "-" for standard output
 	force bool   // replace an existing destination
 	w     io.Writer
-	tmp   *os.File // nil for standard output, and once committed or aborted
-	perm  fs.FileMode
+	file  *atomicfile.File // nil for standard output, and once committed or aborted
 }
 
 // createOutput prepares to write path ("-" for standard output). It refuses
@@ -34,7 +35,7 @@ func createOutput(path string, force bool, what string) (*output, error) {
 		}
 		return &output{path: path, w: std.out}, nil
 	}
-	o := &output{path: path, force: force, perm: 0o644}
+	perm := fs.FileMode(0o644)
 	fi, err := os.Stat(path)
 	switch {
 	case err == nil && fi.IsDir():
@@ -42,85 +43,50 @@ func createOutput(path string, force bool, what string) (*output, error) {
 	case err == nil && !force:
 		return nil, fmt.Errorf("%s exists (use -f to overwrite)", path)
 	case err == nil:
-		o.perm = fi.Mode().Perm() // overwriting keeps the file's permissions
+		perm = fi.Mode().Perm() // overwriting keeps the file's permissions
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, err
 	}
-	// The temporary file lives in the destination's directory so that the
-	// final rename cannot cross file systems; the dot hides it from ls.
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	f, err := atomicfile.Create(path, perm)
 	if err != nil {
-		return nil, fmt.Errorf("cannot write to %s: %w", dir, err)
+		return nil, fmt.Errorf("cannot write to %s: %w", filepath.Dir(path), err)
 	}
-	temps.add(tmp.Name())
-	o.tmp, o.w = tmp, tmp
-	return o, nil
+	temps.add(f.TempName())
+	return &output{path: path, force: force, w: f, file: f}, nil
 }
 
 // Write writes to the destination (its temporary file until commit).
 func (o *output) Write(p []byte) (int, error) { return o.w.Write(p) }
 
-// commit makes the written data the destination: it reaches the disk before
-// the rename, so a crash leaves either the old file or the whole new one.
+// commit makes the written data the destination (atomicfile.File.Commit).
 func (o *output) commit() error {
 	if o.path == "-" {
 		return nil
 	}
-	if o.tmp == nil {
+	f := o.file
+	if f == nil {
 		return fmt.Errorf("%s: output already closed", o.path)
 	}
-	name := o.tmp.Name()
-	err := o.tmp.Chmod(o.perm)
-	if err == nil {
-		err = o.tmp.Sync()
-	}
-	if cerr := o.tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && !o.force {
+	o.file = nil
+	defer temps.remove(f.TempName())
+	if !o.force {
 		// Someone may have created the destination while we worked.
-		if _, serr := os.Lstat(o.path); serr == nil {
-			err = fmt.Errorf("%s exists (use -f to overwrite)", o.path)
+		if _, err := os.Lstat(o.path); err == nil {
+			f.Abort()
+			return fmt.Errorf("%s exists (use -f to overwrite)", o.path)
 		}
 	}
-	if err == nil {
-		err = os.Rename(name, o.path)
-	}
-	o.tmp = nil
-	if err != nil {
-		os.Remove(name)
-		temps.remove(name)
-		return err
-	}
-	temps.remove(name)
-	syncDir(filepath.Dir(o.path))
-	return nil
+	return f.Commit()
 }
 
 // abort removes the temporary file unless commit has already run.
 func (o *output) abort() {
-	if o.tmp == nil {
+	if o.file == nil {
 		return
 	}
-	name := o.tmp.Name()
-	o.tmp.Close()
-	os.Remove(name)
-	temps.remove(name)
-	o.tmp = nil
-}
-
-// syncDir makes a rename in dir durable. Not every system can sync a
-// directory, and the data is safe in the file either way, so errors are
-// ignored.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
+	o.file.Abort()
+	temps.remove(o.file.TempName())
+	o.file = nil
 }
 
 // temps tracks the temporary files not yet committed or removed, so that

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pxcz/pxcz/internal/testimg"
 )
 
 // The output's safety: whatever goes wrong while pxcz writes, no partial
@@ -48,7 +50,7 @@ func mountTmpfs(t *testing.T, size string, flags uintptr) string {
 // naming a directory writes into it instead; TestOverwrite covers that.)
 func TestOutputIsDirectory(t *testing.T) {
 	dir := t.TempDir()
-	in := writePNG(t, dir, "a.png", testImages()["rgb8x8"])
+	in := testimg.WritePNG(t, filepath.Join(dir, "a.png"), testImages()["rgb8x8"])
 	packed := filepath.Join(t.TempDir(), "b.pxcz")
 	mustRun(t, nil, "compress", "-o", packed, in)
 	taken := filepath.Join(dir, "a.pxcz")
@@ -76,7 +78,7 @@ func TestOutputIsDirectory(t *testing.T) {
 
 func TestReadOnlyFolder(t *testing.T) {
 	src := t.TempDir()
-	in := writePNG(t, src, "a.png", testImages()["rgb8x8"])
+	in := testimg.WritePNG(t, filepath.Join(src, "a.png"), testImages()["rgb8x8"])
 	dir := mountTmpfs(t, "64k", 0)
 	old := writeFile(t, dir, "a.pxcz", []byte("precious"))
 	if err := syscall.Mount("", dir, "", syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
@@ -97,7 +99,7 @@ func TestReadOnlyFolder(t *testing.T) {
 
 func TestFullDisk(t *testing.T) {
 	src := t.TempDir()
-	in := writePNG(t, src, "noise.png", noise(100, 100)) // about 30 KB coded
+	in := testimg.WritePNG(t, filepath.Join(src, "noise.png"), noise(100, 100)) // about 30 KB coded
 	dir := mountTmpfs(t, "16k", 0)
 	old := writeFile(t, dir, "noise.pxcz", []byte("precious"))
 	for _, args := range [][]string{
@@ -137,7 +139,7 @@ func TestKilled(t *testing.T) {
 		os.Exit(run(strings.Split(args, "\n"), os.Stderr))
 	}
 	src := t.TempDir()
-	in := writePNG(t, src, "noise.png", noise(256, 256)) // several seconds at -e 4
+	in := testimg.WritePNG(t, filepath.Join(src, "noise.png"), noise(256, 256)) // several seconds at -e 4
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := t.TempDir()

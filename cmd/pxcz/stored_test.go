@@ -12,6 +12,7 @@ import (
 
 	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/internal/fileinfo"
+	"github.com/pxcz/pxcz/internal/testimg"
 )
 
 // repeats is a 48x32 image of a noisy 16x16 tile repeated, whose PNG and
@@ -92,7 +93,7 @@ func TestStored(t *testing.T) {
 			if !tc.original && !bytes.HasPrefix(got, []byte("\x89PNG")) {
 				t.Error("wrote neither the original nor a PNG")
 			}
-			if at := samePixels(decodeImage(t, src), decodeImage(t, got)); at != "" {
+			if at := testimg.Diff(decodeImage(t, src), decodeImage(t, got)); at != "" {
 				t.Errorf("pixels differ at %s", at)
 			}
 		})

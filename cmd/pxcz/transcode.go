@@ -41,18 +41,26 @@ type transcoder struct {
 	packedOut bool
 }
 
+// transcodeArgs holds the flags compress and decompress share.
+var transcodeArgs struct {
+	output, model                           string
+	force, recursive, strip, quiet, verbose bool
+	workers                                 int
+}
+
 // addTranscodeFlags defines the flags compress and decompress share;
 // modelHelp says what --model does for the command, stripHelp what
 // --strip does.
 func addTranscodeFlags(fs *flag.FlagSet, modelHelp, stripHelp string) {
-	fs.StringP("output", "o", "", "write to `OUT`: a file (- for stdout) for one input, else a directory")
-	fs.BoolP("force", "f", false, "overwrite outputs that exist")
-	fs.BoolP("recursive", "r", false, "also take the images in the folders given, and in their subfolders")
-	fs.Bool("strip", false, stripHelp)
-	fs.String("model", "", modelHelp)
-	fs.IntP("workers", "j", 0, "use `N` threads in all (0: one per core)")
-	fs.BoolP("quiet", "q", false, "print only errors (no warnings, no summary)")
-	fs.BoolP("verbose", "v", false, "print a line for each file")
+	a := &transcodeArgs
+	fs.StringVarP(&a.output, "output", "o", "", "write to `OUT`: a file (- for stdout) for one input, else a directory")
+	fs.BoolVarP(&a.force, "force", "f", false, "overwrite outputs that exist")
+	fs.BoolVarP(&a.recursive, "recursive", "r", false, "also take the images in the folders given, and in their subfolders")
+	fs.BoolVar(&a.strip, "strip", false, stripHelp)
+	fs.StringVar(&a.model, "model", "", modelHelp)
+	fs.IntVarP(&a.workers, "workers", "j", 0, "use `N` threads in all (0: one per core)")
+	fs.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors (no warnings, no summary)")
+	fs.BoolVarP(&a.verbose, "verbose", "v", false, "print a line for each file")
 }
 
 // transcodeLong is the help that compress and decompress share.
@@ -77,20 +85,15 @@ type fileStats struct {
 	in, out, subpixels int64
 }
 
-// transcode runs t on the inputs named in args, with the flags that
-// addTranscodeFlags defined in fs.
+// transcode runs t on the inputs named in args, with the flags in
+// transcodeArgs; fs names the command.
 func transcode(fs *flag.FlagSet, args []string, t *transcoder) error {
 	if len(args) == 0 {
 		return fmt.Errorf("want input files (see \"pxcz help %s\")", fs.Name())
 	}
-	// The flags are defined by addTranscodeFlags, so the lookups cannot fail.
-	outPath, _ := fs.GetString("output")
-	force, _ := fs.GetBool("force")
-	recursive, _ := fs.GetBool("recursive")
-	modelPath, _ := fs.GetString("model")
-	workers, _ := fs.GetInt("workers")
-	quiet, _ := fs.GetBool("quiet")
-	verbose, _ := fs.GetBool("verbose")
+	a := transcodeArgs
+	outPath, force, recursive, modelPath := a.output, a.force, a.recursive, a.model
+	workers, quiet, verbose := a.workers, a.quiet, a.verbose
 	if workers < 0 {
 		return fmt.Errorf("-j %d: want 0 or more workers", workers)
 	}

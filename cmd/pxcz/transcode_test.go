@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/internal/testimg"
 )
 
 func TestRoundTrip(t *testing.T) {
@@ -31,7 +32,7 @@ func TestRoundTrip(t *testing.T) {
 				}
 				want := decodeImage(t, src)
 				dec := decodeImage(t, got)
-				if at := samePixels(want, dec); at != "" {
+				if at := testimg.Diff(want, dec); at != "" {
 					t.Errorf("pixels differ at %s", at)
 				}
 				if _, gray := want.(*image.Gray); gray {
@@ -64,7 +65,7 @@ func TestDefaultNames(t *testing.T) {
 
 	// And the commands use them: photo.png -> photo.pxcz -> (elsewhere) photo.png.
 	dir, other := t.TempDir(), t.TempDir()
-	mustRun(t, nil, "compress", writePNG(t, dir, "photo.png", testImages()["gray8x8"]))
+	mustRun(t, nil, "compress", testimg.WritePNG(t, filepath.Join(dir, "photo.png"), testImages()["gray8x8"]))
 	wantDir(t, dir, "photo.png", "photo.pxcz")
 	if err := os.Rename(filepath.Join(dir, "photo.pxcz"), filepath.Join(other, "photo.pxcz")); err != nil {
 		t.Fatal(err)
@@ -81,7 +82,7 @@ func TestDefaultNames(t *testing.T) {
 
 func TestOverwrite(t *testing.T) {
 	dir := t.TempDir()
-	in := writePNG(t, dir, "a.png", testImages()["rgb8x8"])
+	in := testimg.WritePNG(t, filepath.Join(dir, "a.png"), testImages()["rgb8x8"])
 	out := writeFile(t, dir, "a.pxcz", []byte("precious"))
 
 	// Refused before the input is even looked at: a.png is unreadable as
@@ -120,7 +121,7 @@ func TestOverwrite(t *testing.T) {
 	// -o DIR writes into it.
 	mustRun(t, nil, "compress", "-o", filepath.Join(dir, "c.pxcz"), in)
 	wantDir(t, filepath.Join(dir, "c.pxcz"), "a.pxcz")
-	code, _, msg = cli(t, nil, "compress", "-f", writePNG(t, dir, "c.png", testImages()["rgb1x1"]))
+	code, _, msg = cli(t, nil, "compress", "-f", testimg.WritePNG(t, filepath.Join(dir, "c.png"), testImages()["rgb1x1"]))
 	wantFailure(t, code, msg, "is a directory")
 	wantDir(t, dir, "a.png", "a.pxcz", "b.png", "bad.png", "c.png", "c.pxcz")
 }
@@ -147,7 +148,7 @@ func TestStdio(t *testing.T) {
 	}()
 	got := mustRun(t, r, "decompress", "-")
 	r.Close()
-	if at := samePixels(img, decodeImage(t, got)); at != "" {
+	if at := testimg.Diff(img, decodeImage(t, got)); at != "" {
 		t.Errorf("pixels differ at %s", at)
 	}
 
@@ -161,7 +162,7 @@ func TestStdio(t *testing.T) {
 		t.Errorf("compress -o FILE also wrote %d bytes to stdout", len(out))
 	}
 	got = mustRun(t, nil, "decompress", "-o", "-", file)
-	if at := samePixels(img, decodeImage(t, got)); at != "" {
+	if at := testimg.Diff(img, decodeImage(t, got)); at != "" {
 		t.Errorf("pixels differ at %s", at)
 	}
 	wantDir(t, dir, "s.pxcz")
@@ -185,7 +186,7 @@ func TestTerminalRefused(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	in := writePNG(t, dir, "a.png", testImages()["rgb1x1"])
+	in := testimg.WritePNG(t, filepath.Join(dir, "a.png"), testImages()["rgb1x1"])
 	tty, err := os.OpenFile("/dev/zero", os.O_RDWR, 0)
 	if err != nil {
 		t.Skip(err)
@@ -214,7 +215,7 @@ func TestTerminalRefused(t *testing.T) {
 func TestCorruptInput(t *testing.T) {
 	src := t.TempDir()
 	packedPath := filepath.Join(src, "a.pxcz")
-	mustRun(t, nil, "compress", "-o", packedPath, writePNG(t, src, "a.png", testImages()["rgb8x8"]))
+	mustRun(t, nil, "compress", "-o", packedPath, testimg.WritePNG(t, filepath.Join(src, "a.png"), testImages()["rgb8x8"]))
 	packed, err := os.ReadFile(packedPath)
 	if err != nil {
 		t.Fatal(err)
@@ -286,7 +287,7 @@ func TestMissingInput(t *testing.T) {
 		wantFailure(t, code, msg, "pxcz "+cmd+": ", missing, "no such file")
 	}
 	// An output directory that does not exist fails before any work.
-	in := writePNG(t, dir, "a.png", testImages()["rgb1x1"])
+	in := testimg.WritePNG(t, filepath.Join(dir, "a.png"), testImages()["rgb1x1"])
 	code, _, msg := cli(t, nil, "compress", "-o", filepath.Join(missing, "a.pxcz"), in)
 	wantFailure(t, code, msg, missing)
 	wantDir(t, dir, "a.png")
@@ -298,7 +299,7 @@ func TestModelFlag(t *testing.T) {
 		t.Skipf("no test model: %v", err)
 	}
 	dir := t.TempDir()
-	in := writePNG(t, dir, "a.png", testImages()["rgb8x8"])
+	in := testimg.WritePNG(t, filepath.Join(dir, "a.png"), testImages()["rgb8x8"])
 	packed := filepath.Join(dir, "a.pxcz")
 	mustRun(t, nil, "compress", "--model", weights, in)
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pxcz/pxcz/codec"
+	"github.com/pxcz/pxcz/internal/testimg"
 )
 
 var (
@@ -66,7 +67,7 @@ func TestVerify(t *testing.T) {
 			bad++
 			continue
 		}
-		if at := samePixels(img, got); at != "" {
+		if at := testimg.Diff(img, got); at != "" {
 			t.Errorf("%s: decoded pixels differ at %s", f, at)
 			bad++
 			continue

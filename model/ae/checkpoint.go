@@ -10,6 +10,8 @@ import (
 
 	"github.com/pxcz/pxcz/model"
 	"github.com/pxcz/pxcz/model/train"
+
+	"github.com/pxcz/pxcz/internal/atomicfile"
 )
 
 // Checkpoint is everything needed to continue a training run of an
@@ -64,9 +66,13 @@ func pcTrained(p *model.Params, condOnly bool) [][]float32 {
 	return ts
 }
 
-// WriteCheckpoint saves c to path atomically.
+// WriteCheckpoint saves c to path atomically: a crash leaves the old file
+// or the new one (package atomicfile).
 func WriteCheckpoint(path string, c *Checkpoint) error {
-	return train.WriteFileAtomic(path, c.encode)
+	if err := atomicfile.Write(path, 0o644, c.encode); err != nil {
+		return fmt.Errorf("ae: writing checkpoint %s: %w", path, err)
+	}
+	return nil
 }
 
 func (c *Checkpoint) encode(w io.Writer) error {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/pxcz/pxcz/model"
+
+	"github.com/pxcz/pxcz/internal/atomicfile"
 )
 
 // Checkpoint is everything needed to continue a training run exactly: the
@@ -73,9 +75,13 @@ func (a *Adam) Restore(h AdamHeader) {
 	a.Beta1, a.Beta2, a.Eps, a.WeightDecay, a.Step = h.Beta1, h.Beta2, h.Eps, h.WeightDecay, h.Step
 }
 
-// WriteCheckpoint saves c to path atomically (WriteFileAtomic).
+// WriteCheckpoint saves c to path atomically: a crash leaves the old file
+// or the new one (package atomicfile).
 func WriteCheckpoint(path string, c *Checkpoint) error {
-	return WriteFileAtomic(path, c.encode)
+	if err := atomicfile.Write(path, 0o644, c.encode); err != nil {
+		return fmt.Errorf("train: writing checkpoint %s: %w", path, err)
+	}
+	return nil
 }
 
 // encode writes c in the checkpoint format.

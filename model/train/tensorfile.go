@@ -1,7 +1,6 @@
 package train
 
 import (
-	"bufio"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -9,8 +8,6 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 )
 
 // The tensor file layout every training checkpoint uses, all integers and
@@ -23,45 +20,6 @@ import (
 //	crc     uint32 CRC-32 (IEEE) of every byte before it
 
 const maxHeader = 1 << 20
-
-// WriteFileAtomic writes a file at path with encode atomically: it writes
-// a temporary file in the same folder, syncs it and renames it over path,
-// so a crash leaves either the old file or the new one.
-func WriteFileAtomic(path string, encode func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("train: checkpoint: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(f, 1<<20)
-	if err := encode(w); err != nil {
-		return fmt.Errorf("train: writing checkpoint %s: %w", path, err)
-	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("train: writing checkpoint %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("train: syncing checkpoint %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("train: closing checkpoint %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("train: checkpoint: %w", err)
-	}
-	// Make the rename itself durable; not every system can sync a folder.
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
-}
 
 // EncodeTensors writes the tensor file of magic, header (marshalled to
 // JSON) and the tensors of groups, in order.

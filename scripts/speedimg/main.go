@@ -14,7 +14,10 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"os"
+
+	"github.com/pxcz/pxcz/internal/atomicfile"
 )
 
 func main() {
@@ -50,15 +53,7 @@ func run(in, out string, width, height int) error {
 			dst.SetRGBA(x, y, c)
 		}
 	}
-	o, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	if err := png.Encode(o, dst); err != nil {
-		o.Close()
-		return err
-	}
-	return o.Close()
+	return atomicfile.Write(out, 0o644, func(w io.Writer) error { return png.Encode(w, dst) })
 }
 
 // mirror maps v into [0, n) by reflecting it at the edges.

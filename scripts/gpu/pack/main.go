@@ -25,7 +25,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
@@ -47,6 +46,7 @@ import (
 
 	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/corpus"
+	"github.com/pxcz/pxcz/internal/atomicfile"
 	"github.com/pxcz/pxcz/model"
 	"github.com/pxcz/pxcz/model/train"
 )
@@ -292,7 +292,7 @@ full:
 	s = sub(s, 0, n)
 	file := name + ".pxpk"
 	path := filepath.Join(out, file)
-	if err := writeAtomic(path, func(w *bufio.Writer) error {
+	if err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		w.Write(packMagic)
 		binary.Write(w, binary.LittleEndian, uint32(n))
 		for _, f := range files {
@@ -517,31 +517,9 @@ func reportCarry(out string) {
 }
 
 func writeJSON(path string, v any) error {
-	return writeAtomic(path, func(w *bufio.Writer) error {
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
 	})
-}
-
-// writeAtomic writes path through a temporary file renamed into place.
-func writeAtomic(path string, fill func(*bufio.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	w := bufio.NewWriterSize(f, 1<<20)
-	if err := fill(w); err != nil {
-		f.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

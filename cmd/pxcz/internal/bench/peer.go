@@ -255,7 +255,7 @@ func (p *Peer) run(ctx context.Context, argv []string, vars *strings.Replacer) (
 	if msg != "" {
 		msg = ": " + strings.ReplaceAll(msg, "\n", " / ")
 	}
-	return 0, fmt.Errorf("%s failed (%v)%s", argv[0], err, msg)
+	return 0, fmt.Errorf("%s failed (%w)%s", argv[0], err, msg)
 }
 
 // readDecoded reads a decoder's output, PNG or PNM by its extension.

@@ -3,34 +3,20 @@ package bench
 import (
 	"bytes"
 	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pxcz/pxcz/corpus"
+	"github.com/pxcz/pxcz/internal/testimg"
 )
-
-func writePNG(t *testing.T, path string, img image.Image) {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func TestOpenFolder(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "photos")
-	writePNG(t, filepath.Join(dir, "b.png"), image.NewGray(image.Rect(0, 0, 3, 2)))
-	writePNG(t, filepath.Join(dir, "sub", "a.png"), image.NewRGBA(image.Rect(0, 0, 4, 4)))
-	writePNG(t, filepath.Join(dir, "deep.png"), image.NewGray16(image.Rect(0, 0, 2, 2)))
+	testimg.WritePNG(t, filepath.Join(dir, "b.png"), image.NewGray(image.Rect(0, 0, 3, 2)))
+	testimg.WritePNG(t, filepath.Join(dir, "sub", "a.png"), image.NewRGBA(image.Rect(0, 0, 4, 4)))
+	testimg.WritePNG(t, filepath.Join(dir, "deep.png"), image.NewGray16(image.Rect(0, 0, 2, 2)))
 	var pnm bytes.Buffer
 	WritePNM(&pnm, &Pixels{W: 1, H: 1, C: 3, Pix: []uint8{1, 2, 3}})
 	os.WriteFile(filepath.Join(dir, "c.ppm"), pnm.Bytes(), 0o644)
@@ -75,7 +61,7 @@ func TestOpenFilesGroupByFolder(t *testing.T) {
 	root := t.TempDir()
 	a, b, c := filepath.Join(root, "x", "a.png"), filepath.Join(root, "x", "b.png"), filepath.Join(root, "y", "c.png")
 	for _, p := range []string{a, b, c} {
-		writePNG(t, p, image.NewGray(image.Rect(0, 0, 2, 2)))
+		testimg.WritePNG(t, p, image.NewGray(image.Rect(0, 0, 2, 2)))
 	}
 	sets, err := Open([]string{a, c, b}, SourceOptions{})
 	if err != nil {
@@ -90,7 +76,7 @@ func TestOpenErrors(t *testing.T) {
 	root := t.TempDir()
 	os.Mkdir(filepath.Join(root, "empty"), 0o755)
 	os.WriteFile(filepath.Join(root, "bad.png"), []byte("not a png"), 0o644)
-	writePNG(t, filepath.Join(root, "deep.png"), image.NewGray16(image.Rect(0, 0, 2, 2)))
+	testimg.WritePNG(t, filepath.Join(root, "deep.png"), image.NewGray16(image.Rect(0, 0, 2, 2)))
 	for _, tt := range []struct{ path, want string }{
 		{filepath.Join(root, "missing"), "no such file"},
 		{filepath.Join(root, "empty"), "holds no images"},
