@@ -37,8 +37,9 @@ var builtins = []*builtin{
 	{number: 7, fingerprint: "6930df87", file: "retired/default-6930df87.pxcm"},
 	{number: 8, fingerprint: "412412ca", file: "retired/default-412412ca.pxcm"},
 	{number: 9, fingerprint: "7ee64805", file: "retired/default-7ee64805.pxcm"},
-	{number: 10, fingerprint: "aa26bb9e", file: "default.pxcm"},
+	{number: 10, fingerprint: "aa26bb9e", file: "retired/default-aa26bb9e.pxcm"},
 	{number: 11, fingerprint: "68ff9282", file: "conditional.pxcm"},
+	{number: 12, fingerprint: "8b4084aa", file: "default.pxcm"},
 }
 
 // Each model is parsed, and its weights laid out for the kernels, only when
