@@ -1,11 +1,9 @@
 package ae
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/pxcz/pxcz/model"
@@ -101,14 +99,9 @@ func (c *Checkpoint) encode(w io.Writer) error {
 
 // LoadCheckpoint reads the checkpoint file at path.
 func LoadCheckpoint(path string) (*Checkpoint, error) {
-	f, err := os.Open(path)
+	c, err := train.ReadFile(path, ReadCheckpoint)
 	if err != nil {
 		return nil, fmt.Errorf("ae: %w", err)
-	}
-	defer f.Close()
-	c, err := ReadCheckpoint(bufio.NewReaderSize(f, 1<<20))
-	if err != nil {
-		return nil, fmt.Errorf("%w (reading %s)", err, path)
 	}
 	return c, nil
 }

@@ -1,11 +1,9 @@
 package train
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/pxcz/pxcz/model"
@@ -109,14 +107,9 @@ func (c *Checkpoint) encode(w io.Writer) error {
 
 // LoadCheckpoint reads the checkpoint file at path.
 func LoadCheckpoint(path string) (*Checkpoint, error) {
-	f, err := os.Open(path)
+	c, err := ReadFile(path, ReadCheckpoint)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
-	}
-	defer f.Close()
-	c, err := ReadCheckpoint(bufio.NewReaderSize(f, 1<<20))
-	if err != nil {
-		return nil, fmt.Errorf("%w (reading %s)", err, path)
 	}
 	return c, nil
 }

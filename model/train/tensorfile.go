@@ -1,6 +1,7 @@
 package train
 
 import (
+	"bufio"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"os"
 )
 
 // The tensor file layout every training checkpoint uses, all integers and
@@ -20,6 +22,22 @@ import (
 //	crc     uint32 CRC-32 (IEEE) of every byte before it
 
 const maxHeader = 1 << 20
+
+// ReadFile opens the file at path and decodes it with read, through a
+// buffer large enough for tensor files; errors name the file.
+func ReadFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	var zero T
+	f, err := os.Open(path)
+	if err != nil {
+		return zero, err
+	}
+	defer f.Close()
+	v, err := read(bufio.NewReaderSize(f, 1<<20))
+	if err != nil {
+		return zero, fmt.Errorf("%w (reading %s)", err, path)
+	}
+	return v, nil
+}
 
 // EncodeTensors writes the tensor file of magic, header (marshalled to
 // JSON) and the tensors of groups, in order.
