@@ -201,53 +201,22 @@ func dataSet(set *corpus.Set, path, split string, cfg Config) (*corpus.Set, erro
 // loop runs training steps until a limit or cancellation.
 func (r *run) loop(ctx context.Context) error {
 	o := &r.opts
-	start := time.Now()
-	lastLog, lastSave, lastStep := start, start, r.step
 	fmt.Fprintf(r.log, "training %+v with %v, λ %g, batch %d, from step %d\n", o.Config, o.PixelCNN, o.Lambda, o.Batch, r.step)
-	for {
-		if ctx.Err() != nil {
-			fmt.Fprintf(r.log, "interrupted at step %d\n", r.step)
-			break
-		}
-		if (o.Steps > 0 && r.step >= o.Steps) || (o.Duration > 0 && time.Since(start) >= o.Duration) {
-			break
-		}
-		if err := r.trainStep(); err != nil {
-			return err
-		}
-		if r.test != nil && r.step%o.EvalEvery == 0 {
-			if err := r.evaluate(); err != nil {
-				return err
-			}
-		}
-		now := time.Now()
-		if now.Sub(lastLog) >= o.ProgressEvery {
-			r.progress(now.Sub(lastLog), r.step-lastStep, now.Sub(start))
-			lastLog, lastStep = now, r.step
-		}
-		if o.CheckpointEvery > 0 && now.Sub(lastSave) >= o.CheckpointEvery {
-			if err := r.save(time.Since(start)); err != nil {
-				return err
-			}
-			lastSave = time.Now()
-		}
-	}
-	if r.test != nil && r.step%o.EvalEvery != 0 {
-		if err := r.evaluate(); err != nil {
-			return err
-		}
-	}
-	now := time.Now()
-	r.progress(now.Sub(lastLog), r.step-lastStep, now.Sub(start))
-	return r.save(time.Since(start))
+	return train.Loop(ctx, r, train.Limits{
+		Steps: o.Steps, Duration: o.Duration, EvalEvery: o.EvalEvery,
+		ProgressEvery: o.ProgressEvery, CheckpointEvery: o.CheckpointEvery,
+	}, r.log)
 }
+
+// Steps is how many training steps are done (Stepper).
+func (r *run) Steps() int64 { return r.step }
 
 // noiseSeed is the seed of the code's noise at step, so that a resumed
 // run draws what an uninterrupted one would.
 func noiseSeed(seed, step int64) int64 { return seed ^ (step+1)*-7046029254386353131 }
 
-// trainStep takes one batch and one update of both networks.
-func (r *run) trainStep() error {
+// Step takes one batch and one update of both networks.
+func (r *run) Step() error {
 	o := &r.opts
 	r.batches.Next(&r.batch)
 	b := &r.batch
@@ -284,9 +253,9 @@ func (r *run) lambda() float64 {
 	return o.Lambda * float64(r.step-o.LambdaWarmup+1) / float64(o.LambdaWarmup)
 }
 
-// evaluate measures the NLL and the rate of the rounded code on the test
+// Evaluate measures the NLL and the rate of the rounded code on the test
 // images.
-func (r *run) evaluate() error {
+func (r *run) Evaluate() error {
 	s := r.test
 	var nll, rate, mse float64
 	for lo := 0; lo < s.Len(); lo += r.opts.Batch {
@@ -303,10 +272,10 @@ func (r *run) evaluate() error {
 	return nil
 }
 
-// progress writes one status line: dt and steps are the time and steps
+// Progress writes one status line: dt and steps are the time and steps
 // since the last line, session the time trained in this session. Rates
 // are in bits per pixel, NLLs in bits per sub-pixel.
-func (r *run) progress(dt time.Duration, steps int64, session time.Duration) {
+func (r *run) Progress(dt time.Duration, steps int64, session time.Duration) {
 	o := &r.opts
 	rate := float64(steps) / max(dt.Seconds(), 1e-9)
 	limit := ""
@@ -355,8 +324,8 @@ func fmtBits(v float64) string {
 	return fmt.Sprintf("%.4f", v)
 }
 
-// save writes a checkpoint when the run has a checkpoint path.
-func (r *run) save(session time.Duration) error {
+// Save writes a checkpoint when the run has a checkpoint path.
+func (r *run) Save(session time.Duration) error {
 	if r.opts.Checkpoint == "" {
 		return nil
 	}

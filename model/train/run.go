@@ -144,49 +144,18 @@ func newRun(opts Options) (*run, error) {
 // loop runs training steps until a limit or cancellation.
 func (r *run) loop(ctx context.Context) error {
 	o := &r.opts
-	start := time.Now()
-	lastLog, lastSave, lastStep := start, start, r.step
 	fmt.Fprintf(r.log, "training %v (%d weights), batch %d, from step %d\n", o.Config, paramCount(o.Config), o.Batch, r.step)
-	for {
-		if ctx.Err() != nil {
-			fmt.Fprintf(r.log, "interrupted at step %d\n", r.step)
-			break
-		}
-		if (o.Steps > 0 && r.step >= o.Steps) || (o.Duration > 0 && time.Since(start) >= o.Duration) {
-			break
-		}
-		if err := r.trainStep(); err != nil {
-			return err
-		}
-		if r.eval != nil && r.step%o.EvalEvery == 0 {
-			if err := r.evaluate(); err != nil {
-				return err
-			}
-		}
-		now := time.Now()
-		if now.Sub(lastLog) >= o.ProgressEvery {
-			r.progress(now.Sub(lastLog), r.step-lastStep, now.Sub(start))
-			lastLog, lastStep = now, r.step
-		}
-		if o.CheckpointEvery > 0 && now.Sub(lastSave) >= o.CheckpointEvery {
-			if err := r.save(time.Since(start)); err != nil {
-				return err
-			}
-			lastSave = time.Now()
-		}
-	}
-	if r.eval != nil && r.step%o.EvalEvery != 0 {
-		if err := r.evaluate(); err != nil {
-			return err
-		}
-	}
-	now := time.Now()
-	r.progress(now.Sub(lastLog), r.step-lastStep, now.Sub(start))
-	return r.save(time.Since(start))
+	return Loop(ctx, r, Limits{
+		Steps: o.Steps, Duration: o.Duration, EvalEvery: o.EvalEvery,
+		ProgressEvery: o.ProgressEvery, CheckpointEvery: o.CheckpointEvery,
+	}, r.log)
 }
 
-// trainStep takes one batch, one gradient and one Adam update.
-func (r *run) trainStep() error {
+// Steps is how many training steps are done (Stepper).
+func (r *run) Steps() int64 { return r.step }
+
+// Step takes one batch, one gradient and one Adam update.
+func (r *run) Step() error {
 	o := &r.opts
 	r.src.next(&r.batch)
 	b := &r.batch
@@ -241,8 +210,8 @@ func freezeAllButCond(g *model.Params) {
 	}
 }
 
-// evaluate measures the test loss of the weights and of their average.
-func (r *run) evaluate() error {
+// Evaluate measures the test loss of the weights and of their average.
+func (r *run) Evaluate() error {
 	bpd, err := r.eval.bitsPerDim()
 	if err != nil {
 		return err
@@ -268,9 +237,9 @@ func average(avg, params [][]float32, decay float64) {
 	}
 }
 
-// progress writes one status line: dt and steps are the time and steps since
+// Progress writes one status line: dt and steps are the time and steps since
 // the last line, session the time trained in this session.
-func (r *run) progress(dt time.Duration, steps int64, session time.Duration) {
+func (r *run) Progress(dt time.Duration, steps int64, session time.Duration) {
 	o := &r.opts
 	rate := float64(steps) / max(dt.Seconds(), 1e-9)
 	limit := ""
@@ -309,8 +278,8 @@ func fmtBPD(v float64) string {
 	return fmt.Sprintf("%.3f", v)
 }
 
-// save writes a checkpoint when the run has a checkpoint path.
-func (r *run) save(session time.Duration) error {
+// Save writes a checkpoint when the run has a checkpoint path.
+func (r *run) Save(session time.Duration) error {
 	if r.opts.Checkpoint == "" {
 		return nil
 	}
