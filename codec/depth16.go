@@ -373,7 +373,7 @@ func join16(src *source, lo []uint8) image.Image {
 		g := image.NewNRGBA64(r)
 		pix, img = g.Pix, g
 	}
-	out := 2 * max(nc, 4) // bytes per output pixel
+	out := 8 // bytes per output pixel: four 16-bit samples, or one for gray
 	if nc == 1 {
 		out = 2
 	}
