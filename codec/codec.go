@@ -70,6 +70,7 @@ import (
 	"github.com/pxcz/pxcz/arith"
 	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/model/ae"
 	"github.com/pxcz/pxcz/pngmeta"
 )
 
@@ -119,6 +120,22 @@ type Options struct {
 	// the same for the alpha channel of an RGBA image. Decoding reads them
 	// from the file.
 	MaxError, MaxErrorAlpha int
+	// Quality, from 1 to MaxQuality, has Encode code the image lossily
+	// (lossy.go): the file holds only a code of the image under the
+	// built-in lossy model whose operating point is nearest to Quality,
+	// and decodes to the model's reconstruction; higher qualities take
+	// more bytes and come closer. An alpha channel stays lossless. 0
+	// codes losslessly (or within MaxError).
+	Quality int
+	// TargetBPP, when above 0, has Encode code lossily at the built-in
+	// operating point whose file comes closest to TargetBPP bits per pixel
+	// without exceeding it (the smallest file if none fits); Quality is
+	// then ignored.
+	TargetBPP float64
+	// LossyModel, when not nil, is the lossy model that Encode codes with
+	// when Quality or TargetBPP asks for lossy coding, in place of the
+	// built-in ones. When decoding, it is tried besides them.
+	LossyModel *ae.Model
 }
 
 // AutoClass as Options.Class tries every class of the model.
@@ -190,12 +207,18 @@ func encodeImage(img image.Image, opts *Options) (*coded, error) {
 	if err != nil {
 		return nil, err
 	}
+	if wide && opts.lossy() {
+		return nil, errors.New("codec: lossy coding takes images of 8 bits per channel")
+	}
 	if wide {
 		return encode16(hi, l, lo, opts)
 	}
 	src, err := sourceOf(img)
 	if err != nil {
 		return nil, err
+	}
+	if opts.lossy() {
+		return encodeLossy(src, opts)
 	}
 	return encodeSource(src, opts)
 }
@@ -283,14 +306,23 @@ func encodeBest(src *source, opts *Options, n int) (*coded, error) {
 	if bound == (maxErrors{}) {
 		best.h.CRC = crc // a near-lossless coding's is its own reconstruction's
 	}
-	if opts != nil && len(opts.Metadata) > 0 {
-		meta := pngmeta.Marshal(opts.Metadata)
-		if len(meta) > container.MaxExtensionBytes {
-			return nil, fmt.Errorf("codec: the metadata takes %d bytes compressed; a file holds at most %d", len(meta), container.MaxExtensionBytes)
-		}
-		best.h.SetExtension(container.ExtMetadata, meta)
+	if err := best.setMetadata(opts); err != nil {
+		return nil, err
 	}
 	return best, nil
+}
+
+// setMetadata stores opts.Metadata, if any, in c's header.
+func (c *coded) setMetadata(opts *Options) error {
+	if opts == nil || len(opts.Metadata) == 0 {
+		return nil
+	}
+	meta := pngmeta.Marshal(opts.Metadata)
+	if len(meta) > container.MaxExtensionBytes {
+		return fmt.Errorf("codec: the metadata takes %d bytes compressed; a file holds at most %d", len(meta), container.MaxExtensionBytes)
+	}
+	c.h.SetExtension(container.ExtMetadata, meta)
+	return nil
 }
 
 // noClass stands for coding without a class in encode's list of classes.
@@ -565,11 +597,15 @@ func DecodeFile(r io.Reader, opts *Options) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if h.Mode != container.Lossless {
-		return nil, fmt.Errorf("codec: %s files are not supported by this version", h.Mode)
-	}
 	if err := checkExtensions(h); err != nil {
 		return nil, err
+	}
+	if h.Mode == container.Lossy {
+		img, err := decodeLossy(h, streams, opts)
+		if err != nil {
+			return nil, err
+		}
+		return &File{Image: img, Form: Modelled}, nil
 	}
 	if c, _ := FormOf(h); c != Modelled {
 		return decodeStored(h, c, streams[0], opts)
@@ -671,7 +707,7 @@ func checkExtensions(h *container.Header) error {
 			}
 			continue
 		}
-		if e.Critical() && e.Tag != container.ExtMaxError && e.Tag != container.ExtDepth {
+		if e.Critical() && e.Tag != container.ExtMaxError && e.Tag != container.ExtDepth && e.Tag != container.ExtLossy {
 			return fmt.Errorf("codec: the file needs header extension %#02x, which this version does not implement (a newer pxcz wrote it?)", e.Tag)
 		}
 	}

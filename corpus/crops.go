@@ -105,3 +105,26 @@ func (c *Crops) Sample(n int) *Set {
 	}
 	return s
 }
+
+// Source deals training batches one after another: Batches and
+// CropBatches are both.
+type Source interface{ Next(dst *Set) }
+
+// CropBatches deals batches of random crops from a Crops.
+type CropBatches struct {
+	c *Crops
+	n int
+}
+
+// Batches returns a Source of n crops at a time positioned after step
+// batches. The crops are a stream, so it draws and drops the first step
+// batches: a resumed run sees what an uninterrupted one would.
+func (c *Crops) Batches(n int, step int64) *CropBatches {
+	for range step {
+		c.Sample(n)
+	}
+	return &CropBatches{c, n}
+}
+
+// Next sets dst to the next batch.
+func (b *CropBatches) Next(dst *Set) { *dst = *b.c.Sample(b.n) }

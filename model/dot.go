@@ -79,3 +79,10 @@ func dotCols4Go(acc []int32, t []int16, pstride int, x []int16, xstride, n int) 
 		dotColsGo(acc[k*rows:(k+1)*rows], t, pstride, x[k*xstride:k*xstride+n])
 	}
 }
+
+// DotRows adds to each acc[o] the dot product of x with the len(x) int16
+// weights starting at w[o·stride], in wrapping int32 arithmetic: the
+// matrix-vector product under every layer of this package, with the same
+// vector kernels, for other integer networks (package model/ae's
+// synthesis) to compute exactly as these layers do.
+func DotRows(acc []int32, w []int16, stride int, x []int16) { dotRows(acc, w, stride, x) }

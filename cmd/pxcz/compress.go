@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 
@@ -21,12 +22,15 @@ var compressArgs struct {
 	effort, maxError, maxErrorAlpha int
 	maxPixels                       int64
 	class                           string
+	lossy                           bool
+	quality                         int
+	targetBPP                       float64
 }
 
 func init() {
 	register(&command{
 		name:  "compress",
-		usage: "[-o OUT] [-f] [-r] [-e EFFORT] [--max-error K] [--max-error-alpha K] [--strip] [--max-pixels N] [--model FILE] [--class N|NAME|auto] [-j N] [-q|-v] IN...",
+		usage: "[-o OUT] [-f] [-r] [-e EFFORT] [--max-error K] [--max-error-alpha K] [--lossy [--quality Q | --target-bpp B]] [--strip] [--max-pixels N] [--model FILE] [--class N|NAME|auto] [-j N] [-q|-v] IN...",
 		short: "compress PNG, JPEG or GIF images to .pxcz files",
 		long: "IN may be - for stdin. OUT defaults to IN with its extension replaced\n" +
 			"by .pxcz (photo.png -> photo.pxcz), or to stdout when IN is -.\n" +
@@ -47,6 +51,13 @@ func init() {
 			"within K of the input's (guaranteed), for a smaller file; alpha stays\n" +
 			"exact unless --max-error-alpha bounds it too. Decompressing needs no\n" +
 			"flag, and pxcz info shows the bound.\n\n" +
+			"--lossy codes lossily: the file holds only a small code of the image,\n" +
+			"from which decompressing rebuilds an approximation (the same pixels on\n" +
+			"every machine). --quality Q (1..100, default 75) picks the built-in\n" +
+			"operating point nearest Q; --target-bpp B the one whose file comes\n" +
+			"closest to B bits per pixel without exceeding it. Alpha stays\n" +
+			"lossless. --model takes a lossy model file (pxcz export-ae) too.\n" +
+			"Decompressing needs no flag; pxcz info shows the operating point.\n\n" +
 			"--class codes with a class-conditional model (--model, or the\n" +
 			"built-in one) given the class: a number or a CIFAR-10 class name;\n" +
 			"auto tries every class and keeps the smallest file. The file names\n" +
@@ -67,6 +78,9 @@ func init() {
 			fs.Int64Var(&a.maxPixels, "max-pixels", DefaultMaxPixels, fmt.Sprintf("refuse images of more than `N` pixels (at most %d)", int64(container.MaxPixels)))
 			fs.IntVar(&a.maxError, "max-error", 0, fmt.Sprintf("largest difference `K` allowed between a decoded color sub-pixel and the input's, 0..%d (0: lossless)", codec.MaxMaxError))
 			fs.IntVar(&a.maxErrorAlpha, "max-error-alpha", 0, fmt.Sprintf("the same for the alpha channel, `K` in 0..%d", codec.MaxMaxError))
+			fs.BoolVar(&a.lossy, "lossy", false, "code lossily: store only a code of the image")
+			fs.IntVar(&a.quality, "quality", defaultQuality, fmt.Sprintf("with --lossy, the quality `Q`, 1..%d: higher is larger and closer", codec.MaxQuality))
+			fs.Float64Var(&a.targetBPP, "target-bpp", 0, "with --lossy, the largest file within `B` bits per pixel (0: by --quality)")
 		},
 		run: runCompress,
 	})
@@ -93,12 +107,17 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
+	quality, targetBPP, err := compressLossy(fs)
+	if err != nil {
+		return err
+	}
 	strip, quiet := transcodeArgs.strip, transcodeArgs.quiet
 	return transcode(fs, args, &transcoder{
 		what: ".pxcz data", exts: []string{".png", ".jpg", ".jpeg", ".gif"}, outName: compressedName, packedOut: true,
 		one: func(r io.Reader, w io.Writer, name, _ string, opts *codec.Options) (int64, error) {
 			opts.Effort, opts.Class = effort, class
 			opts.MaxError, opts.MaxErrorAlpha = maxErr, maxAlpha
+			opts.Quality, opts.TargetBPP = quality, targetBPP
 			return compressFile(r, w, name, opts, maxPixels, strip, quiet)
 		},
 	})
@@ -173,6 +192,28 @@ func fileMetadata(format string, data []byte, name string, quiet bool) []pngmeta
 		warn("%s: dropping %s %s (pxcz keeps only what \"pxcz help compress\" lists)", name, what, strings.Join(dropped, ", "))
 	}
 	return kept
+}
+
+// defaultQuality is --quality's default.
+const defaultQuality = 75
+
+// compressLossy reads --lossy, --quality and --target-bpp into
+// codec.Options' Quality and TargetBPP: zeros without --lossy.
+func compressLossy(fs *flag.FlagSet) (quality int, targetBPP float64, err error) {
+	a := &compressArgs
+	switch {
+	case !a.lossy && (fs.Changed("quality") || fs.Changed("target-bpp")):
+		return 0, 0, errors.New("--quality and --target-bpp choose a lossy operating point; add --lossy")
+	case !a.lossy:
+		return 0, 0, nil
+	case a.quality < 1 || a.quality > codec.MaxQuality:
+		return 0, 0, fmt.Errorf("--quality %d: want 1..%d", a.quality, codec.MaxQuality)
+	case !(a.targetBPP >= 0) || math.IsInf(a.targetBPP, 0):
+		return 0, 0, fmt.Errorf("--target-bpp %g: want a number of bits per pixel above 0", a.targetBPP)
+	case a.maxError != 0 || a.maxErrorAlpha != 0 || a.class != "":
+		return 0, 0, errors.New("--lossy takes neither --max-error nor --class")
+	}
+	return a.quality, a.targetBPP, nil
 }
 
 // compressedName is compress's default output for in.

@@ -49,7 +49,10 @@ func trainAEFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&o.LambdaWarmup, "lambda-warmup", o.LambdaWarmup, "steps for which λ stays 0, and then ramps up over as many")
 	fs.Float64Var(&o.MSE, "mse", o.MSE, "weight of the squared error of a 1x1 head from the map to the image, the plain auto-encoder's distortion (0: no head)")
 	fs.BoolVar(&o.CondOnly, "cond-only", o.CondOnly, "train only the PixelCNN's conditioning weights")
+	fs.BoolVar(&o.HeadOnly, "head-only", o.HeadOnly, "train the plain auto-encoder alone on λ·rate + mse·error, its 1x1 head giving the pixels (the PixelCNN neither runs nor learns)")
 	fs.StringVar(&o.CIFAR, "cifar", "", "CIFAR-10 archive or folder (default: the shared data folder's)")
+	fs.StringVar(&o.Photos, "photos", "", "train on random crops of the photographs in this folder instead")
+	fs.IntVar(&o.CropSize, "crop", 64, "crop size for --photos")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "images per step")
 	fs.Int64Var(&o.Steps, "steps", 0, "stop after this many steps in all (0: no limit)")
 	fs.DurationVar(&o.Duration, "duration", 0, "stop after training this long in this session (0: no limit)")
@@ -88,9 +91,10 @@ func init() {
 		name:  "export-ae",
 		usage: "[-o FILE] [--name NAME] CHECKPOINT",
 		short: "turn a train-ae checkpoint into a lossy model file",
-		long: `Quantizes the conditional PixelCNN of a train-ae checkpoint (uncalibrated)
-and writes it with the auto-encoder's analysis, integer synthesis and prior
-tables as a lossy model file (format PXCL, see model/ae).`,
+		long: `Quantizes the conditional PixelCNN of a train-ae checkpoint (uncalibrated;
+none from a --head-only run) and writes it with the auto-encoder's analysis,
+integer synthesis, prior tables and map head as a lossy model file (format
+PXCL, see model/ae).`,
 		setup: func(fs *flag.FlagSet) {
 			fs.StringVarP(&exportAEArgs.out, "output", "o", "lossy.pxcl", "lossy model file to write")
 			fs.StringVar(&exportAEArgs.name, "name", "", "name stored in the model (default: the architectures)")
@@ -114,11 +118,13 @@ func exportAE(checkpoint, path, name string, force bool) error {
 	if name == "" {
 		name = fmt.Sprintf("%+v %v", ck.AE.Config, ck.PixelCNN.Config)
 	}
-	pc, err := model.Quantize(ck.PixelCNN, name)
-	if err != nil {
-		return err
+	var pc *model.Model
+	if !ck.Options.HeadOnly { // a head-only run never trained the PixelCNN to read the map
+		if pc, err = model.Quantize(ck.PixelCNN, name); err != nil {
+			return err
+		}
 	}
-	m, err := ae.NewModel(ck.AE, pc, name)
+	m, err := ae.NewModel(ck.AE, ck.Head, pc, name)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/internal/fileinfo"
 	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/model/ae"
 )
 
 // transcoder is what compress and decompress each are: how one input
@@ -113,10 +114,13 @@ func transcode(fs *flag.FlagSet, args []string, t *transcoder) error {
 			return err
 		}
 	}
-	var weights *model.Model
+	var (
+		weights *model.Model
+		lossy   *ae.Model
+	)
 	if modelPath != "" {
 		var err error
-		if weights, err = model.LoadFile(modelPath); err != nil {
+		if weights, lossy, err = loadWeights(modelPath); err != nil {
 			return fmt.Errorf("--model: %w", err)
 		}
 	}
@@ -128,7 +132,7 @@ func transcode(fs *flag.FlagSet, args []string, t *transcoder) error {
 	// Files run in parallel, and the threads left over go to each file,
 	// so that one large image still uses every core.
 	par := min(len(jobs), workers)
-	opts := codec.Options{Model: weights, Workers: max(1, workers/par)}
+	opts := codec.Options{Model: weights, LossyModel: lossy, Workers: max(1, workers/par)}
 	var (
 		mu     sync.Mutex
 		total  fileStats
@@ -315,4 +319,22 @@ func (c *counter) Write(p []byte) (int, error) {
 func isDir(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.IsDir()
+}
+
+// loadWeights reads a weights file: a lossless model (package model) or,
+// when it opens like one, a lossy model (package model/ae).
+func loadWeights(path string) (*model.Model, *ae.Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	magic := make([]byte, 4)
+	_, err = io.ReadFull(f, magic)
+	f.Close()
+	if err == nil && string(magic) == ae.FileMagic {
+		m, err := ae.LoadFile(path)
+		return nil, m, err
+	}
+	m, err := model.LoadFile(path)
+	return m, nil, err
 }

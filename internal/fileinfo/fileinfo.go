@@ -13,6 +13,7 @@ import (
 	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/corpus"
 	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/model/ae"
 	"github.com/pxcz/pxcz/pngmeta"
 )
 
@@ -38,6 +39,9 @@ type Info struct {
 	ClassName   string      `json:"class_name,omitempty"`      // its CIFAR-10 name, when the built-in conditional model coded it
 	MaxError    int         `json:"max_error,omitempty"`       // every decoded color sub-pixel is within this of the encoded one; 0: exact
 	MaxErrorA   int         `json:"max_error_alpha,omitempty"` // the same for alpha
+	Quality     int         `json:"quality,omitempty"`         // a lossy file's operating point, when a built-in lossy model coded it
+	Decoding    string      `json:"decoding,omitempty"`        // how a lossy file's map becomes pixels (model/ae's Decoding)
+	CodeBPP     float64     `json:"code_bpp,omitempty"`        // a lossy file's code in bits per pixel (its first substream)
 	Substreams  []int64     `json:"substreams"`                // byte lengths; -1 if unknown
 	Bytes       int64       `json:"bytes"`
 	BitsPerDim  float64     `json:"bits_per_dim"`
@@ -98,6 +102,9 @@ func Of(h *container.Header, name string, size int64) (*Info, error) {
 	if fi.MaxError, fi.MaxErrorA, err = codec.MaxError(h); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	if h.Mode == container.Lossy {
+		return fi, lossyInfo(fi, h)
+	}
 	m, err := codec.BuiltinModel(h)
 	if err != nil {
 		return nil, err
@@ -116,6 +123,26 @@ func Of(h *container.Header, name string, size int64) (*Info, error) {
 	return fi, nil
 }
 
+// lossyInfo fills in what a lossy file's header says of its code.
+func lossyInfo(fi *Info, h *container.Header) error {
+	if data, _ := h.Extension(container.ExtLossy); len(data) == 1 {
+		fi.Decoding = ae.Decoding(data[0]).String()
+	}
+	if len(h.Streams) > 0 && h.Streams[0] >= 0 {
+		fi.CodeBPP = float64(h.Streams[0]) * 8 / float64(h.Width*h.Height)
+	}
+	if h.ModelNumber == 0 {
+		return nil
+	}
+	m, err := ae.Numbered(h.ModelNumber)
+	if err != nil || m == nil {
+		return err
+	}
+	fp := m.Fingerprint()
+	fi.Model, fi.ModelName, fi.Quality = hex.EncodeToString(fp[:]), m.Name(), m.Quality()
+	return nil
+}
+
 // Print writes fi as the text "pxcz info" prints.
 func (fi *Info) Print(w io.Writer) error {
 	var model string
@@ -124,16 +151,32 @@ func (fi *Info) Print(w io.Writer) error {
 	case stored:
 		model = "none (the original file, kept as it was given)"
 	case fi.ModelName != "" && fi.ModelNumber != 0:
-		model = fmt.Sprintf("%s (built-in model %d, %q)", fi.Model, fi.ModelNumber, fi.ModelName)
+		kind := "model"
+		if fi.Mode == container.Lossy.String() {
+			kind = "lossy model"
+		}
+		model = fmt.Sprintf("%s (built-in %s %d, %q)", fi.Model, kind, fi.ModelNumber, fi.ModelName)
 	case fi.ModelName != "":
 		model = fmt.Sprintf("%s (built-in model %q)", fi.Model, fi.ModelName)
+	case fi.ModelNumber != 0 && fi.Mode == container.Lossy.String():
+		model = fmt.Sprintf("built-in lossy model %d, which this pxcz lacks (a newer pxcz wrote the file?)", fi.ModelNumber)
 	case fi.ModelNumber != 0:
 		model = fmt.Sprintf("built-in model %d, which this pxcz lacks (a newer pxcz wrote the file?)", fi.ModelNumber)
 	default:
 		model = fi.Model + " (not a built-in model)"
 	}
 	mode := fi.Mode
-	if fi.MaxError > 0 || fi.MaxErrorA > 0 {
+	switch {
+	case fi.Mode == container.Lossy.String():
+		mode = fmt.Sprintf("Lossy, a code of %.4f bits per pixel, decoded by %s", fi.CodeBPP, fi.Decoding)
+		if fi.Quality > 0 {
+			mode += fmt.Sprintf(", operating point of quality %d", fi.Quality)
+		}
+		if fi.Layout == container.RGBA.String() {
+			mode += ", alpha lossless"
+		}
+		fi.Mixed = false // the container's flag; the payload is a code
+	case fi.MaxError > 0 || fi.MaxErrorA > 0:
 		mode = fmt.Sprintf("Near-lossless (color channels within ±%d, alpha within ±%d)", fi.MaxError, fi.MaxErrorA)
 	}
 	switch {

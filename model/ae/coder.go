@@ -2,6 +2,8 @@ package ae
 
 import (
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/pxcz/pxcz/arith"
 )
@@ -9,20 +11,33 @@ import (
 // Code returns the code of an h×w image (pix interleaved, row-major), the
 // analysis' latents rounded and clamped to ±MaxCode, [h'][w'][Latent] with
 // h'×w' = Config.CodeSize(h, w). It runs in float: the code is stored, so
-// only the decoder must be exact.
+// only the decoder must be exact. Each stage's convolution runs a band of
+// rows at a time, so that memory stays within a few times the image's
+// first stage's activations.
 func (m *Model) Code(pix []uint8, h, w int) ([]int16, error) {
-	p := NewParams(m.cfg)
-	copy(p.Analysis, m.analysis)
-	n, err := NewNet(p)
-	if err != nil {
-		return nil, err
+	cfg := m.cfg
+	if h < 1 || w < 1 || len(pix) != h*w*cfg.Channels {
+		return nil, fmt.Errorf("ae: %d sub-pixels for a %dx%d image of %d channels", len(pix), w, h, cfg.Channels)
 	}
-	if _, _, err := n.Forward(pix, 1, h, w, nil); err != nil {
-		return nil, err
+	cur := make([]float32, len(pix))
+	for i, p := range pix {
+		cur[i] = (float32(p) - 128) / 128
 	}
-	code := make([]int16, len(n.Code()))
-	for i, v := range n.Code() {
-		code[i] = int16(min(max(v, -MaxCode), MaxCode))
+	id := dims{1, h, w, cfg.Channels}
+	for s := range cfg.Stages {
+		cv := conv{k: cfg.Kernel, stride: 2, w: m.analysis[s].W, b: m.analysis[s].B}
+		_, out := cfg.analysisIO(s)
+		od := cv.outDims(id, out)
+		next := make([]float32, od.size())
+		cv.forwardBands(next, cur, id, od)
+		if s < cfg.Stages-1 {
+			relu(next)
+		}
+		cur, id = next, od
+	}
+	code := make([]int16, len(cur))
+	for i, v := range cur {
+		code[i] = int16(min(max(math.RoundToEven(float64(v)), -MaxCode), MaxCode))
 	}
 	return code, nil
 }
@@ -53,16 +68,76 @@ func (m *Model) DecodeCode(d *arith.Decoder, n int) ([]int16, error) {
 	return code, nil
 }
 
+// Decoding is how a lossy model turns the conditioning map into pixels.
+type Decoding uint8
+
+const (
+	// DecodeHead reads each pixel off the map at its place through the map
+	// head (the plain auto-encoder's reconstruction).
+	DecodeHead Decoding = iota
+	// DecodeMode gives every sub-pixel, in the PixelCNN's order, the most
+	// probable value of its distribution given the sub-pixels before it.
+	DecodeMode
+	// DecodeMean gives it the rounded mean of that distribution.
+	DecodeMean
+	// DecodeMedian gives it the distribution's median.
+	DecodeMedian
+	decodings
+)
+
+// String names the decoding as `pxcz` does: head, mode, mean or median.
+func (d Decoding) String() string {
+	switch d {
+	case DecodeHead:
+		return "head"
+	case DecodeMode:
+		return "mode"
+	case DecodeMean:
+		return "mean"
+	case DecodeMedian:
+		return "median"
+	}
+	return fmt.Sprintf("Decoding(%d)", uint8(d))
+}
+
+// ParseDecoding is the Decoding that String names s.
+func ParseDecoding(s string) (Decoding, error) {
+	for d := range decodings {
+		if d.String() == s {
+			return d, nil
+		}
+	}
+	return 0, fmt.Errorf("ae: unknown decoding %q (want head, mode, mean or median)", s)
+}
+
+// Decodings lists the decodings m can do: the head's if it has one, the
+// PixelCNN's if it has one.
+func (m *Model) Decodings() []Decoding {
+	var ds []Decoding
+	if m.head != nil {
+		ds = append(ds, DecodeHead)
+	}
+	if m.pixelCNN != nil {
+		ds = append(ds, DecodeMode, DecodeMean, DecodeMedian)
+	}
+	return ds
+}
+
 // Reconstruct returns the h×w image the code stands for, interleaved and
 // row-major: the synthesis turns the code into the conditioning map, and
-// the PixelCNN, conditioned on it, gives every sub-pixel in turn the mode
-// of its distribution given the sub-pixels before it. All of it is integer
-// arithmetic, so every machine reconstructs the same pixels. workers
-// bounds the rows decoded at once.
-func (m *Model) Reconstruct(code []int16, h, w, workers int) ([]uint8, error) {
+// how turns the map into pixels. All of it is integer arithmetic, so every
+// machine reconstructs the same pixels. workers bounds the rows the
+// PixelCNN decodes at once.
+func (m *Model) Reconstruct(code []int16, h, w int, how Decoding, workers int) ([]uint8, error) {
+	if !slices.Contains(m.Decodings(), how) {
+		return nil, fmt.Errorf("ae: the model %q cannot decode by %v", m.name, how)
+	}
 	cmap, err := m.synth.Map(code, h, w)
 	if err != nil {
 		return nil, err
+	}
+	if how == DecodeHead {
+		return m.headPixels(cmap, h, w), nil
 	}
 	s, err := m.pixelCNN.NewStream(w, nil, workers)
 	if err != nil {
@@ -72,8 +147,9 @@ func (m *Model) Reconstruct(code []int16, h, w, workers int) ([]uint8, error) {
 	if err := s.SetCondMap(func(y int, dst []int16) { copy(dst, cmap[y*w*D:(y+1)*w*D]) }); err != nil {
 		return nil, err
 	}
+	pick := map[Decoding]func([]uint32) uint8{DecodeMode: mode, DecodeMean: mean, DecodeMedian: median}[how]
 	out := make([]uint8, h*w*C)
-	err = s.DecodeRows(h, func(_, _ int, cum []uint32) uint8 { return mode(cum) },
+	err = s.DecodeRows(h, func(_, _ int, cum []uint32) uint8 { return pick(cum) },
 		func(y int, pix []uint8) error {
 			copy(out[y*w*C:], pix)
 			return nil
@@ -82,6 +158,19 @@ func (m *Model) Reconstruct(code []int16, h, w, workers int) ([]uint8, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// headPixels turns an h×w map into pixels through the map head: its
+// output x̃ in Q10 is the pixel (x̃+1)·128, rounded and clamped.
+func (m *Model) headPixels(cmap []int16, h, w int) []uint8 {
+	q := m.head
+	x := make([]int16, h*w*q.out)
+	q.forward(x, cmap, dims{1, h, w, q.in}, dims{1, h, w, q.out}, false, false)
+	out := make([]uint8, len(x))
+	for i, v := range x {
+		out[i] = uint8(min(max(128+(int32(v)+4)>>3, 0), 255))
+	}
+	return out
 }
 
 // mode is the most frequent value of a frequency table, the lowest of
@@ -94,4 +183,26 @@ func mode(cum []uint32) uint8 {
 		}
 	}
 	return uint8(best)
+}
+
+// mean is a frequency table's mean value, rounded half up.
+func mean(cum []uint32) uint8 {
+	var sum uint64
+	for v := range len(cum) - 1 {
+		sum += uint64(v) * uint64(cum[v+1]-cum[v])
+	}
+	total := uint64(cum[len(cum)-1])
+	return uint8((2*sum + total) / (2 * total))
+}
+
+// median is the lowest value whose cumulative frequency reaches half the
+// total.
+func median(cum []uint32) uint8 {
+	half := (cum[len(cum)-1] + 1) / 2
+	for v := range len(cum) - 1 {
+		if cum[v+1] >= half {
+			return uint8(v)
+		}
+	}
+	return uint8(len(cum) - 2)
 }

@@ -59,48 +59,72 @@ func TestLossyRoundTrip(t *testing.T) {
 	for i := range got {
 		got[i] = int16(rng.Intn(9) - 4)
 	}
-	var first []uint8
-	for _, workers := range []int{1, 3} {
-		img, err := loaded.Reconstruct(got, h, w, workers)
-		if err != nil {
-			t.Fatal(err)
+	want := map[Decoding]string{DecodeHead: "4a91e9c229085d04", DecodeMode: "c2488b8f04619848", DecodeMean: "0c473456ed4265ce", DecodeMedian: "b5a3318880edaf76"}
+	if ds := loaded.Decodings(); len(ds) != len(want) {
+		t.Fatalf("the model decodes by %v, want all of %d ways", ds, len(want))
+	}
+	for _, how := range loaded.Decodings() {
+		var first []uint8
+		for _, workers := range []int{1, 3} {
+			img, err := loaded.Reconstruct(got, h, w, how, workers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first == nil {
+				first = img
+			} else if !bytes.Equal(img, first) {
+				t.Errorf("%v: %d workers reconstruct other pixels than one", how, workers)
+			}
 		}
-		if first == nil {
-			first = img
-		} else if !bytes.Equal(img, first) {
-			t.Errorf("%d workers reconstruct other pixels than one", workers)
+		other := append([]int16(nil), got...)
+		for i := range other {
+			other[i] = -other[i]
 		}
-	}
-	other := append([]int16(nil), got...)
-	for i := range other {
-		other[i] = -other[i]
-	}
-	if img, err := loaded.Reconstruct(other, h, w, 1); err != nil || bytes.Equal(img, first) {
-		t.Errorf("another code reconstructs the same pixels (error %v): the map does not reach the PixelCNN", err)
-	}
-	const want = "c2488b8f04619848"
-	if sum := fmt.Sprintf("%x", sha256.Sum256(first))[:16]; sum != want {
-		t.Errorf("reconstruction hash %s, want %s", sum, want)
+		if img, err := loaded.Reconstruct(other, h, w, how, 1); err != nil || bytes.Equal(img, first) {
+			t.Errorf("%v: another code reconstructs the same pixels (error %v): the map does not reach the pixels", how, err)
+		}
+		if sum := fmt.Sprintf("%x", sha256.Sum256(first))[:16]; sum != want[how] {
+			t.Errorf("%v: reconstruction hash %s, want %s", how, sum, want[how])
+		}
 	}
 }
 
-func TestModeOfTable(t *testing.T) {
+func TestPointsOfTable(t *testing.T) {
 	tests := []struct {
-		freqs []uint32
-		want  uint8
+		freqs              []uint32
+		mode, mean, median uint8
 	}{
-		{[]uint32{1, 5, 2}, 1},
-		{[]uint32{3, 1, 3}, 0}, // ties go to the lowest value
-		{[]uint32{1, 1, 1, 9}, 3},
+		{[]uint32{1, 5, 2}, 1, 1, 1},
+		{[]uint32{3, 1, 3}, 0, 1, 1}, // mode: ties go to the lowest value
+		{[]uint32{1, 1, 1, 9}, 3, 3, 3},
+		{[]uint32{6, 0, 0, 0, 4}, 0, 2, 0}, // mean 1.6 rounds up
+		{[]uint32{1, 0, 1}, 0, 1, 0},       // median: the lowest value reaching half
 	}
 	for _, tc := range tests {
 		cum := []uint32{0}
 		for _, f := range tc.freqs {
 			cum = append(cum, cum[len(cum)-1]+f)
 		}
-		if got := mode(cum); got != tc.want {
-			t.Errorf("mode of %v = %d, want %d", tc.freqs, got, tc.want)
+		if got := mode(cum); got != tc.mode {
+			t.Errorf("mode of %v = %d, want %d", tc.freqs, got, tc.mode)
 		}
+		if got := mean(cum); got != tc.mean {
+			t.Errorf("mean of %v = %d, want %d", tc.freqs, got, tc.mean)
+		}
+		if got := median(cum); got != tc.median {
+			t.Errorf("median of %v = %d, want %d", tc.freqs, got, tc.median)
+		}
+	}
+}
+
+func TestParseDecoding(t *testing.T) {
+	for d := range decodings {
+		if got, err := ParseDecoding(d.String()); err != nil || got != d {
+			t.Errorf("ParseDecoding(%q) = %v, %v", d.String(), got, err)
+		}
+	}
+	if _, err := ParseDecoding("sample"); err == nil {
+		t.Error("an unknown decoding was parsed")
 	}
 }
 
@@ -109,7 +133,7 @@ func TestLossyErrors(t *testing.T) {
 	if err := m.EncodeCode(arith.NewEncoder(&bytes.Buffer{}), []int16{MaxCode + 1}); err == nil {
 		t.Error("a code value beyond MaxCode was coded")
 	}
-	if _, err := m.Reconstruct(make([]int16, 5), 4, 4, 1); err == nil {
+	if _, err := m.Reconstruct(make([]int16, 5), 4, 4, DecodeHead, 1); err == nil {
 		t.Error("a code of the wrong size was reconstructed")
 	}
 	if _, err := m.Code(make([]uint8, 10), 4, 4); err == nil {

@@ -26,35 +26,64 @@ func (cv *conv) outDims(in dims, cout int) dims {
 // shape out, zero where a tap falls outside the input; with add it does
 // the adjoint instead, adding col back into in.
 func (cv *conv) im2col(col, in []float32, id, od dims, add bool) {
-	k, r, c := cv.k, cv.k/2, id.c
-	row := k * k * c
+	row := od.w * cv.k * cv.k * id.c
 	for img := range od.n {
 		for y := range od.h {
-			for x := range od.w {
-				p := (img*od.h+y)*od.w + x
-				for ky := range k {
-					iy := y*cv.stride + ky - r
-					for kx := range k {
-						ix := x*cv.stride + kx - r
-						dst := col[p*row+(ky*k+kx)*c : p*row+(ky*k+kx+1)*c]
-						if iy < 0 || iy >= id.h || ix < 0 || ix >= id.w {
-							if !add {
-								clear(dst)
-							}
-							continue
-						}
-						src := in[((img*id.h+iy)*id.w+ix)*c:][:c]
-						if add {
-							for i, v := range dst {
-								src[i] += v
-							}
-						} else {
-							copy(dst, src)
-						}
+			p := img*od.h + y
+			cv.im2colRow(col[p*row:(p+1)*row], in[img*id.h*id.w*id.c:(img+1)*id.h*id.w*id.c], id, od, y, add)
+		}
+	}
+}
+
+// im2colRow is im2col for output row y of one image: in is that image,
+// dst the row's od.w pixels' gathers.
+func (cv *conv) im2colRow(dst, in []float32, id, od dims, y int, add bool) {
+	k, r, c := cv.k, cv.k/2, id.c
+	row := k * k * c
+	for x := range od.w {
+		for ky := range k {
+			iy := y*cv.stride + ky - r
+			for kx := range k {
+				ix := x*cv.stride + kx - r
+				d := dst[x*row+(ky*k+kx)*c : x*row+(ky*k+kx+1)*c]
+				if iy < 0 || iy >= id.h || ix < 0 || ix >= id.w {
+					if !add {
+						clear(d)
 					}
+					continue
+				}
+				src := in[(iy*id.w+ix)*c:][:c]
+				if add {
+					for i, v := range d {
+						src[i] += v
+					}
+				} else {
+					copy(d, src)
 				}
 			}
 		}
+	}
+}
+
+// forwardBands computes out (shape od) = conv(in) + b for one image as
+// forward does, a band of output rows at a time, so that the im2col it
+// needs is a band's, not the image's.
+func (cv *conv) forwardBands(out, in []float32, id, od dims) {
+	const band = 8
+	kk := cv.k * cv.k * id.c
+	row := od.w * kk
+	col := make([]float32, band*row)
+	for y0 := 0; y0 < od.h; y0 += band {
+		y1 := min(y0+band, od.h)
+		for y := y0; y < y1; y++ {
+			cv.im2colRow(col[(y-y0)*row:(y-y0+1)*row], in, id, od, y, false)
+		}
+		P := (y1 - y0) * od.w
+		o := out[y0*od.w*od.c : y1*od.w*od.c]
+		for p := range P {
+			copy(o[p*od.c:(p+1)*od.c], cv.b)
+		}
+		sgemm.Gemm(false, true, P, od.c, kk, 1, col[:P*kk], kk, cv.w, kk, 1, o, od.c)
 	}
 }
 

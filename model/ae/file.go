@@ -16,17 +16,19 @@ import (
 
 // Model is the lossy mode's model as a codec uses it: the analysis in
 // float (the encoder may compute the code as it likes, since the file
-// stores it), the integer synthesis, the prior's integer frequency tables
-// and the conditional PixelCNN that reconstructs the image.
+// stores it), the integer synthesis, the prior's integer frequency tables,
+// and what turns the map into pixels: the integer map head, the
+// conditional PixelCNN, or both.
 type Model struct {
 	name     string
 	cfg      Config
 	analysis []ConvParams // float weights of the analysis stages
 	synth    *Synthesizer
+	head     *qconv // the map head, a 1×1 convolution; nil: none
 	// tables[c] is latent channel c's cumulative frequency table over the
 	// values -MaxCode..MaxCode: Symbols+1 entries from 0 to 2^16.
 	tables   [][]uint32
-	pixelCNN *model.Model
+	pixelCNN *model.Model // nil: none
 	sum      [sha256.Size]byte
 }
 
@@ -34,22 +36,31 @@ type Model struct {
 // MaxCode.
 const Symbols = 2*MaxCode + 1
 
-// NewModel assembles the lossy model of the float auto-encoder p and the
-// quantized conditional PixelCNN pc, whose conditioning must be p's map.
-func NewModel(p *Params, pc *model.Model, name string) (*Model, error) {
+// NewModel assembles the lossy model of the float auto-encoder p, its map
+// head (nil: none) and the quantized conditional PixelCNN pc (nil: none),
+// whose conditioning must be p's map. It needs a head or a PixelCNN.
+func NewModel(p *Params, head *ConvParams, pc *model.Model, name string) (*Model, error) {
 	cfg := p.Config
-	pcc := pc.Config()
 	switch {
 	case len(name) > maxNameLen:
 		return nil, fmt.Errorf("ae: model name of %d bytes, at most %d", len(name), maxNameLen)
-	case pcc.Cond != cfg.Cond || pcc.Channels != cfg.Channels:
-		return nil, fmt.Errorf("ae: a PixelCNN of %d channels conditioned on %d, an auto-encoder of %d channels making %d", pcc.Channels, pcc.Cond, cfg.Channels, cfg.Cond)
+	case head == nil && pc == nil:
+		return nil, errors.New("ae: a lossy model needs a map head or a PixelCNN to reconstruct with")
+	case pc != nil && (pc.Config().Cond != cfg.Cond || pc.Config().Channels != cfg.Channels):
+		return nil, fmt.Errorf("ae: a PixelCNN of %d channels conditioned on %d, an auto-encoder of %d channels making %d", pc.Config().Channels, pc.Config().Cond, cfg.Channels, cfg.Cond)
 	}
 	sy, err := QuantizeSynthesis(p)
 	if err != nil {
 		return nil, err
 	}
 	m := &Model{name: name, cfg: cfg, synth: sy, pixelCNN: pc}
+	if head != nil {
+		if len(head.W) != cfg.Channels*cfg.Cond || len(head.B) != cfg.Channels {
+			return nil, fmt.Errorf("ae: a head of %d weights and %d biases, want %d and %d", len(head.W), len(head.B), cfg.Channels*cfg.Cond, cfg.Channels)
+		}
+		q := quantizeConv(*head, 1, cfg.Cond, cfg.Channels)
+		m.head = &q
+	}
 	for _, cp := range p.Analysis {
 		m.analysis = append(m.analysis, ConvParams{append([]float32(nil), cp.W...), append([]float32(nil), cp.B...)})
 	}
@@ -70,15 +81,19 @@ func (m *Model) Config() Config { return m.cfg }
 // Name is the name stored in the model.
 func (m *Model) Name() string { return m.name }
 
-// PixelCNN is the conditional model that reconstructs the image.
+// PixelCNN is the conditional model that can reconstruct the image; nil
+// when the model has none.
 func (m *Model) PixelCNN() *model.Model { return m.pixelCNN }
+
+// HasHead reports whether the model has a map head.
+func (m *Model) HasHead() bool { return m.head != nil }
 
 // Fingerprint identifies the model: the first bytes of its file's hash.
 func (m *Model) Fingerprint() [4]byte { return [4]byte(m.sum[:4]) }
 
 // The lossy weights file:
 //
-//	magic     "PXCL" and the format version, 1
+//	magic     "PXCL" and the format version, 2
 //	name      uvarint length and bytes
 //	config    six uvarints: Channels, Width, Latent, Cond, Kernel, Stages
 //	analysis  each stage's float32 weights then biases, little-endian
@@ -87,11 +102,14 @@ func (m *Model) Fingerprint() [4]byte { return [4]byte(m.sum[:4]) }
 //	          package model's Linear layers)
 //	prior     per latent channel, the Symbols frequencies as uvarints, each
 //	          at least 1, summing to 2^16
-//	pixelCNN  uvarint length and a package model weights file
+//	head      a byte, 1 if the map head follows (0: none), then its
+//	          weights and rescaling as a synthesis stage's
+//	pixelCNN  uvarint length and a package model weights file (0: none)
 //	hash      SHA-256 of everything before it, the model's fingerprint
 const (
-	fileMagic   = "PXCL"
-	fileVersion = 1
+	// FileMagic opens every lossy weights file.
+	FileMagic   = "PXCL"
+	fileVersion = 2
 	maxNameLen  = 255
 	// maxFileWeights bounds the auto-encoder's weights a file may declare,
 	// so that a hostile header cannot ask for unbounded memory.
@@ -111,7 +129,7 @@ var (
 
 // body encodes everything but the trailing hash.
 func (m *Model) body() []byte {
-	b := append([]byte(fileMagic), fileVersion)
+	b := append([]byte(FileMagic), fileVersion)
 	b = binary.AppendUvarint(b, uint64(len(m.name)))
 	b = append(b, m.name...)
 	c := m.cfg
@@ -126,23 +144,37 @@ func (m *Model) body() []byte {
 		}
 	}
 	for _, q := range m.synth.stages {
-		for _, w := range q.w {
-			b = binary.LittleEndian.AppendUint16(b, uint16(w))
-		}
-		for o := range q.out {
-			b = binary.AppendVarint(b, int64(q.b[o]))
-			b = binary.AppendUvarint(b, uint64(q.m[o]))
-			b = append(b, q.s[o])
-		}
+		b = q.append(b)
 	}
 	for _, t := range m.tables {
 		for k := range Symbols {
 			b = binary.AppendUvarint(b, uint64(t[k+1]-t[k]))
 		}
 	}
-	pc, _ := m.pixelCNN.MarshalBinary()
+	if m.head == nil {
+		b = append(b, 0)
+	} else {
+		b = m.head.append(append(b, 1))
+	}
+	var pc []byte
+	if m.pixelCNN != nil {
+		pc, _ = m.pixelCNN.MarshalBinary()
+	}
 	b = binary.AppendUvarint(b, uint64(len(pc)))
 	return append(b, pc...)
+}
+
+// append encodes q's weights and rescaling.
+func (q *qconv) append(b []byte) []byte {
+	for _, w := range q.w {
+		b = binary.LittleEndian.AppendUint16(b, uint16(w))
+	}
+	for o := range q.out {
+		b = binary.AppendVarint(b, int64(q.b[o]))
+		b = binary.AppendUvarint(b, uint64(q.m[o]))
+		b = append(b, q.s[o])
+	}
+	return b
 }
 
 // seal computes the hash.
@@ -172,8 +204,8 @@ func LoadFile(path string) (*Model, error) {
 func Load(r io.Reader) (*Model, error) {
 	br := bufio.NewReader(r)
 	fr := &fileReader{r: br}
-	magic := make([]byte, len(fileMagic)+1)
-	if _, err := io.ReadFull(br, magic); err != nil || string(magic[:4]) != fileMagic {
+	magic := make([]byte, len(FileMagic)+1)
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic[:4]) != FileMagic {
 		return nil, ErrNotModel
 	}
 	if magic[4] != fileVersion {
@@ -207,22 +239,11 @@ func Load(r io.Reader) (*Model, error) {
 		m.analysis = append(m.analysis, cp)
 	}
 	m.synth = &Synthesizer{cfg: cfg}
-	kk := cfg.Kernel * cfg.Kernel
 	for s := range cfg.Stages {
 		in, out := cfg.synthesisIO(s)
-		q := qconv{k: cfg.Kernel, in: in, out: out, w: make([]int16, out*kk*in),
-			b: make([]int32, out), m: make([]int32, out), s: make([]uint8, out)}
-		for i := range q.w {
-			q.w[i] = int16(fr.uint16())
-		}
-		for o := range out {
-			b := fr.varint()
-			mul := fr.uvarint(1<<31 - 1)
-			sh := fr.byte()
-			if fr.err == nil && (b < -1<<31 || b >= 1<<31 || sh < 1 || sh > 62) {
-				return nil, fmt.Errorf("%w: rescaling of synthesis stage %d output %d out of range", ErrCorrupt, s, o)
-			}
-			q.b[o], q.m[o], q.s[o] = int32(b), int32(mul), sh
+		q, err := fr.qconv(cfg.Kernel, in, out)
+		if err != nil {
+			return nil, fmt.Errorf("%w (synthesis stage %d)", err, s)
 		}
 		m.synth.stages = append(m.synth.stages, q)
 	}
@@ -240,18 +261,36 @@ func Load(r io.Reader) (*Model, error) {
 		}
 		m.tables = append(m.tables, t)
 	}
+	switch fr.byte() {
+	case 0:
+	case 1:
+		q, err := fr.qconv(1, cfg.Cond, cfg.Channels)
+		if err != nil {
+			return nil, fmt.Errorf("%w (the map head)", err)
+		}
+		m.head = &q
+	default:
+		if fr.err == nil {
+			return nil, fmt.Errorf("%w: the map head's flag is neither 0 nor 1", ErrCorrupt)
+		}
+	}
 	pcLen := fr.uvarint(1 << 30)
 	if fr.err != nil {
 		return nil, fr.err
 	}
-	pc, err := model.Load(io.LimitReader(br, int64(pcLen)))
-	if err != nil {
-		return nil, fmt.Errorf("%w: its PixelCNN: %w", ErrCorrupt, err)
+	if pcLen > 0 {
+		pc, err := model.Load(io.LimitReader(br, int64(pcLen)))
+		if err != nil {
+			return nil, fmt.Errorf("%w: its PixelCNN: %w", ErrCorrupt, err)
+		}
+		if pcc := pc.Config(); pcc.Cond != cfg.Cond || pcc.Channels != cfg.Channels {
+			return nil, fmt.Errorf("%w: a PixelCNN of %d channels conditioned on %d for an auto-encoder of %d channels making %d", ErrCorrupt, pcc.Channels, pcc.Cond, cfg.Channels, cfg.Cond)
+		}
+		m.pixelCNN = pc
 	}
-	if pcc := pc.Config(); pcc.Cond != cfg.Cond || pcc.Channels != cfg.Channels {
-		return nil, fmt.Errorf("%w: a PixelCNN of %d channels conditioned on %d for an auto-encoder of %d channels making %d", ErrCorrupt, pcc.Channels, pcc.Cond, cfg.Channels, cfg.Cond)
+	if m.head == nil && m.pixelCNN == nil {
+		return nil, fmt.Errorf("%w: neither a map head nor a PixelCNN to reconstruct with", ErrCorrupt)
 	}
-	m.pixelCNN = pc
 	m.seal()
 	var sum [sha256.Size]byte
 	if _, err := io.ReadFull(br, sum[:]); err != nil {
@@ -326,6 +365,25 @@ func (f *fileReader) read(n int) []byte {
 		clear(f.buf[:n])
 	}
 	return f.buf[:n]
+}
+
+// qconv reads a k×k convolution from in to out channels.
+func (f *fileReader) qconv(k, in, out int) (qconv, error) {
+	q := qconv{k: k, in: in, out: out, w: make([]int16, out*k*k*in),
+		b: make([]int32, out), m: make([]int32, out), s: make([]uint8, out)}
+	for i := range q.w {
+		q.w[i] = int16(f.uint16())
+	}
+	for o := range out {
+		b := f.varint()
+		mul := f.uvarint(1<<31 - 1)
+		sh := f.byte()
+		if f.err == nil && (b < -1<<31 || b >= 1<<31 || sh < 1 || sh > 62) {
+			return q, fmt.Errorf("%w: rescaling of output %d out of range", ErrCorrupt, o)
+		}
+		q.b[o], q.m[o], q.s[o] = int32(b), int32(mul), sh
+	}
+	return q, f.err
 }
 
 func (f *fileReader) uint32() uint32 { return binary.LittleEndian.Uint32(f.read(4)) }

@@ -10,9 +10,22 @@ import (
 )
 
 // tinyModel is a lossy model of random weights: a two-stage auto-encoder
-// whose synthesis keeps the map inside Q10's range, a prior of
-// per-channel locations and scales, and a random conditional PixelCNN.
+// whose synthesis saturates Q10 here and there, a prior of
+// per-channel locations and scales, a map head and a random conditional
+// PixelCNN.
 func tinyModel(t testing.TB) *Model {
+	t.Helper()
+	p, head, pc := tinyParts(t)
+	m, err := NewModel(p, head, pc, "tiny lossy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// tinyParts are tinyModel's float auto-encoder and head and its quantized
+// PixelCNN.
+func tinyParts(t testing.TB) (*Params, *ConvParams, *model.Model) {
 	t.Helper()
 	cfg := Config{Channels: 3, Width: 6, Latent: 3, Cond: 4, Kernel: 3, Stages: 2}
 	p := NewParams(cfg)
@@ -38,11 +51,13 @@ func tinyModel(t testing.TB) *Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := NewModel(p, pc, "tiny lossy")
-	if err != nil {
-		t.Fatal(err)
+	head := newHead(cfg)
+	for _, t := range head.tensors() {
+		for i := range t {
+			t[i] = float32(rng.NormFloat64()) * 0.3
+		}
 	}
-	return m
+	return p, head, pc
 }
 
 func TestModelFileRoundTrip(t *testing.T) {

@@ -44,3 +44,68 @@ func TestHeadGradient(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadPixelsMatchFloat reconstructs a random image's code by the
+// integer synthesis and map head and compares it with the float ones:
+// pixels differ by the quantization's rounding only.
+func TestHeadPixelsMatchFloat(t *testing.T) {
+	p, head, pc := tinyParts(t)
+	// tinyParts' synthesis saturates Q10 on purpose; here the float map
+	// must fit it.
+	for _, cp := range p.Synthesis {
+		for i := range cp.W {
+			cp.W[i] /= 4
+		}
+	}
+	m, err := NewModel(p, head, pc, "tiny lossy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const h, w = 13, 9
+	rng := rand.New(rand.NewSource(4))
+	pix := make([]uint8, h*w*3)
+	for i := range pix {
+		pix[i] = uint8(rng.Intn(256))
+	}
+	n, err := NewNet(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, cmap, err := n.Forward(pix, 1, h, w, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := m.Code(pix, h, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range n.Code() {
+		if float32(code[i]) != min(max(v, -MaxCode), MaxCode) {
+			t.Fatalf("code value %d is %d, the training pass's %g", i, code[i], v)
+		}
+	}
+	got, err := m.Reconstruct(code, h, w, DecodeHead, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	D := p.Config.Cond
+	worst, clamped := 0.0, 0
+	for i := range got {
+		px, c := i/3, i%3
+		x := float64(head.B[c])
+		for d := range D {
+			x += float64(head.W[c*D+d]) * float64(cmap[px*D+d])
+		}
+		want := min(max(math.Round(128+128*x), 0), 255)
+		if want == 0 || want == 255 {
+			clamped++
+		}
+		worst = max(worst, math.Abs(want-float64(got[i])))
+	}
+	if worst > 2 {
+		t.Errorf("integer head pixels differ from the float head's by up to %g", worst)
+	}
+	if clamped > len(got)/2 {
+		t.Errorf("%d of %d float pixels clamped: the test compares little", clamped, len(got))
+	}
+}

@@ -25,6 +25,10 @@ type Joint struct {
 	// CondOnly trains only the PixelCNN's conditioning weights (VC and HC),
 	// keeping the rest of a warm-started model as it is.
 	CondOnly bool
+	// HeadOnly trains the plain auto-encoder alone, on Lambda·rate +
+	// MSE·error (MSE must be above 0): the PixelCNN neither runs nor
+	// learns, and the NLL Loss and Step return is NaN.
+	HeadOnly bool
 	// Clip, when above 0, scales the gradients of both networks down
 	// together so that their norm is at most Clip.
 	Clip float64
@@ -71,6 +75,9 @@ func (j *Joint) Loss(pix []uint8, batch, h, w int) (nll, rate float64, err error
 	if j.MSE > 0 {
 		j.LastMSE = headMSE(j.Head, nil, pix, cmap, nil, 0)
 	}
+	if j.HeadOnly {
+		return math.NaN(), bits / float64(len(pix)), nil
+	}
 	j.PixelCNN.SetCond(cmap)
 	nats, err := j.PixelCNN.Loss(pix, batch, h, w)
 	if err != nil {
@@ -91,6 +98,9 @@ func (j *Joint) Step(pix []uint8, batch, h, w int, rng *rand.Rand, aeLR, pcLR fl
 		return 0, 0, err
 	}
 	pcGrad, aeGrad := j.trained(j.PixelCNN.Grad), j.AE.Grad.Tensors()
+	if j.HeadOnly {
+		pcGrad = nil
+	}
 	all := append(append([][]float32(nil), pcGrad...), aeGrad...)
 	if j.MSE > 0 {
 		all = append(all, j.headGrad.tensors()...)
@@ -101,8 +111,10 @@ func (j *Joint) Step(pix []uint8, batch, h, w int, rng *rand.Rand, aeLR, pcLR fl
 			return 0, 0, err
 		}
 	}
-	if err := j.pcOpt.Update(j.pcParams, pcGrad, pcLR); err != nil {
-		return 0, 0, err
+	if !j.HeadOnly {
+		if err := j.pcOpt.Update(j.pcParams, pcGrad, pcLR); err != nil {
+			return 0, 0, err
+		}
 	}
 	if err := j.aeOpt.Update(j.AE.Params.Tensors(), aeGrad, aeLR); err != nil {
 		return 0, 0, err
@@ -125,6 +137,10 @@ func (j *Joint) lossAndGrad(pix []uint8, batch, h, w int, rng *rand.Rand) (nll, 
 		j.dHead = j.dHead[:len(cmap)]
 		clear(j.dHead)
 		j.LastMSE = headMSE(j.Head, j.headGrad, pix, cmap, j.dHead, j.MSE)
+	}
+	if j.HeadOnly {
+		j.AE.Backward(j.dHead, j.Lambda/float64(len(pix)))
+		return math.NaN(), bits / float64(len(pix)), nil
 	}
 	j.PixelCNN.SetCond(cmap)
 	nats, err := j.PixelCNN.LossAndGrad(pix, batch, h, w)

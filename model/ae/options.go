@@ -43,6 +43,10 @@ type Options struct {
 	// CondOnly trains only the PixelCNN's conditioning weights, keeping the
 	// rest as Init gave them (Joint.CondOnly).
 	CondOnly bool
+	// HeadOnly trains the plain auto-encoder alone, on Lambda·rate +
+	// MSE·error, its map head giving the pixels: the PixelCNN neither runs
+	// nor learns (Joint.HeadOnly).
+	HeadOnly bool `json:",omitempty"`
 
 	// CIFAR is the CIFAR-10 archive or folder; empty means the shared data
 	// folder's. The run trains on its training split and measures on the
@@ -50,6 +54,11 @@ type Options struct {
 	CIFAR string
 	// Flip mirrors each training image left to right with probability 1/2.
 	Flip bool
+	// Photos, when set, is a folder of photographs whose random CropSize ×
+	// CropSize crops are the training images instead of CIFAR-10's
+	// (measuring stays on CIFAR-10's test images).
+	Photos   string `json:",omitempty"`
+	CropSize int    `json:",omitempty"`
 
 	Batch    int           // images per step
 	Steps    int64         // stop after this many steps in all; 0: no limit
@@ -106,6 +115,10 @@ func (o *Options) check() error {
 		return fmt.Errorf("ae: the PixelCNN takes %d conditioning channels, the auto-encoder makes %d", o.PixelCNN.Cond, o.Config.Cond)
 	case !(o.Lambda >= 0) || !(o.MSE >= 0):
 		return fmt.Errorf("ae: λ %g and squared error weight %g, want them at least 0", o.Lambda, o.MSE)
+	case o.HeadOnly && o.MSE == 0:
+		return errors.New("ae: training the auto-encoder alone needs the head's squared error in the loss (MSE above 0)")
+	case o.Photos != "" && o.CropSize < 1:
+		return fmt.Errorf("ae: crops of %d pixels, want at least 1", o.CropSize)
 	case o.Batch < 1:
 		return fmt.Errorf("ae: batch of %d images, want at least 1", o.Batch)
 	case o.Steps < 0 || o.Duration < 0:
@@ -133,6 +146,9 @@ func (o Options) resumeFrom(saved Options) Options {
 	r.Train, r.Test = o.Train, o.Test
 	if o.CIFAR != "" {
 		r.CIFAR = o.CIFAR
+	}
+	if o.Photos != "" && saved.Photos != "" { // the same photographs, moved
+		r.Photos = o.Photos
 	}
 	return r
 }

@@ -37,7 +37,7 @@ type run struct {
 	log     io.Writer
 	sched   train.Schedule // of a peak of 1: the factor on both learning rates
 	joint   *Joint
-	batches *corpus.Batches
+	batches corpus.Source
 	batch   corpus.Set
 	test    *corpus.Set
 	step    int64
@@ -92,11 +92,9 @@ func newRun(opts Options) (*run, error) {
 	if r.sched.Decay == 0 {
 		r.sched.Decay = o.Steps
 	}
-	set, err := dataSet(o.Train, o.CIFAR, "train", o.Config)
-	if err != nil {
+	if r.batches, err = trainingBatches(o, r.step); err != nil {
 		return nil, err
 	}
-	r.batches = corpus.NewBatches(set, o.Batch, o.Seed, o.Flip).Seek(int(r.step))
 	if o.EvalEvery > 0 {
 		test, err := dataSet(o.Test, o.CIFAR, "test", o.Config)
 		if err != nil {
@@ -135,7 +133,7 @@ func startCheckpoint(o Options) (*Checkpoint, error) {
 	}
 	a := NewParams(o.Config)
 	a.InitRandom(rand.New(rand.NewSource(o.Seed)))
-	if o.Init != "" {
+	if o.Init != "" && !o.HeadOnly {
 		// The warm-started PixelCNN's conditioning weights are zero, so the
 		// map's scale changes nothing at first; a map of order 1 rather
 		// than InitRandom's small one moves the tables ten times as much
@@ -172,12 +170,28 @@ func (c *Checkpoint) Joint() (*Joint, error) {
 	if err != nil {
 		return nil, err
 	}
-	j.Clip, j.MSE = c.Options.Clip, c.Options.MSE
+	j.Clip, j.MSE, j.HeadOnly = c.Options.Clip, c.Options.MSE, c.Options.HeadOnly
 	j.aeOpt, j.pcOpt = c.AEAdam, c.PCAdam
 	if c.Head != nil {
 		j.Head, j.headOpt = c.Head, c.HeadAdam
 	}
 	return j, nil
+}
+
+// trainingBatches opens o's training data positioned at batch step.
+func trainingBatches(o *Options, step int64) (corpus.Source, error) {
+	if o.Photos != "" {
+		c, err := corpus.NewCrops(o.Photos, o.CropSize, o.Seed)
+		if err != nil {
+			return nil, fmt.Errorf("ae: %w", err)
+		}
+		return c.Batches(o.Batch, step), nil
+	}
+	set, err := dataSet(o.Train, o.CIFAR, "train", o.Config)
+	if err != nil {
+		return nil, err
+	}
+	return corpus.NewBatches(set, o.Batch, o.Seed, o.Flip).Seek(int(step)), nil
 }
 
 // dataSet returns set, or when it is nil the CIFAR-10 split loaded from
@@ -227,8 +241,15 @@ func (r *run) Step() error {
 	if err != nil {
 		return err
 	}
-	if loss := nll + o.Lambda*rate; math.IsNaN(loss) || math.IsInf(loss, 0) {
+	loss := o.Lambda*rate + o.MSE*r.joint.LastMSE
+	if !o.HeadOnly {
+		loss += nll
+	}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return fmt.Errorf("ae: loss %g at step %d; not saving this state", loss, r.step)
+	}
+	if o.HeadOnly {
+		nll = 0 // not measured; kept finite for the checkpoint
 	}
 	if r.step == 0 {
 		r.nll, r.rate, r.mse = nll, rate, r.joint.LastMSE
@@ -283,13 +304,17 @@ func (r *run) Progress(dt time.Duration, steps int64, session time.Duration) {
 		limit = fmt.Sprintf("/%d", o.Steps)
 	}
 	bpp := func(v float64) string { return fmtBits(v * float64(o.Config.Channels)) }
+	trainNLL := r.nll
+	if o.HeadOnly {
+		trainNLL = math.NaN()
+	}
 	head := ""
 	if o.MSE > 0 {
 		head = fmt.Sprintf("  head PSNR train %s test %s dB", psnr(r.mse), psnr(r.testMSE))
 	}
 	fmt.Fprintf(r.log, "step %d%s  %.2f steps/s  ETA %s  lr ×%.3f  λ %.3g  |g| %.3g  train NLL %s rate %s bpp  test NLL %s rate %s bpp%s\n",
 		r.step, limit, rate, r.eta(rate, session), r.sched.LR(r.step), r.lambda(), r.joint.Norm,
-		fmtBits(r.nll), bpp(r.rate), fmtBits(r.testNLL), bpp(r.testRate), head)
+		fmtBits(trainNLL), bpp(r.rate), fmtBits(r.testNLL), bpp(r.testRate), head)
 }
 
 // eta is the time left before the nearest limit at rate steps per second.

@@ -45,20 +45,28 @@ func QuantizeSynthesis(p *Params) (*Synthesizer, error) {
 		if len(cp.W) != out*kk*in || len(cp.B) != out {
 			return nil, fmt.Errorf("ae: synthesis stage %d has %d weights and %d biases, want %d and %d", s, len(cp.W), len(cp.B), out*kk*in, out)
 		}
-		q := qconv{k: cfg.Kernel, in: in, out: out, w: make([]int16, len(cp.W)),
-			b: make([]int32, out), m: make([]int32, out), s: make([]uint8, out)}
-		for o := range out {
-			row := cp.W[o*kk*in : (o+1)*kk*in]
-			step, m, sh := model.WeightStep(row)
-			for i, v := range row {
-				q.w[o*kk*in+i] = int16(math.Round(float64(v) / step))
-			}
-			b := math.Round(float64(cp.B[o]) * 1024 / step)
-			q.b[o], q.m[o], q.s[o] = int32(min(max(b, -1<<30), 1<<30)), m, sh
-		}
-		sy.stages = append(sy.stages, q)
+		sy.stages = append(sy.stages, quantizeConv(cp, cfg.Kernel, in, out))
 	}
 	return sy, nil
+}
+
+// quantizeConv turns the float k×k convolution cp from in to out channels
+// into integers: each output row's weights in the step model.WeightStep
+// gives them, the bias in Q10 of that step.
+func quantizeConv(cp ConvParams, k, in, out int) qconv {
+	kk := k * k * in
+	q := qconv{k: k, in: in, out: out, w: make([]int16, len(cp.W)),
+		b: make([]int32, out), m: make([]int32, out), s: make([]uint8, out)}
+	for o := range out {
+		row := cp.W[o*kk : (o+1)*kk]
+		step, m, sh := model.WeightStep(row)
+		for i, v := range row {
+			q.w[o*kk+i] = int16(math.Round(float64(v) / step))
+		}
+		b := math.Round(float64(cp.B[o]) * 1024 / step)
+		q.b[o], q.m[o], q.s[o] = int32(min(max(b, -1<<30), 1<<30)), m, sh
+	}
+	return q
 }
 
 // Map returns the conditioning map of an h×w image, [h][w][Cond] in Q10,
@@ -84,54 +92,45 @@ func (sy *Synthesizer) Map(code []int16, h, w int) ([]int16, error) {
 	id := dims{1, hs[S], ws[S], cfg.Latent}
 	for s, q := range sy.stages {
 		lv := S - 1 - s
-		ud := dims{1, hs[lv], ws[lv], q.in}
-		up := make([]int16, ud.size())
-		upsampleInt(up, cur, id, ud)
 		od := dims{1, hs[lv], ws[lv], q.out}
-		cur = make([]int16, od.size())
-		q.forward(cur, up, ud, s < S-1)
-		id = od
+		next := make([]int16, od.size())
+		q.forward(next, cur, id, od, true, s < S-1)
+		cur, id = next, od
 	}
 	return cur, nil
 }
 
-// upsampleInt is upsample on integers.
-func upsampleInt(out, in []int16, id, od dims) {
-	c := id.c
-	for y := range od.h {
-		for x := range od.w {
-			copy(out[(y*od.w+x)*c:(y*od.w+x+1)*c], in[((y/2)*id.w+x/2)*c:])
-		}
-	}
-}
-
-// forward computes the convolution of in (shape id) into out, which has
-// id's height and width, then the ReLU if relu is set.
-func (q *qconv) forward(out, in []int16, id dims, relu bool) {
+// forward computes the convolution of in (shape id) into out (shape od),
+// then the ReLU if relu is set. With up, the convolution reads in
+// upsampled by 2 (nearest neighbour, cropped to od: (y, x) reads in's
+// (y/2, x/2)), without the upsampled copy; else od has id's size.
+func (q *qconv) forward(out, in []int16, id, od dims, up, relu bool) {
 	k, r := q.k, q.k/2
 	kk := k * k * q.in
 	col := make([]int16, kk)
-	for y := range id.h {
-		for x := range id.w {
+	acc := make([]int32, q.out)
+	for y := range od.h {
+		for x := range od.w {
 			for ky := range k {
 				for kx := range k {
 					dst := col[(ky*k+kx)*q.in : (ky*k+kx+1)*q.in]
 					iy, ix := y+ky-r, x+kx-r
-					if iy < 0 || iy >= id.h || ix < 0 || ix >= id.w {
+					if iy < 0 || iy >= od.h || ix < 0 || ix >= od.w {
 						clear(dst)
 						continue
+					}
+					if up {
+						iy, ix = iy/2, ix/2
 					}
 					copy(dst, in[(iy*id.w+ix)*q.in:])
 				}
 			}
-			o := out[(y*id.w+x)*q.out : (y*id.w+x+1)*q.out]
+			o := out[(y*od.w+x)*q.out : (y*od.w+x+1)*q.out]
+			copy(acc, q.b)
+			model.DotRows(acc, q.w, kk, col)
 			for c := range q.out {
-				acc := q.b[c]
-				for i, wv := range q.w[c*kk : (c+1)*kk] {
-					acc += int32(wv) * int32(col[i])
-				}
 				sh := q.s[c] & 63
-				v := (int64(acc)*int64(q.m[c]) + 1<<sh>>1) >> sh
+				v := (int64(acc[c])*int64(q.m[c]) + 1<<sh>>1) >> sh
 				if relu {
 					v = max(v, 0)
 				}

@@ -38,7 +38,7 @@ type run struct {
 	params  *model.Params
 	adam    *Adam
 	net     *Net
-	src     source
+	src     corpus.Source
 	batch   corpus.Set
 	cond    []float32
 	avg     *model.Params // moving average of params (Options.EMA), or nil
@@ -157,7 +157,7 @@ func (r *run) Steps() int64 { return r.step }
 // Step takes one batch, one gradient and one Adam update.
 func (r *run) Step() error {
 	o := &r.opts
-	r.src.next(&r.batch)
+	r.src.Next(&r.batch)
 	b := &r.batch
 	if o.Config.Cond > 0 {
 		r.cond = grow(r.cond, o.Batch*o.Config.Cond)
@@ -289,33 +289,14 @@ func (r *run) Save(session time.Duration) error {
 	})
 }
 
-// source deals training batches.
-type source interface{ next(dst *corpus.Set) }
-
-// cifarSource deals shuffled, optionally flipped batches of a set.
-type cifarSource struct{ b *corpus.Batches }
-
-func (s cifarSource) next(dst *corpus.Set) { s.b.Next(dst) }
-
-// cropSource deals random crops of photographs.
-type cropSource struct {
-	c     *corpus.Crops
-	batch int
-}
-
-func (s cropSource) next(dst *corpus.Set) { *dst = *s.c.Sample(s.batch) }
-
 // newSource opens the training data positioned at batch step.
-func newSource(o *Options, step int64) (source, error) {
+func newSource(o *Options, step int64) (corpus.Source, error) {
 	if o.Photos != "" {
 		c, err := corpus.NewCrops(o.Photos, o.CropSize, o.Seed)
 		if err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}
-		for range step { // the crops are a stream: replay it
-			c.Sample(o.Batch)
-		}
-		return cropSource{c, o.Batch}, nil
+		return c.Batches(o.Batch, step), nil
 	}
 	set := o.Train
 	if set == nil {
@@ -327,7 +308,7 @@ func newSource(o *Options, step int64) (source, error) {
 	if err := checkSet(set, o.Config, "training"); err != nil {
 		return nil, err
 	}
-	return cifarSource{corpus.NewBatches(set, o.Batch, o.Seed, o.Flip).Seek(int(step))}, nil
+	return corpus.NewBatches(set, o.Batch, o.Seed, o.Flip).Seek(int(step)), nil
 }
 
 // LoadCIFAR loads a CIFAR-10 split from path or, when path is empty, from

@@ -1,0 +1,237 @@
+package codec
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"slices"
+
+	"github.com/pxcz/pxcz/arith"
+	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/model/ae"
+)
+
+// Lossy coding (Options.Quality or Options.TargetBPP): a file holds the
+// header and the image's code under a lossy model of package model/ae,
+// nothing of the pixels; the decoder rebuilds the image from the code
+// alone, in integers, the same on every machine. The header names the
+// model (by number if built in) and carries ExtLossy, whose one byte is
+// the ae.Decoding that turns the model's map into pixels. Color is coded
+// as RGB (a gray image's channels equal, decoded back to gray from R);
+// an alpha channel stays lossless, in a second substream as the lossless
+// coder codes it. The header's CRC is that of the reconstruction.
+
+// MaxQuality is the highest Options.Quality.
+const MaxQuality = 100
+
+// lossy reports whether o asks for lossy coding.
+func (o *Options) lossy() bool { return o != nil && (o.Quality != 0 || o.TargetBPP != 0) }
+
+// lossyModels are the models Encode tries for o: LossyModel, the built-in
+// operating point nearest to Quality, or for TargetBPP every built-in one.
+func (o *Options) lossyModels() ([]*ae.Model, error) {
+	switch {
+	case o.Quality < 0 || o.Quality > MaxQuality:
+		return nil, fmt.Errorf("codec: quality %d; want 1 (smallest) to %d, or 0 for lossless coding", o.Quality, MaxQuality)
+	case o.TargetBPP < 0:
+		return nil, fmt.Errorf("codec: target of %g bits per pixel; want more than 0", o.TargetBPP)
+	case o.MaxError != 0 || o.MaxErrorAlpha != 0:
+		return nil, fmt.Errorf("codec: lossy coding has no maximum error; ask for one or the other")
+	case o.Class != nil:
+		return nil, fmt.Errorf("codec: lossy coding takes no class")
+	case o.LossyModel != nil:
+		return []*ae.Model{o.LossyModel}, nil
+	case o.TargetBPP > 0:
+		return ae.OperatingPoints()
+	}
+	m, err := ae.ForQuality(o.Quality)
+	if err != nil {
+		return nil, err
+	}
+	return []*ae.Model{m}, nil
+}
+
+// encodeLossy codes src lossily as opts asks: at one operating point, or
+// for a target size at each in turn, keeping the largest file within the
+// target (the smallest file if none is).
+func encodeLossy(src *source, opts *Options) (*coded, error) {
+	if src.turn != 0 {
+		panic("codec: lossy coding of a turned source")
+	}
+	models, err := opts.lossyModels()
+	if err != nil {
+		return nil, err
+	}
+	if len(models) == 0 {
+		return nil, ae.ErrNoBuiltin
+	}
+	pix := rgbPixels(src)
+	budget := int(opts.TargetBPP * float64(src.w) * float64(src.h) / 8)
+	var best *coded
+	for i, m := range models {
+		opts.progress(i, len(models))
+		c, err := encodeCode(src, pix, m, opts)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case best == nil,
+			c.size() <= budget && (best.size() > budget || c.size() > best.size()),
+			c.size() > budget && best.size() > budget && c.size() < best.size():
+			best = c
+		}
+	}
+	opts.progress(len(models), len(models))
+	if err := best.setMetadata(opts); err != nil {
+		return nil, err
+	}
+	return best, nil
+}
+
+// rgbPixels returns src's color as interleaved RGB, a gray image's value
+// in all three channels.
+func rgbPixels(src *source) []uint8 {
+	nc := src.layout.Channels()
+	row := make([]uint8, src.w*nc)
+	pix := make([]uint8, 0, src.w*src.h*3)
+	for y := range src.h {
+		src.row(y, row)
+		for x := range src.w {
+			p := row[x*nc : (x+1)*nc]
+			if nc == 1 {
+				pix = append(pix, p[0], p[0], p[0])
+			} else {
+				pix = append(pix, p[:3]...)
+			}
+		}
+	}
+	return pix
+}
+
+// encodeCode codes pix (src's color, RGB) with m: the code in the first
+// substream, src's alpha, if any, losslessly in a second.
+func encodeCode(src *source, pix []uint8, m *ae.Model, opts *Options) (*coded, error) {
+	if m.Config().Channels != 3 {
+		return nil, fmt.Errorf("codec: lossy model %q codes %d channels, not RGB", m.Name(), m.Config().Channels)
+	}
+	how := m.Decodings()[0]
+	code, err := m.Code(pix, src.h, src.w)
+	if err != nil {
+		return nil, err
+	}
+	streams := 1
+	if src.layout == container.RGBA {
+		streams++
+	}
+	c := &coded{subs: make([]bytes.Buffer, streams)}
+	enc := arith.NewEncoder(&c.subs[0])
+	if err := m.EncodeCode(enc, code); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	rec, err := m.Reconstruct(code, src.h, src.w, how, opts.workers())
+	if err != nil {
+		return nil, err
+	}
+	out := newOutput(src.w, src.h, 0, src.layout)
+	for y := range src.h {
+		out.setColorRow(y, rec[y*src.w*3:(y+1)*src.w*3], 3)
+	}
+	if src.layout == container.RGBA {
+		enc := arith.NewEncoder(&c.subs[1])
+		a := newAlphaCoder(src.w, 0)
+		row := make([]uint8, src.w*4)
+		for y := range src.h {
+			src.row(y, row)
+			a.encodeRow(enc, row)
+			out.setAlphaRow(y, row)
+		}
+		if err := enc.Close(); err != nil {
+			return nil, err
+		}
+	}
+	c.h = &container.Header{
+		Width: src.w, Height: src.h, Layout: src.layout, Mode: container.Lossy, Mixed: true, // version 4 and later always set it
+		Model: m.Fingerprint(), ModelNumber: m.Number(), CRC: out.checksum(),
+	}
+	c.h.SetExtension(container.ExtLossy, []byte{byte(how)})
+	for i := range c.subs {
+		c.h.Streams = append(c.h.Streams, int64(c.subs[i].Len()))
+	}
+	return c, nil
+}
+
+// lossyModelFor returns the lossy model that coded a file with header h:
+// the built-in one it names, or opts.LossyModel if that has the header's
+// fingerprint.
+func (o *Options) lossyModelFor(h *container.Header) (*ae.Model, error) {
+	if o != nil && o.LossyModel != nil && h.ModelNumber == 0 && o.LossyModel.Fingerprint() == h.Model {
+		return o.LossyModel, nil
+	}
+	if h.ModelNumber != 0 {
+		m, err := ae.Numbered(h.ModelNumber)
+		if err != nil || m != nil {
+			return m, err
+		}
+		return nil, fmt.Errorf("codec: the file was coded with built-in lossy model number %d, which this pxcz does not have (a newer pxcz wrote it?)", h.ModelNumber)
+	}
+	return nil, fmt.Errorf("codec: the file was coded with lossy model %x, which is not built into this pxcz; pass its weights file", h.Model)
+}
+
+// decodeLossy rebuilds the image of a lossy file from its code.
+func decodeLossy(h *container.Header, streams [][]byte, opts *Options) (image.Image, error) {
+	data, _ := h.Extension(container.ExtLossy)
+	if len(data) != 1 {
+		return nil, fmt.Errorf("%w: the lossy extension holds %d bytes, not one", ErrCorrupt, len(data))
+	}
+	m, err := opts.lossyModelFor(h)
+	if err != nil {
+		return nil, err
+	}
+	how := ae.Decoding(data[0])
+	if !slices.Contains(m.Decodings(), how) {
+		return nil, fmt.Errorf("%w: decoding %v, which lossy model %q cannot do", ErrCorrupt, how, m.Name())
+	}
+	want := 1
+	if h.Layout == container.RGBA {
+		want++
+	}
+	if len(streams) != want {
+		return nil, fmt.Errorf("%w: a lossy %v file of %d substreams, want %d", ErrCorrupt, h.Layout, len(streams), want)
+	}
+	ch, cw := m.Config().CodeSize(h.Height, h.Width)
+	n := ch * cw * m.Config().Latent
+	// Every code value costs at least log2(2^16/(2^16-Symbols+1)) > 0.0006
+	// bits: a code stream too short for the image is refused before the
+	// image is allocated.
+	if int64(len(streams[0])*8+64)*2000 < int64(n) {
+		return nil, fmt.Errorf("%w: %d code bytes cannot hold a %dx%d image's code (truncated?)", ErrCorrupt, len(streams[0]), h.Width, h.Height)
+	}
+	dec := arith.NewDecoder(bytes.NewReader(streams[0]))
+	code, err := m.DecodeCode(dec, n)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if !dec.AtEnd() {
+		return nil, fmt.Errorf("%w: data follows the code", ErrCorrupt)
+	}
+	rec, err := m.Reconstruct(code, h.Height, h.Width, how, opts.workers())
+	if err != nil {
+		return nil, err
+	}
+	out := newOutput(h.Width, h.Height, 0, h.Layout)
+	for y := range h.Height {
+		out.setColorRow(y, rec[y*h.Width*3:(y+1)*h.Width*3], 3)
+	}
+	if h.Layout == container.RGBA {
+		if err := decodeAlpha(streams[1], 0, out); err != nil {
+			return nil, err
+		}
+	}
+	if !h.MatchCRC(out.checksum()) {
+		return nil, errChecksum
+	}
+	return out.img, nil
+}

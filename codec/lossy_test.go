@@ -1,0 +1,182 @@
+package codec
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/color"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/internal/testimg"
+	"github.com/pxcz/pxcz/model/ae"
+)
+
+// tinyLossy is a lossy model of random weights with a map head and no
+// PixelCNN.
+func tinyLossy(t testing.TB, seed int64) *ae.Model {
+	t.Helper()
+	cfg := ae.Config{Channels: 3, Width: 6, Latent: 3, Cond: 4, Kernel: 3, Stages: 2}
+	p := ae.NewParams(cfg)
+	rng := rand.New(rand.NewSource(seed))
+	p.InitRandom(rng)
+	for i := range p.Analysis[cfg.Stages-1].W {
+		p.Analysis[cfg.Stages-1].W[i] *= 8 // a code of several values
+	}
+	head := &ae.ConvParams{W: make([]float32, 3*cfg.Cond), B: make([]float32, 3)}
+	for i := range head.W {
+		head.W[i] = float32(rng.NormFloat64()) * 0.3
+	}
+	m, err := ae.NewModel(p, head, nil, "tiny lossy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// noisy is a w×h image of random pixels in layout l.
+func noisy(w, h int, l container.Layout, seed int64) image.Image {
+	rng := rand.New(rand.NewSource(seed))
+	r := image.Rect(0, 0, w, h)
+	switch l {
+	case container.Gray:
+		g := image.NewGray(r)
+		rng.Read(g.Pix)
+		return g
+	case container.RGBA:
+		n := image.NewNRGBA(r)
+		rng.Read(n.Pix)
+		return n
+	}
+	c := image.NewRGBA(r)
+	rng.Read(c.Pix)
+	for i := 3; i < len(c.Pix); i += 4 {
+		c.Pix[i] = 255
+	}
+	return c
+}
+
+// TestLossyRoundTrip codes images of every layout lossily and decodes
+// them: the same pixels twice (the reconstruction is exact), of the
+// input's layout, the alpha channel unchanged, the header in Lossy mode.
+func TestLossyRoundTrip(t *testing.T) {
+	m := tinyLossy(t, 1)
+	for _, l := range []container.Layout{container.Gray, container.RGB, container.RGBA} {
+		t.Run(l.String(), func(t *testing.T) {
+			img := noisy(21, 13, l, 2)
+			opts := &Options{Quality: 50, LossyModel: m}
+			var buf bytes.Buffer
+			if err := Encode(&buf, img, opts); err != nil {
+				t.Fatal(err)
+			}
+			h, err := container.ReadHeader(bytes.NewReader(buf.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.Mode != container.Lossy || h.Layout != l {
+				t.Errorf("header mode %v layout %v, want Lossy %v", h.Mode, h.Layout, l)
+			}
+			got, err := DecodeWith(bytes.NewReader(buf.Bytes()), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := DecodeWith(bytes.NewReader(buf.Bytes()), &Options{LossyModel: m, Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := testimg.Diff(got, again); d != "" {
+				t.Errorf("two decodings differ: %s", d)
+			}
+			if d := testimg.Diff(got, img); d == "" {
+				t.Error("a random model reconstructs noise exactly: the test checks nothing")
+			}
+			if l == container.RGBA {
+				n, o := got.(*image.NRGBA), img.(*image.NRGBA)
+				for i := 3; i < len(n.Pix); i += 4 {
+					if n.Pix[i] != o.Pix[i] {
+						t.Fatalf("alpha at byte %d is %d, want %d", i, n.Pix[i], o.Pix[i])
+					}
+				}
+			}
+			if _, err := DecodeWith(bytes.NewReader(buf.Bytes()), nil); err == nil || !strings.Contains(err.Error(), "lossy model") {
+				t.Errorf("decoding without the model: %v, want an error naming the lossy model", err)
+			}
+		})
+	}
+}
+
+// TestLossyGrayIsGray checks that a gray image's reconstruction is gray.
+func TestLossyGrayIsGray(t *testing.T) {
+	var buf bytes.Buffer
+	m := tinyLossy(t, 3)
+	if err := Encode(&buf, noisy(16, 16, container.Gray, 4), &Options{Quality: 10, LossyModel: m}); err != nil {
+		t.Fatal(err)
+	}
+	img, err := DecodeWith(&buf, &Options{LossyModel: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.ColorModel() != color.GrayModel {
+		t.Errorf("a gray image decodes to %T", img)
+	}
+}
+
+// TestLossyCorrupt damages a lossy file every way a reader meets and
+// wants an error each time.
+func TestLossyCorrupt(t *testing.T) {
+	m := tinyLossy(t, 5)
+	var buf bytes.Buffer
+	if err := Encode(&buf, noisy(40, 24, container.RGB, 6), &Options{Quality: 90, LossyModel: m}); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	h, err := container.ReadHeader(bytes.NewReader(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr, _ := h.MarshalBinary()
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"truncated", good[:len(good)-3]},
+		{"code byte flipped", flipped(good, len(hdr)+1)},
+		{"trailing data", append(append([]byte(nil), good...), bytes.Repeat([]byte{7}, 12)...)},
+	} {
+		if _, err := DecodeWith(bytes.NewReader(tc.data), &Options{LossyModel: m}); err == nil {
+			t.Errorf("%s: decoded without an error", tc.name)
+		}
+	}
+	h.SetExtension(container.ExtLossy, []byte{byte(ae.DecodeMode)})
+	var bad bytes.Buffer
+	if err := container.WriteHeader(&bad, h); err != nil {
+		t.Fatal(err)
+	}
+	bad.Write(good[len(hdr):])
+	if _, err := DecodeWith(&bad, &Options{LossyModel: m}); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("a decoding the model cannot do: %v, want ErrCorrupt", err)
+	}
+}
+
+func flipped(data []byte, i int) []byte {
+	d := append([]byte(nil), data...)
+	d[i] ^= 0x40
+	return d
+}
+
+func TestLossyOptionErrors(t *testing.T) {
+	m := tinyLossy(t, 7)
+	img := noisy(8, 8, container.RGB, 8)
+	for _, o := range []Options{
+		{Quality: 101, LossyModel: m},
+		{Quality: -1, LossyModel: m},
+		{Quality: 50, MaxError: 2, LossyModel: m},
+		{TargetBPP: -1, LossyModel: m},
+	} {
+		if err := Encode(&bytes.Buffer{}, img, &o); err == nil {
+			t.Errorf("%+v: encoded without an error", o)
+		}
+	}
+}
