@@ -186,6 +186,14 @@ func decodeLossy(h *container.Header, streams [][]byte, opts *Options) (image.Im
 	if len(data) != 1 {
 		return nil, fmt.Errorf("%w: the lossy extension holds %d bytes, not one", ErrCorrupt, len(data))
 	}
+	if h.Params != 0 {
+		return nil, fmt.Errorf("%w: a lossy file with coding parameters %#02x", ErrCorrupt, h.Params)
+	}
+	for _, tag := range []byte{container.ExtClass, container.ExtMaxError, container.ExtDepth} {
+		if _, ok := h.Extension(tag); ok {
+			return nil, fmt.Errorf("%w: a lossy file with extension %#02x", ErrCorrupt, tag)
+		}
+	}
 	m, err := opts.lossyModelFor(h)
 	if err != nil {
 		return nil, err

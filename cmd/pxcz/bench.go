@@ -19,6 +19,7 @@ import (
 	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/internal/atomicfile"
 	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/model/ae"
 )
 
 // benchArgs holds bench's flags.
@@ -82,13 +83,19 @@ func runBench(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("--max-error %d, want 0 (lossless) to %d", maxErr, codec.MaxMaxError)
 	}
 	var m *model.Model // nil: the built-in model for each image's size
+	var lossyModel *ae.Model
 	var note string
 	if modelPath != "" {
 		var err error
-		if m, err = model.LoadFile(modelPath); err != nil {
+		if m, lossyModel, err = loadWeights(modelPath); err != nil {
 			return err
 		}
-		note = fmt.Sprintf("pxcz model: %s (fingerprint %x)", m.Name(), m.Fingerprint())
+		if (lossyModel != nil) != lossy {
+			return fmt.Errorf("--model %s: a lossy model goes with --lossy, a lossless one without", modelPath)
+		}
+		if m != nil {
+			note = fmt.Sprintf("pxcz model: %s (fingerprint %x)", m.Name(), m.Fingerprint())
+		}
 	} else {
 		def, photo, err := model.Choices()
 		if err != nil {
@@ -125,10 +132,15 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	}
 	codecs := append([]bench.Codec{subject}, peers...)
 	if lossy {
-		if len(peers) == 0 {
-			return fmt.Errorf("no lossy peer to run: %s", strings.Join(notes[1:], "; "))
+		points, err := lossyPoints(lossyModel)
+		if err != nil {
+			return err
 		}
-		codecs, notes[0] = peers, "pxcz's lossy mode is not built yet: the table holds the peers alone"
+		if len(points)+len(peers) == 0 {
+			return fmt.Errorf("no lossy codec to run: %s", strings.Join(notes[1:], "; "))
+		}
+		codecs = append(points, peers...)
+		notes[0] = lossyNote(lossyModel)
 	}
 	r := &bench.Runner{Codecs: codecs, Jobs: jobs}
 	if cacheDir != "" {
@@ -213,4 +225,37 @@ func writeBenchFile(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// lossyPoints are pxcz's operating points in a lossy benchmark: the lossy
+// model of --model, or every built-in one.
+func lossyPoints(m *ae.Model) ([]bench.Codec, error) {
+	ms := []*ae.Model{m}
+	if m == nil {
+		var err error
+		if ms, err = ae.OperatingPoints(); err != nil {
+			return nil, err
+		}
+	}
+	var cs []bench.Codec
+	for _, m := range ms {
+		cs = append(cs, bench.PxczLossy(m))
+	}
+	return cs, nil
+}
+
+// lossyNote names the lossy models a lossy benchmark runs.
+func lossyNote(m *ae.Model) string {
+	if m != nil {
+		return fmt.Sprintf("pxcz lossy model: %s (fingerprint %x)", m.Name(), m.Fingerprint())
+	}
+	ms, _ := ae.OperatingPoints()
+	var names []string
+	for _, m := range ms {
+		names = append(names, fmt.Sprintf("%s (quality %d, fingerprint %x)", m.Name(), m.Quality(), m.Fingerprint()))
+	}
+	if len(names) == 0 {
+		return "this pxcz has no built-in lossy model: the table holds the peers alone"
+	}
+	return "pxcz lossy models: " + strings.Join(names, "; ")
 }

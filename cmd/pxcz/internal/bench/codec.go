@@ -136,7 +136,11 @@ func (c pxcz) Key() string {
 }
 
 func (c pxcz) RoundTrip(_ context.Context, in *Input) (Trip, error) {
-	opts := &codec.Options{Model: c.m, Workers: 1, MaxError: c.maxErr}
+	return pxczTrip(in, &codec.Options{Model: c.m, Workers: 1, MaxError: c.maxErr})
+}
+
+// pxczTrip codes in's image with opts and decodes it.
+func pxczTrip(in *Input, opts *codec.Options) (Trip, error) {
 	var buf bytes.Buffer
 	t0 := time.Now()
 	if err := codec.Encode(&buf, in.Pixels.Image(), opts); err != nil {

@@ -1,12 +1,16 @@
 package bench
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/pxcz/pxcz/codec"
+	"github.com/pxcz/pxcz/model/ae"
 )
 
 // Lossy benchmarks: each peer at a sweep of quality settings, every
@@ -23,6 +27,32 @@ type lossyPoint struct {
 
 func (lossyPoint) MaxError() int    { return -1 }
 func (p lossyPoint) Family() string { return p.family }
+
+// pxczLossy is pxcz coding lossily with one model: an operating point of
+// the family "pxcz".
+type pxczLossy struct{ m *ae.Model }
+
+// PxczLossy is pxcz compress --lossy at m's operating point (a built-in
+// lossy model, or any lossy model file), one thread per image.
+func PxczLossy(m *ae.Model) Codec { return pxczLossy{m} }
+
+func (pxczLossy) MaxError() int  { return -1 }
+func (pxczLossy) Family() string { return Subject }
+
+func (c pxczLossy) Name() string {
+	if q := c.m.Quality(); q > 0 {
+		return fmt.Sprintf("%s --lossy --quality %d", Subject, q)
+	}
+	return fmt.Sprintf("%s --lossy (%s)", Subject, c.m.Name())
+}
+
+func (c pxczLossy) Key() string {
+	return fmt.Sprintf("pxcz lossy coding=%s model=%s fingerprint=%x", codec.Coding, c.m.Name(), c.m.Fingerprint())
+}
+
+func (c pxczLossy) RoundTrip(_ context.Context, in *Input) (Trip, error) {
+	return pxczTrip(in, &codec.Options{LossyModel: c.m, Quality: 1, Workers: 1})
+}
 
 // LossyPeerIDs lists the lossy peers --against takes in a lossy benchmark.
 var LossyPeerIDs = []string{"jpeg", "webp", "jxl", "avif"}
