@@ -505,9 +505,10 @@ const fuzzMaxPixels = 20 * 20
 // FuzzDecode checks that any input decodes to an image or fails with an
 // error, never both, never a panic.
 func FuzzDecode(f *testing.F) {
-	m := testModel(f)
+	m, lm := testModel(f), tinyLossy(f, 1)
 	for _, img := range synthetic() {
 		f.Add(encoded(f, img, &Options{Model: m}))
+		f.Add(encoded(f, img, &Options{LossyModel: lm, Quality: 50}))
 	}
 	for _, tc := range multiStream() {
 		if tc.streams != 0 {
@@ -532,7 +533,7 @@ func FuzzDecode(f *testing.F) {
 		if cfg, err := DecodeConfig(bytes.NewReader(data)); err == nil && cfg.Width*cfg.Height > fuzzMaxPixels {
 			return
 		}
-		img, err := DecodeWith(bytes.NewReader(data), &Options{Model: m, Workers: 1})
+		img, err := DecodeWith(bytes.NewReader(data), &Options{Model: m, LossyModel: lm, Workers: 1})
 		if (err == nil) != (img != nil) {
 			t.Fatal("an image and an error, or neither")
 		}
