@@ -131,13 +131,9 @@ func encodeCode(src *source, pix []uint8, m *ae.Model, opts *Options) (*coded, e
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
-	rec, err := m.Reconstruct(code, src.h, src.w, how, opts.workers())
+	out, err := reconstruct(m, code, how, src.w, src.h, src.layout, opts)
 	if err != nil {
 		return nil, err
-	}
-	out := newOutput(src.w, src.h, 0, src.layout)
-	for y := range src.h {
-		out.setColorRow(y, rec[y*src.w*3:(y+1)*src.w*3], 3)
 	}
 	if src.layout == container.RGBA {
 		enc := arith.NewEncoder(&c.subs[1])
@@ -161,6 +157,20 @@ func encodeCode(src *source, pix []uint8, m *ae.Model, opts *Options) (*coded, e
 		c.h.Streams = append(c.h.Streams, int64(c.subs[i].Len()))
 	}
 	return c, nil
+}
+
+// reconstruct is the w×h image of layout l that code decodes to by how,
+// its alpha, if any, still to be set.
+func reconstruct(m *ae.Model, code []int16, how ae.Decoding, w, h int, l container.Layout, opts *Options) (*output, error) {
+	rec, err := m.Reconstruct(code, h, w, how, opts.workers())
+	if err != nil {
+		return nil, err
+	}
+	out := newOutput(w, h, 0, l)
+	for y := range h {
+		out.setColorRow(y, rec[y*w*3:(y+1)*w*3], 3)
+	}
+	return out, nil
 }
 
 // lossyModelFor returns the lossy model that coded a file with header h:
@@ -225,13 +235,9 @@ func decodeLossy(h *container.Header, streams [][]byte, opts *Options) (image.Im
 	if !dec.AtEnd() {
 		return nil, fmt.Errorf("%w: data follows the code", ErrCorrupt)
 	}
-	rec, err := m.Reconstruct(code, h.Height, h.Width, how, opts.workers())
+	out, err := reconstruct(m, code, how, h.Width, h.Height, h.Layout, opts)
 	if err != nil {
 		return nil, err
-	}
-	out := newOutput(h.Width, h.Height, 0, h.Layout)
-	for y := range h.Height {
-		out.setColorRow(y, rec[y*h.Width*3:(y+1)*h.Width*3], 3)
 	}
 	if h.Layout == container.RGBA {
 		if err := decodeAlpha(streams[1], 0, out); err != nil {
