@@ -31,7 +31,7 @@ func (m *Model) Code(pix []uint8, h, w int) ([]int16, error) {
 		next := make([]float32, od.size())
 		cv.forwardBands(next, cur, id, od)
 		if s < cfg.Stages-1 {
-			relu(next)
+			activate(next, cfg.Leak)
 		}
 		cur, id = next, od
 	}
@@ -165,7 +165,7 @@ func (m *Model) Reconstruct(code []int16, h, w int, how Decoding, workers int) (
 func (m *Model) headPixels(cmap []int16, h, w int) []uint8 {
 	q := m.head
 	x := make([]int16, h*w*q.out)
-	q.forward(x, cmap, dims{1, h, w, q.in}, dims{1, h, w, q.out}, false, false)
+	q.forward(x, cmap, dims{1, h, w, q.in}, dims{1, h, w, q.out}, false, false, 0)
 	out := make([]uint8, len(x))
 	for i, v := range x {
 		out[i] = uint8(min(max(128+(int32(v)+4)>>3, 0), 255))

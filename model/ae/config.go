@@ -11,6 +11,11 @@ type Config struct {
 	Cond     int // channels of the conditioning map: the PixelCNN's Config.Cond
 	Kernel   int // odd kernel width of every convolution
 	Stages   int // convolutions each way; the code is 2^Stages times smaller
+	// Leak is the activation between convolutions: 0 is the ReLU, and L
+	// from 1 on the leaky ReLU that divides negative values by 2^L, which
+	// keeps a unit that went negative learning, and is a shift in
+	// integers.
+	Leak int `json:",omitempty"`
 }
 
 // Validate reports whether c describes a network this package can build.
@@ -28,9 +33,14 @@ func (c Config) Validate() error {
 		return fmt.Errorf("ae: kernel %d, want odd 1..15", c.Kernel)
 	case c.Stages < 1 || c.Stages > 6:
 		return fmt.Errorf("ae: %d stages, want 1..6", c.Stages)
+	case c.Leak < 0 || c.Leak > maxLeak:
+		return fmt.Errorf("ae: leak %d, want 0 (ReLU) to %d", c.Leak, maxLeak)
 	}
 	return nil
 }
+
+// maxLeak bounds Config.Leak.
+const maxLeak = 15
 
 // analysisIO is the input and output channels of analysis stage s.
 func (c Config) analysisIO(s int) (in, out int) { return c.stageIO(s, c.Channels, c.Latent) }

@@ -141,19 +141,32 @@ func upsample(out, in []float32, id, od dims, add bool) {
 	}
 }
 
-// relu sets v to max(v, 0) in place.
-func relu(v []float32) {
+// activate applies Config.Leak's activation to v in place: negative
+// values become 0 (leak 0) or are divided by 2^leak.
+func activate(v []float32, leak int) {
+	slope := leakSlope(leak)
 	for i, x := range v {
-		v[i] = max(x, 0)
+		if x < 0 {
+			v[i] = x * slope
+		}
 	}
 }
 
-// reluBackward zeroes the gradient d wherever the ReLU's output out is not
-// positive.
-func reluBackward(d, out []float32) {
+// activateBackward scales the gradient d by the activation's slope wherever
+// its output out is not positive.
+func activateBackward(d, out []float32, leak int) {
+	slope := leakSlope(leak)
 	for i, o := range out {
-		if o <= 0 {
-			d[i] = 0
+		if o < 0 || (o == 0 && leak == 0) {
+			d[i] *= slope
 		}
 	}
+}
+
+// leakSlope is the activation's slope for negative inputs.
+func leakSlope(leak int) float32 {
+	if leak == 0 {
+		return 0
+	}
+	return 1 / float32(int(1)<<leak)
 }

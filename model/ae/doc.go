@@ -7,7 +7,8 @@
 // The split follows CompressAI's (Ballé et al. 2018, factorized prior):
 //
 //   - Analysis: Stages convolutions of stride 2 (Kernel×Kernel, zero
-//     padding Kernel/2), ReLU between them, from the image x = (p-128)/128
+//     padding Kernel/2), an activation between them (the ReLU, or with
+//     Config.Leak a leaky ReLU), from the image x = (p-128)/128
 //     to a latent map y of Latent channels at 1/2^Stages of its height and
 //     width (rounded up), so that any size and aspect ratio work.
 //   - Quantization: ŷ = y + u with u uniform in [-1/2, 1/2) while training
@@ -22,7 +23,7 @@
 //   - Synthesis: Stages times a nearest-neighbour upsampling by 2 (cropped
 //     to the size the analysis had at that stage, so the map is exactly the
 //     image's size) followed by a Kernel×Kernel convolution of stride 1,
-//     ReLU between them; the last gives the Cond channels of s.
+//     the activation between them; the last gives the Cond channels of s.
 //
 // The decoder needs only the synthesis and the prior's tables to be
 // integer-exact (the encoder may compute the code as it likes, since the

@@ -95,7 +95,7 @@ func (m *Model) Fingerprint() [4]byte { return [4]byte(m.sum[:4]) }
 //
 //	magic     "PXCL" and the format version, 2
 //	name      uvarint length and bytes
-//	config    six uvarints: Channels, Width, Latent, Cond, Kernel, Stages
+//	config    seven uvarints: Channels, Width, Latent, Cond, Kernel, Stages, Leak
 //	analysis  each stage's float32 weights then biases, little-endian
 //	synthesis each stage's int16 weights, little-endian, then per output a
 //	          zigzag-varint bias, a uvarint multiplier and a shift byte (as
@@ -133,7 +133,7 @@ func (m *Model) body() []byte {
 	b = binary.AppendUvarint(b, uint64(len(m.name)))
 	b = append(b, m.name...)
 	c := m.cfg
-	for _, v := range []int{c.Channels, c.Width, c.Latent, c.Cond, c.Kernel, c.Stages} {
+	for _, v := range []int{c.Channels, c.Width, c.Latent, c.Cond, c.Kernel, c.Stages, c.Leak} {
 		b = binary.AppendUvarint(b, uint64(v))
 	}
 	for _, cp := range m.analysis {
@@ -213,14 +213,14 @@ func Load(r io.Reader) (*Model, error) {
 	}
 	n := fr.uvarint(maxNameLen)
 	m := &Model{name: string(fr.bytes(int(n)))}
-	var dims [6]int
+	var dims [7]int
 	for i := range dims {
 		dims[i] = int(fr.uvarint(1 << 20))
 	}
 	if fr.err != nil {
 		return nil, fr.err
 	}
-	cfg := Config{Channels: dims[0], Width: dims[1], Latent: dims[2], Cond: dims[3], Kernel: dims[4], Stages: dims[5]}
+	cfg := Config{Channels: dims[0], Width: dims[1], Latent: dims[2], Cond: dims[3], Kernel: dims[4], Stages: dims[5], Leak: dims[6]}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}

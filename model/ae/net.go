@@ -127,7 +127,7 @@ func (n *Net) Forward(pix []uint8, batch, h, w int, rng *rand.Rand) (bits float6
 	for s := range S {
 		n.an[s].forward(n.act[s+1], n.acol[s], n.act[s], n.ad[s], n.ad[s+1])
 		if s < S-1 {
-			relu(n.act[s+1])
+			activate(n.act[s+1], cfg.Leak)
 		}
 	}
 	n.bits = 0
@@ -152,7 +152,7 @@ func (n *Net) synthesize() []float32 {
 		upsample(n.sup[s], n.sin[s], n.sd[s], n.ud[s], false)
 		n.sy[s].forward(n.sin[s+1], n.col[s], n.sup[s], n.ud[s], n.sd[s+1])
 		if s < S-1 {
-			relu(n.sin[s+1])
+			activate(n.sin[s+1], n.Params.Config.Leak)
 		}
 	}
 	return n.sin[S]
@@ -176,7 +176,7 @@ func (n *Net) Backward(dMap []float32, rateWeight float64) {
 	d := dMap
 	for s := S - 1; s >= 0; s-- {
 		if s < S-1 {
-			reluBackward(d, n.sin[s+1])
+			activateBackward(d, n.sin[s+1], cfg.Leak)
 		}
 		dUp := n.sup[s] // free once the convolution has its im2col
 		n.sy[s].backward(g.Synthesis[s].W, g.Synthesis[s].B, d, n.col[s], dUp, n.ud[s], n.sd[s+1])
@@ -195,7 +195,7 @@ func (n *Net) Backward(dMap []float32, rateWeight float64) {
 	}
 	for s := S - 1; s >= 0; s-- {
 		if s < S-1 {
-			reluBackward(d, n.act[s+1])
+			activateBackward(d, n.act[s+1], cfg.Leak)
 		}
 		var dIn []float32
 		if s > 0 {

@@ -95,7 +95,7 @@ type Options struct {
 // PixelCNN from the shipped lossless CIFAR-10 model.
 func DefaultOptions() Options {
 	return Options{
-		Config: Config{Channels: 3, Width: 32, Latent: 8, Cond: 16, Kernel: 3, Stages: 3},
+		Config: Config{Channels: 3, Width: 32, Latent: 8, Cond: 16, Kernel: 3, Stages: 3, Leak: 3},
 		Init:   "model/checkpoints/c3f48l5-s9.ckpt",
 		Lambda: 0.1, LambdaWarmup: 1500, MSE: 10, CondOnly: true, Flip: true,
 		Batch: 8, LR: 1e-2, PCLR: 1e-2, LRFloor: 0.01, Warmup: 100, Clip: 0, Seed: 1,

@@ -114,7 +114,13 @@ func testNet(t *testing.T, cfg Config, seed int64) *Net {
 // λ·rate + Σ map⊙R against the oracle, on images whose sides are not
 // multiples of 2^Stages.
 func TestNetOracle(t *testing.T) {
-	cfg := Config{Channels: 3, Width: 4, Latent: 3, Cond: 2, Kernel: 3, Stages: 2}
+	for _, leak := range []int{0, 3} {
+		t.Run(fmt.Sprintf("leak%d", leak), func(t *testing.T) { testNetOracle(t, leak) })
+	}
+}
+
+func testNetOracle(t *testing.T, leak int) {
+	cfg := Config{Channels: 3, Width: 4, Latent: 3, Cond: 2, Kernel: 3, Stages: 2, Leak: leak}
 	const batch, h, w, lambda = 2, 7, 5, 0.3
 	n := testNet(t, cfg, 1)
 	rng := rand.New(rand.NewSource(2))
@@ -147,7 +153,7 @@ func TestNetOracle(t *testing.T) {
 		wn, bn := node(out, kk*in, n.Params.Analysis[s].W), node(1, out, n.Params.Analysis[s].B)
 		act = o.conv(act, n.ad[s], n.ad[s+1], cfg.Kernel, 2, wn, bn)
 		if s < cfg.Stages-1 {
-			act = o.Must(G.Rectify(act))
+			act = o.activate(act, leak)
 		}
 	}
 	cd := n.ad[cfg.Stages]
@@ -163,7 +169,7 @@ func TestNetOracle(t *testing.T) {
 		wn, bn := node(out, kk*in, n.Params.Synthesis[s].W), node(1, out, n.Params.Synthesis[s].B)
 		syn = o.conv(o.upsample(syn, n.sd[s], n.ud[s]), n.ud[s], n.sd[s+1], cfg.Kernel, 1, wn, bn)
 		if s < cfg.Stages-1 {
-			syn = o.Must(G.Rectify(syn))
+			syn = o.activate(syn, leak)
 		}
 	}
 	mu, logs := node(1, cfg.Latent, n.Params.Prior.Mu), node(1, cfg.Latent, n.Params.Prior.LogScale)
@@ -183,4 +189,12 @@ func TestNetOracle(t *testing.T) {
 	for i, g := range n.Grad.Tensors() {
 		assertNear(t, fmt.Sprintf("gradient of tensor %d", i), g, grad(t, ws[i]), tol)
 	}
+}
+
+// activate is Config.Leak's activation.
+func (o oracle) activate(x *G.Node, leak int) *G.Node {
+	if leak == 0 {
+		return o.Must(G.Rectify(x))
+	}
+	return o.Must(G.LeakyRelu(x, 1/float64(int(1)<<leak)))
 }

@@ -17,8 +17,9 @@ const MaxCode = 31
 // of int16 weights with Q10 inputs into an int32 accumulator plus an int32
 // bias, rescaled per output channel by (acc·M + 2^(S-1)) >> S: the
 // arithmetic of package model, whose WeightStep gives each output row's
-// weights as many bits as the accumulator's bounds allow. ReLU and the
-// nearest-neighbour upsampling are exact.
+// weights as many bits as the accumulator's bounds allow. The activations
+// (a ReLU, or a leaky ReLU's shift) and the nearest-neighbour upsampling
+// are exact.
 type Synthesizer struct {
 	cfg    Config
 	stages []qconv
@@ -94,17 +95,19 @@ func (sy *Synthesizer) Map(code []int16, h, w int) ([]int16, error) {
 		lv := S - 1 - s
 		od := dims{1, hs[lv], ws[lv], q.out}
 		next := make([]int16, od.size())
-		q.forward(next, cur, id, od, true, s < S-1)
+		q.forward(next, cur, id, od, true, s < S-1, cfg.Leak)
 		cur, id = next, od
 	}
 	return cur, nil
 }
 
 // forward computes the convolution of in (shape id) into out (shape od),
-// then the ReLU if relu is set. With up, the convolution reads in
+// then, if act is set, the activation of Config.Leak leak: negative
+// values zeroed, or shifted right by leak (rounding down, exact in every
+// language). With up, the convolution reads in
 // upsampled by 2 (nearest neighbour, cropped to od: (y, x) reads in's
 // (y/2, x/2)), without the upsampled copy; else od has id's size.
-func (q *qconv) forward(out, in []int16, id, od dims, up, relu bool) {
+func (q *qconv) forward(out, in []int16, id, od dims, up, act bool, leak int) {
 	k, r := q.k, q.k/2
 	kk := k * k * q.in
 	col := make([]int16, kk)
@@ -131,8 +134,12 @@ func (q *qconv) forward(out, in []int16, id, od dims, up, relu bool) {
 			for c := range q.out {
 				sh := q.s[c] & 63
 				v := (int64(acc[c])*int64(q.m[c]) + 1<<sh>>1) >> sh
-				if relu {
-					v = max(v, 0)
+				if act && v < 0 {
+					if leak == 0 {
+						v = 0
+					} else {
+						v >>= leak
+					}
 				}
 				o[c] = int16(min(max(v, math.MinInt16), math.MaxInt16))
 			}

@@ -9,11 +9,11 @@ import (
 	"testing"
 )
 
-// synthesisCase is a random synthesis and a random code for an h×w image
-// whose sides are not multiples of 2^Stages.
-func synthesisCase(t *testing.T) (n *Net, sy *Synthesizer, code []int16, h, w int) {
+// synthesisCase is a random synthesis with activation leak and a random
+// code for an h×w image whose sides are not multiples of 2^Stages.
+func synthesisCase(t *testing.T, leak int) (n *Net, sy *Synthesizer, code []int16, h, w int) {
 	t.Helper()
-	cfg := Config{Channels: 3, Width: 12, Latent: 5, Cond: 6, Kernel: 3, Stages: 3}
+	cfg := Config{Channels: 3, Width: 12, Latent: 5, Cond: 6, Kernel: 3, Stages: 3, Leak: leak}
 	n = testNet(t, cfg, 11)
 	// Keep the map inside Q10's range (±32), as a trained one must be.
 	for _, cp := range n.Params.Synthesis {
@@ -38,7 +38,13 @@ func synthesisCase(t *testing.T) (n *Net, sy *Synthesizer, code []int16, h, w in
 // TestSynthesizerMatchesFloat: the integer map is the float synthesis's
 // within the rounding of its weights and activations.
 func TestSynthesizerMatchesFloat(t *testing.T) {
-	n, sy, code, h, w := synthesisCase(t)
+	for _, leak := range []int{0, 3} {
+		t.Run(fmt.Sprintf("leak%d", leak), func(t *testing.T) { testSynthesizerMatchesFloat(t, leak) })
+	}
+}
+
+func testSynthesizerMatchesFloat(t *testing.T, leak int) {
+	n, sy, code, h, w := synthesisCase(t, leak)
 	got, err := sy.Map(code, h, w)
 	if err != nil {
 		t.Fatal(err)
@@ -65,23 +71,24 @@ func TestSynthesizerMatchesFloat(t *testing.T) {
 // so that a change of arithmetic, or a machine that computes it
 // differently, shows.
 func TestSynthesizerGolden(t *testing.T) {
-	_, sy, code, h, w := synthesisCase(t)
-	m, err := sy.Map(code, h, w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.New()
-	if err := binary.Write(sum, binary.LittleEndian, m); err != nil {
-		t.Fatal(err)
-	}
-	const want = "e28d6fbac7658441"
-	if got := fmt.Sprintf("%x", sum.Sum(nil)[:8]); got != want {
-		t.Errorf("map hash %s, want %s", got, want)
+	for leak, want := range map[int]string{0: "e28d6fbac7658441", 3: "7039b7ac1fc97e08"} {
+		_, sy, code, h, w := synthesisCase(t, leak)
+		m, err := sy.Map(code, h, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.New()
+		if err := binary.Write(sum, binary.LittleEndian, m); err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%x", sum.Sum(nil)[:8]); got != want {
+			t.Errorf("leak %d: map hash %s, want %s", leak, got, want)
+		}
 	}
 }
 
 func TestSynthesizerErrors(t *testing.T) {
-	_, sy, code, h, w := synthesisCase(t)
+	_, sy, code, h, w := synthesisCase(t, 0)
 	bad := append([]int16(nil), code...)
 	bad[3] = MaxCode + 1
 	for name, tc := range map[string]struct {
