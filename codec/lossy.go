@@ -15,8 +15,9 @@ import (
 // header and the image's code under a lossy model of package model/ae,
 // nothing of the pixels; the decoder rebuilds the image from the code
 // alone, in integers, the same on every machine. The header names the
-// model (by number if built in) and carries ExtLossy, whose one byte is
-// the ae.Decoding that turns the model's map into pixels. Color is coded
+// model (by number if built in) and carries ExtLossy, whose two bytes
+// are the ae.Decoding that turns the model's map into pixels and the
+// quantization step the code was made at (an index in the model's Steps). Color is coded
 // as RGB (a gray image's channels equal, decoded back to gray from R);
 // an alpha channel stays lossless, in a second substream as the lossless
 // coder codes it. The header's CRC is that of the reconstruction.
@@ -27,9 +28,17 @@ const MaxQuality = 100
 // lossy reports whether o asks for lossy coding.
 func (o *Options) lossy() bool { return o != nil && (o.Quality != 0 || o.TargetBPP != 0) }
 
-// lossyModels are the models Encode tries for o: LossyModel, the built-in
-// operating point nearest to Quality, or for TargetBPP every built-in one.
-func (o *Options) lossyModels() ([]*ae.Model, error) {
+// point is a lossy operating point: a model and one of its quantization
+// steps (an index in its Steps).
+type point struct {
+	m    *ae.Model
+	step int
+}
+
+// lossyPoints lists the operating points open to o from the smallest files
+// to the largest: the steps of LossyModel, or of each built-in lossy model
+// in turn, coarsest first.
+func (o *Options) lossyPoints() ([]point, error) {
 	switch {
 	case o.Quality < 0 || o.Quality > MaxQuality:
 		return nil, fmt.Errorf("codec: quality %d; want 1 (smallest) to %d, or 0 for lossless coding", o.Quality, MaxQuality)
@@ -39,49 +48,66 @@ func (o *Options) lossyModels() ([]*ae.Model, error) {
 		return nil, fmt.Errorf("codec: lossy coding has no maximum error; ask for one or the other")
 	case o.Class != nil:
 		return nil, fmt.Errorf("codec: lossy coding takes no class")
-	case o.LossyModel != nil:
-		return []*ae.Model{o.LossyModel}, nil
-	case o.TargetBPP > 0:
-		return ae.OperatingPoints()
 	}
-	m, err := ae.ForQuality(o.Quality)
-	if err != nil {
-		return nil, err
+	ms := []*ae.Model{o.LossyModel}
+	if o.LossyModel == nil {
+		var err error
+		if ms, err = ae.Models(); err != nil {
+			return nil, err
+		}
 	}
-	return []*ae.Model{m}, nil
+	var pts []point
+	for _, m := range ms {
+		for k := len(m.Steps()) - 1; k >= 0; k-- {
+			pts = append(pts, point{m, k})
+		}
+	}
+	if len(pts) == 0 {
+		return nil, ae.ErrNoBuiltin
+	}
+	return pts, nil
 }
 
-// encodeLossy codes src lossily as opts asks: at one operating point, or
-// for a target size at each in turn, keeping the largest file within the
-// target (the smallest file if none is).
+// encodeLossy codes src lossily as opts asks: at the operating point that
+// Quality picks (1 the first of lossyPoints, MaxQuality the last, evenly
+// between), or for TargetBPP the largest file within the target, found by
+// bisection over the points (the smallest file if none is within it).
 func encodeLossy(src *source, opts *Options) (*coded, error) {
 	if src.turn != 0 {
 		panic("codec: lossy coding of a turned source")
 	}
-	models, err := opts.lossyModels()
+	pts, err := opts.lossyPoints()
 	if err != nil {
 		return nil, err
 	}
-	if len(models) == 0 {
-		return nil, ae.ErrNoBuiltin
-	}
 	pix := rgbPixels(src)
-	budget := int(opts.TargetBPP * float64(src.w) * float64(src.h) / 8)
 	var best *coded
-	for i, m := range models {
-		opts.progress(i, len(models))
-		c, err := encodeCode(src, pix, m, opts)
-		if err != nil {
+	if opts.TargetBPP == 0 {
+		i := ((opts.Quality-1)*(len(pts)-1) + (MaxQuality-1)/2) / (MaxQuality - 1)
+		if best, err = encodeCode(src, pix, pts[i], opts); err != nil {
 			return nil, err
 		}
-		switch {
-		case best == nil,
-			c.size() <= budget && (best.size() > budget || c.size() > best.size()),
-			c.size() > budget && best.size() > budget && c.size() < best.size():
-			best = c
+	} else {
+		budget := int(opts.TargetBPP * float64(src.w) * float64(src.h) / 8)
+		lo, hi := 0, len(pts)-1
+		for lo <= hi {
+			mid := (lo + hi) / 2
+			c, err := encodeCode(src, pix, pts[mid], opts)
+			if err != nil {
+				return nil, err
+			}
+			if c.size() <= budget {
+				best, lo = c, mid+1
+			} else {
+				hi = mid - 1
+			}
+		}
+		if best == nil {
+			if best, err = encodeCode(src, pix, pts[0], opts); err != nil {
+				return nil, err
+			}
 		}
 	}
-	opts.progress(len(models), len(models))
 	if err := best.setMetadata(opts); err != nil {
 		return nil, err
 	}
@@ -108,14 +134,15 @@ func rgbPixels(src *source) []uint8 {
 	return pix
 }
 
-// encodeCode codes pix (src's color, RGB) with m: the code in the first
-// substream, src's alpha, if any, losslessly in a second.
-func encodeCode(src *source, pix []uint8, m *ae.Model, opts *Options) (*coded, error) {
+// encodeCode codes pix (src's color, RGB) at operating point p: the code
+// in the first substream, src's alpha, if any, losslessly in a second.
+func encodeCode(src *source, pix []uint8, p point, opts *Options) (*coded, error) {
+	m := p.m
 	if m.Config().Channels != 3 {
 		return nil, fmt.Errorf("codec: lossy model %q codes %d channels, not RGB", m.Name(), m.Config().Channels)
 	}
 	how := m.Decodings()[0]
-	code, err := m.Code(pix, src.h, src.w)
+	code, err := m.Code(pix, src.h, src.w, p.step)
 	if err != nil {
 		return nil, err
 	}
@@ -125,13 +152,13 @@ func encodeCode(src *source, pix []uint8, m *ae.Model, opts *Options) (*coded, e
 	}
 	c := &coded{subs: make([]bytes.Buffer, streams)}
 	enc := arith.NewEncoder(&c.subs[0])
-	if err := m.EncodeCode(enc, code); err != nil {
+	if err := m.EncodeCode(enc, code, p.step); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
-	out, err := reconstruct(m, code, how, src.w, src.h, src.layout, opts)
+	out, err := reconstruct(p, code, how, src.w, src.h, src.layout, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -152,17 +179,17 @@ func encodeCode(src *source, pix []uint8, m *ae.Model, opts *Options) (*coded, e
 		Width: src.w, Height: src.h, Layout: src.layout, Mode: container.Lossy, Mixed: true, // version 4 and later always set it
 		Model: m.Fingerprint(), ModelNumber: m.Number(), CRC: out.checksum(),
 	}
-	c.h.SetExtension(container.ExtLossy, []byte{byte(how)})
+	c.h.SetExtension(container.ExtLossy, []byte{byte(how), byte(p.step)})
 	for i := range c.subs {
 		c.h.Streams = append(c.h.Streams, int64(c.subs[i].Len()))
 	}
 	return c, nil
 }
 
-// reconstruct is the w×h image of layout l that code decodes to by how,
-// its alpha, if any, still to be set.
-func reconstruct(m *ae.Model, code []int16, how ae.Decoding, w, h int, l container.Layout, opts *Options) (*output, error) {
-	rec, err := m.Reconstruct(code, h, w, how, opts.workers())
+// reconstruct is the w×h image of layout l that code, made at p,
+// decodes to by how, its alpha, if any, still to be set.
+func reconstruct(p point, code []int16, how ae.Decoding, w, h int, l container.Layout, opts *Options) (*output, error) {
+	rec, err := p.m.Reconstruct(code, h, w, p.step, how, opts.workers())
 	if err != nil {
 		return nil, err
 	}
@@ -193,8 +220,8 @@ func (o *Options) lossyModelFor(h *container.Header) (*ae.Model, error) {
 // decodeLossy rebuilds the image of a lossy file from its code.
 func decodeLossy(h *container.Header, streams [][]byte, opts *Options) (image.Image, error) {
 	data, _ := h.Extension(container.ExtLossy)
-	if len(data) != 1 {
-		return nil, fmt.Errorf("%w: the lossy extension holds %d bytes, not one", ErrCorrupt, len(data))
+	if len(data) != 2 {
+		return nil, fmt.Errorf("%w: the lossy extension holds %d bytes, not two", ErrCorrupt, len(data))
 	}
 	if h.Params != 0 {
 		return nil, fmt.Errorf("%w: a lossy file with coding parameters %#02x", ErrCorrupt, h.Params)
@@ -208,9 +235,12 @@ func decodeLossy(h *container.Header, streams [][]byte, opts *Options) (image.Im
 	if err != nil {
 		return nil, err
 	}
-	how := ae.Decoding(data[0])
+	how, p := ae.Decoding(data[0]), point{m, int(data[1])}
 	if !slices.Contains(m.Decodings(), how) {
 		return nil, fmt.Errorf("%w: decoding %v, which lossy model %q cannot do", ErrCorrupt, how, m.Name())
+	}
+	if p.step >= len(m.Steps()) {
+		return nil, fmt.Errorf("%w: quantization step %d; lossy model %q has %d", ErrCorrupt, p.step, m.Name(), len(m.Steps()))
 	}
 	want := 1
 	if h.Layout == container.RGBA {
@@ -228,14 +258,14 @@ func decodeLossy(h *container.Header, streams [][]byte, opts *Options) (image.Im
 		return nil, fmt.Errorf("%w: %d code bytes cannot hold a %dx%d image's code (truncated?)", ErrCorrupt, len(streams[0]), h.Width, h.Height)
 	}
 	dec := arith.NewDecoder(bytes.NewReader(streams[0]))
-	code, err := m.DecodeCode(dec, n)
+	code, err := m.DecodeCode(dec, n, p.step)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	if !dec.AtEnd() {
 		return nil, fmt.Errorf("%w: data follows the code", ErrCorrupt)
 	}
-	out, err := reconstruct(m, code, how, h.Width, h.Height, h.Layout, opts)
+	out, err := reconstruct(p, code, how, h.Width, h.Height, h.Layout, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -180,3 +180,37 @@ func TestLossyOptionErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestLossyRate checks that quality and target sizes pick operating
+// points: quality 1 codes the smallest file and 100 the largest, a target
+// gives the largest file within it, and an unreachable one the smallest.
+func TestLossyRate(t *testing.T) {
+	m := tinyLossy(t, 9)
+	img := noisy(64, 48, container.RGB, 10)
+	size := func(o Options) int {
+		t.Helper()
+		o.LossyModel = m
+		var buf bytes.Buffer
+		if err := Encode(&buf, img, &o); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := DecodeWith(bytes.NewReader(buf.Bytes()), &Options{LossyModel: m}); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Len()
+	}
+	lo, mid, hi := size(Options{Quality: 1}), size(Options{Quality: 50}), size(Options{Quality: MaxQuality})
+	if !(lo < mid && mid < hi) {
+		t.Fatalf("qualities 1, 50, 100 take %d, %d, %d bytes, want them rising", lo, mid, hi)
+	}
+	bits := func(n int) float64 { return float64(8*n) / (64 * 48) }
+	if got := size(Options{TargetBPP: bits(mid)}); got != mid {
+		t.Errorf("a target of quality 50's size gave %d bytes, want %d", got, mid)
+	}
+	if got := size(Options{TargetBPP: bits(hi) * 2}); got != hi {
+		t.Errorf("a target above every size gave %d bytes, want the largest, %d", got, hi)
+	}
+	if got := size(Options{TargetBPP: bits(lo) / 2}); got != lo {
+		t.Errorf("a target below every size gave %d bytes, want the smallest, %d", got, lo)
+	}
+}

@@ -227,19 +227,18 @@ func writeBenchFile(path string, write func(io.Writer) error) error {
 	return nil
 }
 
-// lossyPoints are pxcz's operating points in a lossy benchmark: the lossy
-// model of --model, or every built-in one.
+// lossyPoints are pxcz's operating points in a lossy benchmark: a sweep of
+// qualities with the lossy model of --model, or with the built-in ones
+// (none if there are none).
 func lossyPoints(m *ae.Model) ([]bench.Codec, error) {
-	ms := []*ae.Model{m}
 	if m == nil {
-		var err error
-		if ms, err = ae.OperatingPoints(); err != nil {
+		if ms, err := ae.Models(); err != nil || len(ms) == 0 {
 			return nil, err
 		}
 	}
 	var cs []bench.Codec
-	for _, m := range ms {
-		cs = append(cs, bench.PxczLossy(m))
+	for _, q := range bench.PxczLossyQualities {
+		cs = append(cs, bench.PxczLossy(m, q))
 	}
 	return cs, nil
 }
@@ -249,10 +248,10 @@ func lossyNote(m *ae.Model) string {
 	if m != nil {
 		return fmt.Sprintf("pxcz lossy model: %s (fingerprint %x)", m.Name(), m.Fingerprint())
 	}
-	ms, _ := ae.OperatingPoints()
+	ms, _ := ae.Models()
 	var names []string
 	for _, m := range ms {
-		names = append(names, fmt.Sprintf("%s (quality %d, fingerprint %x)", m.Name(), m.Quality(), m.Fingerprint()))
+		names = append(names, fmt.Sprintf("%s (fingerprint %x)", m.Name(), m.Fingerprint()))
 	}
 	if len(names) == 0 {
 		return "this pxcz has no built-in lossy model: the table holds the peers alone"

@@ -39,7 +39,7 @@ type Info struct {
 	ClassName   string      `json:"class_name,omitempty"`      // its CIFAR-10 name, when the built-in conditional model coded it
 	MaxError    int         `json:"max_error,omitempty"`       // every decoded color sub-pixel is within this of the encoded one; 0: exact
 	MaxErrorA   int         `json:"max_error_alpha,omitempty"` // the same for alpha
-	Quality     int         `json:"quality,omitempty"`         // a lossy file's operating point, when a built-in lossy model coded it
+	Step        *int        `json:"step,omitempty"`            // a lossy file's quantization step, an index in its model's steps
 	Decoding    string      `json:"decoding,omitempty"`        // how a lossy file's map becomes pixels (model/ae's Decoding)
 	CodeBPP     float64     `json:"code_bpp,omitempty"`        // a lossy file's code in bits per pixel (its first substream)
 	Substreams  []int64     `json:"substreams"`                // byte lengths; -1 if unknown
@@ -125,8 +125,9 @@ func Of(h *container.Header, name string, size int64) (*Info, error) {
 
 // lossyInfo fills in what a lossy file's header says of its code.
 func lossyInfo(fi *Info, h *container.Header) error {
-	if data, _ := h.Extension(container.ExtLossy); len(data) == 1 {
-		fi.Decoding = ae.Decoding(data[0]).String()
+	if data, _ := h.Extension(container.ExtLossy); len(data) == 2 {
+		step := int(data[1])
+		fi.Decoding, fi.Step = ae.Decoding(data[0]).String(), &step
 	}
 	if len(h.Streams) > 0 && h.Streams[0] >= 0 {
 		fi.CodeBPP = float64(h.Streams[0]) * 8 / float64(h.Width*h.Height)
@@ -139,7 +140,7 @@ func lossyInfo(fi *Info, h *container.Header) error {
 		return err
 	}
 	fp := m.Fingerprint()
-	fi.Model, fi.ModelName, fi.Quality = hex.EncodeToString(fp[:]), m.Name(), m.Quality()
+	fi.Model, fi.ModelName = hex.EncodeToString(fp[:]), m.Name()
 	return nil
 }
 
@@ -169,8 +170,8 @@ func (fi *Info) Print(w io.Writer) error {
 	switch {
 	case fi.Mode == container.Lossy.String():
 		mode = fmt.Sprintf("Lossy, a code of %.4f bits per pixel, decoded by %s", fi.CodeBPP, fi.Decoding)
-		if fi.Quality > 0 {
-			mode += fmt.Sprintf(", operating point of quality %d", fi.Quality)
+		if fi.Step != nil {
+			mode += fmt.Sprintf(", at the model's quantization step %d", *fi.Step)
 		}
 		if fi.Layout == container.RGBA.String() {
 			mode += ", alpha lossless"

@@ -7,8 +7,8 @@ import (
 	"sync"
 )
 
-// The lossy models pxcz ships, embedded in the binary, one per operating
-// point; model/MODELS.md says how each was trained.
+// The lossy models pxcz ships, embedded in the binary, each with its
+// quantization steps; model/MODELS.md says how each was trained.
 var lossyFiles embed.FS
 
 // builtin is one embedded lossy model. Lossy files name it by number,
@@ -18,7 +18,6 @@ type builtin struct {
 	number      byte
 	fingerprint string // hex, checked against the file by TestBuiltins
 	file        string
-	quality     int // the quality (1..100) this operating point stands for
 	load        func() (*Model, error)
 }
 
@@ -44,27 +43,11 @@ func init() {
 // ErrNoBuiltin: this version of pxcz ships no lossy model.
 var ErrNoBuiltin = errors.New("ae: this pxcz has no built-in lossy model")
 
-// ForQuality returns the built-in lossy model whose operating point is
-// nearest to quality (1 to 100; ties go to the higher quality).
-func ForQuality(quality int) (*Model, error) {
-	var best *builtin
-	dist := func(b *builtin) int { return max(b.quality-quality, quality-b.quality) }
-	for _, b := range builtins {
-		if best == nil || dist(b) < dist(best) || (dist(b) == dist(best) && b.quality > best.quality) {
-			best = b
-		}
-	}
-	if best == nil {
-		return nil, ErrNoBuiltin
-	}
-	return best.load()
-}
-
-// OperatingPoints returns every built-in lossy model, from the lowest
-// quality to the highest.
-func OperatingPoints() ([]*Model, error) {
+// Models returns every built-in lossy model, those that code the
+// smallest files first.
+func Models() ([]*Model, error) {
 	var ms []*Model
-	for _, b := range builtins { // listed in order of quality
+	for _, b := range builtins { // listed so
 		m, err := b.load()
 		if err != nil {
 			return nil, err
@@ -92,18 +75,6 @@ func (m *Model) Number() byte {
 	for _, b := range builtins {
 		if b.fingerprint == hex {
 			return b.number
-		}
-	}
-	return 0
-}
-
-// Quality is the quality that m's operating point stands for if it is a
-// built-in lossy model, and 0 otherwise.
-func (m *Model) Quality() int {
-	n := m.Number()
-	for _, b := range builtins {
-		if n != 0 && b.number == n {
-			return b.quality
 		}
 	}
 	return 0

@@ -8,14 +8,19 @@ import (
 	"github.com/pxcz/pxcz/arith"
 )
 
-// Code returns the code of an h×w image (pix interleaved, row-major), the
-// analysis' latents rounded and clamped to ±MaxCode, [h'][w'][Latent] with
+// Code returns the code of an h×w image (pix interleaved, row-major) at
+// quantization step k (an index in Steps), the analysis' latents divided
+// by the step, rounded and clamped to the step's limit (±MaxCode, less
+// where the step would take v·step outside int16), [h'][w'][Latent] with
 // h'×w' = Config.CodeSize(h, w). It runs in float: the code is stored, so
 // only the decoder must be exact. Each stage's convolution runs a band of
 // rows at a time, so that memory stays within a few times the image's
 // first stage's activations.
-func (m *Model) Code(pix []uint8, h, w int) ([]int16, error) {
+func (m *Model) Code(pix []uint8, h, w, k int) ([]int16, error) {
 	cfg := m.cfg
+	if k < 0 || k >= len(m.steps) {
+		return nil, fmt.Errorf("ae: quantization step %d of a model of %d", k, len(m.steps))
+	}
 	if h < 1 || w < 1 || len(pix) != h*w*cfg.Channels {
 		return nil, fmt.Errorf("ae: %d sub-pixels for a %dx%d image of %d channels", len(pix), w, h, cfg.Channels)
 	}
@@ -35,32 +40,48 @@ func (m *Model) Code(pix []uint8, h, w int) ([]int16, error) {
 		}
 		cur, id = next, od
 	}
+	step, limit := float64(m.steps[k])/1024, float64(codeLimit(m.steps[k]))
 	code := make([]int16, len(cur))
 	for i, v := range cur {
-		code[i] = int16(min(max(math.RoundToEven(float64(v)), -MaxCode), MaxCode))
+		code[i] = int16(min(max(math.RoundToEven(float64(v)/step), -limit), limit))
 	}
 	return code, nil
 }
 
-// EncodeCode codes code, whose values are within ±MaxCode, with e: each
-// value under its latent channel's table.
-func (m *Model) EncodeCode(e *arith.Encoder, code []int16) error {
-	L := m.cfg.Latent
+// codeLimit is the largest code value at quantization step step (Q10):
+// MaxCode, or less where v·step would not fit int16.
+func codeLimit(step int32) int32 { return min(MaxCode, math.MaxInt16/step) }
+
+// Steps returns the model's quantization steps in Q10, rising: code value
+// v at step k stands for the latent v·Steps()[k]/1024.
+func (m *Model) Steps() []int32 { return m.steps }
+
+// EncodeCode codes code, made at quantization step k, with e: each value
+// under its latent channel's table.
+func (m *Model) EncodeCode(e *arith.Encoder, code []int16, k int) error {
+	if k < 0 || k >= len(m.steps) {
+		return fmt.Errorf("ae: quantization step %d of a model of %d", k, len(m.steps))
+	}
+	L, limit := m.cfg.Latent, codeLimit(m.steps[k])
 	for i, v := range code {
-		if v < -MaxCode || v > MaxCode {
-			return fmt.Errorf("ae: code value %d outside ±%d", v, MaxCode)
+		if int32(v) < -limit || int32(v) > limit {
+			return fmt.Errorf("ae: code value %d outside ±%d", v, limit)
 		}
-		e.EncodeSymbol(m.tables[i%L], int(v)+MaxCode)
+		e.EncodeSymbol(m.tables[k][i%L], int(v)+MaxCode)
 	}
 	return nil
 }
 
-// DecodeCode decodes the n values of a code that EncodeCode coded.
-func (m *Model) DecodeCode(d *arith.Decoder, n int) ([]int16, error) {
+// DecodeCode decodes the n values of a code that EncodeCode coded at
+// step k.
+func (m *Model) DecodeCode(d *arith.Decoder, n, k int) ([]int16, error) {
+	if k < 0 || k >= len(m.steps) {
+		return nil, fmt.Errorf("ae: quantization step %d of a model of %d", k, len(m.steps))
+	}
 	L := m.cfg.Latent
 	code := make([]int16, n)
 	for i := range code {
-		code[i] = int16(d.Decode(m.tables[i%L]) - MaxCode)
+		code[i] = int16(d.Decode(m.tables[k][i%L]) - MaxCode)
 	}
 	if err := d.Err(); err != nil {
 		return nil, fmt.Errorf("ae: decoding the code: %w", err)
@@ -123,16 +144,20 @@ func (m *Model) Decodings() []Decoding {
 	return ds
 }
 
-// Reconstruct returns the h×w image the code stands for, interleaved and
-// row-major: the synthesis turns the code into the conditioning map, and
+// Reconstruct returns the h×w image the code, made at quantization step
+// k, stands for, interleaved and row-major: the synthesis turns the code
+// into the conditioning map, and
 // how turns the map into pixels. All of it is integer arithmetic, so every
 // machine reconstructs the same pixels. workers bounds the rows the
 // PixelCNN decodes at once.
-func (m *Model) Reconstruct(code []int16, h, w int, how Decoding, workers int) ([]uint8, error) {
+func (m *Model) Reconstruct(code []int16, h, w, k int, how Decoding, workers int) ([]uint8, error) {
 	if !slices.Contains(m.Decodings(), how) {
 		return nil, fmt.Errorf("ae: the model %q cannot decode by %v", m.name, how)
 	}
-	cmap, err := m.synth.Map(code, h, w)
+	if k < 0 || k >= len(m.steps) {
+		return nil, fmt.Errorf("ae: quantization step %d of a model of %d", k, len(m.steps))
+	}
+	cmap, err := m.synth.Map(code, h, w, m.steps[k])
 	if err != nil {
 		return nil, err
 	}

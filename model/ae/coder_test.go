@@ -24,7 +24,7 @@ func TestLossyRoundTrip(t *testing.T) {
 	for i := range pix {
 		pix[i] = uint8(rng.Intn(256))
 	}
-	code, err := m.Code(pix, h, w)
+	code, err := m.Code(pix, h, w, TrainedStep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestLossyRoundTrip(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	e := arith.NewEncoder(&buf)
-	if err := m.EncodeCode(e, code); err != nil {
+	if err := m.EncodeCode(e, code, TrainedStep); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.Close(); err != nil {
@@ -48,7 +48,7 @@ func TestLossyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := loaded.DecodeCode(arith.NewDecoder(bytes.NewReader(buf.Bytes())), len(code))
+	got, err := loaded.DecodeCode(arith.NewDecoder(bytes.NewReader(buf.Bytes())), len(code), TrainedStep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestLossyRoundTrip(t *testing.T) {
 	for _, how := range loaded.Decodings() {
 		var first []uint8
 		for _, workers := range []int{1, 3} {
-			img, err := loaded.Reconstruct(got, h, w, how, workers)
+			img, err := loaded.Reconstruct(got, h, w, TrainedStep, how, workers)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +80,7 @@ func TestLossyRoundTrip(t *testing.T) {
 		for i := range other {
 			other[i] = -other[i]
 		}
-		if img, err := loaded.Reconstruct(other, h, w, how, 1); err != nil || bytes.Equal(img, first) {
+		if img, err := loaded.Reconstruct(other, h, w, TrainedStep, how, 1); err != nil || bytes.Equal(img, first) {
 			t.Errorf("%v: another code reconstructs the same pixels (error %v): the map does not reach the pixels", how, err)
 		}
 		if sum := fmt.Sprintf("%x", sha256.Sum256(first))[:16]; sum != want[how] {
@@ -130,13 +130,13 @@ func TestParseDecoding(t *testing.T) {
 
 func TestLossyErrors(t *testing.T) {
 	m := tinyModel(t)
-	if err := m.EncodeCode(arith.NewEncoder(&bytes.Buffer{}), []int16{MaxCode + 1}); err == nil {
+	if err := m.EncodeCode(arith.NewEncoder(&bytes.Buffer{}), []int16{MaxCode + 1}, TrainedStep); err == nil {
 		t.Error("a code value beyond MaxCode was coded")
 	}
-	if _, err := m.Reconstruct(make([]int16, 5), 4, 4, DecodeHead, 1); err == nil {
+	if _, err := m.Reconstruct(make([]int16, 5), 4, 4, TrainedStep, DecodeHead, 1); err == nil {
 		t.Error("a code of the wrong size was reconstructed")
 	}
-	if _, err := m.Code(make([]uint8, 10), 4, 4); err == nil {
+	if _, err := m.Code(make([]uint8, 10), 4, 4, TrainedStep); err == nil {
 		t.Error("an image of the wrong size was coded")
 	}
 }

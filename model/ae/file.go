@@ -25,9 +25,12 @@ type Model struct {
 	analysis []ConvParams // float weights of the analysis stages
 	synth    *Synthesizer
 	head     *qconv // the map head, a 1×1 convolution; nil: none
-	// tables[c] is latent channel c's cumulative frequency table over the
-	// values -MaxCode..MaxCode: Symbols+1 entries from 0 to 2^16.
-	tables   [][]uint32
+	// steps[k] is operating step k's quantization step in Q10: code value
+	// v stands for the latent v·steps[k]/1024. tables[k][c] is latent
+	// channel c's cumulative frequency table at step k over the values
+	// -MaxCode..MaxCode: Symbols+1 entries from 0 to 2^16.
+	steps    []int32
+	tables   [][][]uint32
 	pixelCNN *model.Model // nil: none
 	sum      [sha256.Size]byte
 }
@@ -64,12 +67,16 @@ func NewModel(p *Params, head *ConvParams, pc *model.Model, name string) (*Model
 	for _, cp := range p.Analysis {
 		m.analysis = append(m.analysis, ConvParams{append([]float32(nil), cp.W...), append([]float32(nil), cp.B...)})
 	}
-	for c := range cfg.Latent {
-		t, err := p.Prior.Table(c, -MaxCode, MaxCode)
-		if err != nil {
-			return nil, err
+	for _, step := range Steps {
+		var ts [][]uint32
+		for c := range cfg.Latent {
+			t, err := p.Prior.Table(c, -MaxCode, MaxCode, float64(step)/1024)
+			if err != nil {
+				return nil, err
+			}
+			ts = append(ts, t)
 		}
-		m.tables = append(m.tables, t)
+		m.steps, m.tables = append(m.steps, step), append(m.tables, ts)
 	}
 	m.seal()
 	return m, nil
@@ -91,6 +98,16 @@ func (m *Model) HasHead() bool { return m.head != nil }
 // Fingerprint identifies the model: the first bytes of its file's hash.
 func (m *Model) Fingerprint() [4]byte { return [4]byte(m.sum[:4]) }
 
+// Steps are the quantization steps, in Q10, that NewModel gives a model
+// tables for: from half the trained step (1024) to four times it, in
+// steps of a quarter octave. A finer step codes more of the latent, for
+// more bytes and a closer image.
+var Steps = []int32{512, 609, 724, 861, 1024, 1218, 1448, 1722, 2048, 2435, 2896, 3444, 4096}
+
+// TrainedStep is the index in Steps of the step the model was trained
+// with.
+const TrainedStep = 4
+
 // The lossy weights file:
 //
 //	magic     "PXCL" and the format version, 2
@@ -100,8 +117,10 @@ func (m *Model) Fingerprint() [4]byte { return [4]byte(m.sum[:4]) }
 //	synthesis each stage's int16 weights, little-endian, then per output a
 //	          zigzag-varint bias, a uvarint multiplier and a shift byte (as
 //	          package model's Linear layers)
-//	prior     per latent channel, the Symbols frequencies as uvarints, each
-//	          at least 1, summing to 2^16
+//	prior     a uvarint count of quantization steps, then for each a
+//	          uvarint step (Q10, rising) and per latent channel the
+//	          Symbols frequencies as uvarints, each at least 1, summing
+//	          to 2^16
 //	head      a byte, 1 if the map head follows (0: none), then its
 //	          weights and rescaling as a synthesis stage's
 //	pixelCNN  uvarint length and a package model weights file (0: none)
@@ -111,6 +130,8 @@ const (
 	FileMagic   = "PXCL"
 	fileVersion = 2
 	maxNameLen  = 255
+	maxSteps    = 64
+	maxStep     = 1 << 14
 	// maxFileWeights bounds the auto-encoder's weights a file may declare,
 	// so that a hostile header cannot ask for unbounded memory.
 	maxFileWeights = 1 << 24
@@ -146,9 +167,13 @@ func (m *Model) body() []byte {
 	for _, q := range m.synth.stages {
 		b = q.append(b)
 	}
-	for _, t := range m.tables {
-		for k := range Symbols {
-			b = binary.AppendUvarint(b, uint64(t[k+1]-t[k]))
+	b = binary.AppendUvarint(b, uint64(len(m.steps)))
+	for k, ts := range m.tables {
+		b = binary.AppendUvarint(b, uint64(m.steps[k]))
+		for _, t := range ts {
+			for v := range Symbols {
+				b = binary.AppendUvarint(b, uint64(t[v+1]-t[v]))
+			}
 		}
 	}
 	if m.head == nil {
@@ -247,19 +272,31 @@ func Load(r io.Reader) (*Model, error) {
 		}
 		m.synth.stages = append(m.synth.stages, q)
 	}
-	for c := range cfg.Latent {
-		t := make([]uint32, Symbols+1)
-		for k := range Symbols {
-			f := fr.uvarint(1 << 16)
-			if fr.err == nil && f == 0 {
-				return nil, fmt.Errorf("%w: latent channel %d's value %d has frequency 0", ErrCorrupt, c, k-MaxCode)
+	nSteps := int(fr.uvarint(maxSteps))
+	if fr.err == nil && nSteps == 0 {
+		return nil, fmt.Errorf("%w: no quantization step", ErrCorrupt)
+	}
+	for k := range nSteps {
+		step := int32(fr.uvarint(maxStep))
+		if fr.err == nil && (step < 1 || k > 0 && step <= m.steps[k-1]) {
+			return nil, fmt.Errorf("%w: quantization step %d of %d, want them rising from 1", ErrCorrupt, k, step)
+		}
+		var ts [][]uint32
+		for c := range cfg.Latent {
+			t := make([]uint32, Symbols+1)
+			for v := range Symbols {
+				f := fr.uvarint(1 << 16)
+				if fr.err == nil && f == 0 {
+					return nil, fmt.Errorf("%w: step %d latent channel %d's value %d has frequency 0", ErrCorrupt, k, c, v-MaxCode)
+				}
+				t[v+1] = t[v] + uint32(f)
 			}
-			t[k+1] = t[k] + uint32(f)
+			if fr.err == nil && t[Symbols] != 1<<16 {
+				return nil, fmt.Errorf("%w: step %d latent channel %d's frequencies sum to %d", ErrCorrupt, k, c, t[Symbols])
+			}
+			ts = append(ts, t)
 		}
-		if fr.err == nil && t[Symbols] != 1<<16 {
-			return nil, fmt.Errorf("%w: latent channel %d's frequencies sum to %d", ErrCorrupt, c, t[Symbols])
-		}
-		m.tables = append(m.tables, t)
+		m.steps, m.tables = append(m.steps, step), append(m.tables, ts)
 	}
 	switch fr.byte() {
 	case 0:

@@ -42,13 +42,13 @@ func TestMeasureCIFAR(t *testing.T) {
 	psnr := make([]float64, len(m.Decodings()))
 	for i := range n {
 		pix := set.Pix[i*set.ImageSize() : (i+1)*set.ImageSize()]
-		code, err := m.Code(pix, set.H, set.W)
+		code, err := m.Code(pix, set.H, set.W, TrainedStep)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
 		e := arith.NewEncoder(&buf)
-		if err := m.EncodeCode(e, code); err != nil {
+		if err := m.EncodeCode(e, code, TrainedStep); err != nil {
 			t.Fatal(err)
 		}
 		if err := e.Close(); err != nil {
@@ -56,7 +56,7 @@ func TestMeasureCIFAR(t *testing.T) {
 		}
 		bpp += float64(8*buf.Len()) / float64(set.H*set.W)
 		for k, how := range m.Decodings() {
-			img, err := m.Reconstruct(code, set.H, set.W, how, 1)
+			img, err := m.Reconstruct(code, set.H, set.W, TrainedStep, how, 1)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -57,7 +57,10 @@ func (p *Prior) bits(c int, v float64) (bits, dv, dmu, dlogs float64) {
 // the tails beyond them (a coder clamps the code to [lo, hi]). Floats are
 // used here once, when a model is exported; the coder uses the stored
 // integers.
-func (p *Prior) Table(c, lo, hi int) ([]uint32, error) {
+//
+// The table is of values v standing for the latent v·step: step 1 is the
+// quantization the model was trained with, a larger step a coarser one.
+func (p *Prior) Table(c, lo, hi int, step float64) ([]uint32, error) {
 	const total = 1 << 16
 	n := hi - lo + 1
 	if n < 2 || n > total/2 {
@@ -71,7 +74,7 @@ func (p *Prior) Table(c, lo, hi int) ([]uint32, error) {
 	spare := float64(total - n)
 	cum := make([]uint32, n+1)
 	for k := 1; k < n; k++ {
-		cum[k] = uint32(k) + uint32(math.Round(cdf(float64(lo+k)-0.5)*spare))
+		cum[k] = uint32(k) + uint32(math.Round(cdf((float64(lo+k)-0.5)*step)*spare))
 	}
 	cum[n] = total
 	return cum, nil

@@ -60,35 +60,43 @@ func TestPriorBits(t *testing.T) {
 
 // TestPriorTable checks the integer tables: they count to 2^16, give every
 // value at least 1, and cost what the prior says within a few hundredths
-// of a bit wherever a value is likely enough to matter.
+// of a bit wherever a value is likely enough to matter; at a step of 2 what
+// the prior of y/2 says of the value at step 1.
 func TestPriorTable(t *testing.T) {
 	p := &Prior{Mu: []float32{0, 2.7, -0.4}, LogScale: []float32{0.5, -2, 2}}
-	for c := range p.Mu {
-		for _, r := range [][2]int{{-15, 15}, {-3, 8}, {-64, 63}} {
-			cum, err := p.Table(c, r[0], r[1])
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := r[1] - r[0] + 1
-			if len(cum) != n+1 || cum[0] != 0 || cum[n] != 1<<16 {
-				t.Fatalf("channel %d %v: %d entries from %d to %d", c, r, len(cum), cum[0], cum[len(cum)-1])
-			}
-			for k := range n {
-				f := cum[k+1] - cum[k]
-				if f < 1 || f > 1<<16 {
-					t.Fatalf("channel %d %v: value %d has frequency %d", c, r, r[0]+k, f)
+	for _, step := range []float64{1, 2} {
+		scaled := &Prior{}
+		for c := range p.Mu {
+			scaled.Mu = append(scaled.Mu, p.Mu[c]/float32(step))
+			scaled.LogScale = append(scaled.LogScale, p.LogScale[c]-float32(math.Log(step)))
+		}
+		for c := range p.Mu {
+			for _, r := range [][2]int{{-15, 15}, {-3, 8}, {-64, 63}} {
+				cum, err := p.Table(c, r[0], r[1], step)
+				if err != nil {
+					t.Fatal(err)
 				}
-				if k == 0 || k == n-1 {
-					continue // the ends carry the tails
+				n := r[1] - r[0] + 1
+				if len(cum) != n+1 || cum[0] != 0 || cum[n] != 1<<16 {
+					t.Fatalf("channel %d %v: %d entries from %d to %d", c, r, len(cum), cum[0], cum[len(cum)-1])
 				}
-				want, _, _, _ := p.bits(c, float64(r[0]+k))
-				if got := 16 - math.Log2(float64(f)); want < 8 && math.Abs(got-want) > 0.02 {
-					t.Errorf("channel %d %v: value %d costs %.4f bits, the prior says %.4f", c, r, r[0]+k, got, want)
+				for k := range n {
+					f := cum[k+1] - cum[k]
+					if f < 1 || f > 1<<16 {
+						t.Fatalf("channel %d %v: value %d has frequency %d", c, r, r[0]+k, f)
+					}
+					if k == 0 || k == n-1 {
+						continue // the ends carry the tails
+					}
+					want, _, _, _ := scaled.bits(c, float64(r[0]+k))
+					if got := 16 - math.Log2(float64(f)); want < 8 && math.Abs(got-want) > 0.02 {
+						t.Errorf("step %g channel %d %v: value %d costs %.4f bits, the prior says %.4f", step, c, r, r[0]+k, got, want)
+					}
 				}
 			}
 		}
 	}
-	if _, err := p.Table(0, 3, 3); err == nil {
+	if _, err := p.Table(0, 3, 3, 1); err == nil {
 		t.Error("a table of one value was accepted")
 	}
 }

@@ -71,9 +71,10 @@ func quantizeConv(cp ConvParams, k, in, out int) qconv {
 }
 
 // Map returns the conditioning map of an h×w image, [h][w][Cond] in Q10,
-// from its code, [h'][w'][Latent] with h'×w' = Config.CodeSize(h, w), each
-// value in ±MaxCode.
-func (sy *Synthesizer) Map(code []int16, h, w int) ([]int16, error) {
+// from its code, [h'][w'][Latent] with h'×w' = Config.CodeSize(h, w), made
+// at quantization step step (Q10; 1024 is the trained one): value v stands
+// for the latent v·step/1024 and must fit int16 in Q10 (|v·step| ≤ 32767).
+func (sy *Synthesizer) Map(code []int16, h, w int, step int32) ([]int16, error) {
 	cfg := sy.cfg
 	if h < 1 || w < 1 {
 		return nil, fmt.Errorf("ae: map of %dx%d", w, h)
@@ -83,12 +84,16 @@ func (sy *Synthesizer) Map(code []int16, h, w int) ([]int16, error) {
 	if want := hs[S] * ws[S] * cfg.Latent; len(code) != want {
 		return nil, fmt.Errorf("ae: code of %d values, want %d for %dx%d", len(code), want, w, h)
 	}
+	if step < 1 {
+		return nil, fmt.Errorf("ae: quantization step %d", step)
+	}
+	limit := codeLimit(step)
 	cur := make([]int16, len(code))
 	for i, v := range code {
-		if v < -MaxCode || v > MaxCode {
-			return nil, fmt.Errorf("ae: code value %d outside ±%d", v, MaxCode)
+		if int32(v) < -limit || int32(v) > limit {
+			return nil, fmt.Errorf("ae: code value %d outside ±%d", v, limit)
 		}
-		cur[i] = v * 1024
+		cur[i] = int16(int32(v) * step)
 	}
 	id := dims{1, hs[S], ws[S], cfg.Latent}
 	for s, q := range sy.stages {

@@ -45,7 +45,7 @@ func TestSynthesizerMatchesFloat(t *testing.T) {
 
 func testSynthesizerMatchesFloat(t *testing.T, leak int) {
 	n, sy, code, h, w := synthesisCase(t, leak)
-	got, err := sy.Map(code, h, w)
+	got, err := sy.Map(code, h, w, 1024)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func testSynthesizerMatchesFloat(t *testing.T, leak int) {
 func TestSynthesizerGolden(t *testing.T) {
 	for leak, want := range map[int]string{0: "e28d6fbac7658441", 3: "7039b7ac1fc97e08"} {
 		_, sy, code, h, w := synthesisCase(t, leak)
-		m, err := sy.Map(code, h, w)
+		m, err := sy.Map(code, h, w, 1024)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +100,7 @@ func TestSynthesizerErrors(t *testing.T) {
 		"empty image":   {code, 0, w},
 		"other size":    {code, h + 8, w},
 	} {
-		if _, err := sy.Map(tc.code, tc.h, tc.w); err == nil {
+		if _, err := sy.Map(tc.code, tc.h, tc.w, 1024); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}

@@ -28,30 +28,39 @@ type lossyPoint struct {
 func (lossyPoint) MaxError() int    { return -1 }
 func (p lossyPoint) Family() string { return p.family }
 
-// pxczLossy is pxcz coding lossily with one model: an operating point of
+// pxczLossy is pxcz coding lossily at one quality: an operating point of
 // the family "pxcz".
-type pxczLossy struct{ m *ae.Model }
+type pxczLossy struct {
+	m       *ae.Model // nil: the built-in ones
+	quality int
+}
 
-// PxczLossy is pxcz compress --lossy at m's operating point (a built-in
-// lossy model, or any lossy model file), one thread per image.
-func PxczLossy(m *ae.Model) Codec { return pxczLossy{m} }
+// PxczLossyQualities are the qualities a lossy benchmark runs pxcz at.
+var PxczLossyQualities = []int{1, 15, 30, 45, 60, 75, 90, 100}
+
+// PxczLossy is pxcz compress --lossy --quality quality with lossy model m
+// (nil: the built-in ones), one thread per image.
+func PxczLossy(m *ae.Model, quality int) Codec { return pxczLossy{m, quality} }
 
 func (pxczLossy) MaxError() int  { return -1 }
 func (pxczLossy) Family() string { return Subject }
 
-func (c pxczLossy) Name() string {
-	if q := c.m.Quality(); q > 0 {
-		return fmt.Sprintf("%s --lossy --quality %d", Subject, q)
-	}
-	return fmt.Sprintf("%s --lossy (%s)", Subject, c.m.Name())
-}
+func (c pxczLossy) Name() string { return fmt.Sprintf("%s --lossy --quality %d", Subject, c.quality) }
 
 func (c pxczLossy) Key() string {
-	return fmt.Sprintf("pxcz lossy coding=%s model=%s fingerprint=%x", codec.Coding, c.m.Name(), c.m.Fingerprint())
+	ms := []*ae.Model{c.m}
+	if c.m == nil {
+		ms, _ = ae.Models()
+	}
+	key := fmt.Sprintf("pxcz lossy coding=%s quality=%d", codec.Coding, c.quality)
+	for _, m := range ms {
+		key += fmt.Sprintf(" model=%s fingerprint=%x", m.Name(), m.Fingerprint())
+	}
+	return key
 }
 
 func (c pxczLossy) RoundTrip(_ context.Context, in *Input) (Trip, error) {
-	return pxczTrip(in, &codec.Options{LossyModel: c.m, Quality: 1, Workers: 1})
+	return pxczTrip(in, &codec.Options{LossyModel: c.m, Quality: c.quality, Workers: 1})
 }
 
 // LossyPeerIDs lists the lossy peers --against takes in a lossy benchmark.
