@@ -44,7 +44,8 @@ class Config:
         self.k = d["Kernel"]
         self.hidden = d["Hidden"]
         self.cond = d.get("Cond", 0)
-        if (self.C < 1 or self.F < self.C or self.F % self.C or self.L < 1 or self.k < 3
+        self.mix = d.get("Mix", 0)
+        if (self.mix < 0 or self.C < 1 or self.F < self.C or self.F % self.C or self.L < 1 or self.k < 3
                 or self.k % 2 == 0 or self.hidden < self.C or self.hidden % self.C or self.cond < 0):
             raise ValueError("invalid model configuration %r" % (d,))
 
@@ -65,6 +66,21 @@ class Config:
     def logits(self):  # Config.Logits
         return 256 * self.C
 
+    def mix_at(self, ch):  # Config.MixAt: sub-pixel ch's first mixture parameter
+        return self.mix * (3 * ch + ch * (ch - 1) // 2)
+
+    @property
+    def head_out(self):  # Config.HeadOut: W2's rows
+        return self.mix_at(self.C) if self.mix else self.logits
+
+    def output_group(self, o):  # Config.OutputGroup
+        if not self.mix:
+            return o // 256
+        g = 0
+        while g + 1 < self.C and o >= self.mix_at(g + 1):
+            g += 1
+        return g
+
     def shapes(self):
         """(name, [rows, cols]) of every tensor in Params.Tensors() order
         (model.NewParams): weight matrices are row-major [out][in]."""
@@ -78,13 +94,13 @@ class Config:
             ]
         out += [
             ("W1", [self.hidden, self.F]), ("B1", [self.hidden]),
-            ("W2", [self.logits, self.hidden]), ("B2", [self.logits]),
+            ("W2", [self.head_out, self.hidden]), ("B2", [self.head_out]),
         ]
         return out
 
     def __str__(self):  # Config.String
         s = "C%d F%d L%d k%d H%d" % (self.C, self.F, self.L, self.k, self.hidden)
-        return s + (" D%d" % self.cond if self.cond else "")
+        return s + (" D%d" % self.cond if self.cond else "") + (" M%d" % self.mix if self.mix else "")
 
 
 def numel(shape):
@@ -96,12 +112,17 @@ def numel(shape):
 
 class Checkpoint:
     """A checkpoint: header (the JSON object, key order kept), config, and
-    params, m, v: lists of bytes objects (float32 LE) in Tensors() order."""
+    params, m, v and, when the run averages its weights (Options.EMA > 0),
+    avg: lists of bytes objects (float32 LE) in Tensors() order."""
 
-    def __init__(self, header, params, m, v):
+    def __init__(self, header, params, m, v, avg=None):
         self.header = header
         self.config = Config(header["Options"]["Config"])
-        self.params, self.m, self.v = params, m, v
+        self.params, self.m, self.v, self.avg = params, m, v, avg
+
+    @property
+    def weights(self):  # Checkpoint.Weights: the average when there is one
+        return self.avg if self.avg is not None else self.params
 
     @property
     def step(self):
@@ -131,7 +152,8 @@ def decode(data, name="checkpoint"):
     header = json.loads(data[12:12 + n].decode("utf-8"))
     cfg = Config(header["Options"]["Config"])
     sizes = [4 * numel(s) for _, s in cfg.shapes()]
-    want = 12 + n + 3 * sum(sizes) + 4
+    ngroups = 4 if header["Options"].get("EMA", 0) > 0 else 3  # params, m, v (, avg)
+    want = 12 + n + ngroups * sum(sizes) + 4
     if len(data) != want:
         raise ValueError("%s: %d bytes, want %d for %s" % (name, len(data), want, cfg))
     (crc,) = struct.unpack_from("<I", data, len(data) - 4)
@@ -140,7 +162,7 @@ def decode(data, name="checkpoint"):
         raise ValueError("%s: checksum %08x, computed %08x: the file is damaged" % (name, crc, got))
     off = 12 + n
     groups = []
-    for _ in range(3):
+    for _ in range(ngroups):
         g = []
         for sz in sizes:
             g.append(bytes(data[off:off + sz]))
@@ -155,7 +177,12 @@ def encode(ck):
         raise ValueError("header of %d bytes" % len(h))
     sizes = [4 * numel(s) for _, s in ck.config.shapes()]
     parts = [MAGIC, struct.pack("<I", len(h)), h]
-    for g in (ck.params, ck.m, ck.v):
+    groups = [ck.params, ck.m, ck.v]
+    if ck.header["Options"].get("EMA", 0) > 0:
+        if ck.avg is None:
+            raise ValueError("a checkpoint of a run averaging its weights needs the average")
+        groups.append(ck.avg)
+    for g in groups:
         if len(g) != len(sizes):
             raise ValueError("%d tensors, want %d" % (len(g), len(sizes)))
         for b, sz in zip(g, sizes):
@@ -273,7 +300,7 @@ def w1_mask(cfg):
 
 
 def w2_mask(cfg):
-    return group_mask(cfg.logits, cfg.hidden, lambda o: o // 256, lambda i: hidden_group(cfg, i))
+    return group_mask(cfg.head_out, cfg.hidden, cfg.output_group, lambda i: hidden_group(cfg, i))
 
 
 def masks(cfg):

@@ -28,7 +28,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ckpt  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CKPTS = sorted(glob.glob(os.path.join(ROOT, "model", "checkpoints", "*.ckpt")))
+def _is_training_checkpoint(path):
+    with open(path, "rb") as f:
+        return f.read(len(ckpt.MAGIC)) == ckpt.MAGIC
+
+
+# model/train's checkpoints (the auto-encoder's have a format of their own).
+CKPTS = sorted(p for p in glob.glob(os.path.join(ROOT, "model", "checkpoints", "*.ckpt")) if _is_training_checkpoint(p))
 
 
 def floats(b):

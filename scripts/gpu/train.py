@@ -119,8 +119,9 @@ class Net:
         return torch.tanh(z[..., :Fm]) * torch.sigmoid(z[..., Fm:])
 
     def logits(self, pix, cond=None, head_fp32=True, dropout=0.0):
-        """Net.forward up to the logits: pix is [N][H][W][C] uint8; returns
-        [N][H][W][C·256], the 256 logits of sub-pixel c at 256c."""
+        """Net.forward up to the head's outputs: pix is [N][H][W][C] uint8;
+        returns [N][H][W][HeadOut]: the 256 logits of sub-pixel c at 256c,
+        or with a mixture head sub-pixel c's parameters at cfg.mix_at(c)."""
         cfg, Fm = self.cfg, self.cfg.F
         x = (pix.float() - 128) / 128  # forward: x = (p-128)/128
         vin = hin = x  # Net.inputs(0): both read x
@@ -146,10 +147,48 @@ class Net:
         return F.linear(a1, self.w(n + 2), self.P[n + 3])
 
     def nll(self, pix, cond=None, head_fp32=True, dropout=0.0, reduction="mean"):
-        """softmaxLoss: the 256-way softmax cross-entropy of every sub-pixel,
-        in nats; mean over the N·H·W·C sub-pixels (Net.loss) or their sum."""
-        lg = self.logits(pix, cond, head_fp32, dropout).float().reshape(-1, 256)
+        """softmaxLoss or mixLoss: the NLL of every sub-pixel in nats; mean
+        over the N·H·W·C sub-pixels (Net.loss), their sum, or (reduction
+        "none") each, [N·H·W·C]."""
+        out = self.logits(pix, cond, head_fp32, dropout)
+        if self.cfg.mix:
+            per = mixture_nll(out, pix, self.cfg).reshape(-1)
+            return {"mean": per.mean, "sum": per.sum, "none": lambda: per}[reduction]()
+        lg = out.float().reshape(-1, 256)
         return F.cross_entropy(lg, pix.reshape(-1).long(), reduction=reduction)
+
+
+MIX_MIN_LOG_SCALE = -7.0  # model.MixMinLogScale
+
+
+def mixture_nll(out, pix, cfg):
+    """mixLoss (model/train/mixture.go), in float64 as there: -log P(v) of
+    every sub-pixel v under its discretized logistic mixture, [N][H][W][C].
+    Sub-pixel c's parameters at cfg.mix_at(c) are K logits, K means, K
+    log-scales (clamped below at MixMinLogScale, its gradient then zero),
+    and for each earlier sub-pixel j K coefficients: mean += tanh(coef)·x_j.
+    A bin's edges are v ± 1/256 in the input's scale x = (v-128)/128, the
+    first and last bins open-ended; a middle bin's probability is
+    σ(hi)·σ(-lo)·(1 - e^-(hi-lo)), whose log does not cancel in the tails."""
+    K = cfg.mix
+    out = out.double()
+    x = (pix.double() - 128) / 128
+    nll = []
+    for c in range(cfg.C):
+        a = cfg.mix_at(c)
+        par = out[..., a:a + (3 + c) * K]
+        logit, m, s = par[..., :K], par[..., K:2 * K], par[..., 2 * K:3 * K]
+        for j in range(c):
+            m = m + torch.tanh(par[..., (3 + j) * K:(4 + j) * K]) * x[..., j:j + 1]
+        e = torch.exp(-torch.clamp(s, min=MIX_MIN_LOG_SCALE))
+        v = x[..., c:c + 1]
+        hi, lo = e * (v + 1.0 / 256 - m), e * (v - 1.0 / 256 - m)
+        below, above = F.logsigmoid(hi), F.logsigmoid(-lo)  # log σ(hi), log σ(-lo)
+        mid = below + above + torch.log(-torch.expm1(lo - hi))
+        pv = pix[..., c:c + 1]
+        logp = torch.where(pv == 0, below, torch.where(pv == 255, above, mid))
+        nll.append(-torch.logsumexp(F.log_softmax(logit, dim=-1) + logp, dim=-1))
+    return torch.stack(nll, dim=-1)
 
 
 # ---------------------------------------------------------------- optimizer
@@ -279,8 +318,7 @@ def diagnose(net, test, want):
     pix, labels = test
     cfg = net.cfg
     with Precision("fp32"):
-        lg = net.logits(pix[:1], one_hot(cfg, labels[:1])).float().reshape(-1, 256)
-        got = F.cross_entropy(lg, pix[:1].reshape(-1).long(), reduction="none").tolist()
+        got = net.nll(pix[:1], one_hot(cfg, labels[:1]), reduction="none").tolist()
     H, W, C = pix.shape[1], pix.shape[2], pix.shape[3]
     diff = [g - w for g, w in zip(got, want)]
     first = next((q for q, d in enumerate(diff) if abs(d) > 1e-3), None)
@@ -311,6 +349,7 @@ def make_checkpoint(src, cfg, weights, M, V, step, adam_step, args, extra, train
     o["Warmup"] = args.warmup
     o["DecaySteps"] = step
     o["Resume"] = True
+    o["EMA"] = 0  # the weights written are the ones chosen, raw or averaged: no average travels
     h["Step"] = step
     if train_ema is not None and math.isfinite(train_ema):
         h["TrainEMA"] = float(train_ema)
@@ -367,7 +406,9 @@ def main():
     del raw
     cfg = src.config
     shapes = [s for _, s in cfg.shapes()]
-    P = [to_tensor(b, s, dev).requires_grad_(True) for b, s in zip(src.params, shapes)]
+    # The weights Go evaluates and exports (the average, when the run kept
+    # one), which the self-check compares with Go's NLL.
+    P = [to_tensor(b, s, dev).requires_grad_(True) for b, s in zip(src.weights, shapes)]
     if args.fresh_adam:
         M = [torch.zeros_like(p) for p in P]
         V = [torch.zeros_like(p) for p in P]
@@ -526,7 +567,7 @@ def main():
     results = {"val_start": v0, "val_last": v, "val_ema": ve, "val_best": best["bpd"], "best": best["what"],
                "best_step": best["step"], "steps": step, "images": step * B, "train_seconds": trained,
                "train_images": n, "batch": B, "checkpoint": args.checkpoint, "source_step": start_step}
-    start_w = [to_tensor(b, s, dev) for b, s in zip(src.params, shapes)]
+    start_w = [to_tensor(b, s, dev) for b, s in zip(src.weights, shapes)]
     for tag, w in (("start", start_w), ("last", list(P)), ("best", best["weights"])):
         saved = [p.detach().clone() for p in P]
         with torch.no_grad():
