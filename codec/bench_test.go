@@ -12,6 +12,7 @@ import (
 
 	"github.com/pxcz/pxcz/corpus"
 	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/model/ae"
 )
 
 // The benchmarks code with the built-in model for each size, or with the weights file
@@ -33,22 +34,29 @@ func benchOptions(b *testing.B) *Options {
 
 var benchSizes = []image.Point{{32, 32}, {768, 512}}
 
-// benchBounds are the near-lossless bounds the benchmarks code at, 0 being
-// lossless: near-lossless coding should cost what lossless coding does.
-var benchBounds = []int{0, 2}
+// benchModes are the ways the benchmarks code: lossless, near-lossless
+// within 2, and lossy at the default quality of pxcz compress --lossy,
+// which should all cost about the same.
+var benchModes = []struct {
+	name string
+	set  func(*Options)
+}{
+	{"", func(*Options) {}},
+	{"/max-error=2", func(o *Options) { o.MaxError = 2 }},
+	{"/lossy", func(o *Options) { o.Quality = 75 }},
+}
 
-// benchCases runs f for every size and bound, with the options for the
-// bound.
+// benchCases runs f for every size and mode, with the options for the
+// mode; the lossy cases are skipped when no lossy model is built in.
 func benchCases(b *testing.B, f func(b *testing.B, size image.Point, opts *Options)) {
 	for _, size := range benchSizes {
-		for _, k := range benchBounds {
-			name := fmt.Sprintf("%dx%d", size.X, size.Y)
-			if k > 0 {
-				name += fmt.Sprintf("/max-error=%d", k)
-			}
-			b.Run(name, func(b *testing.B) {
+		for _, mode := range benchModes {
+			b.Run(fmt.Sprintf("%dx%d%s", size.X, size.Y, mode.name), func(b *testing.B) {
 				opts := *benchOptions(b)
-				opts.MaxError = k
+				mode.set(&opts)
+				if ms, err := ae.Models(); opts.lossy() && (err != nil || len(ms) == 0) {
+					b.Skipf("no built-in lossy model (%v)", err)
+				}
 				f(b, size, &opts)
 			})
 		}
