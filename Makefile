@@ -88,7 +88,7 @@ bench-speed: build
 FUZZTIME ?= 60s
 FUZZ := ./arith:FuzzDecode ./arith:FuzzRoundTrip ./codec:FuzzDecode ./container:FuzzReadHeader \
 	./model:FuzzLoad ./model:FuzzDotRows ./model:FuzzDotCols ./model:FuzzFreqTable \
-	./model/train:FuzzReadCheckpoint ./corpus:FuzzReadCIFAR \
+	./model/train:FuzzReadCheckpoint ./model/ae:FuzzLoad ./model/ae:FuzzReadCheckpoint ./corpus:FuzzReadCIFAR \
 	./cmd/pxcz:FuzzDecompress ./cmd/pxcz:FuzzReadImage ./cmd/pxcz/internal/bench:FuzzReadPNM \
 	./pngmeta:FuzzRead ./pngmeta:FuzzReadJPEG ./pngmeta:FuzzUnmarshal
 FUZZCACHE = $(shell $(GO) env GOCACHE)/fuzz/$(shell $(GO) list -m)

@@ -111,7 +111,7 @@ func FuzzLoad(f *testing.F) {
 	good, _ := tinyModel(f).MarshalBinary()
 	f.Add(good)
 	f.Add(good[:len(good)/3])
-	f.Add([]byte("PXCL\x01\x00\x03\x06\x03\x04\x03\x02"))
+	f.Add([]byte("PXCL\x02\x00\x03\x06\x03\x04\x03\x02\x03"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Load(bytes.NewReader(data))
 		if err != nil {
