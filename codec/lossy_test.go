@@ -2,10 +2,13 @@ package codec
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"math/rand"
+	"os"
 	"strings"
 	"testing"
 
@@ -212,5 +215,36 @@ func TestLossyRate(t *testing.T) {
 	}
 	if got := size(Options{TargetBPP: bits(lo) / 2}); got != lo {
 		t.Errorf("a target below every size gave %d bytes, want the smallest, %d", got, lo)
+	}
+}
+
+// TestLossyGolden decodes a committed lossy file, coded with tinyLossy(1)
+// at quality 50, and pins its pixels' hash: every machine must rebuild the
+// same image from the same code (the encoder's float analysis may pick
+// another code elsewhere; the decoder may not differ). PXCZ_WRITE_GOLDEN=1
+// rewrites the file.
+func TestLossyGolden(t *testing.T) {
+	m := tinyLossy(t, 1)
+	const path = "testdata/lossy-tiny.pxcz"
+	if os.Getenv("PXCZ_WRITE_GOLDEN") != "" {
+		var buf bytes.Buffer
+		if err := Encode(&buf, noisy(40, 24, container.RGBA, 11), &Options{Quality: 50, LossyModel: m}); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := DecodeWith(bytes.NewReader(data), &Options{LossyModel: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "5f75d40d4d64b12f"
+	if got := fmt.Sprintf("%x", sha256.Sum256(img.(*image.NRGBA).Pix))[:16]; got != want {
+		t.Errorf("decoded pixels' hash %s, want %s", got, want)
 	}
 }
