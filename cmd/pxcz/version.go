@@ -10,6 +10,7 @@ import (
 
 	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/model/ae"
 )
 
 func init() {
@@ -71,6 +72,16 @@ func printVersion(w io.Writer) error {
 		}
 		_, err = fmt.Fprintf(w, "  %3d  %x  %-8s %s\n", m.Number(), m.Fingerprint(), role, m.Name())
 		if err != nil {
+			return err
+		}
+	}
+	lossy, err := ae.Models()
+	if err != nil || len(lossy) == 0 {
+		return err
+	}
+	fmt.Fprintf(w, "built-in lossy models (compress --lossy; numbered apart from the others):\n")
+	for _, m := range lossy {
+		if _, err := fmt.Fprintf(w, "  %3d  %x  %d steps  %s\n", m.Number(), m.Fingerprint(), len(m.Steps()), m.Name()); err != nil {
 			return err
 		}
 	}
