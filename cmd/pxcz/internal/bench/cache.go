@@ -22,13 +22,25 @@ type Cache struct{ dir string }
 // cacheRecord is one cached result. The key fields are stored too and
 // checked on reading, so that a file can never answer for another key.
 type cacheRecord struct {
+	Version  int    `json:"version"` // cacheVersion; records of others are misses
 	Image    string `json:"image"`
 	Codec    string `json:"codec"`
 	Bytes    int64  `json:"bytes"`
 	EncodeNS int64  `json:"encode_ns"`
 	DecodeNS int64  `json:"decode_ns"`
 	Failure  string `json:"failure,omitempty"`
+	// What a near-lossless or lossy round trip measured of its error.
+	NearLossless bool    `json:"near_lossless,omitempty"`
+	MaxError     int     `json:"max_error,omitempty"`
+	SqError      int64   `json:"sq_error,omitempty"`
+	PSNR         float64 `json:"psnr,omitempty"`
+	MSSSIM       float64 `json:"ms_ssim,omitempty"`
+	Family       string  `json:"family,omitempty"`
 }
+
+// cacheVersion is the version of the records Put writes: 2 keeps the
+// error measurements, which the records of version 1 lacked.
+const cacheVersion = 2
 
 // OpenCache uses dir as a cache, creating it if needed.
 func OpenCache(dir string) (*Cache, error) {
@@ -45,23 +57,26 @@ func (c *Cache) path(image, codec string) string {
 }
 
 // Get returns the cached outcome of codec (a Codec's Key) on the image with
-// the given digest: the size, the times and the failure, if any. A missing or
-// unreadable entry is a miss.
+// the given digest: the size, the times, the error measured and the
+// failure, if any. A missing or unreadable entry, or one of another
+// version, is a miss.
 func (c *Cache) Get(image, codec string) (r Result, ok bool) {
 	data, err := os.ReadFile(c.path(image, codec))
 	if err != nil {
 		return Result{}, false
 	}
 	var rec cacheRecord
-	if json.Unmarshal(data, &rec) != nil || rec.Image != image || rec.Codec != codec {
+	if json.Unmarshal(data, &rec) != nil || rec.Version != cacheVersion || rec.Image != image || rec.Codec != codec {
 		return Result{}, false
 	}
 	return Result{
-		Bytes:   rec.Bytes,
-		Encode:  time.Duration(rec.EncodeNS),
-		Decode:  time.Duration(rec.DecodeNS),
-		Failure: rec.Failure,
-		Cached:  true,
+		Bytes:        rec.Bytes,
+		Encode:       time.Duration(rec.EncodeNS),
+		Decode:       time.Duration(rec.DecodeNS),
+		Failure:      rec.Failure,
+		NearLossless: rec.NearLossless, MaxError: rec.MaxError, SqError: rec.SqError,
+		PSNR: rec.PSNR, MSSSIM: rec.MSSSIM, Family: rec.Family,
+		Cached: true,
 	}, true
 }
 
@@ -69,8 +84,10 @@ func (c *Cache) Get(image, codec string) (r Result, ok bool) {
 // interrupted run leaves no half-written entry behind.
 func (c *Cache) Put(image, codec string, r Result) error {
 	data, err := json.Marshal(cacheRecord{
-		Image: image, Codec: codec, Bytes: r.Bytes,
+		Version: cacheVersion, Image: image, Codec: codec, Bytes: r.Bytes,
 		EncodeNS: int64(r.Encode), DecodeNS: int64(r.Decode), Failure: r.Failure,
+		NearLossless: r.NearLossless, MaxError: r.MaxError, SqError: r.SqError,
+		PSNR: r.PSNR, MSSSIM: r.MSSSIM, Family: r.Family,
 	})
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -241,5 +242,34 @@ func TestRunnerNearLossless(t *testing.T) {
 			math.Abs(row.PSNR()-wantPSNR) > 1e-9 && tc.off > 0 || tc.off == 0 && !math.IsInf(row.PSNR(), 1) {
 			t.Errorf("off %d, bound %d: %+v, PSNR %g, want max error %d, PSNR %g", tc.off, tc.bound, row, row.PSNR(), tc.off, wantPSNR)
 		}
+	}
+}
+
+// TestCacheKeepsErrors: a near-lossless or lossy result comes back from
+// the cache with the error it measured, and a record of the first version,
+// which had none, is a miss.
+func TestCacheKeepsErrors(t *testing.T) {
+	c, err := OpenCache(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Result{Bytes: 7, Encode: 3, Decode: 4, NearLossless: true, MaxError: 9, SqError: 1234, PSNR: 31.5, MSSSIM: 0.97, Family: "jpeg"}
+	if err := c.Put("img", "lossy", want); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := c.Get("img", "lossy")
+	want.Cached = true
+	if !ok || got != want {
+		t.Errorf("Get = %+v, %v; want %+v", got, ok, want)
+	}
+	old := `{"image":"img","codec":"old","bytes":7,"encode_ns":3,"decode_ns":4}`
+	if err := os.MkdirAll(filepath.Dir(c.path("img", "old")), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(c.path("img", "old"), []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := c.Get("img", "old"); ok {
+		t.Errorf("a version-1 record was a hit: %+v", r)
 	}
 }
