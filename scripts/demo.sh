@@ -24,3 +24,14 @@ for img in "${imgs[@]}"; do
 	$bin info "$out/$name.pxcz"
 	printf '  PNG input: %d bytes, pxcz: %d bytes\n' "$(stat -c %s "$img")" "$(stat -c %s "$out/$name.pxcz")"
 done
+# Lossy: the first image at two qualities, when a lossy model is built in.
+if $bin version | grep -q "built-in lossy models"; then
+	img=${imgs[0]}
+	name=$(basename "$img" .png)
+	for q in 25 90; do
+		echo "$img, --lossy --quality $q:"
+		$bin compress -f --lossy --quality "$q" -o "$out/$name-q$q.pxcz" "$img"
+		$bin decompress -f -o "$out/$name-q$q.png" "$out/$name-q$q.pxcz"
+		printf '  pxcz: %d bytes\n' "$(stat -c %s "$out/$name-q$q.pxcz")"
+	done
+fi
