@@ -29,6 +29,7 @@ and written again is the same file byte for byte; the header is written as
 Go's encoding/json writes it (ckpt.go_json).
 """
 
+import gzip
 import json
 import math
 import os
@@ -265,3 +266,44 @@ def run_header(header, step, ae_step, head_step, elapsed_s, train_rate, batch, c
     h["HeadAdam"]["Step"] = head_step
     h["GPU"] = extra
     return h
+
+
+# What comes back from $OUT: at most 8 files of 16 MiB, 64 MiB in all
+# (/work/.library/device/README.md). Checkpoints go back gzipped, in parts.
+PART = 15 << 20
+BACK_BYTES = 56 << 20  # for the checkpoints; the rest for the logs
+BACK_PARTS = 5  # the logs and summary.json take 3 of the 8 files
+
+
+def send_back(out, ckpts, limit_bytes=BACK_BYTES, limit_parts=BACK_PARTS, part=PART):
+    """Writes the checkpoints ckpts, [(name, [variants, fullest first])],
+    each variant a function returning an AECheckpoint, gzipped and split
+    into parts NAME.gz.0, NAME.gz.1, ... of at most part bytes in out
+    (`cat NAME.gz.* | gunzip` gives the checkpoint back): for each name in
+    turn the fullest variant that still fits what may come back, or none.
+    Returns {name: (index of the variant written or None, gzipped bytes)}."""
+    used_bytes = used_parts = 0
+    done = {}
+    for name, variants in ckpts:
+        chosen = None
+        for k, make in enumerate(variants):
+            z = gzip.compress(encode(make()), compresslevel=1, mtime=0)
+            parts = [z[i:i + part] for i in range(0, len(z), part)]
+            if used_bytes + len(z) <= limit_bytes and used_parts + len(parts) <= limit_parts:
+                chosen = k
+                break
+        old = [f for f in os.listdir(out) if f.startswith(name + ".gz.") and not f.endswith(".tmp")]
+        if chosen is None:
+            parts = []
+        for i, p in enumerate(parts):  # all parts first, then the swap
+            with open(os.path.join(out, "%s.gz.%d.tmp" % (name, i)), "wb") as f:
+                f.write(p)
+        for f in old:
+            os.remove(os.path.join(out, f))
+        for i in range(len(parts)):
+            path = os.path.join(out, "%s.gz.%d" % (name, i))
+            os.replace(path + ".tmp", path)
+        used_bytes += sum(map(len, parts))
+        used_parts += len(parts)
+        done[name] = (chosen, sum(map(len, parts)))
+    return done

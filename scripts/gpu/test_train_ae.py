@@ -21,6 +21,7 @@ the Python standard library alone (no torch needed):
 Run from the repository root: python3 scripts/gpu/test_train_ae.py
 """
 
+import gzip
 import json
 import math
 import os
@@ -144,6 +145,44 @@ class TestCheckpoint(unittest.TestCase):
         for want in ('"LR":0.0005', '"Lambda":1,', '"MSE":60,', '"Clip":1000,', '"GPU":{"device":"H100"'):
             self.assertIn(want, text)
         self.assertEqual(src.header["Step"], 11500, "run_header must not change its argument")
+
+    def test_send_back(self):
+        src = aeckpt.read(CKPT)
+        full = lambda: src  # noqa: E731
+        _, _, small = self.fresh("Width=1,Latent=1")
+        slim = lambda: small  # noqa: E731
+        gz = lambda ck: len(gzip.compress(aeckpt.encode(ck()), compresslevel=1, mtime=0))  # noqa: E731
+        F, S, part = gz(full), gz(slim), 400000
+        self.assertGreater(F, S)
+        pF, pS = -(-F // part), -(-S // part)
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "last.ckpt.gz.7"), "wb") as f:  # a stale part of an earlier save
+                f.write(b"old")
+            cases = [  # limit on bytes, limit on parts, want best's and last's variants
+                (1 << 30, 99, 0, 0),
+                (1 << 30, pF + pS, 0, 1),  # the parts run out: last slims down
+                (F + S, 99, 0, 1),
+                (F - 1, 99, 1, None),  # best slims down; last cannot come back
+                (F - 1 + S, 99, 0, None),  # best first: its full variant fits, and then nothing else
+                (F, 99, 0, None),  # last cannot come back
+                (S - 1, 99, None, None),
+            ]
+            for lb, lp, want_best, want_last in cases:
+                with self.subTest(limit_bytes=lb, limit_parts=lp):
+                    done = aeckpt.send_back(d, [("best.ckpt", [full, slim]), ("last.ckpt", [full, slim])], lb, lp, part)
+                    self.assertEqual((done["best.ckpt"][0], done["last.ckpt"][0]), (want_best, want_last))
+                    for name, want in (("best.ckpt", want_best), ("last.ckpt", want_last)):
+                        parts = sorted(f for f in os.listdir(d) if f.startswith(name + ".gz."))
+                        if want is None:
+                            self.assertEqual(parts, [])
+                            continue
+                        z = b""
+                        for i, f in enumerate(parts):
+                            self.assertEqual(f, "%s.gz.%d" % (name, i))
+                            with open(os.path.join(d, f), "rb") as fh:
+                                z += fh.read()
+                        self.assertEqual(aeckpt.decode(gzip.decompress(z)).header, (src if want == 0 else small).header)
+                    self.assertLessEqual(sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d)), lb)
 
 
 # ---------------------------------------------------------------- the forward pass

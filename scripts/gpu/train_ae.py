@@ -271,13 +271,21 @@ def self_check(args, net, pack, digest, size, val):
 
 # ---------------------------------------------------------------- checkpoints
 
-def make_checkpoint(src_pc, P, head, M, V, HM, HV, h):
+def make_checkpoint(src_pc, P, head, M, V, HM, HV, h, moments):
     """A checkpoint in model/ae's format of header h (aeckpt.run_header),
-    these tensors and the source's PixelCNN groups src_pc."""
+    these tensors and the source's PixelCNN groups src_pc. Without moments
+    its Adam states are fresh ones (zero moments, step 0): the weights
+    alone, which deflate to their own size."""
     b = tlib.to_bytes
-    groups = [[b(t) for t in P], [b(t) for t in M], [b(t) for t in V], *src_pc,
-              [b(t) for t in head], [b(t) for t in HM], [b(t) for t in HV]]
-    return aeckpt.AECheckpoint(h, groups)
+    if moments:
+        m, v, hm, hv = ([b(t) for t in g] for g in (M, V, HM, HV))
+    else:
+        h = json.loads(json.dumps(h))
+        h["AEAdam"]["Step"] = h["HeadAdam"]["Step"] = 0
+        h["GPU"]["moments"] = "none: Adam starts afresh"
+        m = v = [bytes(4 * t.numel()) for t in P]
+        hm = hv = [bytes(4 * t.numel()) for t in head]
+    return aeckpt.AECheckpoint(h, [[b(t) for t in P], m, v, *src_pc, [b(t) for t in head], hm, hv])
 
 
 # ---------------------------------------------------------------- main
@@ -464,13 +472,16 @@ def main():
                  "val": {k: best.get(k) for k in ("loss", "rate_bpp", "psnr")}, "best": best.get("what"),
                  "best_step": best.get("step"), "precision": args.precision, "tag": tag}
         trained = time.time() - t_train
-        for name, w, what in (("last.ckpt", params, "raw"), ("best.ckpt", best.get("weights"), best.get("what"))):
-            if w is None:
-                continue
+
+        def variants(w, what):
             h = aeckpt.run_header(header, start_step + step, ae_step0 + step, head_step0 + step, trained, train_rate,
                                   B, S, args.lr, args.lr_floor, args.warmup, args.clip, args.lam, args.mse,
                                   dict(extra, weights=what))
-            aeckpt.write(os.path.join(args.out, name), make_checkpoint(src_pc, w[:len(P)], w[len(P):], M, V, HM, HV, h))
+            return [lambda m=m: make_checkpoint(src_pc, w[:len(P)], w[len(P):], M, V, HM, HV, h, m) for m in (True, False)]
+        sent = aeckpt.send_back(args.out, [("best.ckpt", variants(best["weights"], best["what"])), ("last.ckpt", variants(params, "raw"))])
+        kinds = ("with Adam's moments", "weights only")
+        log("wrote %s (%s)" % ("; ".join("%s %s, %.1f MB gzipped" % (n, kinds[k], z / 1e6) if k is not None else "%s: too large to come back" % n
+                                          for n, (k, z) in sent.items()), tag))
 
     budget = args.minutes * 60
     acc = torch.zeros(3, device=dev)
