@@ -33,9 +33,7 @@ import gzip
 import json
 import math
 import os
-import struct
 import sys
-import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ckpt  # noqa: E402
@@ -134,26 +132,11 @@ class AECheckpoint:
 
 
 def decode(data, name="checkpoint"):
-    if len(data) < 16:
-        raise ValueError("%s: too short for a checkpoint" % name)
-    if data[:8] != MAGIC:
-        if data[:7] == MAGIC[:7]:
-            raise ValueError("%s: checkpoint format version %d, this reads %d" % (name, data[7], MAGIC[7]))
-        raise ValueError("%s: not a pxcz auto-encoder checkpoint (bad magic)" % name)
-    (n,) = struct.unpack_from("<I", data, 8)
-    if n > ckpt.MAX_HEADER:
-        raise ValueError("%s: header of %d bytes exceeds the limit" % (name, n))
-    header = json.loads(data[12:12 + n].decode("utf-8"))
+    header, off = ckpt.open_file(data, MAGIC, "auto-encoder", name)
     ck = AECheckpoint(header, [None] * len(GROUPS))
     shapes = ck.group_shapes()
-    want = 12 + n + sum(4 * ckpt.numel(s) for g in shapes for _, s in g) + 4
-    if len(data) != want:
-        raise ValueError("%s: %d bytes, want %d for %s and %s" % (name, len(data), want, ck.config, ck.pc_config))
-    (crc,) = struct.unpack_from("<I", data, len(data) - 4)
-    got = zlib.crc32(data[:-4]) & 0xFFFFFFFF
-    if crc != got:
-        raise ValueError("%s: checksum %08x, computed %08x: the file is damaged" % (name, crc, got))
-    off = 12 + n
+    want = off + sum(4 * ckpt.numel(s) for g in shapes for _, s in g) + 4
+    ckpt.check_file(data, want, name, "%s and %s" % (ck.config, ck.pc_config))
     for gname, g in zip(GROUPS, shapes):
         ts = []
         for _, s in g:
@@ -170,10 +153,7 @@ def read(path):
 
 
 def encode(ck):
-    h = ckpt.go_json(ck.header).encode("utf-8")
-    if len(h) > ckpt.MAX_HEADER:
-        raise ValueError("header of %d bytes" % len(h))
-    parts = [MAGIC, struct.pack("<I", len(h)), h]
+    parts = []
     for gname, shapes in zip(GROUPS, ck.group_shapes()):
         g = getattr(ck, gname) or []
         if len(g) != len(shapes):
@@ -182,19 +162,12 @@ def encode(ck):
             if len(b) != 4 * ckpt.numel(s):
                 raise ValueError("%s %s: %d bytes, want %d" % (gname, tname, len(b), 4 * ckpt.numel(s)))
             parts.append(b)
-    body = b"".join(parts)
-    return body + struct.pack("<I", zlib.crc32(body) & 0xFFFFFFFF)
+    return ckpt.seal(MAGIC, ck.header, parts)
 
 
 def write(path, ck):
     """Writes ck to path through a temporary file renamed into place."""
-    data = encode(ck)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    ckpt.write_file(path, encode(ck))
 
 
 # ---------------------------------------------------------------- what train_ae.py writes

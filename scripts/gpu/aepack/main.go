@@ -41,9 +41,6 @@ import (
 	"flag"
 	"fmt"
 	"hash/crc32"
-	"image"
-	"image/draw"
-	_ "image/png" // the photographs are PNG
 	"io"
 	"math"
 	"math/rand/v2"
@@ -220,7 +217,7 @@ func pack(o *opts) (*Pack, error) {
 				return err
 			}
 			for _, path := range names {
-				img, err := decode(path)
+				img, err := corpus.DecodePhoto(path)
 				if err != nil {
 					return err
 				}
@@ -262,27 +259,6 @@ func pack(o *opts) (*Pack, error) {
 		return nil, err
 	}
 	return p, nil
-}
-
-// decode reads a PNG as 8-bit RGB, translucent pixels over black.
-func decode(path string) (*corpus.Set, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	img, _, err := image.Decode(f)
-	if err != nil {
-		return nil, fmt.Errorf("decoding %s: %w", path, err)
-	}
-	b := img.Bounds()
-	rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(rgba, rgba.Rect, img, b.Min, draw.Src)
-	s := &corpus.Set{W: b.Dx(), H: b.Dy(), C: 3, Pix: make([]uint8, 0, b.Dx()*b.Dy()*3)}
-	for i := 0; i < len(rgba.Pix); i += 4 {
-		s.Pix = append(s.Pix, rgba.Pix[i:i+3]...)
-	}
-	return s, nil
 }
 
 // diff2D returns the 2-D difference of img's sub-pixels (the package
