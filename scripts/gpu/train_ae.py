@@ -254,18 +254,24 @@ def self_check(args, net, pack, digest, size, val):
     log("  worst crop %d: rate %.7g (Go %.7g), MSE %.7g (Go %.7g)" %
         (worst, rates[worst], ref["per_image"][worst][0], mses[worst], ref["per_image"][worst][1]))
     # Where it departs: the code (the analysis), the map (the synthesis) or
-    # only the head's error (the head).
+    # only the head's error (the head). A code value on the edge of a
+    # rounding may round the other way in float32 here; more than 1% of
+    # crop 0's may not.
     code0 = code[0].permute(1, 2, 0).reshape(-1).tolist()  # [h'][w'][Latent], as Go stores it
+    if len(code0) != len(ref["code0"]):
+        log("  crop 0's code: %d values here, %d in Go: MISMATCH" % (len(code0), len(ref["code0"])))
+        return args.skip_check
     diffs = [abs(a - b) for a, b in zip(code0, ref["code0"])]
-    log("  crop 0's code: %d of %d values differ from Go's (max |diff| %g)%s" %
-        (sum(d > 0 for d in diffs), len(diffs), max(diffs) if diffs else 0,
-         "" if len(code0) == len(ref["code0"]) else "; SIZES DIFFER: %d here, %d in Go" % (len(code0), len(ref["code0"]))))
-    cm = code.mean(dim=(0, 2, 3)).tolist()
-    mm = smap.float().mean(dim=(0, 2, 3)).tolist()
-    log("  code channel means: max |diff| %.3g (of values up to %.3g)" %
-        (max(abs(a - b) for a, b in zip(cm, ref["code_mean"])), max(abs(b) for b in ref["code_mean"])))
-    log("  map channel means: max |diff| %.3g (of values up to %.3g)" %
-        (max(abs(a - b) for a, b in zip(mm, ref["map_mean"])), max(abs(b) for b in ref["map_mean"])))
+    bad = sum(d > 0 for d in diffs)
+    good = bad <= 0.01 * len(diffs)
+    ok &= good
+    log("  crop 0's code: %d of %d values differ from Go's (max |diff| %g) %s" %
+        (bad, len(diffs), max(diffs), "ok" if good else "MISMATCH"))
+    for name, got, want in (("code", code.mean(dim=(0, 2, 3)).tolist(), ref["code_mean"]),
+                            ("map", smap.float().mean(dim=(0, 2, 3)).tolist(), ref["map_mean"])):
+        # Not gated: a code value rounded the other way moves them too.
+        log("  %s channel means: max |diff| %.3g of values up to %.3g" %
+            (name, max(abs(a - b) for a, b in zip(got, want)), max(abs(b) for b in want)))
     return ok or args.skip_check
 
 
