@@ -42,7 +42,7 @@ func NewCrops(dir string, size int, seed int64) (*Crops, error) {
 		if d.IsDir() {
 			return nil
 		}
-		p, err := decodePhoto(path)
+		p, err := DecodePhoto(path)
 		if err != nil {
 			return err
 		}
@@ -60,8 +60,10 @@ func NewCrops(dir string, size int, seed int64) (*Crops, error) {
 	return c, nil
 }
 
-// decodePhoto reads one image file as a single-image RGB set.
-func decodePhoto(path string) (*Set, error) {
+// DecodePhoto reads one PNG or JPEG file as a single-image 8-bit RGB set,
+// as NewCrops does: grey becomes R = G = B, translucent pixels are
+// composited over black.
+func DecodePhoto(path string) (*Set, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

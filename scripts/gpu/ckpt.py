@@ -139,28 +139,60 @@ def read(path):
     return decode(data, path)
 
 
-def decode(data, name="checkpoint"):
+def open_file(data, magic, kind, name):
+    """The tensor file layout (model/train/tensorfile.go) of data: checks the
+    magic and the header's length and returns the header (a dict) and the
+    offset of the first tensor. The checksum is check_file's."""
     if len(data) < 16:
         raise ValueError("%s: too short for a checkpoint" % name)
-    if data[:8] != MAGIC:
-        if data[:7] == MAGIC[:7]:
-            raise ValueError("%s: checkpoint format version %d, this reads %d" % (name, data[7], MAGIC[7]))
-        raise ValueError("%s: not a pxcz training checkpoint (bad magic)" % name)
+    if data[:8] != magic:
+        if data[:7] == magic[:7]:
+            raise ValueError("%s: checkpoint format version %d, this reads %d" % (name, data[7], magic[7]))
+        raise ValueError("%s: not a pxcz %s checkpoint (bad magic)" % (name, kind))
     (n,) = struct.unpack_from("<I", data, 8)
     if n > MAX_HEADER:
         raise ValueError("%s: header of %d bytes exceeds the limit" % (name, n))
-    header = json.loads(data[12:12 + n].decode("utf-8"))
-    cfg = Config(header["Options"]["Config"])
-    sizes = [4 * numel(s) for _, s in cfg.shapes()]
-    ngroups = 4 if header["Options"].get("EMA", 0) > 0 else 3  # params, m, v (, avg)
-    want = 12 + n + ngroups * sum(sizes) + 4
+    return json.loads(data[12:12 + n].decode("utf-8")), 12 + n
+
+
+def check_file(data, want, name, what):
+    """Checks that data is want bytes long (the size of what) and that its
+    trailing CRC-32 matches."""
     if len(data) != want:
-        raise ValueError("%s: %d bytes, want %d for %s" % (name, len(data), want, cfg))
+        raise ValueError("%s: %d bytes, want %d for %s" % (name, len(data), want, what))
     (crc,) = struct.unpack_from("<I", data, len(data) - 4)
     got = zlib.crc32(data[:-4]) & 0xFFFFFFFF
     if crc != got:
         raise ValueError("%s: checksum %08x, computed %08x: the file is damaged" % (name, crc, got))
-    off = 12 + n
+
+
+def seal(magic, header, tensors):
+    """A tensor file: magic, the header as Go writes it, the tensors (bytes)
+    and the CRC-32."""
+    h = go_json(header).encode("utf-8")
+    if len(h) > MAX_HEADER:
+        raise ValueError("header of %d bytes" % len(h))
+    body = b"".join([magic, struct.pack("<I", len(h)), h] + list(tensors))
+    return body + struct.pack("<I", zlib.crc32(body) & 0xFFFFFFFF)
+
+
+def write_file(path, data):
+    """Writes data to path through a temporary file renamed into place."""
+    import os
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def decode(data, name="checkpoint"):
+    header, off = open_file(data, MAGIC, "training", name)
+    cfg = Config(header["Options"]["Config"])
+    sizes = [4 * numel(s) for _, s in cfg.shapes()]
+    ngroups = 4 if header["Options"].get("EMA", 0) > 0 else 3  # params, m, v (, avg)
+    check_file(data, off + ngroups * sum(sizes) + 4, name, cfg)
     groups = []
     for _ in range(ngroups):
         g = []
@@ -172,16 +204,13 @@ def decode(data, name="checkpoint"):
 
 
 def encode(ck):
-    h = go_json(ck.header).encode("utf-8")
-    if len(h) > MAX_HEADER:
-        raise ValueError("header of %d bytes" % len(h))
     sizes = [4 * numel(s) for _, s in ck.config.shapes()]
-    parts = [MAGIC, struct.pack("<I", len(h)), h]
     groups = [ck.params, ck.m, ck.v]
     if ck.header["Options"].get("EMA", 0) > 0:
         if ck.avg is None:
             raise ValueError("a checkpoint of a run averaging its weights needs the average")
         groups.append(ck.avg)
+    parts = []
     for g in groups:
         if len(g) != len(sizes):
             raise ValueError("%d tensors, want %d" % (len(g), len(sizes)))
@@ -189,20 +218,12 @@ def encode(ck):
             if len(b) != sz:
                 raise ValueError("tensor of %d bytes, want %d" % (len(b), sz))
             parts.append(b)
-    body = b"".join(parts)
-    return body + struct.pack("<I", zlib.crc32(body) & 0xFFFFFFFF)
+    return seal(MAGIC, ck.header, parts)
 
 
 def write(path, ck):
     """Writes ck to path through a temporary file renamed into place."""
-    import os
-    data = encode(ck)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_file(path, encode(ck))
 
 
 def go_float(x):

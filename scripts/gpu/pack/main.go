@@ -37,7 +37,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -49,6 +48,7 @@ import (
 	"github.com/pxcz/pxcz/internal/atomicfile"
 	"github.com/pxcz/pxcz/model"
 	"github.com/pxcz/pxcz/model/train"
+	"github.com/pxcz/pxcz/scripts/gpu/internal/kit"
 )
 
 // Pack is pack.json.
@@ -190,7 +190,7 @@ func run(o *opts) error {
 			}
 			info.Source, info.First = sources[name], firsts[name]
 			p.Sets[name] = info
-			if err := writeJSON(jsonPath, p); err != nil {
+			if err := kit.WriteJSON(jsonPath, p); err != nil {
 				return err
 			}
 		}
@@ -210,11 +210,11 @@ func run(o *opts) error {
 			}
 		}
 		p.References = append(kept, ref)
-		if err := writeJSON(jsonPath, p); err != nil {
+		if err := kit.WriteJSON(jsonPath, p); err != nil {
 			return err
 		}
 	}
-	reportCarry(o.out)
+	kit.ReportCarry(o.out, "pack fewer training images (--train-mb)")
 	return nil
 }
 
@@ -486,40 +486,4 @@ func setCond(net *train.Net, labels []uint8) error {
 	}
 	net.SetCond(h)
 	return nil
-}
-
-// reportCarry prints how much a device call would carry: the files git
-// sends (tracked, and untracked but not ignored) and the folder out.
-func reportCarry(out string) {
-	list, err := exec.Command("git", "ls-files", "-z", "-c", "-o", "--exclude-standard").Output()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "(cannot list the working tree: %v)\n", err)
-		return
-	}
-	var tree, carried int64
-	for _, f := range strings.Split(string(list), "\x00") {
-		if fi, err := os.Lstat(f); err == nil && fi.Mode().IsRegular() {
-			tree += fi.Size()
-		}
-	}
-	filepath.Walk(out, func(_ string, fi os.FileInfo, err error) error {
-		if err == nil && fi.Mode().IsRegular() {
-			carried += fi.Size()
-		}
-		return nil
-	})
-	const limit = 64 << 20
-	fmt.Fprintf(os.Stderr, "a device call would carry %.2f MB of working tree + %.2f MB in %s = %.2f MB of the %.2f MB (64 MiB) allowed\n",
-		float64(tree)/1e6, float64(carried)/1e6, out, float64(tree+carried)/1e6, float64(limit)/1e6)
-	if tree+carried > limit-(1<<20) {
-		fmt.Fprintln(os.Stderr, "WARNING: that is over the limit or within 1 MiB of it: pack fewer training images (--train-mb)")
-	}
-}
-
-func writeJSON(path string, v any) error {
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
-	})
 }
