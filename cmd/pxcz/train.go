@@ -70,20 +70,28 @@ func trainFlags(fs *flag.FlagSet) {
 }
 
 func runTrain(fs *flag.FlagSet, args []string) error {
-	if len(args) != 0 {
-		return fmt.Errorf("unexpected arguments %q", args)
-	}
 	o := trainOpts
 	o.Log = std.err
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := train.Run(ctx, o); err != nil {
+	err := runTraining(args, func(ctx context.Context) error { return train.Run(ctx, o) })
+	if err != nil {
 		return err
 	}
 	if trainArgs.export == "" {
 		return nil
 	}
 	return exportModel(o.Checkpoint, trainArgs.export, trainArgs.name, 64)
+}
+
+// runTraining runs a training command, which takes no arguments, until it
+// ends or SIGINT or SIGTERM cancels its context: a clean stop that writes
+// a checkpoint.
+func runTraining(args []string, run func(ctx context.Context) error) error {
+	if len(args) != 0 {
+		return fmt.Errorf("unexpected arguments %q", args)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx)
 }
 
 // exportModel calibrates a checkpoint's weights on calibrate images of

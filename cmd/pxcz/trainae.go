@@ -3,9 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
 	flag "github.com/spf13/pflag"
 
@@ -72,14 +69,9 @@ func trainAEFlags(fs *flag.FlagSet) {
 }
 
 func runTrainAE(fs *flag.FlagSet, args []string) error {
-	if len(args) != 0 {
-		return fmt.Errorf("unexpected arguments %q", args)
-	}
 	o := trainAEOpts
 	o.Log = std.err
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return ae.Run(ctx, o)
+	return runTraining(args, func(ctx context.Context) error { return ae.Run(ctx, o) })
 }
 
 var exportAEArgs struct {
