@@ -9,13 +9,17 @@ import (
 
 // The lossy models pxcz ships, embedded in the binary, each with its
 // quantization steps; model/MODELS.md says how each was trained.
+//
+//go:embed photo.pxcl
 var lossyFiles embed.FS
 
 // builtins is the table of embedded lossy models. Lossy files name one by
 // its number, which is permanent, as package model's numbers are (a
 // series of its own: a file's mode says which); Models lists them in
 // table order, those that code the smallest files first.
-var builtins = registry.New(lossyFiles, Load, "built-in lossy model")
+var builtins = registry.New(lossyFiles, Load, "built-in lossy model",
+	registry.Entry{Number: 1, Fingerprint: "6724e4c0", File: "photo.pxcl"},
+)
 
 // ErrNoBuiltin: this version of pxcz ships no lossy model.
 var ErrNoBuiltin = errors.New("ae: this pxcz has no built-in lossy model")
