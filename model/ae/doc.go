@@ -25,9 +25,9 @@
 //     image's size) followed by a Kernel×Kernel convolution of stride 1,
 //     the activation between them; the last gives the Cond channels of s.
 //
-// The decoder needs only the synthesis and the prior's tables to be
-// integer-exact (the encoder may compute the code as it likes, since the
-// file stores it): [Synthesizer] is the synthesis in integers, with
+// The decoder needs only the synthesis, the head and the prior's tables to
+// be integer-exact (the encoder may compute the code as it likes, since
+// the file stores it): [Synthesizer] is the synthesis in integers, with
 // quantized weights and Q10 activations like package model's network, and
 // [Prior.Table] gives the integer tables.
 //
@@ -36,14 +36,21 @@
 // surrogate of distortion, the code's rate, and the squared error of a 1×1
 // head from the map to the image (head.go), which puts the image into the
 // map from the first step while a warm-started PixelCNN's conditioning
-// weights are still zero. [Checkpoint] makes a run resumable bit for bit.
+// weights are still zero. With HeadOnly the PixelCNN is left out and the
+// loss is λ·rate + MSE·error: the plain auto-encoder, whose head gives the
+// pixels. [Checkpoint] makes a run resumable bit for bit.
 //
 // A lossy model file ([Model], format PXCL: file.go) holds what a codec
 // needs: the analysis in float, the integer synthesis, the prior's
-// frequency tables and the conditional PixelCNN's model file. Its coder
-// (coder.go) codes the rounded code with package arith under the tables
-// and reconstructs the image with the PixelCNN's mode for every sub-pixel,
-// in integers on a model.Stream conditioned by the map.
+// frequency tables at each of the quantization steps in [Steps] (one model
+// codes at several rates: a coarser step, fewer bytes), and the integer
+// head, the conditional PixelCNN's model file, or both. Its coder
+// (coder.go) codes the rounded code with package arith under the tables of
+// a step and rebuilds the image by a [Decoding]: the head's pixels, or the
+// PixelCNN's mode, mean or median for every sub-pixel in turn, in integers
+// on a model.Stream conditioned by the map. The built-in lossy models
+// (builtin.go) are what `pxcz compress --lossy` codes with (package codec,
+// lossy.go).
 //
 // Activations are pixel-major, [images][rows][columns][channels], as in
 // package train, so a convolution is an im2col gather and one matrix
