@@ -2,7 +2,8 @@
 // model's 256-way softmax for every sub-pixel, turned into an integer
 // frequency table, drives a range coder. It also codes near-losslessly,
 // every sub-pixel within a guaranteed bound (Options.MaxError; see
-// nearlossless.go).
+// nearlossless.go), and lossily, keeping only an auto-encoder's code of
+// the image (Options.Quality; see lossy.go).
 //
 // The model's table is mixed with those of eight predictors (six classical
 // ones and the model's own median and mode), each source weighted by how
