@@ -71,7 +71,9 @@ func (o *Options) lossyPoints() ([]point, error) {
 // encodeLossy codes src lossily as opts asks: at the operating point that
 // Quality picks (1 the first of lossyPoints, MaxQuality the last, evenly
 // between), or for TargetBPP the largest file within the target, found by
-// bisection over the points (the smallest file if none is within it).
+// bisection over the points (the smallest file if none is within it). A
+// file's size does not depend on its CRC, so only the file kept is
+// reconstructed for it.
 func encodeLossy(src *source, opts *Options) (*coded, error) {
 	if src.turn != 0 {
 		panic("codec: lossy coding of a turned source")
@@ -81,10 +83,10 @@ func encodeLossy(src *source, opts *Options) (*coded, error) {
 		return nil, err
 	}
 	pix := rgbPixels(src)
-	var best *coded
+	var best *lossyCoded
 	if opts.TargetBPP == 0 {
 		i := ((opts.Quality-1)*(len(pts)-1) + (MaxQuality-1)/2) / (MaxQuality - 1)
-		if best, err = encodeCode(src, pix, pts[i], opts); err != nil {
+		if best, err = encodeCode(src, pix, pts[i]); err != nil {
 			return nil, err
 		}
 	} else {
@@ -92,7 +94,7 @@ func encodeLossy(src *source, opts *Options) (*coded, error) {
 		lo, hi := 0, len(pts)-1
 		for lo <= hi {
 			mid := (lo + hi) / 2
-			c, err := encodeCode(src, pix, pts[mid], opts)
+			c, err := encodeCode(src, pix, pts[mid])
 			if err != nil {
 				return nil, err
 			}
@@ -103,15 +105,45 @@ func encodeLossy(src *source, opts *Options) (*coded, error) {
 			}
 		}
 		if best == nil {
-			if best, err = encodeCode(src, pix, pts[0], opts); err != nil {
+			if best, err = encodeCode(src, pix, pts[0]); err != nil {
 				return nil, err
 			}
 		}
 	}
+	if err := best.setCRC(src, opts); err != nil {
+		return nil, err
+	}
 	if err := best.setMetadata(opts); err != nil {
 		return nil, err
 	}
-	return best, nil
+	return best.coded, nil
+}
+
+// lossyCoded is a lossy file being chosen: its header (CRC still 0) and
+// substreams, and the code and operating point that setCRC reconstructs.
+type lossyCoded struct {
+	*coded
+	p    point
+	how  ae.Decoding
+	code []int16
+}
+
+// setCRC sets c's CRC to that of the image it decodes to: the
+// reconstruction, with src's alpha, if any.
+func (c *lossyCoded) setCRC(src *source, opts *Options) error {
+	out, err := reconstruct(c.p, c.code, c.how, src.w, src.h, src.layout, opts)
+	if err != nil {
+		return err
+	}
+	if src.layout == container.RGBA {
+		row := make([]uint8, src.w*4)
+		for y := range src.h {
+			src.row(y, row)
+			out.setAlphaRow(y, row)
+		}
+	}
+	c.h.CRC = out.checksum()
+	return nil
 }
 
 // rgbPixels returns src's color as interleaved RGB, a gray image's value
@@ -135,8 +167,9 @@ func rgbPixels(src *source) []uint8 {
 }
 
 // encodeCode codes pix (src's color, RGB) at operating point p: the code
-// in the first substream, src's alpha, if any, losslessly in a second.
-func encodeCode(src *source, pix []uint8, p point, opts *Options) (*coded, error) {
+// in the first substream, src's alpha, if any, losslessly in a second;
+// the header's CRC is left to setCRC.
+func encodeCode(src *source, pix []uint8, p point) (*lossyCoded, error) {
 	m := p.m
 	if m.Config().Channels != 3 {
 		return nil, fmt.Errorf("codec: lossy model %q codes %d channels, not RGB", m.Name(), m.Config().Channels)
@@ -158,10 +191,6 @@ func encodeCode(src *source, pix []uint8, p point, opts *Options) (*coded, error
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
-	out, err := reconstruct(p, code, how, src.w, src.h, src.layout, opts)
-	if err != nil {
-		return nil, err
-	}
 	if src.layout == container.RGBA {
 		enc := arith.NewEncoder(&c.subs[1])
 		a := newAlphaCoder(src.w, 0)
@@ -169,7 +198,6 @@ func encodeCode(src *source, pix []uint8, p point, opts *Options) (*coded, error
 		for y := range src.h {
 			src.row(y, row)
 			a.encodeRow(enc, row)
-			out.setAlphaRow(y, row)
 		}
 		if err := enc.Close(); err != nil {
 			return nil, err
@@ -177,13 +205,13 @@ func encodeCode(src *source, pix []uint8, p point, opts *Options) (*coded, error
 	}
 	c.h = &container.Header{
 		Width: src.w, Height: src.h, Layout: src.layout, Mode: container.Lossy, Mixed: true, // version 4 and later always set it
-		Model: m.Fingerprint(), ModelNumber: m.Number(), CRC: out.checksum(),
+		Model: m.Fingerprint(), ModelNumber: m.Number(),
 	}
 	c.h.SetExtension(container.ExtLossy, []byte{byte(how), byte(p.step)})
 	for i := range c.subs {
 		c.h.Streams = append(c.h.Streams, int64(c.subs[i].Len()))
 	}
-	return c, nil
+	return &lossyCoded{coded: c, p: p, how: how, code: code}, nil
 }
 
 // reconstruct is the w×h image of layout l that code, made at p,
