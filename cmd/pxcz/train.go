@@ -56,6 +56,7 @@ func trainFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&o.LRFloor, "lr-floor", o.LRFloor, "final learning rate")
 	fs.Int64Var(&o.Warmup, "warmup", o.Warmup, "steps of linear warm-up")
 	fs.Int64Var(&o.DecaySteps, "decay-steps", 0, "step where the cosine decay reaches --lr-floor (0: --steps)")
+	fs.IntVar(&o.Noise, "noise", 0, "train for near-lossless coding with bound K: the network sees each sub-pixel moved by up to ±K at random (0: lossless)")
 	fs.Float64Var(&o.EMA, "ema", 0, "decay per step of a moving average of the weights (e.g. 0.9995) that test evaluation and export use (0: off)")
 	fs.Int64Var(&o.Seed, "seed", o.Seed, "seed of the initial weights and the data order")
 	fs.StringVarP(&o.Checkpoint, "checkpoint", "c", "runs/train.ckpt", "checkpoint file")

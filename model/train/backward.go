@@ -7,7 +7,7 @@ func (n *Net) LossAndGrad(pix []uint8, batch, h, w int) (float64, error) {
 	if err := n.prepare(pix, batch, h, w, true); err != nil {
 		return 0, err
 	}
-	n.forward(pix)
+	n.forward(n.context(pix))
 	nats := n.loss(pix, true)
 	n.backward()
 	return nats, nil

@@ -2,6 +2,7 @@ package train
 
 import (
 	"math"
+	"math/rand"
 
 	"github.com/pxcz/pxcz/corpus"
 )
@@ -12,6 +13,7 @@ type evaluator struct {
 	set   *corpus.Set
 	batch int
 	cond  []float32
+	seen  []uint8 // the set as the network sees it (Options.Noise), or nil
 }
 
 // newEvaluator prepares the first o.EvalImages images of the CIFAR-10 test
@@ -33,7 +35,12 @@ func newEvaluator(o *Options, net *Net) (*evaluator, error) {
 	if set.Labels != nil {
 		sub.Labels = set.Labels[:n]
 	}
-	return &evaluator{net: net, set: sub, batch: o.Batch}, nil
+	e := &evaluator{net: net, set: sub, batch: o.Batch}
+	if o.Noise > 0 {
+		e.seen = make([]uint8, len(sub.Pix))
+		addNoise(e.seen, sub.Pix, o.Noise, rand.New(rand.NewSource(o.Seed)))
+	}
+	return e, nil
 }
 
 // bitsPerDim is the mean loss over the set, in bits per sub-pixel.
@@ -48,6 +55,9 @@ func (e *evaluator) bitsPerDim() (float64, error) {
 				return 0, err
 			}
 			e.net.SetCond(e.cond)
+		}
+		if e.seen != nil {
+			e.net.SetSeen(e.seen[lo*s.ImageSize() : hi*s.ImageSize()])
 		}
 		nats, err := e.net.Loss(s.Pix[lo*s.ImageSize():hi*s.ImageSize()], hi-lo, s.H, s.W)
 		if err != nil {

@@ -7,7 +7,7 @@ func (n *Net) Loss(pix []uint8, batch, h, w int) (float64, error) {
 	if err := n.prepare(pix, batch, h, w, false); err != nil {
 		return 0, err
 	}
-	n.forward(pix)
+	n.forward(n.context(pix))
 	return n.loss(pix, false), nil
 }
 
@@ -41,8 +41,17 @@ func (n *Net) LogProbs(pix []uint8, batch, h, w int) ([]float32, error) {
 		return n.logits, nil // turned into log-probabilities by loss
 	}
 	n.logp = grow(n.logp, n.s.pixels()*cfg.Logits())
-	mixLogProbs(n.logp, n.logits, pix, cfg, n.s.pixels())
+	mixLogProbs(n.logp, n.logits, n.context(pix), cfg, n.s.pixels())
 	return n.logp, nil
+}
+
+// context is what the passes see of the pixels pix: those set with
+// SetSeen, or pix.
+func (n *Net) context(pix []uint8) []uint8 {
+	if n.seen != nil {
+		return n.seen
+	}
+	return pix
 }
 
 // forward runs the network on the prepared batch up to the logits.
@@ -125,7 +134,7 @@ func (n *Net) loss(pix []uint8, grad bool) float64 {
 	P := n.s.pixels()
 	scale := 1 / float32(P*C)
 	if cfg.Mix > 0 {
-		mixLoss(n.logits, pix, cfg, P, n.nll, grad, scale)
+		mixLoss(n.logits, pix, n.context(pix), cfg, P, n.nll, grad, scale)
 	} else {
 		softmaxLoss(n.logits, pix, P, C, n.nll, grad, scale)
 	}

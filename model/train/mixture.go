@@ -92,7 +92,7 @@ type mixPixel struct {
 }
 
 // decode reads sub-pixel c's parameters par (HeadOut values at MixAt(c))
-// given the pixel's true sub-pixels pix.
+// given the pixel's sub-pixels pix as the network sees them.
 func (mp *mixPixel) decode(par []float32, pix []uint8, c, k int) {
 	mp.k = k
 	amax := math.Inf(-1)
@@ -133,21 +133,23 @@ func (mp *mixPixel) logProb(v int) float64 {
 func inputValue(p uint8) float64 { return (float64(p) - 128) / 128 }
 
 // mixLoss evaluates the mixture head's NLL of every sub-pixel. out is
-// [P][HeadOut] and targets the P·C sub-pixel values; nll[p] receives the
+// [P][HeadOut], targets the P·C sub-pixel values and seen the values the
+// channels' linear dependence takes (targets but near-losslessly, see
+// Net.SetSeen); nll[p] receives the
 // summed NLL (nats) of pixel p's sub-pixels. With grad set, out is
 // overwritten by the gradient of scale·Σ nll; otherwise it is left alone.
-func mixLoss(out []float32, targets []uint8, cfg model.Config, P int, nll []float64, grad bool, scale float32) {
+func mixLoss(out []float32, targets, seen []uint8, cfg model.Config, P int, nll []float64, grad bool, scale float32) {
 	C, K, HO := cfg.Channels, cfg.Mix, cfg.HeadOut()
 	sc := float64(scale)
 	parallel(P, func(lo, hi int) {
 		var mp mixPixel
 		var lp, ca, cb [64]float64
 		for p := lo; p < hi; p++ {
-			pix := targets[p*C : (p+1)*C]
+			pix, ctx := targets[p*C:(p+1)*C], seen[p*C:(p+1)*C]
 			var sum float64
 			for c := range C {
 				par := out[p*HO+cfg.MixAt(c) : p*HO+cfg.MixAt(c+1)]
-				mp.decode(par, pix, c, K)
+				mp.decode(par, ctx, c, K)
 				v := int(pix[c])
 				for i := range K {
 					l, a, b := mp.comp[i].at(v)
@@ -167,7 +169,7 @@ func mixLoss(out []float32, targets []uint8, cfg model.Config, P int, nll []floa
 					}
 					for j := range c {
 						t := tanh(float64(par[(3+j)*K+i]))
-						par[(3+j)*K+i] = float32(dm * inputValue(pix[j]) * (1 - t*t))
+						par[(3+j)*K+i] = float32(dm * inputValue(ctx[j]) * (1 - t*t))
 					}
 					par[i] = float32((mp.pi[i] - w) * sc)
 					par[K+i] = float32(dm)

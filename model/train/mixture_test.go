@@ -43,7 +43,7 @@ func TestMixtureDistribution(t *testing.T) {
 			}
 		}
 		var nll [1]float64
-		mixLoss(out, pix, cfg, 1, nll[:], false, 1)
+		mixLoss(out, pix, pix, cfg, 1, nll[:], false, 1)
 		var want float64
 		for c := range cfg.Channels {
 			mp.decode(out[cfg.MixAt(c):], pix, c, cfg.Mix)

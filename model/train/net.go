@@ -34,6 +34,7 @@ type Net struct {
 
 	s     shape
 	cond  []float32 // [images][Cond] or [pixels][Cond]
+	seen  []uint8   // what the passes see in place of the pixels; nil: the pixels
 	dCond []float32 // dLoss/dcond, laid out like cond
 	ws    work
 
@@ -120,6 +121,14 @@ func bindOps(p *model.Params) netOps {
 // Config.Cond is 0 ignore it.
 func (n *Net) SetCond(h []float32) { n.cond = h }
 
+// SetSeen sets what the following passes see in place of the pixels they
+// are given, laid out like them: the network takes its inputs, and the
+// mixture head its channels' linear dependence, from seen, and learns the
+// distribution of the pixels. A near-lossless decoder's model sees the
+// reconstruction of the sub-pixels before the one it codes, not their
+// values, and training on such inputs teaches it so. nil: the pixels.
+func (n *Net) SetSeen(seen []uint8) { n.seen = seen }
+
 // CondGrad returns the gradient of the last LossAndGrad's loss with respect
 // to the conditioning set with SetCond, laid out like it: what an encoder
 // producing the conditioning learns from. The slice belongs to the Net and
@@ -153,6 +162,9 @@ func (n *Net) prepare(pix []uint8, batch, h, w int, backward bool) error {
 	}
 	if want := batch * cfg.Cond; cfg.Cond > 0 && len(n.cond) != want && len(n.cond) != want*h*w {
 		return fmt.Errorf("train: have %d conditioning values, want %d (%d per image) or %d (%d per pixel); call SetCond", len(n.cond), want, cfg.Cond, want*h*w, cfg.Cond)
+	}
+	if n.seen != nil && len(n.seen) != len(pix) {
+		return fmt.Errorf("train: have %d sub-pixels seen in place of %d; call SetSeen", len(n.seen), len(pix))
 	}
 	n.s = shape{batch, h, w}
 	n.ops = &n.fops

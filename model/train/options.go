@@ -41,6 +41,13 @@ type Options struct {
 	// weights (Polyak averaging, as PixelCNN++ evaluates), which the test
 	// evaluation, Checkpoint.Weights and so export use; 0: off.
 	EMA float64 `json:",omitempty"`
+	// Noise, above 0, trains a model for near-lossless coding with bound
+	// Noise: the network sees every sub-pixel moved by a uniform random
+	// integer from -Noise to Noise (clamped to 0..255), as a near-lossless
+	// decoder sees the reconstruction, and learns the true values'
+	// distribution (Net.SetSeen). Test evaluation sees such noise too,
+	// drawn the same way at every evaluation.
+	Noise int `json:",omitempty"`
 	// FakeQuant trains and evaluates through the integer model's rounding
 	// (see Net.FakeQuant), typically to fine-tune a float-trained model.
 	// Unlike the other training settings, a resumed run takes it from
@@ -106,6 +113,8 @@ func (o *Options) check() error {
 		return fmt.Errorf("train: learning rate %g with floor %g, want 0 <= floor <= rate and rate > 0", o.LR, o.LRFloor)
 	case o.Warmup < 0 || o.DecaySteps < 0 || o.WeightDecay < 0 || o.Clip < 0:
 		return errors.New("train: negative warm-up, decay steps, weight decay or clip limit")
+	case o.Noise < 0 || o.Noise > 127:
+		return fmt.Errorf("train: input noise of ±%d, want 0 to 127", o.Noise)
 	case o.EMA < 0 || o.EMA >= 1:
 		return fmt.Errorf("train: weight average decay %g, want 0 (off) or in (0, 1)", o.EMA)
 	case o.Photos != "" && o.CropSize < 1:

@@ -201,13 +201,14 @@ func (o *oracle) layer(cfg model.Config, l int, w []*G.Node, vin, hin *G.Node) (
 	return o.gate(vpre), h
 }
 
-// head builds the mean NLL per sub-pixel of targets from the last H.
-func (o *oracle) head(cfg model.Config, w []*G.Node, h *G.Node, targets []uint8) (loss, logp *G.Node) {
+// head builds the mean NLL per sub-pixel of targets from the last H, a
+// mixture's channels depending on the values seen (Net.SetSeen).
+func (o *oracle) head(cfg model.Config, w []*G.Node, h *G.Node, targets, seen []uint8) (loss, logp *G.Node) {
 	a1 := o.must(G.Rectify(o.affine(o.must(G.Rectify(h)), w[0], cfg.W1Mask(), w[1], nil)))
 	logits := o.affine(a1, w[2], cfg.W2Mask(), w[3], nil)
 	rows := o.s.pixels() * cfg.Channels
 	if cfg.Mix > 0 {
-		return o.mixHead(cfg, logits, targets)
+		return o.mixHead(cfg, logits, targets, seen)
 	}
 	logp = o.must(G.LogSoftMax(o.must(G.Reshape(logits, tensor.Shape{rows, 256}))))
 	onehot := make([]float64, rows*256)
@@ -217,14 +218,15 @@ func (o *oracle) head(cfg model.Config, w []*G.Node, h *G.Node, targets []uint8)
 	return o.must(G.Sum(o.must(G.HadamardProd(logp, o.constant(rows, 256, onehot))))), logp
 }
 
-// mixHead is head's loss and [P·C][256] log-probabilities for a mixture
-// head's outputs out ([P][HeadOut]), straight from the definition: log of
+// mixHead is head's loss and [P·C][256] log-probabilities of pix for a
+// mixture head's outputs out ([P][HeadOut]) given the values seen, straight
+// from the definition: log of
 // the π-weighted sum of σ(hi) - σ(lo) over the components, the edge bins
 // reaching ±10^4. Columns are picked and broadcast by products with
 // constant 0/1 matrices. The loss sums each sub-pixel's log-probabilities
 // on their own: gorgonia's gradient through Concat and Reshape is wrong
 // here.
-func (o *oracle) mixHead(cfg model.Config, out *G.Node, pix []uint8) (loss, logp *G.Node) {
+func (o *oracle) mixHead(cfg model.Config, out *G.Node, pix, seen []uint8) (loss, logp *G.Node) {
 	P, C, K, HO := o.s.pixels(), cfg.Channels, cfg.Mix, cfg.HeadOut()
 	pick := func(cols ...int) *G.Node { // out · pick = out's columns cols
 		m := make([]float64, HO*len(cols))
@@ -263,7 +265,7 @@ func (o *oracle) mixHead(cfg model.Config, out *G.Node, pix []uint8) (loss, logp
 			for j := range c {
 				x := make([]float64, P)
 				for p := range P {
-					x[p] = (float64(pix[p*C+j]) - 128) / 128
+					x[p] = (float64(seen[p*C+j]) - 128) / 128
 				}
 				m = o.must(G.Add(m, o.must(G.HadamardProd(o.must(G.Tanh(pick(at+(3+j)*K+k))), o.constant(P, 1, x)))))
 			}

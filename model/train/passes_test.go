@@ -221,7 +221,7 @@ func testHeadOracle(t *testing.T, cfg model.Config) {
 	o := newOracle(t, s, nil, 0)
 	w := o.nodes(n.Params)[9:]
 	nh := o.variable(s.pixels(), cfg.Features, n.hout[0])
-	loss, _ := o.head(cfg, w, nh, pix)
+	loss, _ := o.head(cfg, w, nh, pix, pix)
 	o.run(loss, append(w[:4:4], nh))
 	assertNear(t, "loss", []float32{float32(nats)}, values(t, loss), oracleTol)
 	for i, name := range []string{"W1", "B1", "W2", "B2"} {
@@ -238,15 +238,21 @@ func testHeadOracle(t *testing.T, cfg model.Config) {
 func TestNetOracle(t *testing.T) {
 	s := shape{2, 5, 4}
 	for _, tc := range []struct {
-		d, mix int
-		isMap  bool
-	}{{0, 0, false}, {4, 0, false}, {0, 2, false}, {4, 0, true}} {
+		d, mix      int
+		isMap, seen bool // a conditioning map; noisy values seen (Net.SetSeen)
+	}{{0, 0, false, false}, {4, 0, false, false}, {0, 2, false, false}, {4, 0, true, false}, {0, 0, false, true}, {0, 2, false, true}} {
 		d, cfg := tc.d, tinyConfig(2, tc.d)
 		cfg.Mix = tc.mix
-		t.Run(fmt.Sprintf("%v map %v", cfg, tc.isMap), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%v map %v seen %v", cfg, tc.isMap, tc.seen), func(t *testing.T) {
 			n, pix := tinyNet(t, cfg, 5, s)
 			if tc.isMap {
 				n.SetCond(randomFloats(rand.New(rand.NewSource(9)), s.pixels()*d))
+			}
+			seen := pix
+			if tc.seen {
+				seen = make([]uint8, len(pix))
+				addNoise(seen, pix, 3, rand.New(rand.NewSource(4)))
+				n.SetSeen(seen)
 			}
 			logp, err := n.LogProbs(pix, s.n, s.h, s.w)
 			if err != nil {
@@ -260,12 +266,12 @@ func TestNetOracle(t *testing.T) {
 
 			o := newOracle(t, s, n.cond, d)
 			w := o.nodes(n.Params)
-			x := o.input(pix, cfg.Channels)
+			x := o.input(seen, cfg.Channels)
 			v, h := x, x
 			for l := range cfg.Layers {
 				v, h = o.layer(cfg, l, w[9*l:9*l+9], v, h)
 			}
-			loss, nlogp := o.head(cfg, w[9*cfg.Layers:], h, pix)
+			loss, nlogp := o.head(cfg, w[9*cfg.Layers:], h, pix, seen)
 			o.run(loss, append(w, o.cond))
 
 			assertNear(t, "loss", []float32{float32(nats)}, values(t, loss), oracleTol)

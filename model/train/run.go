@@ -41,6 +41,7 @@ type run struct {
 	src     corpus.Source
 	batch   corpus.Set
 	cond    []float32
+	seen    []uint8 // the noisy batch the network sees (Options.Noise)
 	avg     *model.Params // moving average of params (Options.EMA), or nil
 	eval    *evaluator    // of params
 	evalAvg *evaluator    // of avg, or nil
@@ -166,6 +167,11 @@ func (r *run) Step() error {
 		}
 		r.net.SetCond(r.cond)
 	}
+	if o.Noise > 0 {
+		r.seen = grow(r.seen, len(b.Pix))
+		addNoise(r.seen, b.Pix, o.Noise, rand.New(rand.NewSource(o.Seed^r.step<<20)))
+		r.net.SetSeen(r.seen)
+	}
 	nats, err := r.net.LossAndGrad(b.Pix, b.Len(), b.H, b.W)
 	if err != nil {
 		return err
@@ -192,6 +198,14 @@ func (r *run) Step() error {
 		r.ema += 0.02 * (bpd - r.ema)
 	}
 	return nil
+}
+
+// addNoise sets dst to src with each value moved by a uniform random
+// integer from -k to k, clamped to 0..255.
+func addNoise(dst, src []uint8, k int, rng *rand.Rand) {
+	for i, v := range src {
+		dst[i] = uint8(min(255, max(0, int(v)+rng.Intn(2*k+1)-k)))
+	}
 }
 
 // freezeAllButCond zeroes every gradient in g but the conditioning

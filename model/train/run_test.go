@@ -109,6 +109,8 @@ func TestRunVariants(t *testing.T) {
 		{"fake quantization", func(o *Options) { o.FakeQuant = true }},
 		{"weight decay, no clipping", func(o *Options) { o.WeightDecay, o.Clip = 0.01, 0 }},
 		{"weight average", func(o *Options) { o.EMA = 0.9 }},
+		{"near-lossless noise", func(o *Options) { o.Noise = 2 }},
+		{"near-lossless noise, mixture", func(o *Options) { o.Config.Mix, o.Noise = 2, 1 }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -297,6 +299,7 @@ func TestRunOptionErrors(t *testing.T) {
 		{"eval", func(o *Options) { o.EvalImages = 0 }, "evaluation"},
 		{"mix", func(o *Options) { o.Config.Mix = -1 }, "mixture"},
 		{"ema", func(o *Options) { o.EMA = 1 }, "average"},
+		{"noise", func(o *Options) { o.Noise = -1 }, "noise"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
