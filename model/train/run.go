@@ -41,7 +41,7 @@ type run struct {
 	src     corpus.Source
 	batch   corpus.Set
 	cond    []float32
-	seen    []uint8 // the noisy batch the network sees (Options.Noise)
+	seen    []uint8       // the noisy batch the network sees (Options.Noise)
 	avg     *model.Params // moving average of params (Options.EMA), or nil
 	eval    *evaluator    // of params
 	evalAvg *evaluator    // of avg, or nil
