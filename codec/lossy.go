@@ -82,11 +82,11 @@ func encodeLossy(src *source, opts *Options) (*coded, error) {
 	if err != nil {
 		return nil, err
 	}
-	pix := rgbPixels(src)
+	le := &lossyEncoder{src: src, pix: rgbPixels(src), latents: map[*ae.Model][]float32{}}
 	var best *lossyCoded
 	if opts.TargetBPP == 0 {
 		i := ((opts.Quality-1)*(len(pts)-1) + (MaxQuality-1)/2) / (MaxQuality - 1)
-		if best, err = encodeCode(src, pix, pts[i]); err != nil {
+		if best, err = le.encode(pts[i]); err != nil {
 			return nil, err
 		}
 	} else {
@@ -94,7 +94,7 @@ func encodeLossy(src *source, opts *Options) (*coded, error) {
 		lo, hi := 0, len(pts)-1
 		for lo <= hi {
 			mid := (lo + hi) / 2
-			c, err := encodeCode(src, pix, pts[mid])
+			c, err := le.encode(pts[mid])
 			if err != nil {
 				return nil, err
 			}
@@ -105,7 +105,7 @@ func encodeLossy(src *source, opts *Options) (*coded, error) {
 			}
 		}
 		if best == nil {
-			if best, err = encodeCode(src, pix, pts[0]); err != nil {
+			if best, err = le.encode(pts[0]); err != nil {
 				return nil, err
 			}
 		}
@@ -166,16 +166,33 @@ func rgbPixels(src *source) []uint8 {
 	return pix
 }
 
-// encodeCode codes pix (src's color, RGB) at operating point p: the code
-// in the first substream, src's alpha, if any, losslessly in a second;
-// the header's CRC is left to setCRC.
-func encodeCode(src *source, pix []uint8, p point) (*lossyCoded, error) {
-	m := p.m
+// lossyEncoder codes one image at the operating points asked of it,
+// running each model's analysis and coding the alpha only once.
+type lossyEncoder struct {
+	src     *source
+	pix     []uint8                 // src's color, RGB
+	latents map[*ae.Model][]float32 // each model's analysis of pix
+	alpha   []byte                  // src's alpha substream, once coded
+}
+
+// encode codes the image at operating point p: the code in the first
+// substream, src's alpha, if any, losslessly in a second; the header's CRC
+// is left to setCRC.
+func (le *lossyEncoder) encode(p point) (*lossyCoded, error) {
+	src, m := le.src, p.m
 	if m.Config().Channels != 3 {
 		return nil, fmt.Errorf("codec: lossy model %q codes %d channels, not RGB", m.Name(), m.Config().Channels)
 	}
 	how := m.Decodings()[0]
-	code, err := m.Code(pix, src.h, src.w, p.step)
+	lat, ok := le.latents[m]
+	if !ok {
+		var err error
+		if lat, err = m.Analyze(le.pix, src.h, src.w); err != nil {
+			return nil, err
+		}
+		le.latents[m] = lat
+	}
+	code, err := m.Quantize(lat, p.step)
 	if err != nil {
 		return nil, err
 	}
@@ -192,16 +209,11 @@ func encodeCode(src *source, pix []uint8, p point) (*lossyCoded, error) {
 		return nil, err
 	}
 	if src.layout == container.RGBA {
-		enc := arith.NewEncoder(&c.subs[1])
-		a := newAlphaCoder(src.w, 0)
-		row := make([]uint8, src.w*4)
-		for y := range src.h {
-			src.row(y, row)
-			a.encodeRow(enc, row)
-		}
-		if err := enc.Close(); err != nil {
+		alpha, err := le.alphaStream()
+		if err != nil {
 			return nil, err
 		}
+		c.subs[1].Write(alpha)
 	}
 	c.h = &container.Header{
 		Width: src.w, Height: src.h, Layout: src.layout, Mode: container.Lossy, Mixed: true, // version 4 and later always set it
@@ -212,6 +224,27 @@ func encodeCode(src *source, pix []uint8, p point) (*lossyCoded, error) {
 		c.h.Streams = append(c.h.Streams, int64(c.subs[i].Len()))
 	}
 	return &lossyCoded{coded: c, p: p, how: how, code: code}, nil
+}
+
+// alphaStream is the substream of src's alpha, coded losslessly on the
+// first call.
+func (le *lossyEncoder) alphaStream() ([]byte, error) {
+	if le.alpha != nil {
+		return le.alpha, nil
+	}
+	var buf bytes.Buffer
+	enc := arith.NewEncoder(&buf)
+	a := newAlphaCoder(le.src.w, 0)
+	row := make([]uint8, le.src.w*4)
+	for y := range le.src.h {
+		le.src.row(y, row)
+		a.encodeRow(enc, row)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	le.alpha = buf.Bytes()
+	return le.alpha, nil
 }
 
 // reconstruct is the w×h image of layout l that code, made at p,

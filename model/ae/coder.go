@@ -9,18 +9,23 @@ import (
 )
 
 // Code returns the code of an h×w image (pix interleaved, row-major) at
-// quantization step k (an index in Steps), the analysis' latents divided
-// by the step, rounded and clamped to the step's limit (±MaxCode, less
-// where the step would take v·step outside int16), [h'][w'][Latent] with
-// h'×w' = Config.CodeSize(h, w). It runs in float: the code is stored, so
-// only the decoder must be exact. Each stage's convolution runs a band of
-// rows at a time, so that memory stays within a few times the image's
-// first stage's activations.
+// quantization step k (an index in Steps): Quantize of Analyze.
 func (m *Model) Code(pix []uint8, h, w, k int) ([]int16, error) {
-	cfg := m.cfg
-	if k < 0 || k >= len(m.steps) {
-		return nil, fmt.Errorf("ae: quantization step %d of a model of %d", k, len(m.steps))
+	lat, err := m.Analyze(pix, h, w)
+	if err != nil {
+		return nil, err
 	}
+	return m.Quantize(lat, k)
+}
+
+// Analyze returns the analysis' latents of an h×w image (pix interleaved,
+// row-major), [h'][w'][Latent] with h'×w' = Config.CodeSize(h, w), which
+// Quantize turns into the code at any step. It runs in float: the code is
+// stored, so only the decoder must be exact. Each stage's convolution runs
+// a band of rows at a time, so that memory stays within a few times the
+// image's first stage's activations.
+func (m *Model) Analyze(pix []uint8, h, w int) ([]float32, error) {
+	cfg := m.cfg
 	if h < 1 || w < 1 || len(pix) != h*w*cfg.Channels {
 		return nil, fmt.Errorf("ae: %d sub-pixels for a %dx%d image of %d channels", len(pix), w, h, cfg.Channels)
 	}
@@ -40,9 +45,20 @@ func (m *Model) Code(pix []uint8, h, w, k int) ([]int16, error) {
 		}
 		cur, id = next, od
 	}
+	return cur, nil
+}
+
+// Quantize returns the code of latents (from Analyze) at quantization step
+// k (an index in Steps): each latent divided by the step, rounded and
+// clamped to the step's limit (±MaxCode, less where the step would take
+// v·step outside int16).
+func (m *Model) Quantize(latents []float32, k int) ([]int16, error) {
+	if k < 0 || k >= len(m.steps) {
+		return nil, fmt.Errorf("ae: quantization step %d of a model of %d", k, len(m.steps))
+	}
 	step, limit := float64(m.steps[k])/1024, float64(codeLimit(m.steps[k]))
-	code := make([]int16, len(cur))
-	for i, v := range cur {
+	code := make([]int16, len(latents))
+	for i, v := range latents {
 		code[i] = int16(min(max(math.RoundToEven(float64(v)/step), -limit), limit))
 	}
 	return code, nil
