@@ -137,6 +137,12 @@ type Options struct {
 	// when Quality or TargetBPP asks for lossy coding, in place of the
 	// built-in ones. When decoding, it is tried besides them.
 	LossyModel *ae.Model
+	// Decoding, when not nil, is how the lossy file's decoder turns the
+	// code into pixels (the model must be able to: ae.Model.Decodings);
+	// nil takes the model's first way. ae.DecodeSample draws the pixels
+	// with Seed, which the file keeps.
+	Decoding *ae.Decoding
+	Seed     uint64
 }
 
 // AutoClass as Options.Class tries every class of the model.

@@ -2,6 +2,7 @@ package codec
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"slices"
@@ -17,7 +18,9 @@ import (
 // alone, in integers, the same on every machine. The header names the
 // model (by number if built in) and carries ExtLossy, whose two bytes
 // are the ae.Decoding that turns the model's map into pixels and the
-// quantization step the code was made at (an index in the model's Steps). Color is coded
+// quantization step the code was made at (an index in the model's
+// Steps), followed for ae.DecodeSample by the seed, 8 bytes little-endian.
+// Color is coded
 // as RGB (a gray image's channels equal, decoded back to gray from R);
 // an alpha channel stays lossless, in a second substream as the lossless
 // coder codes it. The header's CRC is that of the reconstruction.
@@ -48,6 +51,8 @@ func (o *Options) lossyPoints() ([]point, error) {
 		return nil, fmt.Errorf("codec: lossy coding has no maximum error; ask for one or the other")
 	case o.Class != nil:
 		return nil, fmt.Errorf("codec: lossy coding takes no class")
+	case o.Seed != 0 && (o.Decoding == nil || *o.Decoding != ae.DecodeSample):
+		return nil, fmt.Errorf("codec: a seed is for decoding by sample alone")
 	}
 	ms := []*ae.Model{o.LossyModel}
 	if o.LossyModel == nil {
@@ -82,7 +87,7 @@ func encodeLossy(src *source, opts *Options) (*coded, error) {
 	if err != nil {
 		return nil, err
 	}
-	le := &lossyEncoder{src: src, pix: rgbPixels(src), latents: map[*ae.Model][]float32{}}
+	le := &lossyEncoder{src: src, opts: opts, pix: rgbPixels(src), latents: map[*ae.Model][]float32{}}
 	var best *lossyCoded
 	if opts.TargetBPP == 0 {
 		i := ((opts.Quality-1)*(len(pts)-1) + (MaxQuality-1)/2) / (MaxQuality - 1)
@@ -125,13 +130,14 @@ type lossyCoded struct {
 	*coded
 	p    point
 	how  ae.Decoding
+	seed uint64
 	code []int16
 }
 
 // setCRC sets c's CRC to that of the image it decodes to: the
 // reconstruction, with src's alpha, if any.
 func (c *lossyCoded) setCRC(src *source, opts *Options) error {
-	out, err := reconstruct(c.p, c.code, c.how, src.w, src.h, src.layout, opts)
+	out, err := reconstruct(c.p, c.code, c.how, c.seed, src.w, src.h, src.layout, opts)
 	if err != nil {
 		return err
 	}
@@ -170,6 +176,7 @@ func rgbPixels(src *source) []uint8 {
 // running each model's analysis and coding the alpha only once.
 type lossyEncoder struct {
 	src     *source
+	opts    *Options
 	pix     []uint8                 // src's color, RGB
 	latents map[*ae.Model][]float32 // each model's analysis of pix
 	alpha   []byte                  // src's alpha substream, once coded
@@ -184,6 +191,11 @@ func (le *lossyEncoder) encode(p point) (*lossyCoded, error) {
 		return nil, fmt.Errorf("codec: lossy model %q codes %d channels, not RGB", m.Name(), m.Config().Channels)
 	}
 	how := m.Decodings()[0]
+	if le.opts.Decoding != nil {
+		if how = *le.opts.Decoding; !slices.Contains(m.Decodings(), how) {
+			return nil, fmt.Errorf("codec: lossy model %q cannot decode by %v (it can by %v)", m.Name(), how, m.Decodings())
+		}
+	}
 	lat, ok := le.latents[m]
 	if !ok {
 		var err error
@@ -219,11 +231,15 @@ func (le *lossyEncoder) encode(p point) (*lossyCoded, error) {
 		Width: src.w, Height: src.h, Layout: src.layout, Mode: container.Lossy, Mixed: true, // version 4 and later always set it
 		Model: m.Fingerprint(), ModelNumber: m.Number(),
 	}
-	c.h.SetExtension(container.ExtLossy, []byte{byte(how), byte(p.step)})
+	ext := []byte{byte(how), byte(p.step)}
+	if how == ae.DecodeSample {
+		ext = binary.LittleEndian.AppendUint64(ext, le.opts.Seed)
+	}
+	c.h.SetExtension(container.ExtLossy, ext)
 	for i := range c.subs {
 		c.h.Streams = append(c.h.Streams, int64(c.subs[i].Len()))
 	}
-	return &lossyCoded{coded: c, p: p, how: how, code: code}, nil
+	return &lossyCoded{coded: c, p: p, how: how, seed: le.opts.Seed, code: code}, nil
 }
 
 // alphaStream is the substream of src's alpha, coded losslessly on the
@@ -248,9 +264,10 @@ func (le *lossyEncoder) alphaStream() ([]byte, error) {
 }
 
 // reconstruct is the w×h image of layout l that code, made at p,
-// decodes to by how, its alpha, if any, still to be set.
-func reconstruct(p point, code []int16, how ae.Decoding, w, h int, l container.Layout, opts *Options) (*output, error) {
-	rec, err := p.m.Reconstruct(code, h, w, p.step, how, opts.workers())
+// decodes to by how (with seed, for ae.DecodeSample), its alpha, if any,
+// still to be set.
+func reconstruct(p point, code []int16, how ae.Decoding, seed uint64, w, h int, l container.Layout, opts *Options) (*output, error) {
+	rec, err := p.m.Reconstruct(code, h, w, p.step, how, seed, opts.workers())
 	if err != nil {
 		return nil, err
 	}
@@ -278,11 +295,20 @@ func (o *Options) lossyModelFor(h *container.Header) (*ae.Model, error) {
 	return nil, fmt.Errorf("codec: the file was coded with lossy model %x, which is not built into this pxcz; pass its weights file", h.Model)
 }
 
+// lossyExtLen is the length of the ExtLossy data of a file decoded by how:
+// the decoding and the step, and the seed for ae.DecodeSample.
+func lossyExtLen(how ae.Decoding) int {
+	if how == ae.DecodeSample {
+		return 10
+	}
+	return 2
+}
+
 // decodeLossy rebuilds the image of a lossy file from its code.
 func decodeLossy(h *container.Header, streams [][]byte, opts *Options) (image.Image, error) {
 	data, _ := h.Extension(container.ExtLossy)
-	if len(data) != 2 {
-		return nil, fmt.Errorf("%w: the lossy extension holds %d bytes, not two", ErrCorrupt, len(data))
+	if len(data) < 1 || len(data) != lossyExtLen(ae.Decoding(data[0])) {
+		return nil, fmt.Errorf("%w: the lossy extension holds %d bytes", ErrCorrupt, len(data))
 	}
 	if h.Params != 0 {
 		return nil, fmt.Errorf("%w: a lossy file with coding parameters %#02x", ErrCorrupt, h.Params)
@@ -297,6 +323,10 @@ func decodeLossy(h *container.Header, streams [][]byte, opts *Options) (image.Im
 		return nil, err
 	}
 	how, p := ae.Decoding(data[0]), point{m, int(data[1])}
+	var seed uint64
+	if how == ae.DecodeSample {
+		seed = binary.LittleEndian.Uint64(data[2:])
+	}
 	if !slices.Contains(m.Decodings(), how) {
 		return nil, fmt.Errorf("%w: decoding %v, which lossy model %q cannot do", ErrCorrupt, how, m.Name())
 	}
@@ -326,7 +356,7 @@ func decodeLossy(h *container.Header, streams [][]byte, opts *Options) (image.Im
 	if !dec.AtEnd() {
 		return nil, fmt.Errorf("%w: data follows the code", ErrCorrupt)
 	}
-	out, err := reconstruct(p, code, how, h.Width, h.Height, h.Layout, opts)
+	out, err := reconstruct(p, code, how, seed, h.Width, h.Height, h.Layout, opts)
 	if err != nil {
 		return nil, err
 	}

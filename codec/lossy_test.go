@@ -152,14 +152,25 @@ func TestLossyCorrupt(t *testing.T) {
 			t.Errorf("%s: decoded without an error", tc.name)
 		}
 	}
-	h.SetExtension(container.ExtLossy, []byte{byte(ae.DecodeMode)})
-	var bad bytes.Buffer
-	if err := container.WriteHeader(&bad, h); err != nil {
-		t.Fatal(err)
-	}
-	bad.Write(good[len(hdr):])
-	if _, err := DecodeWith(&bad, &Options{LossyModel: m}); !errors.Is(err, ErrCorrupt) {
-		t.Errorf("a decoding the model cannot do: %v, want ErrCorrupt", err)
+	ext, _ := h.Extension(container.ExtLossy)
+	for _, tc := range []struct {
+		name string
+		ext  []byte
+	}{
+		{"a decoding the model cannot do", []byte{byte(ae.DecodeMode), ext[1]}},
+		{"no step", []byte{byte(ae.DecodeHead)}},
+		{"a seed for the head", []byte{byte(ae.DecodeHead), ext[1], 1, 2, 3, 4, 5, 6, 7, 8}},
+		{"sample without its seed", []byte{byte(ae.DecodeSample), ext[1]}},
+	} {
+		h.SetExtension(container.ExtLossy, tc.ext)
+		var bad bytes.Buffer
+		if err := container.WriteHeader(&bad, h); err != nil {
+			t.Fatal(err)
+		}
+		bad.Write(good[len(hdr):])
+		if _, err := DecodeWith(&bad, &Options{LossyModel: m}); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: %v, want ErrCorrupt", tc.name, err)
+		}
 	}
 }
 
@@ -172,11 +183,14 @@ func flipped(data []byte, i int) []byte {
 func TestLossyOptionErrors(t *testing.T) {
 	m := tinyLossy(t, 7)
 	img := noisy(8, 8, container.RGB, 8)
+	sample := ae.DecodeSample
 	for _, o := range []Options{
 		{Quality: 101, LossyModel: m},
 		{Quality: -1, LossyModel: m},
 		{Quality: 50, MaxError: 2, LossyModel: m},
 		{TargetBPP: -1, LossyModel: m},
+		{Quality: 50, LossyModel: m, Decoding: &sample}, // a model without a PixelCNN
+		{Quality: 50, LossyModel: m, Seed: 3},           // a seed without sampling
 	} {
 		if err := Encode(&bytes.Buffer{}, img, &o); err == nil {
 			t.Errorf("%+v: encoded without an error", o)

@@ -14,6 +14,7 @@ import (
 	"github.com/pxcz/pxcz/codec"
 	"github.com/pxcz/pxcz/container"
 	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/model/ae"
 	"github.com/pxcz/pxcz/pngmeta"
 )
 
@@ -25,12 +26,14 @@ var compressArgs struct {
 	lossy                           bool
 	quality                         int
 	targetBPP                       float64
+	decode                          string
+	seed                            uint64
 }
 
 func init() {
 	register(&command{
 		name:  "compress",
-		usage: "[-o OUT] [-f] [-r] [-e EFFORT] [--max-error K] [--max-error-alpha K] [--lossy [--quality Q | --target-bpp B]] [--strip] [--max-pixels N] [--model FILE] [--class N|NAME|auto] [-j N] [-q|-v] IN...",
+		usage: "[-o OUT] [-f] [-r] [-e EFFORT] [--max-error K] [--max-error-alpha K] [--lossy [--quality Q | --target-bpp B] [--decode HOW [--seed N]]] [--strip] [--max-pixels N] [--model FILE] [--class N|NAME|auto] [-j N] [-q|-v] IN...",
 		short: "compress PNG, JPEG or GIF images to .pxcz files",
 		long: "IN may be - for stdin. OUT defaults to IN with its extension replaced\n" +
 			"by .pxcz (photo.png -> photo.pxcz), or to stdout when IN is -.\n" +
@@ -57,6 +60,10 @@ func init() {
 			"operating point nearest Q; --target-bpp B the one whose file comes\n" +
 			"closest to B bits per pixel without exceeding it. Alpha stays\n" +
 			"lossless. --model takes a lossy model file (pxcz export-ae) too.\n" +
+			"--decode says how the decoder turns the code into pixels: head (the\n" +
+			"built-in models' way), or, with a model that has a conditional\n" +
+			"PixelCNN, mode, mean or median of each sub-pixel's distribution, or\n" +
+			"sample: a draw from it with --seed, the same on every machine.\n" +
 			"Decompressing needs no flag; pxcz info shows the operating point.\n\n" +
 			"--class codes with a class-conditional model (--model, or the\n" +
 			"built-in one) given the class: a number or a CIFAR-10 class name;\n" +
@@ -81,6 +88,8 @@ func init() {
 			fs.BoolVar(&a.lossy, "lossy", false, "code lossily: store only a code of the image")
 			fs.IntVar(&a.quality, "quality", defaultQuality, fmt.Sprintf("with --lossy, the quality `Q`, 1..%d: higher is larger and closer", codec.MaxQuality))
 			fs.Float64Var(&a.targetBPP, "target-bpp", 0, "with --lossy, the largest file within `B` bits per pixel (0: by --quality)")
+			fs.StringVar(&a.decode, "decode", "", "with --lossy, how the decoder makes the pixels: `HOW` is head, mode, mean, median or sample (default: the model's first)")
+			fs.Uint64Var(&a.seed, "seed", 0, "with --decode sample, the seed of the draws")
 		},
 		run: runCompress,
 	})
@@ -107,7 +116,7 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	quality, targetBPP, err := compressLossy(fs)
+	lossy, err := compressLossy(fs)
 	if err != nil {
 		return err
 	}
@@ -117,7 +126,7 @@ func runCompress(fs *flag.FlagSet, args []string) error {
 		one: func(r io.Reader, w io.Writer, name, _ string, opts *codec.Options) (int64, error) {
 			opts.Effort, opts.Class = effort, class
 			opts.MaxError, opts.MaxErrorAlpha = maxErr, maxAlpha
-			opts.Quality, opts.TargetBPP = quality, targetBPP
+			opts.Quality, opts.TargetBPP, opts.Decoding, opts.Seed = lossy.Quality, lossy.TargetBPP, lossy.Decoding, lossy.Seed
 			return compressFile(r, w, name, opts, maxPixels, strip, quiet)
 		},
 	})
@@ -197,23 +206,35 @@ func fileMetadata(format string, data []byte, name string, quiet bool) []pngmeta
 // defaultQuality is --quality's default.
 const defaultQuality = 75
 
-// compressLossy reads --lossy, --quality and --target-bpp into
-// codec.Options' Quality and TargetBPP: zeros without --lossy.
-func compressLossy(fs *flag.FlagSet) (quality int, targetBPP float64, err error) {
+// compressLossy reads --lossy, --quality, --target-bpp, --decode and
+// --seed into the codec.Options fields of the same names, all zero
+// without --lossy.
+func compressLossy(fs *flag.FlagSet) (codec.Options, error) {
 	a := &compressArgs
+	var o codec.Options
 	switch {
-	case !a.lossy && (fs.Changed("quality") || fs.Changed("target-bpp")):
-		return 0, 0, errors.New("--quality and --target-bpp choose a lossy operating point; add --lossy")
+	case !a.lossy && (fs.Changed("quality") || fs.Changed("target-bpp") || fs.Changed("decode") || fs.Changed("seed")):
+		return o, errors.New("--quality, --target-bpp, --decode and --seed are for lossy coding; add --lossy")
 	case !a.lossy:
-		return 0, 0, nil
+		return o, nil
 	case a.quality < 1 || a.quality > codec.MaxQuality:
-		return 0, 0, fmt.Errorf("--quality %d: want 1..%d", a.quality, codec.MaxQuality)
+		return o, fmt.Errorf("--quality %d: want 1..%d", a.quality, codec.MaxQuality)
 	case !(a.targetBPP >= 0) || math.IsInf(a.targetBPP, 0):
-		return 0, 0, fmt.Errorf("--target-bpp %g: want a number of bits per pixel above 0", a.targetBPP)
+		return o, fmt.Errorf("--target-bpp %g: want a number of bits per pixel above 0", a.targetBPP)
 	case a.maxError != 0 || a.maxErrorAlpha != 0 || a.class != "":
-		return 0, 0, errors.New("--lossy takes neither --max-error nor --class")
+		return o, errors.New("--lossy takes neither --max-error nor --class")
+	case fs.Changed("seed") && a.decode != ae.DecodeSample.String():
+		return o, errors.New("--seed is for --decode sample")
 	}
-	return a.quality, a.targetBPP, nil
+	o.Quality, o.TargetBPP, o.Seed = a.quality, a.targetBPP, a.seed
+	if a.decode != "" {
+		how, err := ae.ParseDecoding(a.decode)
+		if err != nil {
+			return o, fmt.Errorf("--decode: %w", err)
+		}
+		o.Decoding = &how
+	}
+	return o, nil
 }
 
 // compressedName is compress's default output for in.

@@ -3,6 +3,7 @@
 package fileinfo
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -41,6 +42,7 @@ type Info struct {
 	MaxErrorA   int         `json:"max_error_alpha,omitempty"` // the same for alpha
 	Step        *int        `json:"step,omitempty"`            // a lossy file's quantization step, an index in its model's steps
 	Decoding    string      `json:"decoding,omitempty"`        // how a lossy file's map becomes pixels (model/ae's Decoding)
+	Seed        *uint64     `json:"seed,omitempty"`            // the seed of a lossy file decoded by sample
 	CodeBPP     float64     `json:"code_bpp,omitempty"`        // a lossy file's code in bits per pixel (its first substream)
 	Substreams  []int64     `json:"substreams"`                // byte lengths; -1 if unknown
 	Bytes       int64       `json:"bytes"`
@@ -125,9 +127,13 @@ func Of(h *container.Header, name string, size int64) (*Info, error) {
 
 // lossyInfo fills in what a lossy file's header says of its code.
 func lossyInfo(fi *Info, h *container.Header) error {
-	if data, _ := h.Extension(container.ExtLossy); len(data) == 2 {
+	if data, _ := h.Extension(container.ExtLossy); len(data) >= 2 {
 		step := int(data[1])
 		fi.Decoding, fi.Step = ae.Decoding(data[0]).String(), &step
+		if len(data) == 10 && ae.Decoding(data[0]) == ae.DecodeSample {
+			seed := binary.LittleEndian.Uint64(data[2:])
+			fi.Seed = &seed
+		}
 	}
 	if len(h.Streams) > 0 && h.Streams[0] >= 0 {
 		fi.CodeBPP = float64(h.Streams[0]) * 8 / float64(h.Width*h.Height)
@@ -170,6 +176,9 @@ func (fi *Info) Print(w io.Writer) error {
 	switch {
 	case fi.Mode == container.Lossy.String():
 		mode = fmt.Sprintf("Lossy, a code of %.4f bits per pixel, decoded by %s", fi.CodeBPP, fi.Decoding)
+		if fi.Seed != nil {
+			mode += fmt.Sprintf(" with seed %d", *fi.Seed)
+		}
 		if fi.Step != nil {
 			mode += fmt.Sprintf(", at the model's quantization step %d", *fi.Step)
 		}

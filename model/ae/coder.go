@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/pxcz/pxcz/arith"
+	"github.com/pxcz/pxcz/model/sample"
 )
 
 // Code returns the code of an h×w image (pix interleaved, row-major) at
@@ -119,10 +120,16 @@ const (
 	DecodeMean
 	// DecodeMedian gives it the distribution's median.
 	DecodeMedian
+	// DecodeSample draws it from that distribution, with the generator of
+	// package model/sample seeded by the file: the paper's conditional
+	// samples, a different image for every seed, each the same on every
+	// machine.
+	DecodeSample
 	decodings
 )
 
-// String names the decoding as `pxcz` does: head, mode, mean or median.
+// String names the decoding as `pxcz` does: head, mode, mean, median or
+// sample.
 func (d Decoding) String() string {
 	switch d {
 	case DecodeHead:
@@ -133,6 +140,8 @@ func (d Decoding) String() string {
 		return "mean"
 	case DecodeMedian:
 		return "median"
+	case DecodeSample:
+		return "sample"
 	}
 	return fmt.Sprintf("Decoding(%d)", uint8(d))
 }
@@ -144,7 +153,7 @@ func ParseDecoding(s string) (Decoding, error) {
 			return d, nil
 		}
 	}
-	return 0, fmt.Errorf("ae: unknown decoding %q (want head, mode, mean or median)", s)
+	return 0, fmt.Errorf("ae: unknown decoding %q (want head, mode, mean, median or sample)", s)
 }
 
 // Decodings lists the decodings m can do: the head's if it has one, the
@@ -155,18 +164,18 @@ func (m *Model) Decodings() []Decoding {
 		ds = append(ds, DecodeHead)
 	}
 	if m.pixelCNN != nil {
-		ds = append(ds, DecodeMode, DecodeMean, DecodeMedian)
+		ds = append(ds, DecodeMode, DecodeMean, DecodeMedian, DecodeSample)
 	}
 	return ds
 }
 
 // Reconstruct returns the h×w image the code, made at quantization step
 // k, stands for, interleaved and row-major: the synthesis turns the code
-// into the conditioning map, and
-// how turns the map into pixels. All of it is integer arithmetic, so every
-// machine reconstructs the same pixels. workers bounds the rows the
-// PixelCNN decodes at once.
-func (m *Model) Reconstruct(code []int16, h, w, k int, how Decoding, workers int) ([]uint8, error) {
+// into the conditioning map, and how turns the map into pixels, drawing
+// them with seed for DecodeSample (other decodings ignore it). All of it
+// is integer arithmetic, so every machine reconstructs the same pixels.
+// workers bounds the rows the PixelCNN decodes at once.
+func (m *Model) Reconstruct(code []int16, h, w, k int, how Decoding, seed uint64, workers int) ([]uint8, error) {
 	if !slices.Contains(m.Decodings(), how) {
 		return nil, fmt.Errorf("ae: the model %q cannot decode by %v", m.name, how)
 	}
@@ -189,8 +198,17 @@ func (m *Model) Reconstruct(code []int16, h, w, k int, how Decoding, workers int
 		return nil, err
 	}
 	pick := map[Decoding]func([]uint32) uint8{DecodeMode: mode, DecodeMean: mean, DecodeMedian: median}[how]
+	var rngs []uint64 // each row's generator, for DecodeSample
+	if how == DecodeSample {
+		rngs = sample.RowStates(seed, 0, h)
+	}
 	out := make([]uint8, h*w*C)
-	err = s.DecodeRows(h, func(_, _ int, cum []uint32) uint8 { return pick(cum) },
+	err = s.DecodeRows(h, func(y, _ int, cum []uint32) uint8 {
+		if rngs != nil {
+			return sample.FromTable(&rngs[y], cum)
+		}
+		return pick(cum)
+	},
 		func(y int, pix []uint8) error {
 			copy(out[y*w*C:], pix)
 			return nil

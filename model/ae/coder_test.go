@@ -59,14 +59,14 @@ func TestLossyRoundTrip(t *testing.T) {
 	for i := range got {
 		got[i] = int16(rng.Intn(9) - 4)
 	}
-	want := map[Decoding]string{DecodeHead: "4a91e9c229085d04", DecodeMode: "c2488b8f04619848", DecodeMean: "0c473456ed4265ce", DecodeMedian: "b5a3318880edaf76"}
+	want := map[Decoding]string{DecodeHead: "4a91e9c229085d04", DecodeMode: "c2488b8f04619848", DecodeMean: "0c473456ed4265ce", DecodeMedian: "b5a3318880edaf76", DecodeSample: "70159aae79a0bb3a"}
 	if ds := loaded.Decodings(); len(ds) != len(want) {
 		t.Fatalf("the model decodes by %v, want all of %d ways", ds, len(want))
 	}
 	for _, how := range loaded.Decodings() {
 		var first []uint8
 		for _, workers := range []int{1, 3} {
-			img, err := loaded.Reconstruct(got, h, w, TrainedStep, how, workers)
+			img, err := loaded.Reconstruct(got, h, w, TrainedStep, how, 7, workers)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,8 +80,13 @@ func TestLossyRoundTrip(t *testing.T) {
 		for i := range other {
 			other[i] = -other[i]
 		}
-		if img, err := loaded.Reconstruct(other, h, w, TrainedStep, how, 1); err != nil || bytes.Equal(img, first) {
+		if img, err := loaded.Reconstruct(other, h, w, TrainedStep, how, 7, 1); err != nil || bytes.Equal(img, first) {
 			t.Errorf("%v: another code reconstructs the same pixels (error %v): the map does not reach the pixels", how, err)
+		}
+		if how == DecodeSample {
+			if img, err := loaded.Reconstruct(got, h, w, TrainedStep, how, 8, 1); err != nil || bytes.Equal(img, first) {
+				t.Errorf("sample: another seed draws the same pixels (error %v)", err)
+			}
 		}
 		if sum := fmt.Sprintf("%x", sha256.Sum256(first))[:16]; sum != want[how] {
 			t.Errorf("%v: reconstruction hash %s, want %s", how, sum, want[how])
@@ -123,7 +128,7 @@ func TestParseDecoding(t *testing.T) {
 			t.Errorf("ParseDecoding(%q) = %v, %v", d.String(), got, err)
 		}
 	}
-	if _, err := ParseDecoding("sample"); err == nil {
+	if _, err := ParseDecoding("random"); err == nil {
 		t.Error("an unknown decoding was parsed")
 	}
 }
@@ -133,7 +138,7 @@ func TestLossyErrors(t *testing.T) {
 	if err := m.EncodeCode(arith.NewEncoder(&bytes.Buffer{}), []int16{MaxCode + 1}, TrainedStep); err == nil {
 		t.Error("a code value beyond MaxCode was coded")
 	}
-	if _, err := m.Reconstruct(make([]int16, 5), 4, 4, TrainedStep, DecodeHead, 1); err == nil {
+	if _, err := m.Reconstruct(make([]int16, 5), 4, 4, TrainedStep, DecodeHead, 0, 1); err == nil {
 		t.Error("a code of the wrong size was reconstructed")
 	}
 	if _, err := m.Code(make([]uint8, 10), 4, 4, TrainedStep); err == nil {

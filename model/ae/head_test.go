@@ -84,7 +84,7 @@ func TestHeadPixelsMatchFloat(t *testing.T) {
 			t.Fatalf("code value %d is %d, the training pass's %g", i, code[i], v)
 		}
 	}
-	got, err := m.Reconstruct(code, h, w, TrainedStep, DecodeHead, 1)
+	got, err := m.Reconstruct(code, h, w, TrainedStep, DecodeHead, 0, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func TestMeasureCIFAR(t *testing.T) {
 		}
 		bpp += float64(8*buf.Len()) / float64(set.H*set.W)
 		for k, how := range m.Decodings() {
-			img, err := m.Reconstruct(code, set.H, set.W, TrainedStep, how, 1)
+			img, err := m.Reconstruct(code, set.H, set.W, TrainedStep, how, 0, 1)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -163,17 +163,13 @@ func (s *Sampler) draw(job Job, workers int) (image.Image, error) {
 	}
 	// Rows in flight at once each use their own generator and their own
 	// first sub-pixel.
-	rngs := make([]uint64, s.Height)
+	rngs := RowStates(job.Seed, job.Index, s.Height)
 	first := make([]uint8, s.Height)
-	row0 := mix(mix(job.Seed) + job.Index)
-	for y := range rngs {
-		rngs[y] = mix(row0 + uint64(y))
-	}
 	err = st.DecodeRows(s.Height, func(y, c int, cum []uint32) uint8 {
 		if gray && c > 0 {
 			return first[y]
 		}
-		v := value(&rngs[y], cum)
+		v := FromTable(&rngs[y], cum)
 		first[y] = v
 		return v
 	}, func(y int, row []uint8) error {
@@ -194,9 +190,22 @@ func (s *Sampler) draw(job Job, workers int) (image.Image, error) {
 	return img, nil
 }
 
-// value draws a sub-pixel value from the frequency table cum (257 entries
-// summing to 2^model.FreqBits), advancing the generator state.
-func value(state *uint64, cum []uint32) uint8 {
+// RowStates returns the generator states that rows 0 to h-1 of the image
+// of seed and index start from (see the package documentation), for
+// drawing with FromTable: the draws of every sampler of this package, and
+// of the lossy decoder's samples.
+func RowStates(seed, index uint64, h int) []uint64 {
+	states := make([]uint64, h)
+	row0 := mix(mix(seed) + index)
+	for y := range states {
+		states[y] = mix(row0 + uint64(y))
+	}
+	return states
+}
+
+// FromTable draws a sub-pixel value from the frequency table cum (257
+// entries summing to 2^model.FreqBits), advancing the generator state.
+func FromTable(state *uint64, cum []uint32) uint8 {
 	u := uint32(next(state) >> (64 - model.FreqBits))
 	return uint8(sort.Search(256, func(v int) bool { return cum[v+1] > u }))
 }

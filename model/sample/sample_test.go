@@ -200,7 +200,7 @@ func TestValue(t *testing.T) {
 		tab := point(v)
 		hits := 0
 		for range 1000 {
-			if value(&state, tab) == uint8(v) {
+			if FromTable(&state, tab) == uint8(v) {
 				hits++
 			}
 		}
@@ -213,7 +213,7 @@ func TestValue(t *testing.T) {
 	}
 	var counts [256]int
 	for range 256 * 400 {
-		counts[value(&state, cum)]++
+		counts[FromTable(&state, cum)]++
 	}
 	for v, n := range counts {
 		if n < 300 || n > 500 {
