@@ -216,10 +216,7 @@ func dataSet(set *corpus.Set, path, split string, cfg Config) (*corpus.Set, erro
 func (r *run) loop(ctx context.Context) error {
 	o := &r.opts
 	fmt.Fprintf(r.log, "training %+v with %v, λ %g, batch %d, from step %d\n", o.Config, o.PixelCNN, o.Lambda, o.Batch, r.step)
-	return train.Loop(ctx, r, train.Limits{
-		Steps: o.Steps, Duration: o.Duration, EvalEvery: o.EvalEvery,
-		ProgressEvery: o.ProgressEvery, CheckpointEvery: o.CheckpointEvery,
-	}, r.log)
+	return train.Loop(ctx, r, o.Limits, r.log)
 }
 
 // Steps is how many training steps are done (Stepper).

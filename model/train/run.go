@@ -146,10 +146,7 @@ func newRun(opts Options) (*run, error) {
 func (r *run) loop(ctx context.Context) error {
 	o := &r.opts
 	fmt.Fprintf(r.log, "training %v (%d weights), batch %d, from step %d\n", o.Config, paramCount(o.Config), o.Batch, r.step)
-	return Loop(ctx, r, Limits{
-		Steps: o.Steps, Duration: o.Duration, EvalEvery: o.EvalEvery,
-		ProgressEvery: o.ProgressEvery, CheckpointEvery: o.CheckpointEvery,
-	}, r.log)
+	return Loop(ctx, r, o.Limits, r.log)
 }
 
 // Steps is how many training steps are done (Stepper).
