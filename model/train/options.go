@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -116,11 +117,7 @@ func (o *Options) check() error {
 
 // schedule is the learning-rate schedule o describes.
 func (o *Options) schedule() Schedule {
-	decay := o.DecaySteps
-	if decay == 0 {
-		decay = o.Steps
-	}
-	return Schedule{Peak: o.LR, Floor: o.LRFloor, Warmup: o.Warmup, Decay: decay}
+	return Schedule{Peak: o.LR, Floor: o.LRFloor, Warmup: o.Warmup, Decay: cmp.Or(o.DecaySteps, o.Steps)}
 }
 
 // resumeFrom returns o with the trajectory-shaping options of a checkpoint

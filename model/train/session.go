@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/pxcz/pxcz/corpus"
 )
@@ -20,7 +21,7 @@ type Session struct {
 	Limits
 
 	Checkpoint string // checkpoint file; empty: none
-	// Resume continues from Checkpoint when that file exists.
+	// Resume continues from Checkpoint when that file exists (LoadResume).
 	Resume     bool
 	EvalImages int // how many CIFAR-10 test images (the first ones) to evaluate
 
@@ -43,4 +44,27 @@ func CheckSession(s *Session) error {
 		return fmt.Errorf("evaluation every %d steps on %d images", s.EvalEvery, s.EvalImages)
 	}
 	return nil
+}
+
+// LoadResume loads, with load, the checkpoint that a run of session s
+// resumes, and hands it to resume, which takes the options saved in it and
+// checks them. It returns the zero C, not calling resume, when s does not
+// resume or its checkpoint has not been written yet: the run starts afresh.
+func LoadResume[C any](s *Session, load func(path string) (C, error), resume func(C) error) (C, error) {
+	var zero C
+	if !s.Resume {
+		return zero, nil
+	}
+	path := s.Checkpoint // before resume replaces the options that hold s
+	c, err := load(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return zero, nil
+	case err != nil:
+		return zero, err
+	}
+	if err := resume(c); err != nil {
+		return zero, fmt.Errorf("%w (options from checkpoint %s)", err, path)
+	}
+	return c, nil
 }
