@@ -262,7 +262,7 @@ func checkGolden(t *testing.T, name, got, changed string, omitted ...string) {
 		}
 	}
 	if got != want.String() {
-		t.Fatalf("files differ from %s (run with -update only if %s changed on purpose, and then change Coding):\ngot:\n%swant:\n%s", golden, changed, got, want.String())
+		t.Fatalf("files differ from %s (run with -update only if %s changed on purpose, and then change the coding that keys pxcz bench's cache, in cmd/pxcz/internal/bench):\ngot:\n%swant:\n%s", golden, changed, got, want.String())
 	}
 }
 
