@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/internal/aetest"
 	"github.com/pxcz/pxcz/internal/testimg"
 	"github.com/pxcz/pxcz/model"
 )
@@ -261,7 +262,7 @@ func checkGolden(t *testing.T, name, got, changed string, omitted ...string) {
 		}
 	}
 	if got != want.String() {
-		t.Fatalf("files differ from %s (run with -update only if %s changed on purpose, and then change Coding):\ngot:\n%swant:\n%s", golden, changed, got, want.String())
+		t.Fatalf("files differ from %s (run with -update only if %s changed on purpose, and then change the coding that keys pxcz bench's cache, in cmd/pxcz/internal/bench):\ngot:\n%swant:\n%s", golden, changed, got, want.String())
 	}
 }
 
@@ -505,7 +506,7 @@ const fuzzMaxPixels = 20 * 20
 // FuzzDecode checks that any input decodes to an image or fails with an
 // error, never both, never a panic.
 func FuzzDecode(f *testing.F) {
-	m, lm := testModel(f), tinyLossy(f, 1)
+	m, lm := testModel(f), aetest.Tiny(f, 1)
 	for _, img := range synthetic() {
 		f.Add(encoded(f, img, &Options{Model: m}))
 		f.Add(encoded(f, img, &Options{LossyModel: lm, Quality: 50}))

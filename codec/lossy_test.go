@@ -13,31 +13,10 @@ import (
 	"testing"
 
 	"github.com/pxcz/pxcz/container"
+	"github.com/pxcz/pxcz/internal/aetest"
 	"github.com/pxcz/pxcz/internal/testimg"
 	"github.com/pxcz/pxcz/model/ae"
 )
-
-// tinyLossy is a lossy model of random weights with a map head and no
-// PixelCNN.
-func tinyLossy(t testing.TB, seed int64) *ae.Model {
-	t.Helper()
-	cfg := ae.Config{Channels: 3, Width: 6, Latent: 3, Cond: 4, Kernel: 3, Stages: 2}
-	p := ae.NewParams(cfg)
-	rng := rand.New(rand.NewSource(seed))
-	p.InitRandom(rng)
-	for i := range p.Analysis[cfg.Stages-1].W {
-		p.Analysis[cfg.Stages-1].W[i] *= 8 // a code of several values
-	}
-	head := &ae.ConvParams{W: make([]float32, 3*cfg.Cond), B: make([]float32, 3)}
-	for i := range head.W {
-		head.W[i] = float32(rng.NormFloat64()) * 0.3
-	}
-	m, err := ae.NewModel(p, head, nil, "tiny lossy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
 
 // noisy is a w×h image of random pixels in layout l.
 func noisy(w, h int, l container.Layout, seed int64) image.Image {
@@ -65,7 +44,7 @@ func noisy(w, h int, l container.Layout, seed int64) image.Image {
 // them: the same pixels twice (the reconstruction is exact), of the
 // input's layout, the alpha channel unchanged, the header in Lossy mode.
 func TestLossyRoundTrip(t *testing.T) {
-	m := tinyLossy(t, 1)
+	m := aetest.Tiny(t, 1)
 	for _, l := range []container.Layout{container.Gray, container.RGB, container.RGBA} {
 		t.Run(l.String(), func(t *testing.T) {
 			img := noisy(21, 13, l, 2)
@@ -113,7 +92,7 @@ func TestLossyRoundTrip(t *testing.T) {
 // TestLossyGrayIsGray checks that a gray image's reconstruction is gray.
 func TestLossyGrayIsGray(t *testing.T) {
 	var buf bytes.Buffer
-	m := tinyLossy(t, 3)
+	m := aetest.Tiny(t, 3)
 	if err := Encode(&buf, noisy(16, 16, container.Gray, 4), &Options{Quality: 10, LossyModel: m}); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +108,7 @@ func TestLossyGrayIsGray(t *testing.T) {
 // TestLossyCorrupt damages a lossy file every way a reader meets and
 // wants an error each time.
 func TestLossyCorrupt(t *testing.T) {
-	m := tinyLossy(t, 5)
+	m := aetest.Tiny(t, 5)
 	var buf bytes.Buffer
 	if err := Encode(&buf, noisy(40, 24, container.RGB, 6), &Options{Quality: 90, LossyModel: m}); err != nil {
 		t.Fatal(err)
@@ -181,7 +160,7 @@ func flipped(data []byte, i int) []byte {
 }
 
 func TestLossyOptionErrors(t *testing.T) {
-	m := tinyLossy(t, 7)
+	m := aetest.Tiny(t, 7)
 	img := noisy(8, 8, container.RGB, 8)
 	sample := ae.DecodeSample
 	for _, o := range []Options{
@@ -202,7 +181,7 @@ func TestLossyOptionErrors(t *testing.T) {
 // points: quality 1 codes the smallest file and 100 the largest, a target
 // gives the largest file within it, and an unreachable one the smallest.
 func TestLossyRate(t *testing.T) {
-	m := tinyLossy(t, 9)
+	m := aetest.Tiny(t, 9)
 	img := noisy(64, 48, container.RGB, 10)
 	size := func(o Options) int {
 		t.Helper()
@@ -232,13 +211,13 @@ func TestLossyRate(t *testing.T) {
 	}
 }
 
-// TestLossyGolden decodes a committed lossy file, coded with tinyLossy(1)
-// at quality 50, and pins its pixels' hash: every machine must rebuild the
+// TestLossyGolden decodes a committed lossy file, coded with aetest.Tiny's
+// model of seed 1 at quality 50, and pins its pixels' hash: every machine must rebuild the
 // same image from the same code (the encoder's float analysis may pick
 // another code elsewhere; the decoder may not differ). PXCZ_WRITE_GOLDEN=1
 // rewrites the file.
 func TestLossyGolden(t *testing.T) {
-	m := tinyLossy(t, 1)
+	m := aetest.Tiny(t, 1)
 	const path = "testdata/lossy-tiny.pxcz"
 	if os.Getenv("PXCZ_WRITE_GOLDEN") != "" {
 		var buf bytes.Buffer

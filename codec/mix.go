@@ -35,12 +35,6 @@ import (
 // arithmetic on tables fixed in the source, so the encoder and the decoder
 // compute the same tables on every machine.
 
-// Coding names how this version of the package codes payloads: it
-// changes whenever the same image and model would give other bytes (when
-// TestGolden's hashes change), so that results cached under it (pxcz bench
-// --cache) go stale when they should.
-const Coding = "mixed 8: the model without its floor (weighted ×16), 6 predictors, the model's median and mode, and a learnt product of experts over ±12 values, on a 24-bit table with an adaptive floor; the best of 8 orientations; format version 5; or graphics coding 1 (context mixing, 16 checked contexts, 9 predictors, a match model, mixers at rate 100, 3 APMs), tried on images with a quarter of their pixels repeated (a half under 64x64), when smaller, and alone at up to 1.25 bits per sub-pixel"
-
 // escapes counts, per substream, the sub-pixels coded and those whose
 // value the floor paid for more than the sources did (see mixRow.floor).
 type escapes struct{ n, s uint64 }

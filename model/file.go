@@ -8,9 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/pxcz/pxcz/internal/atomicfile"
+	"github.com/pxcz/pxcz/internal/weightsfile"
 )
 
 // The weights file: magic, version, name, architecture (six uvarints,
@@ -87,18 +87,7 @@ func (m *Model) Save(path string) error {
 }
 
 // LoadFile reads a weights file.
-func LoadFile(path string) (*Model, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	m, err := Load(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
-}
+func LoadFile(path string) (*Model, error) { return weightsfile.Load(path, Load) }
 
 // Load reads a weights file, checking its architecture, hash and causal
 // masks. The architecture is validated before the weights are allocated, so

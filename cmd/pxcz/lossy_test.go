@@ -3,32 +3,19 @@ package main
 import (
 	"encoding/json"
 	"image"
-	"math/rand"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/pxcz/pxcz/internal/aetest"
 	"github.com/pxcz/pxcz/internal/fileinfo"
-	"github.com/pxcz/pxcz/model/ae"
 )
 
-// writeLossyModel writes a lossy model of random weights with a map head
-// into dir and returns its path.
+// writeLossyModel writes the tiny lossy model (aetest.Tiny) into dir and
+// returns its path.
 func writeLossyModel(t *testing.T, dir string) string {
 	t.Helper()
-	cfg := ae.Config{Channels: 3, Width: 6, Latent: 3, Cond: 4, Kernel: 3, Stages: 2}
-	p := ae.NewParams(cfg)
-	rng := rand.New(rand.NewSource(1))
-	p.InitRandom(rng)
-	head := &ae.ConvParams{W: make([]float32, 3*cfg.Cond), B: make([]float32, 3)}
-	for i := range head.W {
-		head.W[i] = float32(rng.NormFloat64()) * 0.3
-	}
-	m, err := ae.NewModel(p, head, nil, "tiny lossy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := m.MarshalBinary()
+	data, _ := aetest.Tiny(t, 1).MarshalBinary()
 	return writeFile(t, dir, "tiny.pxcl", data)
 }
 

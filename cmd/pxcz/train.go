@@ -50,8 +50,7 @@ func trainFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Photos, "photos", "", "train on random crops of the photographs in this folder instead")
 	fs.IntVar(&o.CropSize, "crop", o.CropSize, "crop size for --photos")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "images per step")
-	fs.Int64Var(&o.Steps, "steps", 0, "stop after this many steps in all (0: no limit)")
-	fs.DurationVar(&o.Duration, "duration", 0, "stop after training this long in this session (0: no limit)")
+	limitFlags(fs, &o.Limits)
 	fs.Float64Var(&o.LR, "lr", o.LR, "peak learning rate")
 	fs.Float64Var(&o.LRFloor, "lr-floor", o.LRFloor, "final learning rate")
 	fs.Int64Var(&o.Warmup, "warmup", o.Warmup, "steps of linear warm-up")
@@ -59,12 +58,9 @@ func trainFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.Noise, "noise", 0, "train for near-lossless coding with bound K: the network sees each sub-pixel moved by up to ±K at random (0: lossless)")
 	fs.Float64Var(&o.EMA, "ema", 0, "decay per step of a moving average of the weights (e.g. 0.9995) that test evaluation and export use (0: off)")
 	fs.Int64Var(&o.Seed, "seed", o.Seed, "seed of the initial weights and the data order")
-	fs.StringVarP(&o.Checkpoint, "checkpoint", "c", "runs/train.ckpt", "checkpoint file")
-	fs.DurationVar(&o.CheckpointEvery, "every", o.CheckpointEvery, "interval between checkpoints")
-	fs.BoolVar(&o.Resume, "resume", false, "continue from --checkpoint if it exists")
+	checkpointFlags(fs, &o.Session, "runs/train.ckpt")
 	fs.StringVar(&o.Init, "init", "", "start from this checkpoint's weights and architecture, with fresh optimizer, schedule and data (to fine-tune)")
-	fs.Int64Var(&o.EvalEvery, "eval-every", o.EvalEvery, "steps between test evaluations (0: never)")
-	fs.IntVar(&o.EvalImages, "eval-images", o.EvalImages, "CIFAR-10 test images per evaluation")
+	evalFlags(fs, &o.Session, "evaluation")
 	fs.BoolVar(&o.FakeQuant, "fake-quant", false, "train through the integer model's rounding (to fine-tune a float-trained model)")
 	fs.StringVar(&trainArgs.export, "export", "", "after training, write the quantized model to this file")
 	fs.StringVar(&trainArgs.name, "name", "", "name stored in the exported model (default: its architecture)")
@@ -93,6 +89,31 @@ func runTraining(args []string, run func(ctx context.Context) error) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return run(ctx)
+}
+
+// The flags of a training session (train.Session), which train and
+// train-ae share. They come as three functions, as each command lists its
+// flags in an order of its own.
+
+// limitFlags registers the flags of the limits on steps and time.
+func limitFlags(fs *flag.FlagSet, l *train.Limits) {
+	fs.Int64Var(&l.Steps, "steps", 0, "stop after this many steps in all (0: no limit)")
+	fs.DurationVar(&l.Duration, "duration", 0, "stop after training this long in this session (0: no limit)")
+}
+
+// checkpointFlags registers the flags of the checkpoint, whose file is
+// path unless given.
+func checkpointFlags(fs *flag.FlagSet, s *train.Session, path string) {
+	fs.StringVarP(&s.Checkpoint, "checkpoint", "c", path, "checkpoint file")
+	fs.DurationVar(&s.CheckpointEvery, "every", s.CheckpointEvery, "interval between checkpoints")
+	fs.BoolVar(&s.Resume, "resume", false, "continue from --checkpoint if it exists")
+}
+
+// evalFlags registers the flags of the test measurements, which the
+// command's help calls by noun.
+func evalFlags(fs *flag.FlagSet, s *train.Session, noun string) {
+	fs.Int64Var(&s.EvalEvery, "eval-every", s.EvalEvery, "steps between test "+noun+"s (0: never)")
+	fs.IntVar(&s.EvalImages, "eval-images", s.EvalImages, "CIFAR-10 test images per "+noun)
 }
 
 // exportModel calibrates a checkpoint's weights on calibrate images of

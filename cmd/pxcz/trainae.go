@@ -52,8 +52,7 @@ func trainAEFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Photos, "photos", "", "train on random crops of the photographs in this folder instead")
 	fs.IntVar(&o.CropSize, "crop", 64, "crop size for --photos")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "images per step")
-	fs.Int64Var(&o.Steps, "steps", 0, "stop after this many steps in all (0: no limit)")
-	fs.DurationVar(&o.Duration, "duration", 0, "stop after training this long in this session (0: no limit)")
+	limitFlags(fs, &o.Limits)
 	fs.Float64Var(&o.LR, "lr", o.LR, "peak learning rate of the auto-encoder")
 	fs.Float64Var(&o.PCLR, "pc-lr", o.PCLR, "peak learning rate of the PixelCNN")
 	fs.Float64Var(&o.LRFloor, "lr-floor", o.LRFloor, "final learning rates as a fraction of the peaks")
@@ -61,11 +60,8 @@ func trainAEFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&o.DecaySteps, "decay-steps", 0, "step where the cosine decay reaches the floor (0: --steps; neither: no decay)")
 	fs.Float64Var(&o.Clip, "clip", o.Clip, "limit on the gradients' norm (0: off)")
 	fs.Int64Var(&o.Seed, "seed", o.Seed, "seed of the initial weights, the data order and the code's noise")
-	fs.StringVarP(&o.Checkpoint, "checkpoint", "c", "runs/train-ae.ckpt", "checkpoint file")
-	fs.DurationVar(&o.CheckpointEvery, "every", o.CheckpointEvery, "interval between checkpoints")
-	fs.BoolVar(&o.Resume, "resume", false, "continue from --checkpoint if it exists")
-	fs.Int64Var(&o.EvalEvery, "eval-every", o.EvalEvery, "steps between test measurements (0: never)")
-	fs.IntVar(&o.EvalImages, "eval-images", o.EvalImages, "CIFAR-10 test images per measurement")
+	checkpointFlags(fs, &o.Session, "runs/train-ae.ckpt")
+	evalFlags(fs, &o.Session, "measurement")
 }
 
 func runTrainAE(fs *flag.FlagSet, args []string) error {

@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 
+	"github.com/pxcz/pxcz/internal/weightsfile"
 	"github.com/pxcz/pxcz/model"
 )
 
@@ -211,18 +211,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 }
 
 // LoadFile reads a lossy weights file.
-func LoadFile(path string) (*Model, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	m, err := Load(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
-}
+func LoadFile(path string) (*Model, error) { return weightsfile.Load(path, Load) }
 
 // Load reads a lossy weights file, checking its architecture, ranges and
 // hash. Sizes are validated before anything is allocated.

@@ -3,11 +3,10 @@ package ae
 import (
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
-	"github.com/pxcz/pxcz/corpus"
 	"github.com/pxcz/pxcz/model"
+	"github.com/pxcz/pxcz/model/train"
 )
 
 // Options configure a training run of an auto-encoder and its conditional
@@ -60,9 +59,7 @@ type Options struct {
 	Photos   string `json:",omitempty"`
 	CropSize int    `json:",omitempty"`
 
-	Batch    int           // images per step
-	Steps    int64         // stop after this many steps in all; 0: no limit
-	Duration time.Duration // stop after training this long in this session; 0: no limit
+	Batch int // images per step
 
 	// LR and PCLR are the peak learning rates of the auto-encoder and of
 	// the PixelCNN; both follow one schedule: a linear warm-up over Warmup
@@ -73,21 +70,10 @@ type Options struct {
 	Clip               float64 // limit on the norm of all gradients together; 0: off
 	Seed               int64   // initial weights, data order and the code's noise
 
-	Checkpoint      string        // checkpoint file; empty: none
-	CheckpointEvery time.Duration // interval between checkpoints; 0: only at the end
-	// Resume continues from Checkpoint when that file exists; the
-	// checkpoint's options win but for the limits, intervals, paths and
-	// outputs given here.
-	Resume bool
-
-	EvalEvery  int64 // steps between test measurements; 0: never
-	EvalImages int   // CIFAR-10 test images measured (the first ones)
-
-	ProgressEvery time.Duration // interval between progress lines
-	Log           io.Writer     `json:"-"` // progress lines; nil: discarded
-
-	// Train and Test, when set, replace the data loaded from disk.
-	Train, Test *corpus.Set `json:"-"`
+	// Session holds the limits, intervals, checkpoint and outputs. A resumed
+	// run takes them, and the data's paths, from these options; the
+	// checkpoint's options win for everything else.
+	train.Session
 }
 
 // DefaultOptions are the settings `pxcz train-ae` starts from: a code of 8
@@ -99,9 +85,10 @@ func DefaultOptions() Options {
 		Init:   "model/checkpoints/c3f48l5-s9.ckpt",
 		Lambda: 0.1, LambdaWarmup: 1500, MSE: 10, CondOnly: true, Flip: true,
 		Batch: 8, LR: 1e-2, PCLR: 1e-2, LRFloor: 0.01, Warmup: 100, Clip: 0, Seed: 1,
-		CheckpointEvery: 10 * time.Minute,
-		EvalEvery:       500, EvalImages: 128,
-		ProgressEvery: 10 * time.Second,
+		Session: train.Session{
+			Limits:     train.Limits{CheckpointEvery: 10 * time.Minute, EvalEvery: 500, ProgressEvery: 10 * time.Second},
+			EvalImages: 128,
+		},
 	}
 }
 
@@ -121,16 +108,13 @@ func (o *Options) check() error {
 		return fmt.Errorf("ae: crops of %d pixels, want at least 1", o.CropSize)
 	case o.Batch < 1:
 		return fmt.Errorf("ae: batch of %d images, want at least 1", o.Batch)
-	case o.Steps < 0 || o.Duration < 0:
-		return errors.New("ae: negative step or time limit")
 	case !(o.LR > 0) || !(o.PCLR >= 0) || o.LRFloor < 0 || o.LRFloor > 1:
 		return fmt.Errorf("ae: learning rates %g and %g with floor %g, want them above 0 and the floor in [0, 1]", o.LR, o.PCLR, o.LRFloor)
 	case o.Warmup < 0 || o.LambdaWarmup < 0 || o.DecaySteps < 0 || o.Clip < 0:
 		return errors.New("ae: negative warm-up, decay steps or clip limit")
-	case o.Resume && o.Checkpoint == "":
-		return errors.New("ae: resume needs a checkpoint path")
-	case o.EvalEvery < 0 || (o.EvalEvery > 0 && o.EvalImages < 1):
-		return fmt.Errorf("ae: measuring every %d steps on %d images", o.EvalEvery, o.EvalImages)
+	}
+	if err := train.CheckSession(&o.Session); err != nil {
+		return fmt.Errorf("ae: %w", err)
 	}
 	return nil
 }
@@ -139,11 +123,7 @@ func (o *Options) check() error {
 // (saved) in place of its own.
 func (o Options) resumeFrom(saved Options) Options {
 	r := saved
-	r.Steps, r.Duration = o.Steps, o.Duration
-	r.Checkpoint, r.CheckpointEvery, r.Resume = o.Checkpoint, o.CheckpointEvery, o.Resume
-	r.EvalEvery, r.EvalImages = o.EvalEvery, o.EvalImages
-	r.ProgressEvery, r.Log = o.ProgressEvery, o.Log
-	r.Train, r.Test = o.Train, o.Test
+	r.Session = o.Session
 	if o.CIFAR != "" {
 		r.CIFAR = o.CIFAR
 	}

@@ -1,13 +1,12 @@
 package ae
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/rand"
-	"os"
 	"time"
 
 	"github.com/pxcz/pxcz/corpus"
@@ -51,27 +50,18 @@ type run struct {
 }
 
 func newRun(opts Options) (*run, error) {
-	var ck *Checkpoint
-	if opts.Resume {
-		c, err := LoadCheckpoint(opts.Checkpoint)
-		switch {
-		case err == nil:
-			ck = c
-			opts = opts.resumeFrom(c.Options)
-			if err := opts.check(); err != nil {
-				return nil, fmt.Errorf("%w (options from checkpoint %s)", err, opts.Checkpoint)
-			}
-		case errors.Is(err, os.ErrNotExist): // nothing to resume: start afresh
-		default:
-			return nil, err
-		}
+	ck, err := train.LoadResume(&opts.Session, LoadCheckpoint, func(c *Checkpoint) error {
+		opts = opts.resumeFrom(c.Options)
+		return opts.check()
+	})
+	if err != nil {
+		return nil, err
 	}
 	r := &run{opts: opts, log: opts.Log, testNLL: math.NaN(), testRate: math.NaN(), testMSE: math.NaN()}
 	if r.log == nil {
 		r.log = io.Discard
 	}
 	if ck == nil {
-		var err error
 		if ck, err = startCheckpoint(opts); err != nil {
 			return nil, err
 		}
@@ -83,15 +73,11 @@ func newRun(opts Options) (*run, error) {
 		r.step, r.nll, r.rate, r.elapsed = ck.Step, ck.TrainNLL, ck.TrainRate, ck.Elapsed
 		fmt.Fprintf(r.log, "resuming from %s at step %d\n", opts.Checkpoint, r.step)
 	}
-	var err error
 	if r.joint, err = ck.Joint(); err != nil {
 		return nil, err
 	}
 	o := &r.opts
-	r.sched = train.Schedule{Peak: 1, Floor: o.LRFloor, Warmup: o.Warmup, Decay: o.DecaySteps}
-	if r.sched.Decay == 0 {
-		r.sched.Decay = o.Steps
-	}
+	r.sched = train.Schedule{Peak: 1, Floor: o.LRFloor, Warmup: o.Warmup, Decay: cmp.Or(o.DecaySteps, o.Steps)}
 	if r.batches, err = trainingBatches(o, r.step); err != nil {
 		return nil, err
 	}
@@ -216,10 +202,7 @@ func dataSet(set *corpus.Set, path, split string, cfg Config) (*corpus.Set, erro
 func (r *run) loop(ctx context.Context) error {
 	o := &r.opts
 	fmt.Fprintf(r.log, "training %+v with %v, λ %g, batch %d, from step %d\n", o.Config, o.PixelCNN, o.Lambda, o.Batch, r.step)
-	return train.Loop(ctx, r, train.Limits{
-		Steps: o.Steps, Duration: o.Duration, EvalEvery: o.EvalEvery,
-		ProgressEvery: o.ProgressEvery, CheckpointEvery: o.CheckpointEvery,
-	}, r.log)
+	return train.Loop(ctx, r, o.Limits, r.log)
 }
 
 // Steps is how many training steps are done (Stepper).
@@ -293,16 +276,10 @@ func (r *run) Evaluate() error {
 	return nil
 }
 
-// Progress writes one status line: dt and steps are the time and steps
-// since the last line, session the time trained in this session. Rates
-// are in bits per pixel, NLLs in bits per sub-pixel.
-func (r *run) Progress(dt time.Duration, steps int64, session time.Duration) {
+// Progress writes one status line. Rates are in bits per pixel, NLLs in
+// bits per sub-pixel.
+func (r *run) Progress(p train.Pace) {
 	o := &r.opts
-	rate := float64(steps) / max(dt.Seconds(), 1e-9)
-	limit := ""
-	if o.Steps > 0 {
-		limit = fmt.Sprintf("/%d", o.Steps)
-	}
 	bpp := func(v float64) string { return fmtBits(v * float64(o.Config.Channels)) }
 	trainNLL := r.nll
 	if o.HeadOnly {
@@ -312,25 +289,9 @@ func (r *run) Progress(dt time.Duration, steps int64, session time.Duration) {
 	if o.MSE > 0 {
 		head = fmt.Sprintf("  head PSNR train %s test %s dB", psnr(r.mse), psnr(r.testMSE))
 	}
-	fmt.Fprintf(r.log, "step %d%s  %.2f steps/s  ETA %s  lr ×%.3f  λ %.3g  |g| %.3g  train NLL %s rate %s bpp  test NLL %s rate %s bpp%s\n",
-		r.step, limit, rate, r.eta(rate, session), r.sched.LR(r.step), r.lambda(), r.joint.Norm,
+	fmt.Fprintf(r.log, "step %s  %.2f steps/s  ETA %s  lr ×%.3f  λ %.3g  |g| %.3g  train NLL %s rate %s bpp  test NLL %s rate %s bpp%s\n",
+		p.Step, p.Rate, p.ETA, r.sched.LR(r.step), r.lambda(), r.joint.Norm,
 		fmtBits(trainNLL), bpp(r.rate), fmtBits(r.testNLL), bpp(r.testRate), head)
-}
-
-// eta is the time left before the nearest limit at rate steps per second.
-func (r *run) eta(rate float64, session time.Duration) string {
-	o := &r.opts
-	left := time.Duration(math.MaxInt64)
-	if o.Steps > 0 && rate > 0 {
-		left = time.Duration(float64(max(o.Steps-r.step, 0)) / rate * float64(time.Second))
-	}
-	if o.Duration > 0 {
-		left = min(left, max(o.Duration-session, 0))
-	}
-	if left == time.Duration(math.MaxInt64) {
-		return "-"
-	}
-	return left.Round(time.Second).String()
 }
 
 // psnr formats the PSNR in dB of a squared error in the units of x =

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"time"
 )
 
@@ -15,9 +16,8 @@ type Stepper interface {
 	Steps() int64
 	// Evaluate measures the test set.
 	Evaluate() error
-	// Progress logs a progress line: steps taken in the last window,
-	// and the session's time so far.
-	Progress(window time.Duration, steps int64, session time.Duration)
+	// Progress logs a progress line saying p.
+	Progress(p Pace)
 	// Save writes a checkpoint after session's training time.
 	Save(session time.Duration) error
 }
@@ -29,6 +29,34 @@ type Limits struct {
 	EvalEvery       int64         // steps between evaluations; 0: never
 	ProgressEvery   time.Duration // interval between progress lines
 	CheckpointEvery time.Duration // interval between checkpoints; 0: only at the end
+}
+
+// Pace is how far a run has come and how fast it goes, as Loop measures
+// it for each progress line.
+type Pace struct {
+	Step string  // steps done, then "/" and the step limit if there is one
+	Rate float64 // steps per second since the last line
+	ETA  string  // time left before the nearest limit at Rate; "-" with none
+}
+
+// pace is the Pace of a run at step under l, which took steps in the last
+// window and has trained for session.
+func (l Limits) pace(step, steps int64, window, session time.Duration) Pace {
+	p := Pace{Step: fmt.Sprint(step), Rate: float64(steps) / max(window.Seconds(), 1e-9), ETA: "-"}
+	if l.Steps > 0 {
+		p.Step += fmt.Sprintf("/%d", l.Steps)
+	}
+	left := time.Duration(math.MaxInt64)
+	if l.Steps > 0 && p.Rate > 0 {
+		left = time.Duration(float64(max(l.Steps-step, 0)) / p.Rate * float64(time.Second))
+	}
+	if l.Duration > 0 {
+		left = min(left, max(l.Duration-session, 0))
+	}
+	if left != time.Duration(math.MaxInt64) {
+		p.ETA = left.Round(time.Second).String()
+	}
+	return p
 }
 
 // Loop runs s's steps until a limit or ctx's cancellation (which it logs to
@@ -55,7 +83,7 @@ func Loop(ctx context.Context, s Stepper, lim Limits, log io.Writer) error {
 		}
 		now := time.Now()
 		if now.Sub(lastLog) >= lim.ProgressEvery {
-			s.Progress(now.Sub(lastLog), s.Steps()-lastStep, now.Sub(start))
+			s.Progress(lim.pace(s.Steps(), s.Steps()-lastStep, now.Sub(lastLog), now.Sub(start)))
 			lastLog, lastStep = now, s.Steps()
 		}
 		if lim.CheckpointEvery > 0 && now.Sub(lastSave) >= lim.CheckpointEvery {
@@ -71,6 +99,6 @@ func Loop(ctx context.Context, s Stepper, lim Limits, log io.Writer) error {
 		}
 	}
 	now := time.Now()
-	s.Progress(now.Sub(lastLog), s.Steps()-lastStep, now.Sub(start))
+	s.Progress(lim.pace(s.Steps(), s.Steps()-lastStep, now.Sub(lastLog), now.Sub(start)))
 	return s.Save(time.Since(start))
 }

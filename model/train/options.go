@@ -1,12 +1,11 @@
 package train
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
-	"github.com/pxcz/pxcz/corpus"
 	"github.com/pxcz/pxcz/model"
 )
 
@@ -27,9 +26,7 @@ type Options struct {
 	// probability 1/2.
 	Flip bool
 
-	Batch    int           // images per step
-	Steps    int64         // stop after this many steps in all; 0: no limit
-	Duration time.Duration // stop after training this long in this session; 0: no limit
+	Batch int // images per step
 
 	LR, LRFloor float64 // peak and final learning rate
 	Warmup      int64   // steps of linear warm-up
@@ -58,13 +55,6 @@ type Options struct {
 	// unconditional one then never codes worse than it did.
 	CondOnly bool
 
-	Checkpoint      string        // checkpoint file; empty: none
-	CheckpointEvery time.Duration // interval between checkpoints; 0: only at the end
-	// Resume continues from Checkpoint when that file exists. The
-	// checkpoint's options that shape the trajectory (model, data, batch,
-	// schedule, optimizer, seed) win over these; the limits, intervals,
-	// paths and outputs given here apply.
-	Resume bool
 	// Init, when set, starts a new run (one not resumed) from the weights
 	// of this checkpoint (Checkpoint.Weights) instead of random ones, with its architecture
 	// and a fresh optimizer, schedule and data: to fine-tune a model on
@@ -75,15 +65,11 @@ type Options struct {
 	// head's last layer by a fresh mixture (model.Params.WithMix).
 	Init string
 
-	EvalEvery  int64 // steps between test evaluations; 0: never
-	EvalImages int   // how many CIFAR-10 test images (the first ones) to evaluate
-
-	ProgressEvery time.Duration // interval between progress lines
-	Log           io.Writer     `json:"-"` // progress lines; nil: discarded
-
-	// Train and Test, when set, replace the data loaded from disk (tests and
-	// callers that already hold a corpus.Set use them).
-	Train, Test *corpus.Set `json:"-"`
+	// Session holds the limits, intervals, checkpoint and outputs. A resumed
+	// run takes them from these options, and the checkpoint's options that
+	// shape the trajectory (model, data, batch, schedule, optimizer, seed)
+	// win over these.
+	Session
 }
 
 // DefaultOptions are the settings `pxcz train` starts from: a C3 F63 L6 k3
@@ -93,9 +79,10 @@ func DefaultOptions() Options {
 		Config: model.Config{Channels: 3, Features: 63, Layers: 6, Kernel: 3, Hidden: 126},
 		Split:  "train", CropSize: 32, Flip: true,
 		Batch: 16, LR: 1e-3, LRFloor: 1e-5, Warmup: 500, Clip: 1, Seed: 1,
-		CheckpointEvery: 10 * time.Minute,
-		EvalEvery:       1000, EvalImages: 512,
-		ProgressEvery: 5 * time.Second,
+		Session: Session{
+			Limits:     Limits{CheckpointEvery: 10 * time.Minute, EvalEvery: 1000, ProgressEvery: 5 * time.Second},
+			EvalImages: 512,
+		},
 	}
 }
 
@@ -107,8 +94,6 @@ func (o *Options) check() error {
 	switch {
 	case o.Batch < 1:
 		return fmt.Errorf("train: batch of %d images, want at least 1", o.Batch)
-	case o.Steps < 0 || o.Duration < 0:
-		return errors.New("train: negative step or time limit")
 	case !(o.LR > 0) || o.LRFloor < 0 || o.LRFloor > o.LR:
 		return fmt.Errorf("train: learning rate %g with floor %g, want 0 <= floor <= rate and rate > 0", o.LR, o.LRFloor)
 	case o.Warmup < 0 || o.DecaySteps < 0 || o.WeightDecay < 0 || o.Clip < 0:
@@ -123,32 +108,23 @@ func (o *Options) check() error {
 		return errors.New("train: training only the conditioning weights of a model that has none")
 	case o.Photos != "" && o.Config.Cond > 0:
 		return errors.New("train: photos carry no labels to condition on")
-	case o.Resume && o.Checkpoint == "":
-		return errors.New("train: resume needs a checkpoint path")
-	case o.EvalEvery < 0 || (o.EvalEvery > 0 && o.EvalImages < 1):
-		return fmt.Errorf("train: evaluation every %d steps on %d images", o.EvalEvery, o.EvalImages)
+	}
+	if err := CheckSession(&o.Session); err != nil {
+		return fmt.Errorf("train: %w", err)
 	}
 	return nil
 }
 
 // schedule is the learning-rate schedule o describes.
 func (o *Options) schedule() Schedule {
-	decay := o.DecaySteps
-	if decay == 0 {
-		decay = o.Steps
-	}
-	return Schedule{Peak: o.LR, Floor: o.LRFloor, Warmup: o.Warmup, Decay: decay}
+	return Schedule{Peak: o.LR, Floor: o.LRFloor, Warmup: o.Warmup, Decay: cmp.Or(o.DecaySteps, o.Steps)}
 }
 
 // resumeFrom returns o with the trajectory-shaping options of a checkpoint
 // (saved) in place of its own.
 func (o Options) resumeFrom(saved Options) Options {
 	r := saved
-	r.Steps, r.Duration = o.Steps, o.Duration
-	r.Checkpoint, r.CheckpointEvery, r.Resume = o.Checkpoint, o.CheckpointEvery, o.Resume
-	r.EvalEvery, r.EvalImages = o.EvalEvery, o.EvalImages
-	r.ProgressEvery, r.Log = o.ProgressEvery, o.Log
-	r.Train, r.Test = o.Train, o.Test
+	r.Session = o.Session
 	r.FakeQuant = o.FakeQuant
 	if o.CIFAR != "" {
 		r.CIFAR = o.CIFAR

@@ -2,12 +2,10 @@ package train
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/rand"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -54,24 +52,15 @@ type run struct {
 }
 
 func newRun(opts Options) (*run, error) {
-	var ck *Checkpoint
-	if opts.Resume {
-		c, err := LoadCheckpoint(opts.Checkpoint)
-		switch {
-		case err == nil:
-			ck = c
-			opts = opts.resumeFrom(c.Options)
-			if err := opts.check(); err != nil {
-				return nil, fmt.Errorf("%w (options from checkpoint %s)", err, opts.Checkpoint)
-			}
-		case errors.Is(err, os.ErrNotExist): // nothing to resume: start afresh
-		default:
-			return nil, err
-		}
+	ck, err := LoadResume(&opts.Session, LoadCheckpoint, func(c *Checkpoint) error {
+		opts = opts.resumeFrom(c.Options)
+		return opts.check()
+	})
+	if err != nil {
+		return nil, err
 	}
 	var from *Checkpoint // the initial weights' checkpoint, if any
 	if ck == nil && opts.Init != "" {
-		var err error
 		if from, err = LoadCheckpoint(opts.Init); err != nil {
 			return nil, fmt.Errorf("initial weights: %w", err)
 		}
@@ -116,7 +105,6 @@ func newRun(opts Options) (*run, error) {
 	if opts.EMA > 0 && r.avg == nil {
 		r.avg = r.params.Clone()
 	}
-	var err error
 	if r.net, err = NewNet(r.params); err != nil {
 		return nil, err
 	}
@@ -146,10 +134,7 @@ func newRun(opts Options) (*run, error) {
 func (r *run) loop(ctx context.Context) error {
 	o := &r.opts
 	fmt.Fprintf(r.log, "training %v (%d weights), batch %d, from step %d\n", o.Config, paramCount(o.Config), o.Batch, r.step)
-	return Loop(ctx, r, Limits{
-		Steps: o.Steps, Duration: o.Duration, EvalEvery: o.EvalEvery,
-		ProgressEvery: o.ProgressEvery, CheckpointEvery: o.CheckpointEvery,
-	}, r.log)
+	return Loop(ctx, r, o.Limits, r.log)
 }
 
 // Steps is how many training steps are done (Stepper).
@@ -251,38 +236,15 @@ func average(avg, params [][]float32, decay float64) {
 	}
 }
 
-// Progress writes one status line: dt and steps are the time and steps since
-// the last line, session the time trained in this session.
-func (r *run) Progress(dt time.Duration, steps int64, session time.Duration) {
-	o := &r.opts
-	rate := float64(steps) / max(dt.Seconds(), 1e-9)
-	limit := ""
-	if o.Steps > 0 {
-		limit = fmt.Sprintf("/%d", o.Steps)
-	}
+// Progress writes one status line.
+func (r *run) Progress(p Pace) {
 	avg := ""
 	if r.avg != nil {
 		avg = fmt.Sprintf("  average %s bpd", fmtBPD(r.testAvg))
 	}
-	fmt.Fprintf(r.log, "step %d%s  %.2f steps/s  %.1f img/s  ETA %s  lr %.2e  |g| %.3g  train %s bpd  test %s bpd%s\n",
-		r.step, limit, rate, rate*float64(o.Batch), r.eta(rate, session), r.sched.LR(r.step), r.gnorm,
+	fmt.Fprintf(r.log, "step %s  %.2f steps/s  %.1f img/s  ETA %s  lr %.2e  |g| %.3g  train %s bpd  test %s bpd%s\n",
+		p.Step, p.Rate, p.Rate*float64(r.opts.Batch), p.ETA, r.sched.LR(r.step), r.gnorm,
 		fmtBPD(r.ema), fmtBPD(r.test), avg)
-}
-
-// eta is the time left before the nearest limit at rate steps per second.
-func (r *run) eta(rate float64, session time.Duration) string {
-	o := &r.opts
-	left := time.Duration(math.MaxInt64)
-	if o.Steps > 0 && rate > 0 {
-		left = time.Duration(float64(max(o.Steps-r.step, 0)) / rate * float64(time.Second))
-	}
-	if o.Duration > 0 {
-		left = min(left, max(o.Duration-session, 0))
-	}
-	if left == time.Duration(math.MaxInt64) {
-		return "-"
-	}
-	return left.Round(time.Second).String()
 }
 
 func fmtBPD(v float64) string {

@@ -52,7 +52,7 @@ func (c pxczLossy) Key() string {
 	if c.m == nil {
 		ms, _ = ae.Models()
 	}
-	key := fmt.Sprintf("pxcz lossy coding=%s quality=%d", codec.Coding, c.quality)
+	key := fmt.Sprintf("pxcz lossy coding=%s quality=%d", coding, c.quality)
 	for _, m := range ms {
 		key += fmt.Sprintf(" model=%s fingerprint=%x", m.Name(), m.Fingerprint())
 	}
