@@ -45,7 +45,7 @@ func init() {
 			fs.IntVar(&a.limit, "limit", 0, "benchmark the first N images of each data set (0: all)")
 			fs.StringVar(&a.split, "split", "test", "CIFAR-10 split read from an archive or folder: test or train")
 			fs.StringVar(&a.against, "against", "all", "peer codecs, comma-separated: "+strings.Join(bench.PeerIDs(), ", ")+"; or all, or none")
-			fs.BoolVar(&a.lossy, "lossy", false, "a rate-distortion table of the lossy peers instead ("+strings.Join(bench.LossyPeerIDs, ", ")+" in --against, each at a sweep of qualities): per-image mean bpp, PSNR and MS-SSIM, and BD-rates against JPEG; pxcz has no lossy mode yet")
+			fs.BoolVar(&a.lossy, "lossy", false, "a rate-distortion table of the lossy peers instead ("+strings.Join(bench.LossyPeerIDs, ", ")+" in --against, each at a sweep of qualities): per-image mean bpp, PSNR and MS-SSIM, and BD-rates against JPEG, beside pxcz --lossy at a sweep of qualities")
 			fs.IntVar(&a.maxErr, "max-error", 0, "benchmark near-lossless coding: pxcz compress --max-error K, and webp in its near-lossless mode at the level nearest K, with each codec's largest error and PSNR (0: lossless)")
 			fs.StringVar(&a.model, "model", "", "pxcz weights `FILE` (default: the built-in models, chosen by image size as compress does)")
 			fs.StringVar(&a.format, "format", "text", "table format: "+strings.Join(bench.Formats, ", "))
