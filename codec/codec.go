@@ -337,7 +337,7 @@ const noClass = -1
 
 // encodingModel is the model that codes src: Options.Model, else the
 // built-in class-conditional model when a class is asked for, else the
-// built-in model for src's size.
+// built-in model for src's size and maximum error.
 func (o *Options) encodingModel(src *source) (*model.Model, error) {
 	switch {
 	case o != nil && o.Model != nil:
@@ -349,7 +349,11 @@ func (o *Options) encodingModel(src *source) (*model.Model, error) {
 		}
 		return m, err
 	}
-	return model.For(src.w, src.h)
+	k := 0
+	if o != nil {
+		k = o.MaxError
+	}
+	return model.ForMaxError(src.w, src.h, k)
 }
 
 // classes lists the classes Encode tries with m: noClass alone for an

@@ -10,7 +10,7 @@ import (
 // was trained. Retired models no longer code new files but still decode
 // old ones.
 //
-//go:embed default.pxcm photo.pxcm conditional.pxcm retired/*.pxcm
+//go:embed default.pxcm photo.pxcm conditional.pxcm nearlossless.pxcm retired/*.pxcm
 var weightFiles embed.FS
 
 // builtins is the table of embedded models. Files of format version 2 and
@@ -35,6 +35,7 @@ var builtins = registry.New(weightFiles, Load, "built-in model",
 	registry.Entry{Number: 10, Fingerprint: "aa26bb9e", File: "retired/default-aa26bb9e.pxcm"},
 	registry.Entry{Number: 11, Fingerprint: "68ff9282", File: "conditional.pxcm"},
 	registry.Entry{Number: 12, Fingerprint: "8b4084aa", File: "default.pxcm"},
+	registry.Entry{Number: 13, Fingerprint: "fc339d5c", File: "nearlossless.pxcm"},
 )
 
 func builtinFile(file string) (*Model, error) { return builtins.File(file) }
@@ -46,6 +47,13 @@ func Default() (*Model, error) { return builtinFile("default.pxcm") }
 // Photo returns the embedded model fine-tuned on photographs, which codes
 // larger images when no other model is named (see For).
 func Photo() (*Model, error) { return builtinFile("photo.pxcm") }
+
+// NearLossless returns the embedded CIFAR-10 model trained to code
+// near-losslessly: on inputs each moved by up to ±1 at random, as the
+// decoder of a file with a maximum error sees the reconstruction, it
+// learnt the true values' distribution. It codes small images with a
+// maximum error when no other model is named (see ForMaxError).
+func NearLossless() (*Model, error) { return builtinFile("nearlossless.pxcm") }
 
 // conditionalFile is the embedded class-conditional CIFAR-10 model's file,
 // "" while this version has none.
@@ -73,6 +81,18 @@ func For(w, h int) (*Model, error) {
 		return Photo()
 	}
 	return Default()
+}
+
+// ForMaxError returns the embedded model that codes an image of w×h
+// pixels with maximum error k (0: losslessly) when no other is named:
+// NearLossless for images under PhotoMinPixels with k of 1 or more, For's
+// choice otherwise. Trained at ±1, NearLossless codes smaller files than
+// Default at every bound the codec takes.
+func ForMaxError(w, h, k int) (*Model, error) {
+	if k >= 1 && int64(w)*int64(h) < PhotoMinPixels {
+		return NearLossless()
+	}
+	return For(w, h)
 }
 
 // Choices returns the two embedded models For chooses between, Default

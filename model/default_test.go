@@ -47,3 +47,29 @@ func TestBuiltin(t *testing.T) {
 		}
 	}
 }
+
+// TestForMaxError checks which built-in model codes an image by its size
+// and maximum error.
+func TestForMaxError(t *testing.T) {
+	def, _ := Default()
+	photo, _ := Photo()
+	near, err := NearLossless()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		w, h, k int
+		want    *Model
+	}{
+		{32, 32, 0, def},
+		{32, 32, 1, near},
+		{63, 64, 16, near},
+		{64, 64, 1, photo},
+		{640, 480, 0, photo},
+	} {
+		got, err := ForMaxError(tc.w, tc.h, tc.k)
+		if err != nil || got != tc.want {
+			t.Errorf("ForMaxError(%d, %d, %d) = %v, %v; want %v", tc.w, tc.h, tc.k, got.Name(), err, tc.want.Name())
+		}
+	}
+}

@@ -101,8 +101,14 @@ func runBench(fs *flag.FlagSet, args []string) error {
 		if err != nil {
 			return err
 		}
+		small := def
+		if maxErr >= 1 {
+			if small, err = model.NearLossless(); err != nil {
+				return err
+			}
+		}
 		note = fmt.Sprintf("pxcz models: built in, by image size: %s (fingerprint %x) under %d pixels, %s (fingerprint %x) from there",
-			def.Name(), def.Fingerprint(), model.PhotoMinPixels, photo.Name(), photo.Fingerprint())
+			small.Name(), small.Fingerprint(), model.PhotoMinPixels, photo.Name(), photo.Fingerprint())
 	}
 	if lossy && (maxErr > 0 || plotPath != "" || format != "text" && format != "markdown") {
 		return fmt.Errorf("--lossy writes a text or markdown table, and takes neither --max-error nor --plot")

@@ -59,7 +59,11 @@ func printVersion(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "built-in models (default: images under %d pixels, photo: the others, class: --class; retired: decode older files):\n", model.PhotoMinPixels)
+	near, err := model.NearLossless()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "built-in models (default: images under %d pixels, photo: the others, near: those under %d pixels with --max-error, class: --class; retired: decode older files):\n", model.PhotoMinPixels, model.PhotoMinPixels)
 	for _, m := range ms {
 		role := "retired"
 		switch m {
@@ -69,6 +73,8 @@ func printVersion(w io.Writer) error {
 			role = "photo"
 		case cond:
 			role = "class"
+		case near:
+			role = "near"
 		}
 		_, err = fmt.Fprintf(w, "  %3d  %x  %-8s %s\n", m.Number(), m.Fingerprint(), role, m.Name())
 		if err != nil {

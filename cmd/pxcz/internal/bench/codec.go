@@ -131,6 +131,13 @@ func (c pxcz) Key() string {
 			return "pxcz built-in models (unavailable)" // RoundTrip fails too
 		}
 		ms = []*model.Model{def, photo}
+		if c.maxErr > 0 {
+			near, err := model.NearLossless()
+			if err != nil {
+				return "pxcz built-in models (unavailable)"
+			}
+			ms = append(ms, near)
+		}
 	}
 	key := "pxcz coding=" + coding
 	for _, m := range ms {
