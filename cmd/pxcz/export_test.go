@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"image"
 	"math/rand"
 	"os"
@@ -43,5 +44,45 @@ func TestExportPhotoRun(t *testing.T) {
 	}
 	if m.Name() != "photo test" || m.Config() != o.Config {
 		t.Errorf("exported %q %v, want %q %v", m.Name(), m.Config(), "photo test", o.Config)
+	}
+}
+
+// TestExportNoAverage exports a run that averages its weights both ways:
+// the average by default, the run's own weights with --no-average.
+func TestExportNoAverage(t *testing.T) {
+	dir := t.TempDir()
+	o := train.DefaultOptions()
+	o.Config = model.Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6}
+	o.EMA = 0.9
+	p := model.NewParams(o.Config)
+	p.InitRandom(rand.New(rand.NewSource(1)))
+	avg := model.NewParams(o.Config)
+	avg.InitRandom(rand.New(rand.NewSource(2)))
+	ckpt := filepath.Join(dir, "run.ckpt")
+	if err := train.WriteCheckpoint(ckpt, &train.Checkpoint{Options: o, Step: 7, Params: p, Average: avg, Adam: train.NewAdam(p.Tensors())}); err != nil {
+		t.Fatal(err)
+	}
+	fingerprint := func(args ...string) [4]byte {
+		t.Helper()
+		out := filepath.Join(dir, fmt.Sprintf("m%d.pxcm", len(args)))
+		mustRun(t, nil, append([]string{"export", "--calibrate", "0", "-o", out}, append(args, ckpt)...)...)
+		m, err := model.LoadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Fingerprint()
+	}
+	want := func(p *model.Params) [4]byte {
+		m, err := model.Quantize(p, o.Config.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Fingerprint()
+	}
+	if got := fingerprint(); got != want(avg) {
+		t.Errorf("export wrote %x, want the average's %x", got, want(avg))
+	}
+	if got := fingerprint("--no-average"); got != want(p) {
+		t.Errorf("export --no-average wrote %x, want the run's weights' %x", got, want(p))
 	}
 }

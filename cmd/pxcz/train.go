@@ -76,7 +76,7 @@ func runTrain(fs *flag.FlagSet, args []string) error {
 	if trainArgs.export == "" {
 		return nil
 	}
-	return exportModel(o.Checkpoint, trainArgs.export, trainArgs.name, 64)
+	return exportModel(o.Checkpoint, trainArgs.export, trainArgs.name, 64, false)
 }
 
 // runTraining runs a training command, which takes no arguments, until it
@@ -116,11 +116,12 @@ func evalFlags(fs *flag.FlagSet, s *train.Session, noun string) {
 	fs.IntVar(&s.EvalImages, "eval-images", s.EvalImages, "CIFAR-10 test images per "+noun)
 }
 
-// exportModel calibrates a checkpoint's weights on calibrate images of
-// its own training data (none for 0): the first CIFAR-10 training images,
-// or, for a run on photographs, crops of them the size it trained on. Then
-// it quantizes them into a model file.
-func exportModel(checkpoint, out, name string, calibrate int) error {
+// exportModel calibrates a checkpoint's weights (its run's own with
+// noAverage, else their average if it has one) on calibrate images of its
+// own training data (none for 0): the first CIFAR-10 training images, or,
+// for a run on photographs, crops of them the size it trained on. Then it
+// quantizes them into a model file.
+func exportModel(checkpoint, out, name string, calibrate int, noAverage bool) error {
 	ck, err := train.LoadCheckpoint(checkpoint)
 	if err != nil {
 		return err
@@ -129,6 +130,9 @@ func exportModel(checkpoint, out, name string, calibrate int) error {
 		name = ck.Params.Config.String()
 	}
 	p := ck.Weights()
+	if noAverage {
+		p = ck.Params
+	}
 	if calibrate > 0 {
 		set, err := calibrationSet(ck.Options, calibrate)
 		if err != nil {
@@ -178,6 +182,7 @@ func calibrationSet(o train.Options, n int) (*corpus.Set, error) {
 var exportArgs struct {
 	out, name string
 	calibrate int
+	noAverage bool
 }
 
 func init() {
@@ -189,12 +194,13 @@ func init() {
 			fs.StringVarP(&exportArgs.out, "output", "o", "model.pxcm", "model file to write")
 			fs.StringVar(&exportArgs.name, "name", "", "name stored in the model (default: its architecture)")
 			fs.IntVar(&exportArgs.calibrate, "calibrate", 64, "training images (CIFAR-10, or crops of the run's photos) that choose the integer model's activation scales (0: none)")
+			fs.BoolVar(&exportArgs.noAverage, "no-average", false, "export the run's own weights, not the average of a run with --ema")
 		},
 		run: func(fs *flag.FlagSet, args []string) error {
 			if len(args) != 1 {
 				return fmt.Errorf("want one checkpoint file, got %d arguments", len(args))
 			}
-			return exportModel(args[0], exportArgs.out, exportArgs.name, exportArgs.calibrate)
+			return exportModel(args[0], exportArgs.out, exportArgs.name, exportArgs.calibrate, exportArgs.noAverage)
 		},
 	})
 }
