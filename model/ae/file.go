@@ -99,10 +99,11 @@ func (m *Model) HasHead() bool { return m.head != nil }
 func (m *Model) Fingerprint() [4]byte { return [4]byte(m.sum[:4]) }
 
 // Steps are the quantization steps, in Q10, that NewModel gives a model
-// tables for: from half the trained step (1024) to four times it, in
+// tables for: from half the trained step (1024) to eight times it, in
 // steps of a quarter octave. A finer step codes more of the latent, for
-// more bytes and a closer image.
-var Steps = []int32{512, 609, 724, 861, 1024, 1218, 1448, 1722, 2048, 2435, 2896, 3444, 4096}
+// more bytes and a closer image. A model file keeps its own steps, so
+// models made with fewer read as they were made.
+var Steps = []int32{512, 609, 724, 861, 1024, 1218, 1448, 1722, 2048, 2435, 2896, 3444, 4096, 4871, 5793, 6889, 8192}
 
 // TrainedStep is the index in Steps of the step the model was trained
 // with.
