@@ -5,6 +5,7 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+	"slices"
 
 	flag "github.com/spf13/pflag"
 
@@ -81,13 +82,21 @@ func printVersion(w io.Writer) error {
 			return err
 		}
 	}
-	lossy, err := ae.Models()
+	lossy, err := ae.Builtin()
 	if err != nil || len(lossy) == 0 {
 		return err
 	}
-	fmt.Fprintf(w, "built-in lossy models (compress --lossy; numbered apart from the others):\n")
+	coding, err := ae.Models()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "built-in lossy models (compress --lossy; numbered apart from the others; retired: decode older files):\n")
 	for _, m := range lossy {
-		if _, err := fmt.Fprintf(w, "  %3d  %x  %d steps  %s\n", m.Number(), m.Fingerprint(), len(m.Steps()), m.Name()); err != nil {
+		role := "retired"
+		if slices.Contains(coding, m) {
+			role = "lossy"
+		}
+		if _, err := fmt.Fprintf(w, "  %3d  %x  %-8s %d steps  %s\n", m.Number(), m.Fingerprint(), role, len(m.Steps()), m.Name()); err != nil {
 			return err
 		}
 	}

@@ -8,25 +8,46 @@ import (
 )
 
 // The lossy models pxcz ships, embedded in the binary, each with its
-// quantization steps; model/MODELS.md says how each was trained.
+// quantization steps; model/MODELS.md says how each was trained. Retired
+// models code nothing new but still decode the files they coded.
 //
-//go:embed photo.pxcl
+//go:embed photo.pxcl retired/*.pxcl
 var lossyFiles embed.FS
 
 // builtins is the table of embedded lossy models. Lossy files name one by
 // its number, which is permanent, as package model's numbers are (a
-// series of its own: a file's mode says which); Models lists them in
-// table order, those that code the smallest files first.
+// series of its own: a file's mode says which). Retiring a model moves
+// its file to retired/NAME-FINGERPRINT.pxcl and out of current.
 var builtins = registry.New(lossyFiles, Load, "built-in lossy model",
-	registry.Entry{Number: 1, Fingerprint: "6724e4c0", File: "photo.pxcl"},
+	registry.Entry{Number: 1, Fingerprint: "6724e4c0", File: "retired/photo-6724e4c0.pxcl"},
+	registry.Entry{Number: 2, Fingerprint: "a556d532", File: "photo.pxcl"},
 )
+
+// current lists the files of the lossy models that code new files, those
+// that code the smallest files first.
+var current = []string{"photo.pxcl"}
 
 // ErrNoBuiltin: this version of pxcz ships no lossy model.
 var ErrNoBuiltin = errors.New("ae: this pxcz has no built-in lossy model")
 
-// Models returns every built-in lossy model, those that code the smallest
-// files first.
-func Models() ([]*Model, error) { return builtins.All() }
+// Models returns the built-in lossy models that code new files, those
+// that code the smallest files first.
+func Models() ([]*Model, error) {
+	var ms []*Model
+	for _, f := range current {
+		m, err := builtins.File(f)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	return ms, nil
+}
+
+// Builtin returns every built-in lossy model, the retired ones that
+// earlier versions coded with among them, in the order of their numbers,
+// for tools that list what this pxcz can decode.
+func Builtin() ([]*Model, error) { return builtins.All() }
 
 // Numbered returns the built-in lossy model that files name by number n,
 // or nil if this version has none by that number.
