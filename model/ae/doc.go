@@ -47,10 +47,11 @@
 // head, the conditional PixelCNN's model file, or both. Its coder
 // (coder.go) codes the rounded code with package arith under the tables of
 // a step and rebuilds the image by a [Decoding]: the head's pixels, or the
-// PixelCNN's mode, mean or median for every sub-pixel in turn, in integers
-// on a model.Stream conditioned by the map. The built-in lossy models
-// (builtin.go) are what `pxcz compress --lossy` codes with (package codec,
-// lossy.go).
+// PixelCNN's mode, mean or median for every sub-pixel in turn, or a draw
+// from its distribution (the generator of package model/sample, seeded by
+// the file), in integers on a model.Stream conditioned by the map. The
+// built-in lossy models (builtin.go) are what `pxcz compress --lossy`
+// codes with (package codec, lossy.go); retired ones still decode.
 //
 // Activations are pixel-major, [images][rows][columns][channels], as in
 // package train, so a convolution is an im2col gather and one matrix
