@@ -3,6 +3,7 @@ package codec
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -239,5 +240,43 @@ func TestLossyGolden(t *testing.T) {
 	const want = "df1d7c7dbb635625"
 	if got := fmt.Sprintf("%x", sha256.Sum256(img.(*image.NRGBA).Pix))[:16]; got != want {
 		t.Errorf("decoded pixels' hash %s, want %s", got, want)
+	}
+}
+
+// TestLossySample codes an image to be decoded by sampling from a model's
+// PixelCNN: the file keeps the seed, two decodings draw the same pixels,
+// another seed draws others, and pxcz's other decodings differ from it.
+func TestLossySample(t *testing.T) {
+	m := aetest.TinyJoint(t, 3)
+	img := noisy(12, 9, container.RGB, 4)
+	decode := func(how ae.Decoding, seed uint64) (image.Image, []byte) {
+		t.Helper()
+		var buf bytes.Buffer
+		if err := Encode(&buf, img, &Options{Quality: 60, LossyModel: m, Decoding: &how, Seed: seed}); err != nil {
+			t.Fatal(err)
+		}
+		h, err := container.ReadHeader(bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ext, _ := h.Extension(container.ExtLossy)
+		got, err := DecodeWith(bytes.NewReader(buf.Bytes()), &Options{LossyModel: m, Workers: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got, ext
+	}
+	a, ext := decode(ae.DecodeSample, 5)
+	if len(ext) != 10 || ae.Decoding(ext[0]) != ae.DecodeSample || binary.LittleEndian.Uint64(ext[2:]) != 5 {
+		t.Errorf("lossy extension % x, want the sample decoding and seed 5", ext)
+	}
+	if again, _ := decode(ae.DecodeSample, 5); testimg.Diff(a, again) != "" {
+		t.Error("the same seed drew other pixels")
+	}
+	if other, _ := decode(ae.DecodeSample, 6); testimg.Diff(a, other) == "" {
+		t.Error("another seed drew the same pixels")
+	}
+	if mode, ext := decode(ae.DecodeMode, 0); len(ext) != 2 || testimg.Diff(a, mode) == "" {
+		t.Errorf("decoding by mode: extension % x, pixels the sample's: %v", ext, testimg.Diff(a, mode) == "")
 	}
 }
