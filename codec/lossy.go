@@ -231,11 +231,7 @@ func (le *lossyEncoder) encode(p point) (*lossyCoded, error) {
 		Width: src.w, Height: src.h, Layout: src.layout, Mode: container.Lossy, Mixed: true, // version 4 and later always set it
 		Model: m.Fingerprint(), ModelNumber: m.Number(),
 	}
-	ext := []byte{byte(how), byte(p.step)}
-	if how == ae.DecodeSample {
-		ext = binary.LittleEndian.AppendUint64(ext, le.opts.Seed)
-	}
-	c.h.SetExtension(container.ExtLossy, ext)
+	c.h.SetExtension(container.ExtLossy, lossyExt{how, p.step, le.opts.Seed}.data())
 	for i := range c.subs {
 		c.h.Streams = append(c.h.Streams, int64(c.subs[i].Len()))
 	}
@@ -295,20 +291,56 @@ func (o *Options) lossyModelFor(h *container.Header) (*ae.Model, error) {
 	return nil, fmt.Errorf("codec: the file was coded with lossy model %x, which is not built into this pxcz; pass its weights file", h.Model)
 }
 
-// lossyExtLen is the length of the ExtLossy data of a file decoded by how:
-// the decoding and the step, and the seed for ae.DecodeSample.
-func lossyExtLen(how ae.Decoding) int {
-	if how == ae.DecodeSample {
-		return 10
+// lossyExt is what a lossy file's ExtLossy says: how it decodes, the
+// quantization step its code was made at, and the seed of
+// ae.DecodeSample.
+type lossyExt struct {
+	how  ae.Decoding
+	step int
+	seed uint64
+}
+
+// data is e as ExtLossy holds it: the decoding and the step, then the
+// seed, 8 bytes little-endian, for ae.DecodeSample alone.
+func (e lossyExt) data() []byte {
+	d := []byte{byte(e.how), byte(e.step)}
+	if e.how == ae.DecodeSample {
+		d = binary.LittleEndian.AppendUint64(d, e.seed)
 	}
-	return 2
+	return d
+}
+
+// lossyExtIn reads h's ExtLossy.
+func lossyExtIn(h *container.Header) (lossyExt, error) {
+	d, _ := h.Extension(container.ExtLossy)
+	want := 2
+	if len(d) > 0 && ae.Decoding(d[0]) == ae.DecodeSample {
+		want = 10
+	}
+	if len(d) != want {
+		return lossyExt{}, fmt.Errorf("%w: the lossy extension holds %d bytes", ErrCorrupt, len(d))
+	}
+	e := lossyExt{how: ae.Decoding(d[0]), step: int(d[1])}
+	if e.how == ae.DecodeSample {
+		e.seed = binary.LittleEndian.Uint64(d[2:])
+	}
+	return e, nil
+}
+
+// LossyCoding returns what the header of a lossy file says of its code: the
+// decoding that turns it into pixels, the quantization step it was made at
+// (an index in its model's Steps) and the seed of ae.DecodeSample (0 for
+// the others). It fails for a header whose lossy extension is damaged.
+func LossyCoding(h *container.Header) (how ae.Decoding, step int, seed uint64, err error) {
+	e, err := lossyExtIn(h)
+	return e.how, e.step, e.seed, err
 }
 
 // decodeLossy rebuilds the image of a lossy file from its code.
 func decodeLossy(h *container.Header, streams [][]byte, opts *Options) (image.Image, error) {
-	data, _ := h.Extension(container.ExtLossy)
-	if len(data) < 1 || len(data) != lossyExtLen(ae.Decoding(data[0])) {
-		return nil, fmt.Errorf("%w: the lossy extension holds %d bytes", ErrCorrupt, len(data))
+	ext, err := lossyExtIn(h)
+	if err != nil {
+		return nil, err
 	}
 	if h.Params != 0 {
 		return nil, fmt.Errorf("%w: a lossy file with coding parameters %#02x", ErrCorrupt, h.Params)
@@ -322,11 +354,7 @@ func decodeLossy(h *container.Header, streams [][]byte, opts *Options) (image.Im
 	if err != nil {
 		return nil, err
 	}
-	how, p := ae.Decoding(data[0]), point{m, int(data[1])}
-	var seed uint64
-	if how == ae.DecodeSample {
-		seed = binary.LittleEndian.Uint64(data[2:])
-	}
+	how, p, seed := ext.how, point{m, ext.step}, ext.seed
 	if !slices.Contains(m.Decodings(), how) {
 		return nil, fmt.Errorf("%w: decoding %v, which lossy model %q cannot do", ErrCorrupt, how, m.Name())
 	}

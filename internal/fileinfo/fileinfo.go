@@ -3,7 +3,6 @@
 package fileinfo
 
 import (
-	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -127,11 +126,9 @@ func Of(h *container.Header, name string, size int64) (*Info, error) {
 
 // lossyInfo fills in what a lossy file's header says of its code.
 func lossyInfo(fi *Info, h *container.Header) error {
-	if data, _ := h.Extension(container.ExtLossy); len(data) >= 2 {
-		step := int(data[1])
-		fi.Decoding, fi.Step = ae.Decoding(data[0]).String(), &step
-		if len(data) == 10 && ae.Decoding(data[0]) == ae.DecodeSample {
-			seed := binary.LittleEndian.Uint64(data[2:])
+	if how, step, seed, err := codec.LossyCoding(h); err == nil {
+		fi.Decoding, fi.Step = how.String(), &step
+		if how == ae.DecodeSample {
 			fi.Seed = &seed
 		}
 	}
