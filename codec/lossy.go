@@ -214,7 +214,7 @@ func (le *lossyEncoder) encode(p point) (*lossyCoded, error) {
 	}
 	c := &coded{subs: make([]bytes.Buffer, streams)}
 	enc := arith.NewEncoder(&c.subs[0])
-	if err := m.EncodeCode(enc, code, p.step); err != nil {
+	if err := m.EncodeCode(enc, code, src.h, src.w, p.step); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {
@@ -377,7 +377,7 @@ func decodeLossy(h *container.Header, streams [][]byte, opts *Options) (image.Im
 		return nil, fmt.Errorf("%w: %d code bytes cannot hold a %dx%d image's code (truncated?)", ErrCorrupt, len(streams[0]), h.Width, h.Height)
 	}
 	dec := arith.NewDecoder(bytes.NewReader(streams[0]))
-	code, err := m.DecodeCode(dec, n, p.step)
+	code, err := m.DecodeCode(dec, h.Height, h.Width, p.step)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/png"
 	"math/rand"
 	"os"
 	"strings"
@@ -212,35 +213,62 @@ func TestLossyRate(t *testing.T) {
 	}
 }
 
-// TestLossyGolden decodes a committed lossy file, coded with aetest.Tiny's
-// model of seed 1 at quality 50, and pins its pixels' hash: every machine must rebuild the
-// same image from the same code (the encoder's float analysis may pick
-// another code elsewhere; the decoder may not differ). PXCZ_WRITE_GOLDEN=1
-// rewrites the file.
+// TestLossyGolden decodes committed lossy files and pins their pixels'
+// hash, so that a change of arithmetic, or a machine that computes
+// differently, shows: one coded with the tiny test model (a), and one
+// with the built-in model, whose code is coded under context tables (b).
+// PXCZ_WRITE_GOLDEN=1 rewrites the files.
 func TestLossyGolden(t *testing.T) {
-	m := aetest.Tiny(t, 1)
-	const path = "testdata/lossy-tiny.pxcz"
-	if os.Getenv("PXCZ_WRITE_GOLDEN") != "" {
-		var buf bytes.Buffer
-		if err := Encode(&buf, noisy(40, 24, container.RGBA, 11), &Options{Quality: 50, LossyModel: m}); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	data, err := os.ReadFile(path)
+	rendered, err := os.ReadFile("testdata/rendered.png")
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := DecodeWith(bytes.NewReader(data), &Options{LossyModel: m})
+	photo, err := png.Decode(bytes.NewReader(rendered))
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = "df1d7c7dbb635625"
-	if got := fmt.Sprintf("%x", sha256.Sum256(img.(*image.NRGBA).Pix))[:16]; got != want {
-		t.Errorf("decoded pixels' hash %s, want %s", got, want)
+	tiny := aetest.Tiny(t, 1)
+	for _, c := range []struct {
+		path  string
+		img   image.Image
+		model *ae.Model // nil: the built-in one
+		want  string
+	}{
+		{"testdata/lossy-tiny.pxcz", noisy(40, 24, container.RGBA, 11), tiny, "df1d7c7dbb635625"},
+		{"testdata/lossy-context.pxcz", photo, nil, "be6b446551c95066"},
+	} {
+		if os.Getenv("PXCZ_WRITE_GOLDEN") != "" {
+			var buf bytes.Buffer
+			if err := Encode(&buf, c.img, &Options{Quality: 50, LossyModel: c.model}); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(c.path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		data, err := os.ReadFile(c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := DecodeWith(bytes.NewReader(data), &Options{LossyModel: c.model})
+		if err != nil {
+			t.Fatalf("%s: %v", c.path, err)
+		}
+		if got := fmt.Sprintf("%x", sha256.Sum256(pixelsOf(img)))[:16]; got != c.want {
+			t.Errorf("%s: decoded pixels' hash %s, want %s", c.path, got, c.want)
+		}
 	}
+}
+
+// pixelsOf is an NRGBA or RGBA image's pixel bytes.
+func pixelsOf(img image.Image) []byte {
+	switch m := img.(type) {
+	case *image.NRGBA:
+		return m.Pix
+	case *image.RGBA:
+		return m.Pix
+	}
+	panic(fmt.Sprintf("a decoded %T", img))
 }
 
 // TestLossySample codes an image to be decoded by sampling from a model's

@@ -3,12 +3,14 @@ package main
 import (
 	"encoding/json"
 	"image"
+	"math/rand"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pxcz/pxcz/internal/aetest"
 	"github.com/pxcz/pxcz/internal/fileinfo"
+	"github.com/pxcz/pxcz/model/ae"
 )
 
 // writeLossyModel writes the tiny lossy model (aetest.Tiny) into dir and
@@ -62,4 +64,38 @@ func TestCompressLossy(t *testing.T) {
 		wantFailure(t, code, msg, tc.want)
 	}
 	wantDir(t, dir, "tiny.pxcl", "a.png", "a.pxcz")
+}
+
+// TestExportAEContext adds context tables to a lossy model file with
+// export-ae --context, and codes and decodes an image with the result.
+func TestExportAEContext(t *testing.T) {
+	dir, photos := t.TempDir(), t.TempDir()
+	weights := writeLossyModel(t, dir)
+	rng := rand.New(rand.NewSource(3))
+	for _, name := range []string{"a.png", "b.png"} {
+		img := image.NewNRGBA(image.Rect(0, 0, 256, 256))
+		for i := range img.Pix {
+			if i%4 == 3 || i%1024 < 512 {
+				img.Pix[i] = 255
+			} else {
+				img.Pix[i] = uint8(rng.Intn(256))
+			}
+		}
+		writeFile(t, photos, name, encodeAs(t, "png", img))
+	}
+	fitted := filepath.Join(dir, "fitted.pxcl")
+	mustRun(t, nil, "export-ae", "--context", photos, "--context-crops", "6", "--name", "tiny with context", "-o", fitted, weights)
+	m, err := ae.LoadFile(fitted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Name() != "tiny with context" {
+		t.Errorf("the fitted model is named %q", m.Name())
+	}
+	in := writeFile(t, dir, "c.png", encodeAs(t, "png", testImages()["rgb8x8"]))
+	out := filepath.Join(dir, "c.pxcz")
+	mustRun(t, nil, "compress", "--lossy", "--model", fitted, "-o", out, in)
+	decodeImage(t, mustRun(t, nil, "decompress", "--model", fitted, "-o", "-", out))
+	code, _, msg := cli(t, nil, "export-ae", "--context", photos, "-o", filepath.Join(dir, "twice.pxcl"), fitted)
+	wantFailure(t, code, msg, "context tables already")
 }

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	flag "github.com/spf13/pflag"
 
+	"github.com/pxcz/pxcz/corpus"
 	"github.com/pxcz/pxcz/model"
 	"github.com/pxcz/pxcz/model/ae"
 )
@@ -71,38 +73,72 @@ func runTrainAE(fs *flag.FlagSet, args []string) error {
 }
 
 var exportAEArgs struct {
-	out, name string
-	force     bool
+	out, name, context string
+	force              bool
+	crops              int
+	seed               int64
 }
 
 func init() {
 	register(&command{
 		name:  "export-ae",
-		usage: "[-o FILE] [--name NAME] CHECKPOINT",
+		usage: "[-o FILE] [--name NAME] [--context DIR] CHECKPOINT|MODEL.pxcl",
 		short: "turn a train-ae checkpoint into a lossy model file",
 		long: `Quantizes the conditional PixelCNN of a train-ae checkpoint (uncalibrated;
 none from a --head-only run) and writes it with the auto-encoder's analysis,
 integer synthesis, prior tables and map head as a lossy model file (format
-PXCL, see model/ae).`,
+PXCL, see model/ae).
+
+With --context, the model also gets context tables (model/ae, context.go),
+fitted on random 256x256 crops of the training photographs in DIR; given a
+lossy model file instead of a checkpoint, export-ae writes that model with
+context tables added.`,
 		setup: func(fs *flag.FlagSet) {
 			fs.StringVarP(&exportAEArgs.out, "output", "o", "lossy.pxcl", "lossy model file to write")
 			fs.StringVar(&exportAEArgs.name, "name", "", "name stored in the model (default: the architectures)")
 			fs.BoolVarP(&exportAEArgs.force, "force", "f", false, "overwrite an existing file")
+			fs.StringVar(&exportAEArgs.context, "context", "", "fit context tables for the code on crops of the photographs in this folder")
+			fs.IntVar(&exportAEArgs.crops, "context-crops", 400, "how many 256x256 crops --context fits on")
+			fs.Int64Var(&exportAEArgs.seed, "seed", 1, "seed of --context's crops")
 		},
 		run: func(fs *flag.FlagSet, args []string) error {
 			if len(args) != 1 {
-				return fmt.Errorf("want one checkpoint file, got %d arguments", len(args))
+				return fmt.Errorf("want one checkpoint or lossy model file, got %d arguments", len(args))
 			}
-			return exportAE(args[0], exportAEArgs.out, exportAEArgs.name, exportAEArgs.force)
+			a := exportAEArgs
+			m, what, err := lossyModelOf(args[0], a.name)
+			if err != nil {
+				return err
+			}
+			if a.context != "" {
+				crops, err := corpus.NewCrops(a.context, 256, a.seed)
+				if err != nil {
+					return err
+				}
+				if m, err = m.FitContext(crops.Sample(a.crops)); err != nil {
+					return err
+				}
+			}
+			return saveLossyModel(m, a.out, a.force, what)
 		},
 	})
 }
 
-// exportAE writes the lossy model of a train-ae checkpoint.
-func exportAE(checkpoint, path, name string, force bool) error {
-	ck, err := ae.LoadCheckpoint(checkpoint)
+// lossyModelOf returns the lossy model of a train-ae checkpoint, or the
+// one a lossy model file holds, renamed if name is not empty, and words
+// for where it came from.
+func lossyModelOf(path, name string) (*ae.Model, string, error) {
+	if m, err := ae.LoadFile(path); err == nil {
+		if name != "" {
+			m = m.Renamed(name)
+		}
+		return m, "from " + path, nil
+	} else if !errors.Is(err, ae.ErrNotModel) {
+		return nil, "", err
+	}
+	ck, err := ae.LoadCheckpoint(path)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	if name == "" {
 		name = fmt.Sprintf("%+v %v", ck.AE.Config, ck.PixelCNN.Config)
@@ -110,13 +146,18 @@ func exportAE(checkpoint, path, name string, force bool) error {
 	var pc *model.Model
 	if !ck.Options.HeadOnly { // a head-only run never trained the PixelCNN to read the map
 		if pc, err = model.Quantize(ck.PixelCNN, name); err != nil {
-			return err
+			return nil, "", err
 		}
 	}
 	m, err := ae.NewModel(ck.AE, ck.Head, pc, name)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
+	return m, fmt.Sprintf("step %d", ck.Step), nil
+}
+
+// saveLossyModel writes m to path; what says where it came from.
+func saveLossyModel(m *ae.Model, path string, force bool, what string) error {
 	data, _ := m.MarshalBinary()
 	o, err := createOutput(path, force, "a lossy model")
 	if err != nil {
@@ -129,6 +170,6 @@ func exportAE(checkpoint, path, name string, force bool) error {
 	if err := o.commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(std.err, "wrote %s: %s, fingerprint %x, step %d\n", path, name, m.Fingerprint(), ck.Step)
+	fmt.Fprintf(std.err, "wrote %s: %s, fingerprint %x, %s\n", path, m.Name(), m.Fingerprint(), what)
 	return nil
 }

@@ -73,37 +73,52 @@ func codeLimit(step int32) int32 { return min(MaxCode, math.MaxInt16/step) }
 // v at step k stands for the latent v·Steps()[k]/1024.
 func (m *Model) Steps() []int32 { return m.steps }
 
-// EncodeCode codes code, made at quantization step k, with e: each value
-// under its latent channel's table.
-func (m *Model) EncodeCode(e *arith.Encoder, code []int16, k int) error {
+// EncodeCode codes code, the code of an h×w image made at quantization
+// step k, with e: each value under its latent channel's table (in its
+// context class, for a model with context tables).
+func (m *Model) EncodeCode(e *arith.Encoder, code []int16, h, w, k int) error {
 	if k < 0 || k >= len(m.steps) {
 		return fmt.Errorf("ae: quantization step %d of a model of %d", k, len(m.steps))
 	}
 	L, limit := m.cfg.Latent, codeLimit(m.steps[k])
+	ch, cw := m.cfg.CodeSize(h, w)
+	if len(code) != ch*cw*L {
+		return fmt.Errorf("ae: a code of %d values for a %dx%d image, want %d", len(code), w, h, ch*cw*L)
+	}
 	for i, v := range code {
 		if int32(v) < -limit || int32(v) > limit {
 			return fmt.Errorf("ae: code value %d outside ±%d", v, limit)
 		}
-		e.EncodeSymbol(m.tables[k][i%L], int(v)+MaxCode)
+		e.EncodeSymbol(m.table(code, i, cw, k), int(v)+MaxCode)
 	}
 	return nil
 }
 
-// DecodeCode decodes the n values of a code that EncodeCode coded at
+// DecodeCode decodes the code of an h×w image that EncodeCode coded at
 // step k.
-func (m *Model) DecodeCode(d *arith.Decoder, n, k int) ([]int16, error) {
+func (m *Model) DecodeCode(d *arith.Decoder, h, w, k int) ([]int16, error) {
 	if k < 0 || k >= len(m.steps) {
 		return nil, fmt.Errorf("ae: quantization step %d of a model of %d", k, len(m.steps))
 	}
-	L := m.cfg.Latent
-	code := make([]int16, n)
+	ch, cw := m.cfg.CodeSize(h, w)
+	code := make([]int16, ch*cw*m.cfg.Latent)
 	for i := range code {
-		code[i] = int16(d.Decode(m.tables[k][i%L]) - MaxCode)
+		code[i] = int16(d.Decode(m.table(code, i, cw, k)) - MaxCode)
 	}
 	if err := d.Err(); err != nil {
 		return nil, fmt.Errorf("ae: decoding the code: %w", err)
 	}
 	return code, nil
+}
+
+// table is the frequency table that entry i of code (a map cw positions
+// wide) is coded with at step k, given the entries before it.
+func (m *Model) table(code []int16, i, cw, k int) []uint32 {
+	L := m.cfg.Latent
+	if m.classes == 1 {
+		return m.tables[k][i%L]
+	}
+	return m.tables[k][contextClass(code, i, cw, L)*L+i%L]
 }
 
 // Decoding is how a lossy model turns the conditioning map into pixels.

@@ -35,20 +35,13 @@ func TestLossyRoundTrip(t *testing.T) {
 	if len(values) < 3 {
 		t.Fatalf("the code takes %d values, want a test that exercises several", len(values))
 	}
-	var buf bytes.Buffer
-	e := arith.NewEncoder(&buf)
-	if err := m.EncodeCode(e, code, TrainedStep); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
+	buf := encodeCode(t, m, code, h, w, TrainedStep)
 	data, _ := m.MarshalBinary()
 	loaded, err := Load(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := loaded.DecodeCode(arith.NewDecoder(bytes.NewReader(buf.Bytes())), len(code), TrainedStep)
+	got, err := loaded.DecodeCode(arith.NewDecoder(bytes.NewReader(buf.Bytes())), h, w, TrainedStep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,8 +128,14 @@ func TestParseDecoding(t *testing.T) {
 
 func TestLossyErrors(t *testing.T) {
 	m := tinyModel(t)
-	if err := m.EncodeCode(arith.NewEncoder(&bytes.Buffer{}), []int16{MaxCode + 1}, TrainedStep); err == nil {
+	ch, cw := m.Config().CodeSize(4, 4)
+	code := make([]int16, ch*cw*m.Config().Latent)
+	code[len(code)-1] = MaxCode + 1
+	if err := m.EncodeCode(arith.NewEncoder(&bytes.Buffer{}), code, 4, 4, TrainedStep); err == nil {
 		t.Error("a code value beyond MaxCode was coded")
+	}
+	if err := m.EncodeCode(arith.NewEncoder(&bytes.Buffer{}), code[1:], 4, 4, TrainedStep); err == nil {
+		t.Error("a code of the wrong size was coded")
 	}
 	if _, err := m.Reconstruct(make([]int16, 5), 4, 4, TrainedStep, DecodeHead, 0, 1); err == nil {
 		t.Error("a code of the wrong size was reconstructed")

@@ -20,6 +20,11 @@
 //     -log2 of its values' probabilities (for noisy ŷ, the same expression
 //     is the density of y+u). [Prior.Table] turns a channel into the integer
 //     frequency table the range coder uses.
+//   - Context: a model may also have context tables ([Model.FitContext],
+//     context.go), fitted after training on codes of training photographs:
+//     each value is coded under its channel's table for the class that the
+//     magnitudes of its left and upper neighbours pick, which the decoder
+//     knows before it decodes the value.
 //   - Synthesis: Stages times a nearest-neighbour upsampling by 2 (cropped
 //     to the size the analysis had at that stage, so the map is exactly the
 //     image's size) followed by a Kernel×Kernel convolution of stride 1,

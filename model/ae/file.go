@@ -26,11 +26,14 @@ type Model struct {
 	synth    *Synthesizer
 	head     *qconv // the map head, a 1×1 convolution; nil: none
 	// steps[k] is operating step k's quantization step in Q10: code value
-	// v stands for the latent v·steps[k]/1024. tables[k][c] is latent
-	// channel c's cumulative frequency table at step k over the values
-	// -MaxCode..MaxCode: Symbols+1 entries from 0 to 2^16.
+	// v stands for the latent v·steps[k]/1024. tables[k][j·Latent+c] is
+	// latent channel c's cumulative frequency table in context class j
+	// (context.go) at step k over the values -MaxCode..MaxCode: Symbols+1
+	// entries from 0 to 2^16. classes is 1 (the prior's tables alone) or
+	// ContextClasses.
 	steps    []int32
 	tables   [][][]uint32
+	classes  int
 	pixelCNN *model.Model // nil: none
 	sum      [sha256.Size]byte
 }
@@ -56,7 +59,7 @@ func NewModel(p *Params, head *ConvParams, pc *model.Model, name string) (*Model
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{name: name, cfg: cfg, synth: sy, pixelCNN: pc}
+	m := &Model{name: name, cfg: cfg, synth: sy, pixelCNN: pc, classes: 1}
 	if head != nil {
 		if len(head.W) != cfg.Channels*cfg.Cond || len(head.B) != cfg.Channels {
 			return nil, fmt.Errorf("ae: a head of %d weights and %d biases, want %d and %d", len(head.W), len(head.B), cfg.Channels*cfg.Cond, cfg.Channels)
@@ -80,6 +83,15 @@ func NewModel(p *Params, head *ConvParams, pc *model.Model, name string) (*Model
 	}
 	m.seal()
 	return m, nil
+}
+
+// Renamed returns a copy of m named name, a model of its own (the name is
+// part of the file, so the fingerprint changes).
+func (m *Model) Renamed(name string) *Model {
+	r := *m
+	r.name = name
+	r.seal()
+	return &r
 }
 
 // Config is the auto-encoder's architecture.
@@ -111,28 +123,34 @@ const TrainedStep = 4
 
 // The lossy weights file:
 //
-//	magic     "PXCL" and the format version, 2
+//	magic     "PXCL" and the format version: 3 for a model with context
+//	          tables, 2 for one without
 //	name      uvarint length and bytes
 //	config    seven uvarints: Channels, Width, Latent, Cond, Kernel, Stages, Leak
 //	analysis  each stage's float32 weights then biases, little-endian
 //	synthesis each stage's int16 weights, little-endian, then per output a
 //	          zigzag-varint bias, a uvarint multiplier and a shift byte (as
 //	          package model's Linear layers)
+//	classes   (version 3 only) a uvarint count of context classes,
+//	          ContextClasses; version 2 has one, the prior's
 //	prior     a uvarint count of quantization steps, then for each a
-//	          uvarint step (Q10, rising) and per latent channel the
-//	          Symbols frequencies as uvarints, each at least 1, summing
-//	          to 2^16
+//	          uvarint step (Q10, rising) and per context class and latent
+//	          channel the Symbols frequencies as uvarints, each at least
+//	          1, summing to 2^16
 //	head      a byte, 1 if the map head follows (0: none), then its
 //	          weights and rescaling as a synthesis stage's
 //	pixelCNN  uvarint length and a package model weights file (0: none)
 //	hash      SHA-256 of everything before it, the model's fingerprint
 const (
 	// FileMagic opens every lossy weights file.
-	FileMagic   = "PXCL"
-	fileVersion = 2
-	maxNameLen  = 255
-	maxSteps    = 64
-	maxStep     = 1 << 14
+	FileMagic = "PXCL"
+	// fileVersion is the version of a model without context tables, and
+	// contextVersion of one with them.
+	fileVersion    = 2
+	contextVersion = 3
+	maxNameLen     = 255
+	maxSteps       = 64
+	maxStep        = 1 << 14
 	// maxFileWeights bounds the auto-encoder's weights a file may declare,
 	// so that a hostile header cannot ask for unbounded memory.
 	maxFileWeights = 1 << 24
@@ -152,6 +170,9 @@ var (
 // body encodes everything but the trailing hash.
 func (m *Model) body() []byte {
 	b := append([]byte(FileMagic), fileVersion)
+	if m.classes > 1 {
+		b[len(b)-1] = contextVersion
+	}
 	b = binary.AppendUvarint(b, uint64(len(m.name)))
 	b = append(b, m.name...)
 	c := m.cfg
@@ -167,6 +188,9 @@ func (m *Model) body() []byte {
 	}
 	for _, q := range m.synth.stages {
 		b = q.append(b)
+	}
+	if m.classes > 1 {
+		b = binary.AppendUvarint(b, uint64(m.classes))
 	}
 	b = binary.AppendUvarint(b, uint64(len(m.steps)))
 	for k, ts := range m.tables {
@@ -223,11 +247,11 @@ func Load(r io.Reader) (*Model, error) {
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic[:4]) != FileMagic {
 		return nil, ErrNotModel
 	}
-	if magic[4] != fileVersion {
-		return nil, fmt.Errorf("%w %d, this pxcz reads version %d", ErrVersion, magic[4], fileVersion)
+	if magic[4] != fileVersion && magic[4] != contextVersion {
+		return nil, fmt.Errorf("%w %d, this pxcz reads versions %d and %d", ErrVersion, magic[4], fileVersion, contextVersion)
 	}
 	n := fr.uvarint(maxNameLen)
-	m := &Model{name: string(fr.bytes(int(n)))}
+	m := &Model{name: string(fr.bytes(int(n))), classes: 1}
 	var dims [7]int
 	for i := range dims {
 		dims[i] = int(fr.uvarint(1 << 20))
@@ -262,6 +286,11 @@ func Load(r io.Reader) (*Model, error) {
 		}
 		m.synth.stages = append(m.synth.stages, q)
 	}
+	if magic[4] == contextVersion {
+		if m.classes = int(fr.uvarint(1 << 8)); fr.err == nil && m.classes != ContextClasses {
+			return nil, fmt.Errorf("%w: %d context classes, want %d", ErrCorrupt, m.classes, ContextClasses)
+		}
+	}
 	nSteps := int(fr.uvarint(maxSteps))
 	if fr.err == nil && nSteps == 0 {
 		return nil, fmt.Errorf("%w: no quantization step", ErrCorrupt)
@@ -272,17 +301,18 @@ func Load(r io.Reader) (*Model, error) {
 			return nil, fmt.Errorf("%w: quantization step %d of %d, want them rising from 1", ErrCorrupt, k, step)
 		}
 		var ts [][]uint32
-		for c := range cfg.Latent {
+		for j := range m.classes * cfg.Latent {
+			c := j % cfg.Latent
 			t := make([]uint32, Symbols+1)
 			for v := range Symbols {
 				f := fr.uvarint(1 << 16)
 				if fr.err == nil && f == 0 {
-					return nil, fmt.Errorf("%w: step %d latent channel %d's value %d has frequency 0", ErrCorrupt, k, c, v-MaxCode)
+					return nil, fmt.Errorf("%w: step %d latent channel %d's value %d has frequency 0 (class %d)", ErrCorrupt, k, c, v-MaxCode, j/cfg.Latent)
 				}
 				t[v+1] = t[v] + uint32(f)
 			}
 			if fr.err == nil && t[Symbols] != 1<<16 {
-				return nil, fmt.Errorf("%w: step %d latent channel %d's frequencies sum to %d", ErrCorrupt, k, c, t[Symbols])
+				return nil, fmt.Errorf("%w: step %d latent channel %d's frequencies sum to %d (class %d)", ErrCorrupt, k, c, t[Symbols], j/cfg.Latent)
 			}
 			ts = append(ts, t)
 		}

@@ -111,6 +111,12 @@ func FuzzLoad(f *testing.F) {
 	good, _ := tinyModel(f).MarshalBinary()
 	f.Add(good)
 	f.Add(good[:len(good)/3])
+	fit, err := tinyModel(f).FitContext(patchy(4, 1))
+	if err != nil {
+		f.Fatal(err)
+	}
+	withContext, _ := fit.MarshalBinary()
+	f.Add(withContext)
 	f.Add([]byte("PXCL\x02\x00\x03\x06\x03\x04\x03\x02\x03"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Load(bytes.NewReader(data))

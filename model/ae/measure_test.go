@@ -1,14 +1,12 @@
 package ae
 
 import (
-	"bytes"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 
-	"github.com/pxcz/pxcz/arith"
 	"github.com/pxcz/pxcz/corpus"
 )
 
@@ -46,14 +44,7 @@ func TestMeasureCIFAR(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var buf bytes.Buffer
-		e := arith.NewEncoder(&buf)
-		if err := m.EncodeCode(e, code, TrainedStep); err != nil {
-			t.Fatal(err)
-		}
-		if err := e.Close(); err != nil {
-			t.Fatal(err)
-		}
+		buf := encodeCode(t, m, code, set.H, set.W, TrainedStep)
 		bpp += float64(8*buf.Len()) / float64(set.H*set.W)
 		for k, how := range m.Decodings() {
 			img, err := m.Reconstruct(code, set.H, set.W, TrainedStep, how, 0, 1)

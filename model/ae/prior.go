@@ -67,15 +67,23 @@ func (p *Prior) Table(c, lo, hi int, step float64) ([]uint32, error) {
 		return nil, fmt.Errorf("ae: table of %d values, want 2..%d", n, total/2)
 	}
 	mu, s := float64(p.Mu[c]), math.Exp(float64(p.LogScale[c]))
-	cdf := func(x float64) float64 { return 1 / (1 + math.Exp(-(x-mu)/s)) }
-	// Every value gets 1, and the rest of the total is shared by rounding
-	// the cumulative distribution, so that each value is off by less than
-	// one unit and the total is exact.
+	return roundedTable(n, func(k int) float64 {
+		return 1 / (1 + math.Exp(-((float64(lo+k)-0.5)*step-mu)/s))
+	}), nil
+}
+
+// roundedTable returns the cumulative frequency table of n values whose
+// distribution puts cdf(v) below value v, for v in 1..n-1: every value
+// gets 1, and the rest of the total 2^16 is shared by rounding the
+// cumulative distribution, so that each value is off by less than one
+// unit and the total is exact.
+func roundedTable(n int, cdf func(v int) float64) []uint32 {
+	const total = 1 << 16
 	spare := float64(total - n)
 	cum := make([]uint32, n+1)
-	for k := 1; k < n; k++ {
-		cum[k] = uint32(k) + uint32(math.Round(cdf((float64(lo+k)-0.5)*step)*spare))
+	for v := 1; v < n; v++ {
+		cum[v] = uint32(v) + uint32(math.Round(cdf(v)*spare))
 	}
 	cum[n] = total
-	return cum, nil
+	return cum
 }
