@@ -50,7 +50,7 @@ func init() {
 			fs.StringVar(&a.model, "model", "", "pxcz weights `FILE` (default: the built-in models, chosen by image size as compress does)")
 			fs.StringVar(&a.format, "format", "text", "table format: "+strings.Join(bench.Formats, ", "))
 			fs.StringVarP(&a.output, "output", "o", "-", "write the table to `FILE` (-: standard output)")
-			fs.StringVar(&a.plot, "plot", "", "draw bits per sub-pixel against decode speed into `FILE.svg`")
+			fs.StringVar(&a.plot, "plot", "", "draw bits per sub-pixel against decode speed (with --lossy: PSNR and MS-SSIM against bits per pixel) into `FILE.svg`")
 			fs.StringVar(&a.cache, "cache", "", "keep every per-image result in `DIR` and reuse it, so a stopped run resumes")
 			fs.DurationVar(&a.timeout, "timeout", 10*time.Minute, "longest one peer command may run on one image")
 			fs.BoolVarP(&a.quiet, "quiet", "q", false, "show no progress on standard error")
@@ -110,8 +110,8 @@ func runBench(fs *flag.FlagSet, args []string) error {
 		note = fmt.Sprintf("pxcz models: built in, by image size: %s (fingerprint %x) under %d pixels, %s (fingerprint %x) from there",
 			small.Name(), small.Fingerprint(), model.PhotoMinPixels, photo.Name(), photo.Fingerprint())
 	}
-	if lossy && (maxErr > 0 || plotPath != "" || format != "text" && format != "markdown") {
-		return fmt.Errorf("--lossy writes a text or markdown table, and takes neither --max-error nor --plot")
+	if lossy && (maxErr > 0 || format != "text" && format != "markdown") {
+		return fmt.Errorf("--lossy writes a text or markdown table, and does not take --max-error")
 	}
 	var peers []bench.Codec
 	var notes []string
@@ -196,9 +196,14 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	}
 
 	if lossy {
-		return writeBenchFile(outPath, func(w io.Writer) error {
-			return bench.WriteRD(w, bench.Summarize(results), format, jobs, notes)
-		})
+		sums := bench.Summarize(results)
+		if err := writeBenchFile(outPath, func(w io.Writer) error { return bench.WriteRD(w, sums, format, jobs, notes) }); err != nil {
+			return err
+		}
+		if plotPath != "" {
+			return writeBenchFile(plotPath, func(w io.Writer) error { return bench.WriteRDPlot(w, sums) })
+		}
+		return nil
 	}
 	rep := &bench.Report{Summaries: bench.Summarize(results), Jobs: jobs, Notes: notes}
 	if err := writeBenchFile(outPath, func(w io.Writer) error { return rep.Write(w, format) }); err != nil {

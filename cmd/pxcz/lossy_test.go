@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"image"
 	"math/rand"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -98,4 +99,31 @@ func TestExportAEContext(t *testing.T) {
 	decodeImage(t, mustRun(t, nil, "decompress", "--model", fitted, "-o", "-", out))
 	code, _, msg := cli(t, nil, "export-ae", "--context", photos, "-o", filepath.Join(dir, "twice.pxcl"), fitted)
 	wantFailure(t, code, msg, "context tables already")
+}
+
+// TestBenchLossyPlot runs a lossy benchmark with a lossy model file and
+// draws its rate-distortion plot: pxcz's operating points as one line in
+// each panel.
+func TestBenchLossyPlot(t *testing.T) {
+	dir, photos, out := t.TempDir(), t.TempDir(), t.TempDir()
+	weights := writeLossyModel(t, dir)
+	writeFile(t, photos, "a.png", encodeAs(t, "png", testImages()["rgb8x8"]))
+	svgPath, tablePath := filepath.Join(out, "rd.svg"), filepath.Join(out, "rd.txt")
+	mustRun(t, nil, "bench", "-q", "--lossy", "--against", "none", "--model", weights,
+		"--plot", svgPath, "--cache", filepath.Join(out, "cache"), "-o", tablePath, photos)
+	table, err := os.ReadFile(tablePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(table), "pxcz --lossy --quality 100") {
+		t.Errorf("the table has no quality 100 row:\n%s", table)
+	}
+	svg, err := os.ReadFile(svgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An 8x8 image has no MS-SSIM: the PSNR panel alone has a line.
+	if n := strings.Count(string(svg), "<polyline"); n != 1 {
+		t.Errorf("%d lines in the plot, want 1:\n%s", n, svg)
+	}
 }

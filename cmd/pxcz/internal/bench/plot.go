@@ -79,29 +79,8 @@ func WritePlot(w io.Writer, sums []*Summary) error {
 
 	// Axes, grid and ticks.
 	fmt.Fprintf(&b, `<rect x="%g" y="%g" width="%g" height="%g" fill="none" stroke="#333"/>`+"\n", x0, y1, x1-x0, y0-y1)
-	for d := math.Floor(llo); d <= lhi; d++ {
-		for m := 1; m <= 9; m++ {
-			v := float64(m) * math.Pow(10, d)
-			if l := math.Log10(v); l < llo || l > lhi {
-				continue
-			}
-			x := px(v)
-			labelled := m == 1 || (lhi-llo < 2 && (m == 2 || m == 5))
-			tick := 4.0
-			if labelled {
-				tick = 7
-				fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" stroke="#ddd"/>`+"\n", x, y1, x, y0)
-				fmt.Fprintf(&b, `<text x="%.1f" y="%g" text-anchor="middle">%s</text>`+"\n", x, y0+20, strconv.FormatFloat(v, 'f', -1, 64))
-			}
-			fmt.Fprintf(&b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" stroke="#333"/>`+"\n", x, y0, x, y0-tick)
-		}
-	}
-	for v := ylo; v <= yhi+step/2; v += step {
-		y := py(v)
-		fmt.Fprintf(&b, `<line x1="%g" y1="%.1f" x2="%g" y2="%.1f" stroke="#ddd"/>`+"\n", x0, y, x1, y)
-		fmt.Fprintf(&b, `<line x1="%g" y1="%.1f" x2="%g" y2="%.1f" stroke="#333"/>`+"\n", x0, y, x0+7, y)
-		fmt.Fprintf(&b, `<text x="%g" y="%.1f" text-anchor="end">%s</text>`+"\n", x0-6, y+4, strconv.FormatFloat(v, 'f', -1, 64))
-	}
+	logAxis(&b, llo, lhi, px, y0, y1)
+	linearAxis(&b, ylo, yhi, step, py, x0, x1)
 	fmt.Fprintf(&b, `<text x="%g" y="%d" text-anchor="middle" font-size="13">decode speed (megapixels per second, one thread, log scale)</text>`+"\n", (x0+x1)/2, plotH-22)
 	fmt.Fprintf(&b, `<text transform="translate(20 %g) rotate(-90)" text-anchor="middle" font-size="13">bits per sub-pixel</text>`+"\n", (y0+y1)/2)
 
@@ -138,6 +117,42 @@ func WritePlot(w io.Writer, sums []*Summary) error {
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// logAxis draws the x axis's grid, ticks and labels of a plot frame from
+// (x0, y0) at the bottom left to (x1, y1) for the log10 range llo..lhi, px
+// placing a value: ticks on every 1-9 multiple of a decade inside it.
+func logAxis(b *strings.Builder, llo, lhi float64, px func(float64) float64, y0, y1 float64) {
+	for d := math.Floor(llo); d <= lhi; d++ {
+		for m := 1; m <= 9; m++ {
+			v := float64(m) * math.Pow(10, d)
+			if l := math.Log10(v); l < llo || l > lhi {
+				continue
+			}
+			x := px(v)
+			labelled := m == 1 || (lhi-llo < 2 && (m == 2 || m == 5))
+			tick := 4.0
+			if labelled {
+				tick = 7
+				fmt.Fprintf(b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" stroke="#ddd"/>`+"\n", x, y1, x, y0)
+				fmt.Fprintf(b, `<text x="%.1f" y="%g" text-anchor="middle">%s</text>`+"\n", x, y0+20, strconv.FormatFloat(v, 'f', -1, 64))
+			}
+			fmt.Fprintf(b, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" stroke="#333"/>`+"\n", x, y0, x, y0-tick)
+		}
+	}
+}
+
+// linearAxis draws the y axis's grid, ticks and labels of a plot frame
+// from x0 to x1 for ylo..yhi in steps of step, py placing a value.
+func linearAxis(b *strings.Builder, ylo, yhi, step float64, py func(float64) float64, x0, x1 float64) {
+	decimals := max(0, int(-math.Floor(math.Log10(step)+1e-9)))
+	for i := 0; ylo+float64(i)*step <= yhi+step/2; i++ {
+		v := ylo + float64(i)*step
+		y := py(v)
+		fmt.Fprintf(b, `<line x1="%g" y1="%.1f" x2="%g" y2="%.1f" stroke="#ddd"/>`+"\n", x0, y, x1, y)
+		fmt.Fprintf(b, `<line x1="%g" y1="%.1f" x2="%g" y2="%.1f" stroke="#333"/>`+"\n", x0, y, x0+7, y)
+		fmt.Fprintf(b, `<text x="%g" y="%.1f" text-anchor="end">%s</text>`+"\n", x0-6, y+4, strconv.FormatFloat(v, 'f', decimals, 64))
+	}
 }
 
 // marker draws data set set's marker centred on (x, y).

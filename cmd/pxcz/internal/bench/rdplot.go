@@ -1,0 +1,164 @@
+package bench
+
+import (
+	"cmp"
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Rate-distortion plot geometry, in SVG user units: per data set a row of
+// two panels, PSNR and MS-SSIM against bits per pixel.
+const (
+	rdPanelW, rdPanelH = 430, 330
+	rdLegendW          = 150
+	rdTitleH           = 34
+)
+
+// rdCurve is one family's operating points on one data set, by rising
+// rate.
+type rdCurve struct {
+	family     string
+	bpp, psnr  []float64
+	msssim     []float64 // NaN where the images had none
+	colorIndex int
+}
+
+// rdCurves gathers s's families of operating points, those that failed on
+// an image left out, each family's colour fixed by its place in families
+// so that it keeps it on every data set.
+func rdCurves(s *Summary, families *[]string) []*rdCurve {
+	byFamily := map[string]*rdCurve{}
+	var curves []*rdCurve
+	for _, r := range s.Rows {
+		if r.Family == "" || r.Failed > 0 || r.Images == 0 {
+			continue
+		}
+		c := byFamily[r.Family]
+		if c == nil {
+			i := slices.Index(*families, r.Family)
+			if i < 0 {
+				i = len(*families)
+				*families = append(*families, r.Family)
+			}
+			c = &rdCurve{family: r.Family, colorIndex: i}
+			byFamily[r.Family] = c
+			curves = append(curves, c)
+		}
+		c.bpp = append(c.bpp, r.MeanBPP())
+		c.psnr = append(c.psnr, r.MeanPSNR())
+		c.msssim = append(c.msssim, r.MeanMSSSIM())
+	}
+	for _, c := range curves {
+		order := make([]int, len(c.bpp))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(c.bpp[a], c.bpp[b]) })
+		pick := func(v []float64) []float64 {
+			out := make([]float64, len(v))
+			for i, j := range order {
+				out[i] = v[j]
+			}
+			return out
+		}
+		c.bpp, c.psnr, c.msssim = pick(c.bpp), pick(c.psnr), pick(c.msssim)
+	}
+	return curves
+}
+
+// WriteRDPlot draws a lossy benchmark's rate-distortion curves as an SVG
+// image: for each data set, PSNR and MS-SSIM against bits per pixel (log
+// scale), a line through each codec's operating points, so that a curve
+// above another gives a better picture for the bytes. Codecs that failed
+// on an image are left out.
+func WriteRDPlot(w io.Writer, sums []*Summary) error {
+	var families []string
+	curves := make([][]*rdCurve, len(sums))
+	for i, s := range sums {
+		curves[i] = rdCurves(s, &families)
+	}
+	width, height := 2*rdPanelW+rdLegendW, rdTitleH+len(sums)*rdPanelH
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="Helvetica, Arial, sans-serif" font-size="%d">`+"\n",
+		width, height, width, height, labelFont)
+	b.WriteString(`<rect width="100%" height="100%" fill="white"/>` + "\n")
+	fmt.Fprintf(&b, `<text x="%d" y="24" font-size="15" font-weight="bold">Lossy compression: quality against bits per pixel</text>`+"\n", marginL)
+	for i, s := range sums {
+		top := float64(rdTitleH + i*rdPanelH)
+		for k, metric := range []string{"PSNR (dB)", "MS-SSIM"} {
+			rdPanel(&b, float64(k*rdPanelW), top, fmt.Sprintf("%s: %s", s.Dataset, metric), curves[i], k == 1)
+		}
+	}
+	for i, f := range families {
+		x, y := float64(2*rdPanelW+16), float64(rdTitleH+30+20*i)
+		c := plotColors[i%len(plotColors)]
+		fmt.Fprintf(&b, `<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="%s" stroke-width="2"/>`+"\n", x-10, y, x+10, y, c)
+		b.WriteString(marker(x, y, i) + "\n")
+		fmt.Fprintf(&b, `<text x="%g" y="%g">%s</text>`+"\n", x+18, y+4, html.EscapeString(f))
+	}
+	b.WriteString("</svg>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// rdPanel draws one panel with its top left corner at (left, top): the
+// curves' PSNR, or with msssim their MS-SSIM, against bits per pixel.
+func rdPanel(b *strings.Builder, left, top float64, title string, curves []*rdCurve, msssim bool) {
+	x0, x1 := left+60, left+rdPanelW-16
+	y0, y1 := top+rdPanelH-56, top+28
+	quality := func(c *rdCurve) []float64 {
+		if msssim {
+			return c.msssim
+		}
+		return c.psnr
+	}
+	lo, hi, qlo, qhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, c := range curves {
+		for i, q := range quality(c) {
+			if !math.IsNaN(q) {
+				lo, hi = min(lo, c.bpp[i]), max(hi, c.bpp[i])
+				qlo, qhi = min(qlo, q), max(qhi, q)
+			}
+		}
+	}
+	if math.IsInf(lo, 1) {
+		lo, hi, qlo, qhi = 0.1, 1, 0, 1
+	}
+	llo, lhi := math.Log10(lo), math.Log10(hi)
+	pad := max(0.05*(lhi-llo), (1-(lhi-llo))/2)
+	llo, lhi = llo-pad, lhi+pad
+	step := niceStep((qhi - qlo) / 6)
+	ylo, yhi := math.Floor(qlo/step)*step, math.Ceil(qhi/step)*step
+	if yhi <= ylo {
+		ylo, yhi = ylo-step, yhi+step
+	}
+	px := func(v float64) float64 { return x0 + (math.Log10(v)-llo)/(lhi-llo)*(x1-x0) }
+	py := func(v float64) float64 { return y0 + (v-ylo)/(yhi-ylo)*(y1-y0) }
+
+	fmt.Fprintf(b, `<text x="%g" y="%g" font-size="13" font-weight="bold">%s</text>`+"\n", x0, y1-10, html.EscapeString(title))
+	fmt.Fprintf(b, `<rect x="%g" y="%g" width="%g" height="%g" fill="none" stroke="#333"/>`+"\n", x0, y1, x1-x0, y0-y1)
+	logAxis(b, llo, lhi, px, y0, y1)
+	linearAxis(b, ylo, yhi, step, py, x0, x1)
+	fmt.Fprintf(b, `<text x="%g" y="%g" text-anchor="middle" font-size="12">bits per pixel (log scale)</text>`+"\n", (x0+x1)/2, y0+40)
+	for _, c := range curves {
+		color := plotColors[c.colorIndex%len(plotColors)]
+		var path []string
+		for i, q := range quality(c) {
+			if !math.IsNaN(q) {
+				path = append(path, fmt.Sprintf("%.1f,%.1f", px(c.bpp[i]), py(q)))
+			}
+		}
+		if len(path) > 1 {
+			fmt.Fprintf(b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="1.5"/>`+"\n", strings.Join(path, " "), color)
+		}
+		for i, q := range quality(c) {
+			if !math.IsNaN(q) {
+				b.WriteString(marker(px(c.bpp[i]), py(q), c.colorIndex) + "\n")
+			}
+		}
+	}
+}
