@@ -76,35 +76,34 @@ const PhotoMinPixels = 64 * 64
 
 // For returns the embedded model that codes an image of w×h pixels when no
 // other is named: Photo from PhotoMinPixels pixels on, Default below.
-func For(w, h int) (*Model, error) {
+func For(w, h int) (*Model, error) { return ForMaxError(w, h, 0) }
+
+// ForMaxError returns the embedded model that codes an image of w×h
+// pixels with maximum error k (0: losslessly) when no other is named:
+// Photo from PhotoMinPixels pixels on; below, NearLossless for k of 1 or
+// more, Default for lossless coding. Trained at ±1, NearLossless codes
+// smaller files than Default at every bound the codec takes.
+func ForMaxError(w, h, k int) (*Model, error) {
 	if int64(w)*int64(h) >= PhotoMinPixels {
 		return Photo()
+	}
+	if k >= 1 {
+		return NearLossless()
 	}
 	return Default()
 }
 
-// ForMaxError returns the embedded model that codes an image of w×h
-// pixels with maximum error k (0: losslessly) when no other is named:
-// NearLossless for images under PhotoMinPixels with k of 1 or more, For's
-// choice otherwise. Trained at ±1, NearLossless codes smaller files than
-// Default at every bound the codec takes.
-func ForMaxError(w, h, k int) (*Model, error) {
-	if k >= 1 && int64(w)*int64(h) < PhotoMinPixels {
-		return NearLossless()
-	}
-	return For(w, h)
-}
-
-// Choices returns the two embedded models For chooses between, Default
-// and Photo, for tools that say which models coded their files.
-func Choices() (def, photo *Model, err error) {
-	if def, err = Default(); err != nil {
+// Choices returns the two embedded models ForMaxError chooses between at
+// maximum error k, the one for images under PhotoMinPixels and the one for
+// the others, for tools that say which models coded their files.
+func Choices(k int) (small, photo *Model, err error) {
+	if small, err = ForMaxError(1, 1, k); err != nil {
 		return nil, nil, err
 	}
 	if photo, err = Photo(); err != nil {
 		return nil, nil, err
 	}
-	return def, photo, nil
+	return small, photo, nil
 }
 
 // Builtin returns every embedded model, loading them all, in the order of

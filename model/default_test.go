@@ -24,7 +24,7 @@ func TestBuiltin(t *testing.T) {
 		t.Errorf("Lookup(00000000) = %v, %v; want nil, nil", m, err)
 	}
 
-	def, photo, err := Choices()
+	def, photo, err := Choices(0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,5 +71,8 @@ func TestForMaxError(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("ForMaxError(%d, %d, %d) = %v, %v; want %v", tc.w, tc.h, tc.k, got.Name(), err, tc.want.Name())
 		}
+	}
+	if small, p, err := Choices(2); small != near || p != photo || err != nil {
+		t.Errorf("Choices(2) = %v, %v, %v; want the near-lossless and photo models", small.Name(), p.Name(), err)
 	}
 }

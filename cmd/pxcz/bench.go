@@ -97,15 +97,9 @@ func runBench(fs *flag.FlagSet, args []string) error {
 			note = fmt.Sprintf("pxcz model: %s (fingerprint %x)", m.Name(), m.Fingerprint())
 		}
 	} else {
-		def, photo, err := model.Choices()
+		small, photo, err := model.Choices(maxErr)
 		if err != nil {
 			return err
-		}
-		small := def
-		if maxErr >= 1 {
-			if small, err = model.NearLossless(); err != nil {
-				return err
-			}
 		}
 		note = fmt.Sprintf("pxcz models: built in, by image size: %s (fingerprint %x) under %d pixels, %s (fingerprint %x) from there",
 			small.Name(), small.Fingerprint(), model.PhotoMinPixels, photo.Name(), photo.Fingerprint())

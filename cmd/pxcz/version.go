@@ -52,7 +52,7 @@ func printVersion(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	def, photo, err := model.Choices()
+	def, photo, err := model.Choices(0)
 	if err != nil {
 		return err
 	}

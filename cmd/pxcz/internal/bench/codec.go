@@ -126,18 +126,11 @@ const coding = "mixed 8: the model without its floor (weighted ×16), 6 predicto
 func (c pxcz) Key() string {
 	ms := []*model.Model{c.m}
 	if c.m == nil {
-		def, photo, err := model.Choices()
+		small, photo, err := model.Choices(c.maxErr)
 		if err != nil {
 			return "pxcz built-in models (unavailable)" // RoundTrip fails too
 		}
-		ms = []*model.Model{def, photo}
-		if c.maxErr > 0 {
-			near, err := model.NearLossless()
-			if err != nil {
-				return "pxcz built-in models (unavailable)"
-			}
-			ms = append(ms, near)
-		}
+		ms = []*model.Model{small, photo}
 	}
 	key := "pxcz coding=" + coding
 	for _, m := range ms {
