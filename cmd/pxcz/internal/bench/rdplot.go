@@ -126,7 +126,9 @@ func rdPanel(b *strings.Builder, left, top float64, title string, curves []*rdCu
 		}
 	}
 	if math.IsInf(lo, 1) {
-		lo, hi, qlo, qhi = 0.1, 1, 0, 1
+		fmt.Fprintf(b, `<text x="%g" y="%g" font-size="13" font-weight="bold">%s</text>`+"\n", x0, y1-10, html.EscapeString(title))
+		fmt.Fprintf(b, `<text x="%g" y="%g" fill="#666">no codec has a value here (MS-SSIM needs 161 pixels a side)</text>`+"\n", x0, (y0+y1)/2)
+		return
 	}
 	llo, lhi := math.Log10(lo), math.Log10(hi)
 	pad := max(0.05*(lhi-llo), (1-(lhi-llo))/2)
