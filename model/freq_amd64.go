@@ -30,16 +30,3 @@ func cum256(e *[256]uint32, q uint64, cum []uint32) bool {
 	return true
 }
 
-//go:noescape
-func mixEdgesAVX2(cdf *uint64, n int, z0, step int64, w, wtop uint64, tab *uint64)
-
-// mixEdgesAsm does the edges of mixEdges in multiples of 4 on CPUs with
-// AVX2 and returns how many it did.
-func mixEdgesAsm(cdf []uint64, z0, step int64, w, wtop uint64) int {
-	n := len(cdf) &^ 3
-	if !useAVX2 || n == 0 {
-		return 0
-	}
-	mixEdgesAVX2(&cdf[0], n, z0, step, w, wtop, &mixSigPairs[0])
-	return n
-}

@@ -8,6 +8,3 @@ func exp256([]int32, int32, *[256]uint32) (uint64, bool) { return 0, false }
 // cum256 is freqTable's second pass in assembly, which this build lacks.
 func cum256(*[256]uint32, uint64, []uint32) bool { return false }
 
-// mixEdgesAsm is mixEdges' vector loop, which this build lacks: it does no
-// edges.
-func mixEdgesAsm([]uint64, int64, int64, uint64, uint64) int { return 0 }

@@ -132,34 +132,6 @@ func BenchmarkMixFreq(b *testing.B) {
 	}
 }
 
-// TestMixEdgesAsm: the vector loop gives what the Go loop does, for every
-// length and over the whole table.
-func TestMixEdgesAsm(t *testing.T) {
-	rng := rand.New(rand.NewSource(4))
-	const fb = mixBits - mixGridBits + 24
-	for n := range 300 {
-		length := rng.Intn(256)
-		// Edges spanning the table from its start to its end at most.
-		span := int64(2*mixGrid)<<fb - 1
-		step := rng.Int63n(span/int64(max(length, 1))+1) + 1
-		z0 := rng.Int63n(span - step*int64(max(length-1, 0)) + 1)
-		w := uint64(rng.Intn(mixOne + 1))
-		wtop := w * uint64(mixSigTable[2*mixGrid])
-		got, want := make([]uint64, length), make([]uint64, length)
-		for i := range got {
-			got[i] = rng.Uint64()
-			want[i] = got[i]
-		}
-		mixEdges(got, z0, step, w, wtop)
-		mixEdgesGo(want, z0, step, w, wtop)
-		for i := range got {
-			if got[i] != want[i] {
-				t.Fatalf("case %d (%d edges from %d by %d): edge %d is %d, want %d", n, length, z0, step, i, got[i], want[i])
-			}
-		}
-	}
-}
-
 // The golden tables of a mixture model: testdata/mix.pxcm, a small random
 // model with a 4-component head (written by -write-mix), over an image made
 // of integers, hashed. The same on every architecture and with or without
