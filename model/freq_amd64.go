@@ -29,4 +29,3 @@ func cum256(e *[256]uint32, q uint64, cum []uint32) bool {
 	freqCumAVX2(&e[0], q, &cum[1])
 	return true
 }
-
