@@ -99,7 +99,11 @@ type Options struct {
 	// each of them transposed (rows read as columns), taking 1, 2, 4 or 8
 	// times as long. 0 means MaxEffort for images of at most 65,536 pixels
 	// and MinEffort for larger ones, whose orientations code within a few
-	// bytes of each other. Decoding costs the same whatever the effort.
+	// bytes of each other. At effort 2 and up, images of
+	// model.PhotoMinPixels and more are coded losslessly with the built-in
+	// mixture photo model (model.ForEffort), whose files are smaller and
+	// take longer to decode; otherwise decoding costs the same whatever
+	// the effort.
 	Effort int
 	// Class, when not nil, has Encode code the image with a
 	// class-conditional model given the class *Class (0 to the model's
@@ -337,7 +341,7 @@ const noClass = -1
 
 // encodingModel is the model that codes src: Options.Model, else the
 // built-in class-conditional model when a class is asked for, else the
-// built-in model for src's size and maximum error.
+// built-in model for src's size, maximum error and effort.
 func (o *Options) encodingModel(src *source) (*model.Model, error) {
 	switch {
 	case o != nil && o.Model != nil:
@@ -353,7 +357,7 @@ func (o *Options) encodingModel(src *source) (*model.Model, error) {
 	if o != nil {
 		k = o.MaxError
 	}
-	return model.ForMaxError(src.w, src.h, k)
+	return model.ForEffort(src.w, src.h, k, o.effort(src.w, src.h))
 }
 
 // classes lists the classes Encode tries with m: noClass alone for an

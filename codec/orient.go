@@ -41,14 +41,18 @@ const smallImage = 256 * 256
 // orientations lists the orientations Encode tries for a w×h image at
 // the options' effort, the image as it is first.
 func (o *Options) orientations(w, h int) []orientation {
-	e := MinEffort
+	return allOrientations[:1<<(o.effort(w, h)-1)]
+}
+
+// effort is the effort the options ask for a w×h image, Effort 0 resolved.
+func (o *Options) effort(w, h int) int {
 	switch {
 	case o != nil && o.Effort != 0:
-		e = min(max(o.Effort, MinEffort), MaxEffort)
+		return min(max(o.Effort, MinEffort), MaxEffort)
 	case w*h <= smallImage:
-		e = MaxEffort
+		return MaxEffort
 	}
-	return allOrientations[:1<<(e-1)]
+	return MinEffort
 }
 
 // allOrientations are the orientations in the order efforts add them.

@@ -10,7 +10,7 @@ import (
 // was trained. Retired models no longer code new files but still decode
 // old ones.
 //
-//go:embed default.pxcm photo.pxcm conditional.pxcm nearlossless.pxcm retired/*.pxcm
+//go:embed default.pxcm photo.pxcm photomix.pxcm conditional.pxcm nearlossless.pxcm retired/*.pxcm
 var weightFiles embed.FS
 
 // builtins is the table of embedded models. Files of format version 2 and
@@ -36,6 +36,7 @@ var builtins = registry.New(weightFiles, Load, "built-in model",
 	registry.Entry{Number: 11, Fingerprint: "68ff9282", File: "conditional.pxcm"},
 	registry.Entry{Number: 12, Fingerprint: "8b4084aa", File: "default.pxcm"},
 	registry.Entry{Number: 13, Fingerprint: "fc339d5c", File: "nearlossless.pxcm"},
+	registry.Entry{Number: 14, Fingerprint: "748f3ce7", File: "photomix.pxcm"},
 )
 
 func builtinFile(file string) (*Model, error) { return builtins.File(file) }
@@ -47,6 +48,12 @@ func Default() (*Model, error) { return builtinFile("default.pxcm") }
 // Photo returns the embedded model fine-tuned on photographs, which codes
 // larger images when no other model is named (see For).
 func Photo() (*Model, error) { return builtinFile("photo.pxcm") }
+
+// PhotoMixture returns the embedded photo model with a mixture head:
+// trained on more photographs than Photo, it codes them smaller, and its
+// tables take longer to compute, so it codes photo-sized images only at
+// effort 2 and up (see ForEffort).
+func PhotoMixture() (*Model, error) { return builtinFile("photomix.pxcm") }
 
 // NearLossless returns the embedded CIFAR-10 model trained to code
 // near-losslessly: on inputs each moved by up to ±1 at random, as the
@@ -91,6 +98,18 @@ func ForMaxError(w, h, k int) (*Model, error) {
 		return NearLossless()
 	}
 	return Default()
+}
+
+// ForEffort returns the embedded model that codes an image of w×h pixels
+// with maximum error k at effort (1 to 4, as the codec's Options.Effort
+// resolves it) when no other is named: PhotoMixture for images of
+// PhotoMinPixels and more coded losslessly at effort 2 and up,
+// ForMaxError's choice otherwise.
+func ForEffort(w, h, k, effort int) (*Model, error) {
+	if k == 0 && effort >= 2 && int64(w)*int64(h) >= PhotoMinPixels {
+		return PhotoMixture()
+	}
+	return ForMaxError(w, h, k)
 }
 
 // Choices returns the two embedded models ForMaxError chooses between at

@@ -72,6 +72,25 @@ func TestForMaxError(t *testing.T) {
 			t.Errorf("ForMaxError(%d, %d, %d) = %v, %v; want %v", tc.w, tc.h, tc.k, got.Name(), err, tc.want.Name())
 		}
 	}
+	mix, err := PhotoMixture()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		w, h, k, effort int
+		want            *Model
+	}{
+		{32, 32, 0, 4, def},
+		{640, 480, 0, 1, photo},
+		{640, 480, 0, 2, mix},
+		{64, 64, 0, 4, mix},
+		{640, 480, 1, 4, photo},
+	} {
+		got, err := ForEffort(tc.w, tc.h, tc.k, tc.effort)
+		if err != nil || got != tc.want {
+			t.Errorf("ForEffort(%d, %d, %d, %d) = %v, %v; want %v", tc.w, tc.h, tc.k, tc.effort, got.Name(), err, tc.want.Name())
+		}
+	}
 	if small, p, err := Choices(2); small != near || p != photo || err != nil {
 		t.Errorf("Choices(2) = %v, %v, %v; want the near-lossless and photo models", small.Name(), p.Name(), err)
 	}

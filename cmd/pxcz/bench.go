@@ -24,7 +24,7 @@ import (
 
 // benchArgs holds bench's flags.
 var benchArgs struct {
-	jobs, limit, maxErr                                int
+	jobs, limit, maxErr, effort                        int
 	split, against, model, format, output, plot, cache string
 	timeout                                            time.Duration
 	quiet, lossy                                       bool
@@ -46,6 +46,7 @@ func init() {
 			fs.StringVar(&a.split, "split", "test", "CIFAR-10 split read from an archive or folder: test or train")
 			fs.StringVar(&a.against, "against", "all", "peer codecs, comma-separated: "+strings.Join(bench.PeerIDs(), ", ")+"; or all, or none")
 			fs.BoolVar(&a.lossy, "lossy", false, "a rate-distortion table of the lossy peers instead ("+strings.Join(bench.LossyPeerIDs, ", ")+" in --against, each at a sweep of qualities): per-image mean bpp, PSNR and MS-SSIM, and BD-rates against JPEG, beside pxcz --lossy at a sweep of qualities")
+			fs.IntVarP(&a.effort, "effort", "e", 0, "pxcz's effort, as pxcz compress -e takes it (0: by image size)")
 			fs.IntVar(&a.maxErr, "max-error", 0, "benchmark near-lossless coding: pxcz compress --max-error K, and webp in its near-lossless mode at the level nearest K, with each codec's largest error and PSNR (0: lossless)")
 			fs.StringVar(&a.model, "model", "", "pxcz weights `FILE` (default: the built-in models, chosen by image size as compress does)")
 			fs.StringVar(&a.format, "format", "text", "table format: "+strings.Join(bench.Formats, ", "))
@@ -66,7 +67,7 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	a := benchArgs
 	jobs, limit, split, against, modelPath := a.jobs, a.limit, a.split, a.against, a.model
 	format, outPath, plotPath, cacheDir := a.format, a.output, a.plot, a.cache
-	timeout, quiet, lossy, maxErr := a.timeout, a.quiet, a.lossy, a.maxErr
+	timeout, quiet, lossy, maxErr, effort := a.timeout, a.quiet, a.lossy, a.maxErr, a.effort
 
 	// Everything that can be wrong with the command line is caught before
 	// a run that may take hours.
@@ -81,6 +82,9 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	}
 	if maxErr < 0 || maxErr > codec.MaxMaxError {
 		return fmt.Errorf("--max-error %d, want 0 (lossless) to %d", maxErr, codec.MaxMaxError)
+	}
+	if effort < 0 || effort > codec.MaxEffort {
+		return fmt.Errorf("--effort %d, want %d to %d, or 0 for pxcz's default", effort, codec.MinEffort, codec.MaxEffort)
 	}
 	var m *model.Model // nil: the built-in model for each image's size
 	var lossyModel *ae.Model
@@ -103,6 +107,16 @@ func runBench(fs *flag.FlagSet, args []string) error {
 		}
 		note = fmt.Sprintf("pxcz models: built in, by image size: %s (fingerprint %x) under %d pixels, %s (fingerprint %x) from there",
 			small.Name(), small.Fingerprint(), model.PhotoMinPixels, photo.Name(), photo.Fingerprint())
+		if maxErr == 0 {
+			mix, err := model.PhotoMixture()
+			if err != nil {
+				return err
+			}
+			note += fmt.Sprintf(", or at effort 2 and up (by default up to 65,536 pixels) %s (fingerprint %x)", mix.Name(), mix.Fingerprint())
+		}
+	}
+	if effort != 0 {
+		note += fmt.Sprintf("; pxcz at effort %d (pxcz compress -e %d)", effort, effort)
 	}
 	if lossy && (maxErr > 0 || format != "text" && format != "markdown") {
 		return fmt.Errorf("--lossy writes a text or markdown table, and does not take --max-error")
@@ -126,9 +140,9 @@ func runBench(fs *flag.FlagSet, args []string) error {
 	for _, s := range sets {
 		notes = append(notes, s.Notes...)
 	}
-	subject := bench.Pxcz(m)
+	subject := bench.Pxcz(m, effort)
 	if maxErr > 0 {
-		subject = bench.PxczNearLossless(m, maxErr)
+		subject = bench.PxczNearLossless(m, maxErr, effort)
 	}
 	codecs := append([]bench.Codec{subject}, peers...)
 	if lossy {

@@ -64,7 +64,11 @@ func printVersion(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "built-in models (default: images under %d pixels, photo: the others, near: those under %d pixels with --max-error, class: --class; retired: decode older files):\n", model.PhotoMinPixels, model.PhotoMinPixels)
+	mix, err := model.PhotoMixture()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "built-in models (default: images under %d pixels, photo: the others, photo-e2: those at -e 2 and up, near: those under %d pixels with --max-error, class: --class; retired: decode older files):\n", model.PhotoMinPixels, model.PhotoMinPixels)
 	for _, m := range ms {
 		role := "retired"
 		switch m {
@@ -76,6 +80,8 @@ func printVersion(w io.Writer) error {
 			role = "class"
 		case near:
 			role = "near"
+		case mix:
+			role = "photo-e2"
 		}
 		_, err = fmt.Fprintf(w, "  %3d  %x  %-8s %s\n", m.Number(), m.Fingerprint(), role, m.Name())
 		if err != nil {

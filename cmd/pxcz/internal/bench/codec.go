@@ -98,19 +98,22 @@ const Subject = "pxcz"
 type pxcz struct {
 	m      *model.Model
 	maxErr int // codec.Options.MaxError
+	effort int // codec.Options.Effort
 }
 
 // Pxcz is pxcz itself coding with m, or for a nil m with the built-in
 // model for each image's size as pxcz compress does (model.For), on one
 // thread per image so that its times compare with the peers'.
-func Pxcz(m *model.Model) Codec { return pxcz{m: m} }
+func Pxcz(m *model.Model, effort int) Codec { return pxcz{m: m, effort: effort} }
 
 // pxczNear is pxcz coding near-losslessly.
 type pxczNear struct{ pxcz }
 
 // PxczNearLossless is Pxcz coding every sub-pixel within k of the
 // original's (pxcz compress --max-error k).
-func PxczNearLossless(m *model.Model, k int) NearLossless { return pxczNear{pxcz{m: m, maxErr: k}} }
+func PxczNearLossless(m *model.Model, k, effort int) NearLossless {
+	return pxczNear{pxcz{m: m, maxErr: k, effort: effort}}
+}
 
 func (c pxczNear) MaxError() int { return c.maxErr }
 
@@ -131,6 +134,13 @@ func (c pxcz) Key() string {
 			return "pxcz built-in models (unavailable)" // RoundTrip fails too
 		}
 		ms = []*model.Model{small, photo}
+		if c.maxErr == 0 {
+			mix, err := model.PhotoMixture()
+			if err != nil {
+				return "pxcz built-in models (unavailable)"
+			}
+			ms = append(ms, mix)
+		}
 	}
 	key := "pxcz coding=" + coding
 	for _, m := range ms {
@@ -139,11 +149,14 @@ func (c pxcz) Key() string {
 	if c.maxErr > 0 {
 		key += fmt.Sprintf(" max-error=%d", c.maxErr)
 	}
+	if c.effort != 0 {
+		key += fmt.Sprintf(" effort=%d", c.effort)
+	}
 	return key
 }
 
 func (c pxcz) RoundTrip(_ context.Context, in *Input) (Trip, error) {
-	return pxczTrip(in, &codec.Options{Model: c.m, Workers: 1, MaxError: c.maxErr})
+	return pxczTrip(in, &codec.Options{Model: c.m, Workers: 1, MaxError: c.maxErr, Effort: c.effort})
 }
 
 // pxczTrip codes in's image with opts and decodes it.
