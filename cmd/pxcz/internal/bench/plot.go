@@ -66,9 +66,7 @@ func WritePlot(w io.Writer, sums []*Summary) error {
 	// The x range is the points' own, padded so that none sits on the frame,
 	// and at least a decade wide; ticks go on every 1-9 multiple of a
 	// decade inside it.
-	llo, lhi := math.Log10(lo), math.Log10(hi)
-	pad := max(0.08*(lhi-llo), (1-(lhi-llo))/2)
-	llo, lhi = llo-pad, lhi+pad
+	llo, lhi := logRange(lo, hi, 0.08)
 	step := niceStep((bhi - blo) / 5)
 	ylo, yhi := math.Floor((blo-0.03*(bhi-blo))/step)*step, math.Ceil((bhi+0.03*(bhi-blo))/step)*step
 	if yhi <= ylo {
@@ -117,6 +115,15 @@ func WritePlot(w io.Writer, sums []*Summary) error {
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// logRange is the log10 range of a log axis for data from lo to hi:
+// padded by frac of its width on each side, so that no point sits on the
+// frame, and at least a decade wide.
+func logRange(lo, hi, frac float64) (llo, lhi float64) {
+	llo, lhi = math.Log10(lo), math.Log10(hi)
+	pad := max(frac*(lhi-llo), (1-(lhi-llo))/2)
+	return llo - pad, lhi + pad
 }
 
 // logAxis draws the x axis's grid, ticks and labels of a plot frame from

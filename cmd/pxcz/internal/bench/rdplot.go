@@ -18,12 +18,15 @@ const (
 	rdTitleH           = 34
 )
 
+// rdPoint is an operating point: its mean bits per pixel, PSNR and
+// MS-SSIM (NaN where the images had none).
+type rdPoint struct{ bpp, psnr, msssim float64 }
+
 // rdCurve is one family's operating points on one data set, by rising
 // rate.
 type rdCurve struct {
 	family     string
-	bpp, psnr  []float64
-	msssim     []float64 // NaN where the images had none
+	points     []rdPoint
 	colorIndex int
 }
 
@@ -48,24 +51,10 @@ func rdCurves(s *Summary, families *[]string) []*rdCurve {
 			byFamily[r.Family] = c
 			curves = append(curves, c)
 		}
-		c.bpp = append(c.bpp, r.MeanBPP())
-		c.psnr = append(c.psnr, r.MeanPSNR())
-		c.msssim = append(c.msssim, r.MeanMSSSIM())
+		c.points = append(c.points, rdPoint{r.MeanBPP(), r.MeanPSNR(), r.MeanMSSSIM()})
 	}
 	for _, c := range curves {
-		order := make([]int, len(c.bpp))
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(c.bpp[a], c.bpp[b]) })
-		pick := func(v []float64) []float64 {
-			out := make([]float64, len(v))
-			for i, j := range order {
-				out[i] = v[j]
-			}
-			return out
-		}
-		c.bpp, c.psnr, c.msssim = pick(c.bpp), pick(c.psnr), pick(c.msssim)
+		slices.SortFunc(c.points, func(a, b rdPoint) int { return cmp.Compare(a.bpp, b.bpp) })
 	}
 	return curves
 }
@@ -110,29 +99,29 @@ func WriteRDPlot(w io.Writer, sums []*Summary) error {
 func rdPanel(b *strings.Builder, left, top float64, title string, curves []*rdCurve, msssim bool) {
 	x0, x1 := left+60, left+rdPanelW-16
 	y0, y1 := top+rdPanelH-56, top+28
-	quality := func(c *rdCurve) []float64 {
-		if msssim {
-			return c.msssim
-		}
-		return c.psnr
-	}
+	// xy[i] are curve i's points that have the panel's quality: bits per
+	// pixel and quality.
+	xy := make([][][2]float64, len(curves))
 	lo, hi, qlo, qhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
-	for _, c := range curves {
-		for i, q := range quality(c) {
+	for i, c := range curves {
+		for _, p := range c.points {
+			q := p.psnr
+			if msssim {
+				q = p.msssim
+			}
 			if !math.IsNaN(q) {
-				lo, hi = min(lo, c.bpp[i]), max(hi, c.bpp[i])
+				xy[i] = append(xy[i], [2]float64{p.bpp, q})
+				lo, hi = min(lo, p.bpp), max(hi, p.bpp)
 				qlo, qhi = min(qlo, q), max(qhi, q)
 			}
 		}
 	}
+	fmt.Fprintf(b, `<text x="%g" y="%g" font-size="13" font-weight="bold">%s</text>`+"\n", x0, y1-10, html.EscapeString(title))
 	if math.IsInf(lo, 1) {
-		fmt.Fprintf(b, `<text x="%g" y="%g" font-size="13" font-weight="bold">%s</text>`+"\n", x0, y1-10, html.EscapeString(title))
 		fmt.Fprintf(b, `<text x="%g" y="%g" fill="#666">no codec has a value here (MS-SSIM needs 161 pixels a side)</text>`+"\n", x0, (y0+y1)/2)
 		return
 	}
-	llo, lhi := math.Log10(lo), math.Log10(hi)
-	pad := max(0.05*(lhi-llo), (1-(lhi-llo))/2)
-	llo, lhi = llo-pad, lhi+pad
+	llo, lhi := logRange(lo, hi, 0.05)
 	step := niceStep((qhi - qlo) / 6)
 	ylo, yhi := math.Floor(qlo/step)*step, math.Ceil(qhi/step)*step
 	if yhi <= ylo {
@@ -141,26 +130,20 @@ func rdPanel(b *strings.Builder, left, top float64, title string, curves []*rdCu
 	px := func(v float64) float64 { return x0 + (math.Log10(v)-llo)/(lhi-llo)*(x1-x0) }
 	py := func(v float64) float64 { return y0 + (v-ylo)/(yhi-ylo)*(y1-y0) }
 
-	fmt.Fprintf(b, `<text x="%g" y="%g" font-size="13" font-weight="bold">%s</text>`+"\n", x0, y1-10, html.EscapeString(title))
 	fmt.Fprintf(b, `<rect x="%g" y="%g" width="%g" height="%g" fill="none" stroke="#333"/>`+"\n", x0, y1, x1-x0, y0-y1)
 	logAxis(b, llo, lhi, px, y0, y1)
 	linearAxis(b, ylo, yhi, step, py, x0, x1)
 	fmt.Fprintf(b, `<text x="%g" y="%g" text-anchor="middle" font-size="12">bits per pixel (log scale)</text>`+"\n", (x0+x1)/2, y0+40)
-	for _, c := range curves {
-		color := plotColors[c.colorIndex%len(plotColors)]
-		var path []string
-		for i, q := range quality(c) {
-			if !math.IsNaN(q) {
-				path = append(path, fmt.Sprintf("%.1f,%.1f", px(c.bpp[i]), py(q)))
+	for i, c := range curves {
+		if len(xy[i]) > 1 {
+			path := make([]string, len(xy[i]))
+			for k, p := range xy[i] {
+				path[k] = fmt.Sprintf("%.1f,%.1f", px(p[0]), py(p[1]))
 			}
+			fmt.Fprintf(b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="1.5"/>`+"\n", strings.Join(path, " "), plotColors[c.colorIndex%len(plotColors)])
 		}
-		if len(path) > 1 {
-			fmt.Fprintf(b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="1.5"/>`+"\n", strings.Join(path, " "), color)
-		}
-		for i, q := range quality(c) {
-			if !math.IsNaN(q) {
-				b.WriteString(marker(px(c.bpp[i]), py(q), c.colorIndex) + "\n")
-			}
+		for _, p := range xy[i] {
+			b.WriteString(marker(px(p[0]), py(p[1]), c.colorIndex) + "\n")
 		}
 	}
 }
