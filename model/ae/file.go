@@ -167,12 +167,17 @@ var (
 	ErrCorrupt = errors.New("ae: corrupt lossy weights file")
 )
 
+// version is the file format version m is written in.
+func (m *Model) version() byte {
+	if m.classes > 1 {
+		return contextVersion
+	}
+	return fileVersion
+}
+
 // body encodes everything but the trailing hash.
 func (m *Model) body() []byte {
-	b := append([]byte(FileMagic), fileVersion)
-	if m.classes > 1 {
-		b[len(b)-1] = contextVersion
-	}
+	b := append([]byte(FileMagic), m.version())
 	b = binary.AppendUvarint(b, uint64(len(m.name)))
 	b = append(b, m.name...)
 	c := m.cfg
@@ -189,7 +194,7 @@ func (m *Model) body() []byte {
 	for _, q := range m.synth.stages {
 		b = q.append(b)
 	}
-	if m.classes > 1 {
+	if m.version() == contextVersion {
 		b = binary.AppendUvarint(b, uint64(m.classes))
 	}
 	b = binary.AppendUvarint(b, uint64(len(m.steps)))
