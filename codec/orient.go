@@ -31,12 +31,12 @@ const (
 	MaxEffort = 4 // try all eight orientations
 )
 
-// smallImage is the most pixels an image may have for Options.Effort 0 to
-// try every orientation. A small image (CIFAR-10's 32x32) codes smaller
+// SmallImagePixels is the most pixels an image may have for
+// Options.Effort 0 to mean MaxEffort, trying every orientation. A small image (CIFAR-10's 32x32) codes smaller
 // in the best of its eight orientations (README gives the measured
 // saving); a photograph's orientations cost within a few bytes of each
 // other, not worth eight times the encoding time.
-const smallImage = 256 * 256
+const SmallImagePixels = 256 * 256
 
 // orientations lists the orientations Encode tries for a w×h image at
 // the options' effort, the image as it is first.
@@ -49,7 +49,7 @@ func (o *Options) effort(w, h int) int {
 	switch {
 	case o != nil && o.Effort != 0:
 		return min(max(o.Effort, MinEffort), MaxEffort)
-	case w*h <= smallImage:
+	case w*h <= SmallImagePixels:
 		return MaxEffort
 	}
 	return MinEffort

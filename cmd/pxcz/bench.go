@@ -112,7 +112,7 @@ func runBench(fs *flag.FlagSet, args []string) error {
 			if err != nil {
 				return err
 			}
-			note += fmt.Sprintf(", or at effort 2 and up (by default up to 65,536 pixels) %s (fingerprint %x)", mix.Name(), mix.Fingerprint())
+			note += fmt.Sprintf(", or at effort 2 and up (by default up to %d pixels) %s (fingerprint %x)", codec.SmallImagePixels, mix.Name(), mix.Fingerprint())
 		}
 	}
 	if effort != 0 {

@@ -43,9 +43,11 @@ func init() {
 			"right, 3 in all four orientations, 4 in those and each of them\n" +
 			"transposed (rows read as columns), and keeps the smallest file,\n" +
 			"taking 1, 2, 4 or 8 times as long. The default is 4 for images of at\n" +
-			"most 65,536 pixels (256x256) and 1 for larger ones, whose orientations\n" +
-			"code within a few bytes of each other. Decompressing costs the same\n" +
-			"at every effort. When coding the pixels would take more bytes than\n" +
+			fmt.Sprintf("most %d pixels and 1 for larger ones, whose orientations\n", codec.SmallImagePixels) +
+			"code within a few bytes of each other. At effort 2 and up, images of\n" +
+			fmt.Sprintf("%d pixels or more are coded with a photo model whose files are\n", model.PhotoMinPixels) +
+			"smaller and take longer to decompress; otherwise decompressing costs\n" +
+			"the same at every effort. When coding the pixels would take more bytes than\n" +
 			"IN, OUT keeps IN itself (stored), so OUT is at most 16 bytes larger\n" +
 			"than IN; \"pxcz info\" tells which. Files made with --max-error,\n" +
 			"--class or --strip are never stored (a stored file is exact, has no\n" +
