@@ -56,6 +56,7 @@ func trainFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&o.Warmup, "warmup", o.Warmup, "steps of linear warm-up")
 	fs.Int64Var(&o.DecaySteps, "decay-steps", 0, "step where the cosine decay reaches --lr-floor (0: --steps)")
 	fs.IntVar(&o.Noise, "noise", 0, "train for near-lossless coding with bound K: the network sees each sub-pixel moved by up to ±K at random (0: lossless)")
+	fs.BoolVar(&o.BinLoss, "bin-loss", false, "with --noise K, learn each sub-pixel's bin of 2K+1 values, centred on the likeliest component, as near-lossless coding pays for it, instead of its value (mixture heads)")
 	fs.Float64Var(&o.EMA, "ema", 0, "decay per step of a moving average of the weights (e.g. 0.9995) that test evaluation and export use (0: off)")
 	fs.Int64Var(&o.Seed, "seed", o.Seed, "seed of the initial weights and the data order")
 	checkpointFlags(fs, &o.Session, "runs/train.ckpt")

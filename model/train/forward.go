@@ -134,7 +134,7 @@ func (n *Net) loss(pix []uint8, grad bool) float64 {
 	P := n.s.pixels()
 	scale := 1 / float32(P*C)
 	if cfg.Mix > 0 {
-		mixLoss(n.logits, pix, n.context(pix), cfg, P, n.nll, grad, scale)
+		mixLoss(n.logits, pix, n.context(pix), cfg, P, n.bins, n.nll, grad, scale)
 	} else {
 		softmaxLoss(n.logits, pix, P, C, n.nll, grad, scale)
 	}

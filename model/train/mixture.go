@@ -24,44 +24,60 @@ const binHalf = 1.0 / 256
 type component struct{ m, e, logBin, ratio float64 }
 
 func newComponent(m, e float64) component {
-	d := 2 * binHalf * e
+	logBin, ratio := edgeTerms(2 * binHalf * e)
+	return component{m: m, e: e, logBin: logBin, ratio: ratio}
+}
+
+// edgeTerms returns log(1 - e^-d) and d/(e^d - 1) for a bin of scaled
+// width d.
+func edgeTerms(d float64) (logBin, ratio float64) {
 	em := math.Expm1(-d) // e^-d - 1
-	ratio := 1.0         // its limit as d tends to 0
+	ratio = 1            // its limit as d tends to 0
 	if em != 0 {
 		ratio = d * (1 + em) / -em // d·e^-d/(1 - e^-d)
 	}
-	return component{m: m, e: e, logBin: math.Log(-em), ratio: ratio}
+	return math.Log(-em), ratio
 }
 
 // at returns log P_k(v) and the sums A = ∂L/∂hi + ∂L/∂lo and B = hi·∂L/∂hi
 // + lo·∂L/∂lo of its derivatives with respect to the bin's scaled edges
 // hi = e·(hi_v-m) and lo = e·(lo_v-m): then ∂L/∂m = -e·A and
-// ∂L/∂log-scale = -B. A middle bin's probability is
+// ∂L/∂log-scale = -B.
+func (cp *component) at(v int) (logp, a, b float64) { return cp.span(v, v) }
+
+// span is at for the values lo..hi together. A middle span's probability
+// is
 //
 //	σ(hi) - σ(lo) = σ(hi)·σ(-lo)·(1 - e^-d)
 //
-// whose log does not cancel however far in the tails the bin is.
-func (cp *component) at(v int) (logp, a, b float64) {
-	c := float64(v-128) / 128
-	hi, lo := cp.e*(c+binHalf-cp.m), cp.e*(c-binHalf-cp.m)
-	switch v {
-	case 0: // (-∞, hi]
-		ls, s := logSigmoid(-hi)
-		return ls, s, s * hi
-	case 255: // [lo, +∞)
-		ls, s := logSigmoid(lo)
-		return ls, -s, -s * lo
+// whose log does not cancel however far in the tails the span is.
+func (cp *component) span(lo, hi int) (logp, a, b float64) {
+	h := cp.e * (float64(hi-128)/128 + binHalf - cp.m)
+	l := cp.e * (float64(lo-128)/128 - binHalf - cp.m)
+	switch {
+	case lo == 0 && hi == 255: // everything
+		return 0, 0, 0
+	case lo == 0: // (-∞, h]
+		ls, s := logSigmoid(-h)
+		return ls, s, s * h
+	case hi == 255: // [l, +∞)
+		ls, s := logSigmoid(l)
+		return ls, -s, -s * l
 	}
-	ph, sh := sigmoids(-hi) // σ(hi), σ(-hi)
-	pl, sl := sigmoids(lo)  // σ(-lo), σ(lo)
+	logBin, ratio := cp.logBin, cp.ratio
+	if hi > lo {
+		logBin, ratio = edgeTerms(h - l)
+	}
+	ph, sh := sigmoids(-h) // σ(h), σ(-h)
+	pl, sl := sigmoids(l)  // σ(-l), σ(l)
 	if q := ph * pl; q > 0x1p-1000 {
 		logp = math.Log(q)
 	} else { // too far in a tail for the product
-		lh, _ := logSigmoid(-hi)
-		ll, _ := logSigmoid(lo)
+		lh, _ := logSigmoid(-h)
+		ll, _ := logSigmoid(l)
 		logp = lh + ll
 	}
-	return logp + cp.logBin, sh - sl, sh*hi - sl*lo + cp.ratio
+	return logp + logBin, sh - sl, sh*h - sl*l + ratio
 }
 
 // sigmoids returns σ(-x) and σ(x), sharing one exponential.
@@ -118,6 +134,33 @@ func (mp *mixPixel) decode(par []float32, pix []uint8, c, k int) {
 	}
 }
 
+// centre is the value nearest the mean of the mixture's heaviest
+// component: where a near-lossless coder centres the sub-pixel's bins (it
+// centres them on its table's mode).
+func (mp *mixPixel) centre() int {
+	best := 0
+	for i := range mp.k {
+		if mp.pi[i] > mp.pi[best] {
+			best = i
+		}
+	}
+	return int(max(0, min(255, math.Round(mp.comp[best].m*128+128))))
+}
+
+// binOf returns the first and last value of the bin of bound k centred on
+// c that v falls in: the values c+j(2k+1)-k to c+j(2k+1)+k, for the j that
+// holds v, within 0..255.
+func binOf(v, c, k int) (lo, hi int) {
+	w := 2*k + 1
+	x := v - c + k
+	j := x / w
+	if x%w < 0 {
+		j-- // rounded down, not towards 0
+	}
+	lo = c + j*w - k
+	return max(0, lo), min(255, lo+w-1)
+}
+
 // logProb is log P(v) of the mixture.
 func (mp *mixPixel) logProb(v int) float64 {
 	var lp [64]float64
@@ -136,9 +179,10 @@ func inputValue(p uint8) float64 { return (float64(p) - 128) / 128 }
 // [P][HeadOut], targets the P·C sub-pixel values and seen the values the
 // channels' linear dependence takes (targets but near-losslessly, see
 // Net.SetSeen); nll[p] receives the
-// summed NLL (nats) of pixel p's sub-pixels. With grad set, out is
+// summed NLL (nats) of pixel p's sub-pixels, or with bins above 0 that of
+// the bins of 2·bins+1 values they fall in, centred on mixPixel.centre. With grad set, out is
 // overwritten by the gradient of scale·Σ nll; otherwise it is left alone.
-func mixLoss(out []float32, targets, seen []uint8, cfg model.Config, P int, nll []float64, grad bool, scale float32) {
+func mixLoss(out []float32, targets, seen []uint8, cfg model.Config, P, bins int, nll []float64, grad bool, scale float32) {
 	C, K, HO := cfg.Channels, cfg.Mix, cfg.HeadOut()
 	sc := float64(scale)
 	parallel(P, func(lo, hi int) {
@@ -150,9 +194,12 @@ func mixLoss(out []float32, targets, seen []uint8, cfg model.Config, P int, nll 
 			for c := range C {
 				par := out[p*HO+cfg.MixAt(c) : p*HO+cfg.MixAt(c+1)]
 				mp.decode(par, ctx, c, K)
-				v := int(pix[c])
+				lo, hi := int(pix[c]), int(pix[c])
+				if bins > 0 {
+					lo, hi = binOf(lo, mp.centre(), bins)
+				}
 				for i := range K {
-					l, a, b := mp.comp[i].at(v)
+					l, a, b := mp.comp[i].span(lo, hi)
 					lp[i], ca[i], cb[i] = mp.logPi[i]+l, a, b
 				}
 				logp, post := logSumExp(lp[:K], lp[:K])

@@ -35,6 +35,7 @@ type Net struct {
 	s     shape
 	cond  []float32 // [images][Cond] or [pixels][Cond]
 	seen  []uint8   // what the passes see in place of the pixels; nil: the pixels
+	bins  int       // SetBins
 	dCond []float32 // dLoss/dcond, laid out like cond
 	ws    work
 
@@ -128,6 +129,13 @@ func (n *Net) SetCond(h []float32) { n.cond = h }
 // reconstruction of the sub-pixels before the one it codes, not their
 // values, and training on such inputs teaches it so. nil: the pixels.
 func (n *Net) SetSeen(seen []uint8) { n.seen = seen }
+
+// SetBins has the following passes of a mixture head's Net learn, for
+// each sub-pixel, the bin of 2k+1 values it falls in instead of its value:
+// the probability a near-lossless coder of bound k pays for, with bins
+// centred on the value the head finds likeliest (about where the coder
+// centres them, on its table's mode). 0: the values.
+func (n *Net) SetBins(k int) { n.bins = k }
 
 // CondGrad returns the gradient of the last LossAndGrad's loss with respect
 // to the conditioning set with SetCond, laid out like it: what an encoder

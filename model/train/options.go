@@ -45,6 +45,11 @@ type Options struct {
 	// distribution (Net.SetSeen). Test evaluation sees such noise too,
 	// drawn the same way at every evaluation.
 	Noise int `json:",omitempty"`
+	// BinLoss, with Noise, trains a mixture head to predict each
+	// sub-pixel's bin of 2·Noise+1 values (Net.SetBins) rather than its
+	// value: what a near-lossless coder of bound Noise pays for. Test
+	// evaluation then measures the bins too.
+	BinLoss bool `json:",omitempty"`
 	// FakeQuant trains and evaluates through the integer model's rounding
 	// (see Net.FakeQuant), typically to fine-tune a float-trained model.
 	// Unlike the other training settings, a resumed run takes it from
@@ -100,6 +105,8 @@ func (o *Options) check() error {
 		return errors.New("train: negative warm-up, decay steps, weight decay or clip limit")
 	case o.Noise < 0 || o.Noise > 127:
 		return fmt.Errorf("train: input noise of ±%d, want 0 to 127", o.Noise)
+	case o.BinLoss && o.Noise == 0:
+		return errors.New("train: a loss over bins needs a bound (--noise)")
 	case o.EMA < 0 || o.EMA >= 1:
 		return fmt.Errorf("train: weight average decay %g, want 0 (off) or in (0, 1)", o.EMA)
 	case o.Photos != "" && o.CropSize < 1:

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -105,10 +106,9 @@ func newRun(opts Options) (*run, error) {
 	if opts.EMA > 0 && r.avg == nil {
 		r.avg = r.params.Clone()
 	}
-	if r.net, err = NewNet(r.params); err != nil {
+	if r.net, err = netFor(&opts, r.params); err != nil {
 		return nil, err
 	}
-	r.net.FakeQuant = opts.FakeQuant
 	if r.src, err = newSource(&opts, r.step); err != nil {
 		return nil, err
 	}
@@ -117,17 +117,32 @@ func newRun(opts Options) (*run, error) {
 			return nil, err
 		}
 		if r.avg != nil {
-			avgNet, err := NewNet(r.avg)
+			avgNet, err := netFor(&opts, r.avg)
 			if err != nil {
 				return nil, err
 			}
-			avgNet.FakeQuant = opts.FakeQuant
 			if r.evalAvg, err = newEvaluator(&opts, avgNet); err != nil {
 				return nil, err
 			}
 		}
 	}
 	return r, nil
+}
+
+// netFor returns a Net computing with p the loss that o trains.
+func netFor(o *Options, p *model.Params) (*Net, error) {
+	n, err := NewNet(p)
+	if err != nil {
+		return nil, err
+	}
+	n.FakeQuant = o.FakeQuant
+	if o.BinLoss {
+		if p.Config.Mix == 0 {
+			return nil, errors.New("train: a loss over bins needs a mixture head (--mix)")
+		}
+		n.SetBins(o.Noise)
+	}
+	return n, nil
 }
 
 // loop runs training steps until a limit or cancellation.

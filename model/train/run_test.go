@@ -298,6 +298,8 @@ func TestRunOptionErrors(t *testing.T) {
 		{"labels", func(o *Options) { o.Config.Cond = 10; o.Train.Labels = nil }, "labels"},
 		{"eval", func(o *Options) { o.EvalImages = 0 }, "evaluation"},
 		{"mix", func(o *Options) { o.Config.Mix = -1 }, "mixture"},
+		{"bin loss", func(o *Options) { o.BinLoss = true }, "bound"},
+		{"bin loss head", func(o *Options) { o.BinLoss, o.Noise = true, 1 }, "mixture head"},
 		{"ema", func(o *Options) { o.EMA = 1 }, "average"},
 		{"noise", func(o *Options) { o.Noise = -1 }, "noise"},
 	}
