@@ -3,6 +3,7 @@ module github.com/pxcz/pxcz
 go 1.26
 
 require (
+	github.com/disintegration/imaging v1.6.2
 	github.com/klauspost/compress v1.20.4
 	github.com/spf13/pflag v1.1.0
 	gorgonia.org/gorgonia v0.9.18
@@ -22,6 +23,7 @@ require (
 	github.com/pkg/errors v0.9.1 // indirect
 	github.com/xtgo/set v1.0.0 // indirect
 	go4.org/unsafe/assume-no-moving-gc v0.0.0-20231121144256-b99613f794b6 // indirect
+	golang.org/x/image v0.0.0-20220302094943-723b81ca9867 // indirect
 	golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect
 	gonum.org/v1/gonum v0.11.0 // indirect
 	google.golang.org/protobuf v1.28.0 // indirect
