@@ -32,10 +32,11 @@ const (
 )
 
 // SmallImagePixels is the most pixels an image may have for
-// Options.Effort 0 to mean MaxEffort, trying every orientation. A small image (CIFAR-10's 32x32) codes smaller
-// in the best of its eight orientations (README gives the measured
-// saving); a photograph's orientations cost within a few bytes of each
-// other, not worth eight times the encoding time.
+// Options.Effort 0 to mean MaxEffort, trying every orientation. A small
+// image (CIFAR-10's 32x32) codes smaller in the best of its eight
+// orientations (README gives the measured saving); a photograph's
+// orientations cost within a few bytes of each other, not worth eight
+// times the encoding time.
 const SmallImagePixels = 256 * 256
 
 // orientations lists the orientations Encode tries for a w×h image at

@@ -113,17 +113,22 @@ func ForEffort(w, h, k, effort int) (*Model, error) {
 	return ForMaxError(w, h, k)
 }
 
-// Choices returns the two embedded models ForMaxError chooses between at
-// maximum error k, the one for images under PhotoMinPixels and the one for
-// the others, for tools that say which models coded their files.
-func Choices(k int) (small, photo *Model, err error) {
-	if small, err = ForMaxError(1, 1, k); err != nil {
-		return nil, nil, err
+// Choices returns the embedded models ForEffort chooses between at
+// maximum error k: the one for images under PhotoMinPixels, the one for the
+// others at effort 1, and the one for the others at effort 2 and up (photo
+// itself where the effort makes no difference), for tools that say which
+// models coded their files.
+func Choices(k int) (small, photo, photoHigh *Model, err error) {
+	if small, err = ForEffort(1, 1, k, 1); err != nil {
+		return nil, nil, nil, err
 	}
-	if photo, err = Photo(); err != nil {
-		return nil, nil, err
+	if photo, err = ForEffort(PhotoMinPixels, 1, k, 1); err != nil {
+		return nil, nil, nil, err
 	}
-	return small, photo, nil
+	if photoHigh, err = ForEffort(PhotoMinPixels, 1, k, 2); err != nil {
+		return nil, nil, nil, err
+	}
+	return small, photo, photoHigh, nil
 }
 
 // Builtin returns every embedded model, loading them all, in the order of

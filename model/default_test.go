@@ -24,9 +24,12 @@ func TestBuiltin(t *testing.T) {
 		t.Errorf("Lookup(00000000) = %v, %v; want nil, nil", m, err)
 	}
 
-	def, photo, err := Choices(0)
+	def, photo, mix, err := Choices(0)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if m, err := PhotoMixture(); m != mix || err != nil {
+		t.Fatalf("Choices gives %q, PhotoMixture %q (%v)", mix.Name(), m.Name(), err)
 	}
 	if d, err := Default(); d != def || err != nil {
 		t.Fatalf("Choices gives %q, Default %q (%v)", def.Name(), d.Name(), err)
@@ -91,7 +94,7 @@ func TestForMaxError(t *testing.T) {
 			t.Errorf("ForEffort(%d, %d, %d, %d) = %v, %v; want %v", tc.w, tc.h, tc.k, tc.effort, got.Name(), err, tc.want.Name())
 		}
 	}
-	if small, p, err := Choices(2); small != near || p != photo || err != nil {
-		t.Errorf("Choices(2) = %v, %v, %v; want the near-lossless and photo models", small.Name(), p.Name(), err)
+	if small, p, high, err := Choices(2); small != near || p != photo || high != photo || err != nil {
+		t.Errorf("Choices(2) = %v, %v, %v, %v; want the near-lossless model and the photo model twice", small.Name(), p.Name(), high.Name(), err)
 	}
 }

@@ -101,18 +101,14 @@ func runBench(fs *flag.FlagSet, args []string) error {
 			note = fmt.Sprintf("pxcz model: %s (fingerprint %x)", m.Name(), m.Fingerprint())
 		}
 	} else {
-		small, photo, err := model.Choices(maxErr)
+		small, photo, high, err := model.Choices(maxErr)
 		if err != nil {
 			return err
 		}
 		note = fmt.Sprintf("pxcz models: built in, by image size: %s (fingerprint %x) under %d pixels, %s (fingerprint %x) from there",
 			small.Name(), small.Fingerprint(), model.PhotoMinPixels, photo.Name(), photo.Fingerprint())
-		if maxErr == 0 {
-			mix, err := model.PhotoMixture()
-			if err != nil {
-				return err
-			}
-			note += fmt.Sprintf(", or at effort 2 and up (by default up to %d pixels) %s (fingerprint %x)", codec.SmallImagePixels, mix.Name(), mix.Fingerprint())
+		if high != photo {
+			note += fmt.Sprintf(", or at effort 2 and up (by default up to %d pixels) %s (fingerprint %x)", codec.SmallImagePixels, high.Name(), high.Fingerprint())
 		}
 	}
 	if effort != 0 {

@@ -52,7 +52,7 @@ func printVersion(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	def, photo, err := model.Choices(0)
+	def, photo, mix, err := model.Choices(0)
 	if err != nil {
 		return err
 	}
@@ -61,10 +61,6 @@ func printVersion(w io.Writer) error {
 		return err
 	}
 	near, err := model.NearLossless()
-	if err != nil {
-		return err
-	}
-	mix, err := model.PhotoMixture()
 	if err != nil {
 		return err
 	}

@@ -129,17 +129,13 @@ const coding = "mixed 8: the model without its floor (weighted ×16), 6 predicto
 func (c pxcz) Key() string {
 	ms := []*model.Model{c.m}
 	if c.m == nil {
-		small, photo, err := model.Choices(c.maxErr)
+		small, photo, high, err := model.Choices(c.maxErr)
 		if err != nil {
 			return "pxcz built-in models (unavailable)" // RoundTrip fails too
 		}
 		ms = []*model.Model{small, photo}
-		if c.maxErr == 0 {
-			mix, err := model.PhotoMixture()
-			if err != nil {
-				return "pxcz built-in models (unavailable)"
-			}
-			ms = append(ms, mix)
+		if high != photo {
+			ms = append(ms, high)
 		}
 	}
 	key := "pxcz coding=" + coding
