@@ -42,8 +42,9 @@ var (
 	mixSigTable [2*mixGrid + 1]uint32
 	// mixSigPairs[g] holds mixSigTable[g] in its low 32 bits and the step
 	// to the next entry in its high ones, so that interpolating takes one
-	// load.
-	mixSigPairs [2 * mixGrid]uint64
+	// load; its length, a power of two past 2·mixGrid, lets a mask stand
+	// in for the bounds check.
+	mixSigPairs [1 << 13]uint64
 )
 
 func init() {
@@ -87,7 +88,7 @@ func init() {
 		mixSigTable[mixGrid+g] = uint32(divRound(one62, one62+e, mixOne))
 		mixSigTable[mixGrid-g] = uint32(divRound(e, one62+e, mixOne))
 	}
-	for g := range mixSigPairs {
+	for g := range 2 * mixGrid {
 		mixSigPairs[g] = uint64(mixSigTable[g]) | uint64(mixSigTable[g+1]-mixSigTable[g])<<32
 	}
 	for _, e := range e62 {
