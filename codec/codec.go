@@ -67,6 +67,8 @@ import (
 	"image"
 	"io"
 	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/pxcz/pxcz/arith"
 	"github.com/pxcz/pxcz/container"
@@ -97,7 +99,8 @@ type Options struct {
 	// smallest file: MinEffort (1) codes it as it is, 2 also mirrored left
 	// to right, 3 in all four orientations, MaxEffort (4) in those and
 	// each of them transposed (rows read as columns), taking 1, 2, 4 or 8
-	// times as long. 0 means MaxEffort for images of at most 65,536 pixels
+	// times the work, the tries coded side by side when there are
+	// Workers for them. 0 means MaxEffort for images of at most 65,536 pixels
 	// and MinEffort for larger ones, whose orientations code within a few
 	// bytes of each other. At effort 2 and up, images of
 	// model.PhotoMinPixels and more are coded losslessly with the built-in
@@ -292,26 +295,61 @@ func encodeBest(src *source, opts *Options, n int) (*coded, error) {
 	}
 	turns := opts.orientations(src.w, src.h)
 	tries := len(classes) * len(turns)
+	// The tries run side by side, the workers shared among them: a small
+	// image's rows are too short to split among many, and tries share
+	// nothing. Each try's file is the same whatever its workers.
+	par := min(opts.workers(), tries)
+	one := Options{}
+	if opts != nil {
+		one = *opts
+	}
+	one.Workers = max(1, opts.workers()/par)
+	// mu guards what the tries share: their rows done, the calls to
+	// opts.progress, and the smallest file so far (the first try's of
+	// equal ones, as if they had run in turn).
+	var mu sync.Mutex
+	rows, sum := make([]int, tries), 0
 	var best *coded
+	bestTry := tries
 	var crc uint32
-	for k, class := range classes {
-		for i, o := range turns {
-			t := src.turned(o)
-			done := k*len(turns) + i
-			c, err := encodeTurned(t, m, class, opts, bound, min(n, t.h), func(y int) {
-				opts.progress(done*src.h+y*src.h/t.h, tries*src.h)
-			})
-			if err != nil {
-				return nil, err
+	errs := make([]error, tries)
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range par {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < tries && !failed.Load(); i = int(next.Add(1) - 1) {
+				o := turns[i%len(turns)]
+				t := src.turned(o)
+				c, err := encodeTurned(t, m, classes[i/len(turns)], &one, bound, min(n, t.h), func(y int) {
+					mu.Lock()
+					sum += y*src.h/t.h - rows[i]
+					rows[i] = y * src.h / t.h
+					opts.progress(sum, tries*src.h)
+					mu.Unlock()
+				})
+				if err != nil {
+					errs[i] = err
+					failed.Store(true)
+					return
+				}
+				// The header's size is the image's as it is, too.
+				c.h.Width, c.h.Height, c.h.Params = src.w, src.h, byte(o)
+				mu.Lock()
+				if o == 0 {
+					crc = c.h.CRC // the header's CRC is the image's as it is
+				}
+				if best == nil || c.size() < best.size() || c.size() == best.size() && i < bestTry {
+					best, bestTry = c, i
+				}
+				mu.Unlock()
 			}
-			if o == 0 {
-				crc = c.h.CRC // the header's CRC is the image's as it is
-			}
-			// The header's size is the image's as it is, too.
-			c.h.Width, c.h.Height, c.h.Params = src.w, src.h, byte(o)
-			if best == nil || c.size() < best.size() {
-				best = c
-			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
 	if bound == (maxErrors{}) {

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/pxcz/pxcz/container"
@@ -355,6 +356,31 @@ func TestWorkersDoNotChangeFiles(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestProgressWhileTriesRunAtOnce: at the highest effort the orientations
+// are coded side by side, and Progress still counts up, one call at a
+// time, to the rows of every orientation.
+func TestProgressWhileTriesRunAtOnce(t *testing.T) {
+	img := photoLike(9, 14, false)
+	var calls atomic.Int32
+	last, total := 0, 0
+	opts := &Options{Model: testModel(t), Workers: 3, Effort: MaxEffort, Progress: func(done, all int) {
+		if calls.Add(1) != 1 {
+			t.Error("Progress called while another call runs")
+		}
+		if done < last {
+			t.Errorf("Progress went back from %d to %d rows", last, done)
+		}
+		last, total = done, all
+		calls.Add(-1)
+	}}
+	if err := Encode(&bytes.Buffer{}, img, opts); err != nil {
+		t.Fatal(err)
+	}
+	if want := 8 * 14; last != want || total != want {
+		t.Errorf("Progress ended at %d of %d rows; want %d of %d", last, total, want, want)
 	}
 }
 
