@@ -42,8 +42,9 @@ func init() {
 			"Effort 1 codes the image as it is; 2 also tries it mirrored left to\n" +
 			"right, 3 in all four orientations, 4 in those and each of them\n" +
 			"transposed (rows read as columns), and keeps the smallest file,\n" +
-			"taking 1, 2, 4 or 8 times the work (side by side on -j cores). The default is 4 for images of at\n" +
-			fmt.Sprintf("most %d pixels and 1 for larger ones, whose orientations\n", codec.SmallImagePixels) +
+			"taking 1, 2, 4 or 8 times the work, tried side by side on -j\n" +
+			"cores. The default is 4 for images of at most\n" +
+			fmt.Sprintf("%d pixels and 1 for larger ones, whose orientations\n", codec.SmallImagePixels) +
 			"code within a few bytes of each other. At effort 2 and up, images of\n" +
 			fmt.Sprintf("%d pixels or more are coded with a photo model whose files are\n", model.PhotoMinPixels) +
 			"smaller and take longer to decompress; otherwise decompressing costs\n" +
