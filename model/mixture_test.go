@@ -169,3 +169,32 @@ func TestMixGolden(t *testing.T) {
 		t.Errorf("tables hash to %s, want %s", got, mixGolden)
 	}
 }
+
+// TestMixEdgesKernels checks mixEdges, with each assembly kernel set, against
+// its definition on random runs of edges anywhere in the table's range, with
+// sentinels past the run's end.
+func TestMixEdgesKernels(t *testing.T) {
+	forEachKernelSet(t, func(t *testing.T) {
+		rng := rand.New(rand.NewSource(5))
+		const zEnd = int64(2*mixGrid) << (mixBits - mixGridBits + 24) // past the last argument
+		top := uint64(mixSigTable[2*mixGrid])
+		for trial := range 3000 {
+			n := rng.Intn(258)
+			step := 1 + rng.Int63n(zEnd/int64(n+1))
+			z0 := rng.Int63n(zEnd - int64(n)*step)
+			w := uint64(rng.Int63n(mixOne + 1))
+			got := make([]uint64, n+8)
+			for i := range got {
+				got[i] = rng.Uint64()
+			}
+			want := slices.Clone(got)
+			for i := range n {
+				want[i] += w*mixSigAt((z0+int64(i)*step)>>24) - w*top
+			}
+			mixEdges(got[:n], z0, step, w, w*top)
+			if !slices.Equal(got, want) {
+				t.Fatalf("trial %d (n %d, z0 %d, step %d, w %d): got %v, want %v", trial, n, z0, step, w, got, want)
+			}
+		}
+	})
+}
