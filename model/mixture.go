@@ -112,11 +112,9 @@ func mixFreq(par []int32, x []int16, k int, invT int64, cdf *[256]uint64, cum []
 	// cdf[v] becomes the CDF at edge v, and then value v's mass, scaled so
 	// that the total takes 32 bits; best is the first of the largest.
 	sh := uint(bits.Len64(total) - 32)
-	var run, prev uint64
 	var e [256]uint32
-	var top32 uint32
-	best := 0
-	for v := range 255 {
+	v, run, prev, top32, best := mixMassesAsm(cdf, &step, sh, &e)
+	for ; v < 255; v++ {
 		run += step[v]
 		c := (cdf[v] + run) >> sh
 		e[v] = uint32(c - prev)

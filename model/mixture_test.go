@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"flag"
+	"maps"
 	"math"
 	"math/rand"
 	"slices"
@@ -197,4 +198,40 @@ func TestMixEdgesKernels(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMixFreqKernels: every assembly kernel set gives the tables of the
+// first (plain Go on mixFreq's loops where AVX-512 is not used), on random
+// mixtures, at several temperatures, and on nearly flat ones whose masses
+// tie, where the rounding remainder goes to the first of the largest.
+func TestMixFreqKernels(t *testing.T) {
+	sets := asmKernels()
+	if len(sets) < 2 {
+		t.Skip("fewer than two assembly kernel sets on this CPU and build")
+	}
+	names := slices.Sorted(maps.Keys(sets))
+	defer restoreKernels()
+	rng := rand.New(rand.NewSource(9))
+	var cdf [256]uint64
+	for n := range 5000 {
+		k, c := 1+rng.Intn(10), rng.Intn(3)
+		par, x := randomMix(rng, k, c)
+		if n%5 == 0 { // scales of the whole range and more: flat tables
+			for i := range k {
+				par[2*k+i] = int32((1 + rng.Float64()) * (1 << mixBits))
+			}
+		}
+		invT := []int64{qOne, qOne / 3, 3 * qOne, 1 + rng.Int63n(4*qOne)}[n%4]
+		var want []uint32
+		for _, name := range names {
+			sets[name]()
+			cum := make([]uint32, 257)
+			mixFreq(par, x, k, invT, &cdf, cum)
+			if want == nil {
+				want = cum
+			} else if !slices.Equal(cum, want) {
+				t.Fatalf("case %d: kernels %s give\n%v\n%s gave\n%v", n, name, cum, names[0], want)
+			}
+		}
+	}
 }
