@@ -133,13 +133,14 @@ func mixFreq(par []int32, x []int16, k int, invT int64, cdf *[256]uint64, cum []
 // = (z0 + i·step) >> 24 is the i-th edge's argument in Q16, offset by
 // mixZMax so that it indexes the table directly; wtop is w·σ(mixZMax).
 // With AVX-512 the edges go eight at a time through one gather of their
-// table entries (mixEdgesAsm); with AVX2 alone they stay in this loop, which
+// table entries (mixEdgesAsm does them all); with AVX2 alone they stay in this loop, which
 // on AMD's Zen 3 ran three times as fast as one whose table reads were AVX2
 // gathers (BenchmarkMixFreq 5 µs against 15).
 func mixEdges(cdf []uint64, z0, step int64, w, wtop uint64) {
-	n := mixEdgesAsm(cdf, z0, step, w, wtop)
-	z0 += int64(n) * step
-	for i := n; i < len(cdf); i++ {
+	if mixEdgesAsm(cdf, z0, step, w, wtop) {
+		return
+	}
+	for i := range cdf {
 		cdf[i] += w*mixSigAt(z0>>24) - wtop
 		z0 += step
 	}

@@ -7,19 +7,19 @@ package model
 //go:noescape
 func mixEdgesZMM(cdf *uint64, n int, z *[8]int64, step8 int64, w, wtop uint64, pairs *uint64)
 
-// mixEdgesAsm does mixEdges' work for the first edges, a multiple of 8 of
-// them, on CPUs with AVX-512, and returns how many it did.
-func mixEdgesAsm(cdf []uint64, z0, step int64, w, wtop uint64) int {
-	n := len(cdf) &^ 7
+// mixEdgesAsm does mixEdges' work on CPUs with AVX-512; ok is false
+// otherwise, and when there are no edges.
+func mixEdgesAsm(cdf []uint64, z0, step int64, w, wtop uint64) (ok bool) {
+	n := len(cdf)
 	if !useZMM || n == 0 {
-		return 0
+		return false
 	}
 	var z [8]int64
 	for i := range z {
 		z[i] = z0 + int64(i)*step
 	}
 	mixEdgesZMM(&cdf[0], n, &z, 8*step, w, wtop, &mixSigPairs[0])
-	return n
+	return true
 }
 
 // mixMassesZMM is in mixture_amd64.s.

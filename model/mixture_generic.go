@@ -3,7 +3,7 @@
 package model
 
 // mixEdgesAsm is mixEdges in assembly, which this build lacks.
-func mixEdgesAsm([]uint64, int64, int64, uint64, uint64) int { return 0 }
+func mixEdgesAsm([]uint64, int64, int64, uint64, uint64) bool { return false }
 
 // mixMassesAsm is the start of mixFreq's loop over the masses in assembly,
 // which this build lacks.
