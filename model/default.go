@@ -34,10 +34,11 @@ var builtins = registry.New(weightFiles, Load, "built-in model",
 	registry.Entry{Number: 9, Fingerprint: "7ee64805", File: "retired/default-7ee64805.pxcm"},
 	registry.Entry{Number: 10, Fingerprint: "aa26bb9e", File: "retired/default-aa26bb9e.pxcm"},
 	registry.Entry{Number: 11, Fingerprint: "68ff9282", File: "conditional.pxcm"},
-	registry.Entry{Number: 12, Fingerprint: "8b4084aa", File: "default.pxcm"},
+	registry.Entry{Number: 12, Fingerprint: "8b4084aa", File: "retired/default-8b4084aa.pxcm"},
 	registry.Entry{Number: 13, Fingerprint: "fc339d5c", File: "nearlossless.pxcm"},
 	registry.Entry{Number: 14, Fingerprint: "748f3ce7", File: "retired/photomix-748f3ce7.pxcm"},
 	registry.Entry{Number: 15, Fingerprint: "875734f0", File: "photomix.pxcm"},
+	registry.Entry{Number: 16, Fingerprint: "75d05f98", File: "default.pxcm"},
 )
 
 func builtinFile(file string) (*Model, error) { return builtins.File(file) }
