@@ -322,9 +322,10 @@ func encodeBest(src *source, opts *Options, n int) (*coded, error) {
 				o := turns[i%len(turns)]
 				t := src.turned(o)
 				c, err := encodeTurned(t, m, classes[i/len(turns)], &one, bound, min(n, t.h), func(y int) {
+					r := y * src.h / t.h // in the rows of the image as it is
 					mu.Lock()
-					sum += y*src.h/t.h - rows[i]
-					rows[i] = y * src.h / t.h
+					sum += r - rows[i]
+					rows[i] = r
 					opts.progress(sum, tries*src.h)
 					mu.Unlock()
 				})

@@ -132,10 +132,10 @@ func mixFreq(par []int32, x []int16, k int, invT int64, cdf *[256]uint64, cum []
 // mixEdges adds to cdf[i] w·(σ(z_i) - σ(mixZMax)), modulo 2^64, where z_i
 // = (z0 + i·step) >> 24 is the i-th edge's argument in Q16, offset by
 // mixZMax so that it indexes the table directly; wtop is w·σ(mixZMax).
-// With AVX-512 the edges go eight at a time through one gather of their
-// table entries (mixEdgesAsm does them all); with AVX2 alone they stay in this loop, which
-// on AMD's Zen 3 ran three times as fast as one whose table reads were AVX2
-// gathers (BenchmarkMixFreq 5 µs against 15).
+// With AVX-512 mixEdgesAsm does them all, eight at a time through one
+// gather of their table entries; with AVX2 alone they stay in this loop,
+// which on AMD's Zen 3 ran three times as fast as one whose table reads
+// were AVX2 gathers (BenchmarkMixFreq 5 µs against 15).
 func mixEdges(cdf []uint64, z0, step int64, w, wtop uint64) {
 	if mixEdgesAsm(cdf, z0, step, w, wtop) {
 		return

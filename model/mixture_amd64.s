@@ -21,7 +21,7 @@ TEXT ·mixEdgesZMM(SB), NOSPLIT, $0-56
 	VPBROADCASTQ w+32(FP), Z2
 	VPBROADCASTQ wtop+40(FP), Z3
 	MOVQ         $8191, AX
-	VPBROADCASTQ AX, Z10 // the index mask
+	VPBROADCASTQ AX, Z10 // the index mask: len(mixSigPairs) - 1, as mixSigAt's
 	MOVQ         $255, AX
 	VPBROADCASTQ AX, Z11 // the fraction mask
 	MOVQ         $128, AX
