@@ -58,6 +58,35 @@ func (p *Params) Clone() *Params {
 	return q
 }
 
+// Mean returns the element-wise mean of weights of one shape: runs trained
+// on from one start (warm restarts of a model, with other seeds or batch
+// sizes) usually stay in one basin, where their mean is a better model
+// than either (a "model soup").
+func Mean(ps ...*Params) (*Params, error) {
+	if len(ps) == 0 {
+		return nil, fmt.Errorf("model: no weights to average")
+	}
+	for _, p := range ps[1:] {
+		if p.Config != ps[0].Config {
+			return nil, fmt.Errorf("model: cannot average weights of %s with weights of %s", ps[0].Config, p.Config)
+		}
+	}
+	q := NewParams(ps[0].Config)
+	dst := q.Tensors()
+	for _, p := range ps {
+		for i, t := range p.Tensors() {
+			for j, v := range t {
+				dst[i][j] += v
+			}
+		}
+	}
+	inv := 1 / float32(len(ps))
+	for _, t := range dst {
+		scale(t, inv)
+	}
+	return q, nil
+}
+
 // Rescale multiplies the residual stream H by a and the head's hidden layer
 // by b, changing the weights so that the float network computes exactly the
 // same distributions (see Calibrate). a and b must be positive.

@@ -423,6 +423,37 @@ func TestWithMix(t *testing.T) {
 	}
 }
 
+// TestMean checks the element-wise mean of weights and that weights of
+// different shapes are refused.
+func TestMean(t *testing.T) {
+	cfg := Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6}
+	a, b := NewParams(cfg), NewParams(cfg)
+	a.InitRandom(rand.New(rand.NewSource(1)))
+	b.InitRandom(rand.New(rand.NewSource(2)))
+	m, err := Mean(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ta, tb := a.Tensors(), b.Tensors()
+	for i, tm := range m.Tensors() {
+		for j, v := range tm {
+			if want := (ta[i][j] + tb[i][j]) / 2; math.Abs(float64(v-want)) > 1e-6 {
+				t.Fatalf("tensor %d[%d] is %g, want %g", i, j, v, want)
+			}
+		}
+	}
+	if one, err := Mean(a); err != nil || !slices.Equal(one.Head.W1, a.Head.W1) {
+		t.Errorf("the mean of one set of weights differs from it (%v)", err)
+	}
+	if _, err := Mean(); err == nil {
+		t.Error("the mean of nothing gave no error")
+	}
+	other := NewParams(Config{Channels: 3, Features: 9, Layers: 2, Kernel: 3, Hidden: 6})
+	if _, err := Mean(a, other); err == nil {
+		t.Error("weights of two shapes were averaged")
+	}
+}
+
 // TestOutputGroup checks the head's output groups: 256 logits per
 // sub-pixel, or (3+c)·Mix mixture parameters for sub-pixel c.
 func TestOutputGroup(t *testing.T) {

@@ -86,3 +86,46 @@ func TestExportNoAverage(t *testing.T) {
 		t.Errorf("export --no-average wrote %x, want the run's weights' %x", got, want(p))
 	}
 }
+
+// TestExportMean exports the mean of two runs' averages and refuses runs of
+// different shapes.
+func TestExportMean(t *testing.T) {
+	dir := t.TempDir()
+	o := train.DefaultOptions()
+	o.EMA = 0.9
+	write := func(name string, cfg model.Config, seed int64) (string, *model.Params) {
+		o.Config = cfg
+		p, avg := model.NewParams(cfg), model.NewParams(cfg)
+		p.InitRandom(rand.New(rand.NewSource(seed)))
+		avg.InitRandom(rand.New(rand.NewSource(seed + 10)))
+		path := filepath.Join(dir, name)
+		if err := train.WriteCheckpoint(path, &train.Checkpoint{Options: o, Params: p, Average: avg, Adam: train.NewAdam(p.Tensors())}); err != nil {
+			t.Fatal(err)
+		}
+		return path, avg
+	}
+	cfg := model.Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6}
+	a, avgA := write("a.ckpt", cfg, 1)
+	b, avgB := write("b.ckpt", cfg, 2)
+	out := filepath.Join(dir, "soup.pxcm")
+	mustRun(t, nil, "export", "--calibrate", "0", "-o", out, a, b)
+	got, err := model.LoadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean, err := model.Mean(avgA, avgB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := model.Quantize(mean, cfg.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Fingerprint() != want.Fingerprint() {
+		t.Errorf("export of two checkpoints wrote %x, want their averages' mean %x", got.Fingerprint(), want.Fingerprint())
+	}
+	c, _ := write("c.ckpt", model.Config{Channels: 3, Features: 9, Layers: 2, Kernel: 3, Hidden: 6}, 3)
+	code, _, msg := cli(t, nil, "export", "--calibrate", "0", "-o", filepath.Join(dir, "bad.pxcm"), a, c)
+	wantFailure(t, code, msg, "cannot average")
+	wantDir(t, dir, "a.ckpt", "b.ckpt", "c.ckpt", "soup.pxcm")
+}

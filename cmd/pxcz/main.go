@@ -10,7 +10,7 @@
 //	pxcz eval [--model FILE] [--classify] DATA
 //	pxcz sample [--model FILE] [--class N|NAME|all | --mix A,B] [-n COUNT] (-o GRID.png | --each DIR)
 //	pxcz train [flags]
-//	pxcz export [-o FILE] CHECKPOINT
+//	pxcz export [-o FILE] CHECKPOINT...
 //	pxcz help [COMMAND]
 //
 // Run "pxcz help COMMAND" for each command's flags.

@@ -77,7 +77,7 @@ func runTrain(fs *flag.FlagSet, args []string) error {
 	if trainArgs.export == "" {
 		return nil
 	}
-	return exportModel(o.Checkpoint, trainArgs.export, trainArgs.name, 64, false)
+	return exportModel([]string{o.Checkpoint}, trainArgs.export, trainArgs.name, 64, false)
 }
 
 // runTraining runs a training command, which takes no arguments, until it
@@ -118,21 +118,32 @@ func evalFlags(fs *flag.FlagSet, s *train.Session, noun string) {
 }
 
 // exportModel calibrates a checkpoint's weights (its run's own with
-// noAverage, else their average if it has one) on calibrate images of its
+// noAverage, else their average if it has one), or the mean of several
+// checkpoints' (runs from one start: model.Mean), on calibrate images of its
 // own training data (none for 0): the first CIFAR-10 training images, or,
 // for a run on photographs, crops of them the size it trained on. Then it
 // quantizes them into a model file.
-func exportModel(checkpoint, out, name string, calibrate int, noAverage bool) error {
-	ck, err := train.LoadCheckpoint(checkpoint)
-	if err != nil {
-		return err
+func exportModel(checkpoints []string, out, name string, calibrate int, noAverage bool) error {
+	var ck *train.Checkpoint
+	ws := make([]*model.Params, len(checkpoints))
+	for i, path := range checkpoints {
+		c, err := train.LoadCheckpoint(path)
+		if err != nil {
+			return err
+		}
+		if ck == nil {
+			ck = c
+		}
+		if ws[i] = c.Weights(); noAverage {
+			ws[i] = c.Params
+		}
 	}
 	if name == "" {
 		name = ck.Params.Config.String()
 	}
-	p := ck.Weights()
-	if noAverage {
-		p = ck.Params
+	p, err := model.Mean(ws...)
+	if err != nil {
+		return err
 	}
 	if calibrate > 0 {
 		set, err := calibrationSet(ck.Options, calibrate)
@@ -150,7 +161,11 @@ func exportModel(checkpoint, out, name string, calibrate int, noAverage bool) er
 	if err := m.Save(out); err != nil {
 		return err
 	}
-	fmt.Fprintf(std.err, "wrote %s: %s, fingerprint %x, step %d\n", out, m.Config(), m.Fingerprint(), ck.Step)
+	fmt.Fprintf(std.err, "wrote %s: %s, fingerprint %x, step %d", out, m.Config(), m.Fingerprint(), ck.Step)
+	if len(checkpoints) > 1 {
+		fmt.Fprintf(std.err, ", the mean of %d checkpoints", len(checkpoints))
+	}
+	fmt.Fprintln(std.err)
 	return nil
 }
 
@@ -189,8 +204,8 @@ var exportArgs struct {
 func init() {
 	register(&command{
 		name:  "export",
-		usage: "[-o FILE] [--name NAME] CHECKPOINT",
-		short: "quantize a training checkpoint into a model file",
+		usage: "[-o FILE] [--name NAME] CHECKPOINT...",
+		short: "quantize a training checkpoint (or the mean of several) into a model file",
 		setup: func(fs *flag.FlagSet) {
 			fs.StringVarP(&exportArgs.out, "output", "o", "model.pxcm", "model file to write")
 			fs.StringVar(&exportArgs.name, "name", "", "name stored in the model (default: its architecture)")
@@ -198,10 +213,10 @@ func init() {
 			fs.BoolVar(&exportArgs.noAverage, "no-average", false, "export the run's own weights, not the average of a run with --ema")
 		},
 		run: func(fs *flag.FlagSet, args []string) error {
-			if len(args) != 1 {
-				return fmt.Errorf("want one checkpoint file, got %d arguments", len(args))
+			if len(args) == 0 {
+				return fmt.Errorf("want a checkpoint file")
 			}
-			return exportModel(args[0], exportArgs.out, exportArgs.name, exportArgs.calibrate, exportArgs.noAverage)
+			return exportModel(args, exportArgs.out, exportArgs.name, exportArgs.calibrate, exportArgs.noAverage)
 		},
 	})
 }
