@@ -60,6 +60,7 @@ GLOBL tailMask<>(SB), RODATA|NOPTR, $64
 #define VW 32
 #define LANES 8
 #define VMOVV VMOVDQU
+#define VZERO(r) VPXOR r, r, r
 
 // func dotRowsAVX2(acc *int32, rows int, w *int16, stride int, x *int16, n int)
 //
@@ -74,8 +75,9 @@ TEXT ·dotRowsAVX2(SB), NOSPLIT, $0-48
 // rows is a multiple of 8 and pairs at least 1.
 //
 // Registers: DI acc, CX rows left, SI the block's w, DX pstride, BX x,
-// R8 pairs; in a block R10 the pair's w, R11 the pair's x, R12 pairs
-// left. Y8 holds the broadcast pair, Y0..Y7 the accumulators.
+// R8 pairs; in a block R10 the pair's w (R13 two pairs on), R11 the
+// pair's x, R12 pairs left. Y8 (Y12..Y14) holds the broadcast pair(s),
+// Y0..Y7 the accumulators.
 TEXT ·dotColsAVX2(SB), NOSPLIT, $0-48
 #include "dotcols_amd64.h"
 
@@ -159,6 +161,8 @@ TEXT ·dotCols4VNNI(SB), NOSPLIT, $0-64
 #define VW 64
 #define LANES 16
 #define VMOVV VMOVDQU32
+#undef VZERO
+#define VZERO(r) VPXORD r, r, r
 
 // func dotColsZMM(acc *int32, rows int, w *int16, pstride int, x *int16, pairs int)
 //

@@ -7,7 +7,7 @@
 // rows' weight pairs for that column pair, so that each lane sums its own
 // row and no horizontal sum is needed. Eight vectors, 8·LANES rows, at a
 // time keep eight independent accumulators in flight; rows past a multiple
-// of 8·LANES go a vector at a time.
+// of 8·LANES go a vector at a time, four pairs a step.
 
 	MOVQ acc+0(FP), DI
 	MOVQ rows+8(FP), CX
@@ -71,6 +71,36 @@ oneBlock:
 	MOVQ    SI, R10
 	MOVQ    BX, R11
 	MOVQ    R8, R12
+	CMPQ    R12, $4
+	JLT     oneLoop
+
+	// Four pairs a step into four accumulators, so that the vector's sums
+	// do not wait on one another.
+	VZERO(V1)
+	VZERO(V2)
+	VZERO(V3)
+
+fourLoop:
+	VPBROADCASTD (R11), V8
+	VPBROADCASTD 4(R11), V12
+	VPBROADCASTD 8(R11), V13
+	VPBROADCASTD 12(R11), V14
+	LEAQ         (R10)(DX*2), R13
+	MADD((R10), V8, V9, V0)
+	MADD((R10)(DX*1), V12, V10, V1)
+	MADD((R13), V13, V11, V2)
+	MADD((R13)(DX*1), V14, V15, V3)
+	ADDQ         $16, R11
+	LEAQ         (R13)(DX*2), R10
+	SUBQ         $4, R12
+	CMPQ         R12, $4
+	JGE          fourLoop
+
+	VPADDD V1, V0, V0
+	VPADDD V3, V2, V2
+	VPADDD V2, V0, V0
+	TESTQ  R12, R12
+	JZ     oneStore
 
 oneLoop:
 	VPBROADCASTD (R11), V8
@@ -80,6 +110,7 @@ oneLoop:
 	DECQ         R12
 	JNZ          oneLoop
 
+oneStore:
 	VMOVV V0, (DI)
 	ADDQ    $VW, DI
 	ADDQ    $VW, SI

@@ -30,6 +30,10 @@ type qlayer struct {
 	// s = r+1, and H's [HV | HC].
 	vCols  [][]int16
 	hvCols []int16
+	// hCols and rCols are H's [HW] and R, laid out by pairCols for the
+	// horizontal stack, whose few outputs per call (a sub-pixel's group,
+	// when decoding) the column kernels sum without horizontal sums.
+	hCols, rCols []int16
 }
 
 func newModel(cfg Config, name string) *Model {
@@ -84,6 +88,8 @@ func (m *Model) seal() {
 		}
 		ql.vCols = append(ql.vCols, ql.V.pairCols(cfg.VIn(l), ql.V.In))
 		ql.hvCols = ql.H.pairCols(cfg.HIn(l), ql.H.In)
+		ql.hCols = ql.H.pairCols(0, cfg.HIn(l))
+		ql.rCols = ql.R.pairCols(0, ql.R.In)
 	}
 }
 

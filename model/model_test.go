@@ -140,6 +140,10 @@ func TestEncodeDecodePathsAgree(t *testing.T) {
 		{Config{Channels: 3, Features: 6, Layers: 3, Kernel: 3, Hidden: 6}, 8, 40, 4},
 		{Config{Channels: 3, Features: 6, Layers: 2, Kernel: 5, Hidden: 6, Cond: 4}, 11, 30, 8},
 		{Config{Channels: 1, Features: 4, Layers: 3, Kernel: 3, Hidden: 4}, 200, 12, 3},
+		// Sub-pixel groups of 8 and 16 channels, whose horizontal stacks
+		// run on the column kernels (YMM, ZMM).
+		{Config{Channels: 3, Features: 24, Layers: 2, Kernel: 3, Hidden: 6}, 9, 4, 1},
+		{Config{Channels: 3, Features: 48, Layers: 2, Kernel: 3, Hidden: 12, Mix: 2}, 8, 12, 3},
 		// Mixture heads.
 		{Config{Channels: 3, Features: 6, Layers: 2, Kernel: 3, Hidden: 6, Mix: 3}, 7, 5, 1},
 		{Config{Channels: 3, Features: 6, Layers: 3, Kernel: 3, Hidden: 6, Mix: 5}, 8, 40, 4},

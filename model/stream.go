@@ -312,9 +312,16 @@ func (s *Stream) horizontal(ln *line, sc *scratch, l, j, lo, hi int) {
 	}
 	hv := ln.hv[l][j*f2 : (j+1)*f2]
 	acc := sc.acc[:hi-lo]
+	// The column kernels need the outputs in whole vectors, as every
+	// shipped shape's sub-pixel groups are; the row kernels do any count.
+	cols := (hi-lo)%8 == 0
 	for _, base := range [2]int{lo, lo + f} { // tanh half, then σ half
 		copy(acc, hv[base:])
-		dotRows(acc, ql.H.W[base*ql.H.In:], ql.H.In, taps[:seen])
+		if cols {
+			dotCols(acc, ql.hCols[2*base:], 2*ql.H.Out, taps[:seen])
+		} else {
+			dotRows(acc, ql.H.W[base*ql.H.In:], ql.H.In, taps[:seen])
+		}
 		ql.H.rescale16(sc.hpre[base:], acc, base)
 	}
 	g := sc.gates[l]
@@ -322,7 +329,11 @@ func (s *Stream) horizontal(ln *line, sc *scratch, l, j, lo, hi int) {
 	// RW is masked so that outputs below hi see no gate from hi on.
 	out := ln.hin[l+1][(j+r)*f:]
 	copy(acc, ql.R.B[lo:])
-	dotRows(acc, ql.R.W[lo*ql.R.In:], ql.R.In, g[:hi])
+	if cols {
+		dotCols(acc, ql.rCols[2*lo:], 2*ql.R.Out, g[:hi])
+	} else {
+		dotRows(acc, ql.R.W[lo*ql.R.In:], ql.R.In, g[:hi])
+	}
 	for k, a := range acc {
 		o := lo + k
 		v := ql.R.rescale(o, a)
