@@ -103,6 +103,34 @@ func (p *Params) WithMix(k int) (*Params, error) {
 	return q, nil
 }
 
+// Deepen returns a copy of p with extra more gated layers after its last,
+// which start as the identity: their weights are drawn as InitRandom draws
+// a layer's, except the residual 1x1 (RW, RB), which is zero, so that H
+// passes through them unchanged and the copy computes exactly what p does.
+// Trained on, the new layers widen the receptive field and add capacity
+// to a model that has stopped learning at its depth; their other weights
+// learn once RW has moved.
+func (p *Params) Deepen(extra int, rng *rand.Rand) (*Params, error) {
+	if extra < 1 {
+		return nil, fmt.Errorf("model: deepening by %d layers, want at least 1", extra)
+	}
+	cfg := p.Config
+	cfg.Layers += extra
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	fresh := NewParams(cfg)
+	fresh.InitRandom(rng)
+	q := p.Clone()
+	q.Config = cfg
+	for _, lp := range fresh.Layers[p.Config.Layers:] {
+		clear(lp.RW)
+		clear(lp.RB)
+		q.Layers = append(q.Layers, lp)
+	}
+	return q, nil
+}
+
 // Tensors lists every weight slice of p in a fixed order (layer by layer,
 // then the head), so that optimizers and checkpoints can treat the model as
 // a flat list.

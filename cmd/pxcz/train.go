@@ -45,6 +45,7 @@ func trainFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.Config.Hidden, "hidden", o.Config.Hidden, "width of the output head (a multiple of 3)")
 	fs.IntVar(&o.Config.Cond, "cond", 0, "length of the conditioning vector: 10 trains a CIFAR-10 class-conditional model on the labels (with --init, an unconditional model's conditioning weights start at zero)")
 	fs.BoolVar(&o.CondOnly, "cond-only", false, "train only the conditioning weights, keeping the others as --init gave them")
+	fs.IntVar(&o.Grow, "grow", 0, "with --init, add this many gated layers after the model's last, starting as the identity (the residual's weights zero), so that training goes on from what it computes with more depth")
 	fs.IntVar(&o.Config.Mix, "mix", 0, "logistic components of a mixture head (PixelCNN++'s output) instead of 256 free logits per sub-pixel; 0: free logits (with --init, a free-logit model's head is replaced by a fresh mixture head)")
 	fs.StringVar(&o.CIFAR, "cifar", "", "CIFAR-10 archive or folder (default: the shared data folder's)")
 	fs.StringVar(&o.Photos, "photos", "", "train on random crops of the photographs in this folder instead")

@@ -69,6 +69,10 @@ type Options struct {
 	// Config.Mix above 0 given to a free-logit checkpoint replaces its
 	// head's last layer by a fresh mixture (model.Params.WithMix).
 	Init string
+	// Grow, with Init, adds this many gated layers after the checkpoint's
+	// last, starting as the identity (model.Params.Deepen), drawn from
+	// Seed.
+	Grow int
 
 	// Session holds the limits, intervals, checkpoint and outputs. A resumed
 	// run takes them from these options, and the checkpoint's options that
@@ -107,6 +111,8 @@ func (o *Options) check() error {
 		return fmt.Errorf("train: input noise of ±%d, want 0 to 127", o.Noise)
 	case o.BinLoss && o.Noise == 0:
 		return errors.New("train: a loss over bins needs a bound (--noise)")
+	case o.Grow < 0 || o.Grow > 0 && o.Init == "":
+		return fmt.Errorf("train: growing a model by %d layers, want 0, or more with initial weights (--init)", o.Grow)
 	case o.EMA < 0 || o.EMA >= 1:
 		return fmt.Errorf("train: weight average decay %g, want 0 (off) or in (0, 1)", o.EMA)
 	case o.Photos != "" && o.CropSize < 1:

@@ -75,6 +75,12 @@ func newRun(opts Options) (*run, error) {
 			}
 			opts.Config = from.Params.Config
 		}
+		if opts.Grow > 0 {
+			if from.Params, err = from.Params.Deepen(opts.Grow, rand.New(rand.NewSource(opts.Seed))); err != nil {
+				return nil, fmt.Errorf("initial weights: %w", err)
+			}
+			opts.Config = from.Params.Config
+		}
 		if cond > 0 && cond != opts.Config.Cond {
 			// A conditional model fine-tuned from an unconditional one
 			// starts as exactly that model: its conditioning weights are zero.

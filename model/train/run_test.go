@@ -275,6 +275,50 @@ func TestRunInitMix(t *testing.T) {
 	}
 }
 
+// TestRunInitGrow checks that a run can deepen the model it starts from
+// (model.Params.Deepen), and that the deeper model starts out computing
+// exactly what the checkpoint's did.
+func TestRunInitGrow(t *testing.T) {
+	first := runOK(t, context.Background(), tinyOptions(t, 8))
+	o := tinyOptions(t, 2)
+	o.Init = filepath.Join(t.TempDir(), "first.ckpt")
+	if err := WriteCheckpoint(o.Init, first); err != nil {
+		t.Fatal(err)
+	}
+	o.Grow = 2
+	grown := runOK(t, context.Background(), o)
+	want := first.Params.Config
+	want.Layers += 2
+	if grown.Params.Config != want {
+		t.Fatalf("saved %v, want %v", grown.Params.Config, want)
+	}
+	loss := func(p *model.Params) float64 {
+		net, err := NewNet(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nats, err := net.Loss(o.Test.Pix, o.Test.Len(), o.Test.H, o.Test.W)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nats
+	}
+	start, err := first.Params.Deepen(2, rand.New(rand.NewSource(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := loss(start), loss(first.Params); a != b {
+		t.Errorf("the deepened model's loss is %v, the checkpoint's %v", a, b)
+	}
+	if _, err := first.Params.Deepen(0, nil); err == nil {
+		t.Error("deepening by 0 layers gave no error")
+	}
+	o.Init, o.Checkpoint = "", filepath.Join(t.TempDir(), "bad.ckpt")
+	if err := Run(context.Background(), o); err == nil || !strings.Contains(err.Error(), "--init") {
+		t.Errorf("growing without initial weights: %v, want an error naming --init", err)
+	}
+}
+
 func checkSameRun(t *testing.T, how string, got, want *Checkpoint) {
 	t.Helper()
 	if got.Step != want.Step || !reflect.DeepEqual(got.Params, want.Params) || !reflect.DeepEqual(got.Adam, want.Adam) || !reflect.DeepEqual(got.Average, want.Average) {
