@@ -58,10 +58,10 @@ func (p *Params) Clone() *Params {
 	return q
 }
 
-// Mean returns the element-wise mean of weights of one shape: runs trained
+// Mean returns the element-wise mean of weights of one shape. Runs trained
 // on from one start (warm restarts of a model, with other seeds or batch
-// sizes) usually stay in one basin, where their mean is a better model
-// than either (a "model soup").
+// sizes) tend to stay in one basin, where their mean (a "model soup") can
+// be a better model than either; MODELS.md says where it was.
 func Mean(ps ...*Params) (*Params, error) {
 	if len(ps) == 0 {
 		return nil, fmt.Errorf("model: no weights to average")
