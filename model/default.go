@@ -54,7 +54,7 @@ func Default() (*Model, error) { return builtinFile("default.pxcm") }
 func Photo() (*Model, error) { return builtinFile("photo.pxcm") }
 
 // PhotoMixture returns the embedded photo model with a mixture head:
-// trained on more photographs than Photo, it codes them smaller, and its
+// trained on the same photographs as Photo, it codes them smaller, and its
 // tables take longer to compute, so it codes photo-sized images only at
 // effort 2 and up (see ForEffort).
 func PhotoMixture() (*Model, error) { return builtinFile("photomix.pxcm") }
