@@ -76,16 +76,8 @@ func testRunLearns(t *testing.T, o Options) {
 	if c.Step != 150 {
 		t.Errorf("checkpoint at step %d, want 150", c.Step)
 	}
-	net, err := NewNet(c.Params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nats, err := net.Loss(o.Test.Pix, o.Test.Len(), o.Test.H, o.Test.W)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A flat prediction costs 8 bits per sub-pixel.
-	if bpd := nats / math.Ln2; bpd > 6 || c.TrainEMA > 6.5 {
+	if bpd := setLoss(t, c.Params, o.Test) / math.Ln2; bpd > 6 || c.TrainEMA > 6.5 {
 		t.Errorf("after 150 steps: test loss %.3f bits/dim (want < 6), training EMA %.3f (want < 6.5)", bpd, c.TrainEMA)
 	}
 	for _, want := range []string{"step 150/150", "steps/s", "img/s", "ETA", "train ", "test "} {
@@ -178,13 +170,35 @@ func testRunResume(t *testing.T, tinyOptions func(int64) Options) {
 
 // TestRunInit checks that a run started from another's weights takes
 // their architecture and starts where they were, with its own step count.
-func TestRunInit(t *testing.T) {
+// setLoss is p's float loss on set, in nats per sub-pixel.
+func setLoss(t *testing.T, p *model.Params, set *corpus.Set) float64 {
+	t.Helper()
+	net, err := NewNet(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nats, err := net.Loss(set.Pix, set.Len(), set.H, set.W)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nats
+}
+
+// fromFirst trains a tiny model for 8 steps and returns its checkpoint and
+// the options of a run of steps that starts from it (Options.Init).
+func fromFirst(t *testing.T, steps int64) (*Checkpoint, Options) {
+	t.Helper()
 	first := runOK(t, context.Background(), tinyOptions(t, 8))
-	o := tinyOptions(t, 1)
+	o := tinyOptions(t, steps)
 	o.Init = filepath.Join(t.TempDir(), "first.ckpt")
 	if err := WriteCheckpoint(o.Init, first); err != nil {
 		t.Fatal(err)
 	}
+	return first, o
+}
+
+func TestRunInit(t *testing.T) {
+	first, o := fromFirst(t, 1)
 	o.Config.Features = 9 // the checkpoint's architecture wins
 	o.Warmup = 1000       // a tiny first step
 	tuned := runOK(t, context.Background(), o)
@@ -210,12 +224,7 @@ func TestRunInit(t *testing.T) {
 // checkpoint begins with zero conditioning weights, and --cond-only moves
 // those alone.
 func TestRunCondOnly(t *testing.T) {
-	first := runOK(t, context.Background(), tinyOptions(t, 8))
-	o := tinyOptions(t, 6)
-	o.Init = filepath.Join(t.TempDir(), "first.ckpt")
-	if err := WriteCheckpoint(o.Init, first); err != nil {
-		t.Fatal(err)
-	}
+	first, o := fromFirst(t, 6)
 	o.Config.Cond, o.CondOnly = 10, true
 	tuned := runOK(t, context.Background(), o)
 	if tuned.Params.Config.Cond != 10 {
@@ -244,12 +253,7 @@ func TestRunCondOnly(t *testing.T) {
 // TestRunInitMix checks that a mixture run can start from a free-logit
 // checkpoint (model.Params.WithMix).
 func TestRunInitMix(t *testing.T) {
-	first := runOK(t, context.Background(), tinyOptions(t, 8))
-	o := tinyOptions(t, 1)
-	o.Init = filepath.Join(t.TempDir(), "first.ckpt")
-	if err := WriteCheckpoint(o.Init, first); err != nil {
-		t.Fatal(err)
-	}
+	first, o := fromFirst(t, 1)
 	o.Config.Mix = 4
 	mixed := runOK(t, context.Background(), o)
 	want := first.Params.Config
@@ -262,15 +266,7 @@ func TestRunInitMix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := NewNet(start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	nats, err := net.Loss(o.Test.Pix, o.Test.Len(), o.Test.H, o.Test.W)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bpd := nats / math.Ln2; bpd < 7 || bpd > 8.5 {
+	if bpd := setLoss(t, start, o.Test) / math.Ln2; bpd < 7 || bpd > 8.5 {
 		t.Errorf("a fresh mixture head costs %.3f bits/dim, want about 8", bpd)
 	}
 }
@@ -279,12 +275,7 @@ func TestRunInitMix(t *testing.T) {
 // (model.Params.Deepen), and that the deeper model starts out computing
 // exactly what the checkpoint's did.
 func TestRunInitGrow(t *testing.T) {
-	first := runOK(t, context.Background(), tinyOptions(t, 8))
-	o := tinyOptions(t, 2)
-	o.Init = filepath.Join(t.TempDir(), "first.ckpt")
-	if err := WriteCheckpoint(o.Init, first); err != nil {
-		t.Fatal(err)
-	}
+	first, o := fromFirst(t, 2)
 	o.Grow = 2
 	grown := runOK(t, context.Background(), o)
 	want := first.Params.Config
@@ -292,22 +283,11 @@ func TestRunInitGrow(t *testing.T) {
 	if grown.Params.Config != want {
 		t.Fatalf("saved %v, want %v", grown.Params.Config, want)
 	}
-	loss := func(p *model.Params) float64 {
-		net, err := NewNet(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		nats, err := net.Loss(o.Test.Pix, o.Test.Len(), o.Test.H, o.Test.W)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return nats
-	}
 	start, err := first.Params.Deepen(2, rand.New(rand.NewSource(1)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, b := loss(start), loss(first.Params); a != b {
+	if a, b := setLoss(t, start, o.Test), setLoss(t, first.Params, o.Test); a != b {
 		t.Errorf("the deepened model's loss is %v, the checkpoint's %v", a, b)
 	}
 	if _, err := first.Params.Deepen(0, nil); err == nil {
