@@ -168,8 +168,6 @@ func testRunResume(t *testing.T, tinyOptions func(int64) Options) {
 	checkSameRun(t, "cancellation", runOK(t, context.Background(), interrupted), straight)
 }
 
-// TestRunInit checks that a run started from another's weights takes
-// their architecture and starts where they were, with its own step count.
 // setLoss is p's float loss on set, in nats per sub-pixel.
 func setLoss(t *testing.T, p *model.Params, set *corpus.Set) float64 {
 	t.Helper()
@@ -197,6 +195,8 @@ func fromFirst(t *testing.T, steps int64) (*Checkpoint, Options) {
 	return first, o
 }
 
+// TestRunInit checks that a run started from another's weights takes
+// their architecture and starts where they were, with its own step count.
 func TestRunInit(t *testing.T) {
 	first, o := fromFirst(t, 1)
 	o.Config.Features = 9 // the checkpoint's architecture wins
