@@ -23,6 +23,13 @@ type Options struct {
 	// train) whose weights start the decoder, its conditioning weights at
 	// zero, so that training starts from the lossless model's NLL.
 	Init string
+	// From is a training checkpoint of this package whose networks start
+	// the run in place of new ones (Init is then unused): its auto-encoder,
+	// head and PixelCNN, whose architectures replace Config's and
+	// PixelCNN's, with fresh optimizer states and a fresh schedule, so that
+	// a trained model can learn another trade-off (Lambda, MSE) or go on
+	// with other settings.
+	From string `json:",omitempty"`
 
 	// Lambda weighs the rate against the NLL: the loss is NLL + Lambda·rate,
 	// both in bits per sub-pixel. Below 1 the code is worth what it saves.
@@ -98,7 +105,7 @@ func (o *Options) check() error {
 		return err
 	}
 	switch {
-	case o.Init == "" && o.PixelCNN.Cond != o.Config.Cond:
+	case o.Init == "" && o.From == "" && o.PixelCNN.Cond != o.Config.Cond:
 		return fmt.Errorf("ae: the PixelCNN takes %d conditioning channels, the auto-encoder makes %d", o.PixelCNN.Cond, o.Config.Cond)
 	case !(o.Lambda >= 0) || !(o.MSE >= 0):
 		return fmt.Errorf("ae: λ %g and squared error weight %g, want them at least 0", o.Lambda, o.MSE)

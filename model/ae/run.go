@@ -65,8 +65,10 @@ func newRun(opts Options) (*run, error) {
 		if ck, err = startCheckpoint(opts); err != nil {
 			return nil, err
 		}
-		r.opts.PixelCNN = ck.Options.PixelCNN
-		if opts.Init != "" {
+		r.opts.Config, r.opts.PixelCNN = ck.Options.Config, ck.Options.PixelCNN
+		if opts.From != "" {
+			fmt.Fprintf(r.log, "starting from the networks of %s\n", opts.From)
+		} else if opts.Init != "" {
 			fmt.Fprintf(r.log, "starting the PixelCNN %v from the weights of %s\n", ck.PixelCNN.Config, opts.Init)
 		}
 	} else {
@@ -98,8 +100,11 @@ const warmMapGain = 10
 
 // startCheckpoint is the state a new run starts from, as a checkpoint at
 // step 0: a random auto-encoder, and the PixelCNN of opts.Init made
-// conditional (or a random one).
+// conditional (or a random one); or the networks of opts.From.
 func startCheckpoint(o Options) (*Checkpoint, error) {
+	if o.From != "" {
+		return fromCheckpoint(o)
+	}
 	var pc *model.Params
 	if o.Init != "" {
 		from, err := train.LoadCheckpoint(o.Init)
@@ -136,6 +141,27 @@ func startCheckpoint(o Options) (*Checkpoint, error) {
 		AEAdam: train.NewAdam(a.Tensors()), PCAdam: train.NewAdam(pcTrained(pc, o.CondOnly))}
 	if o.MSE > 0 {
 		c.Head = newHead(o.Config)
+		c.HeadAdam = train.NewAdam(c.Head.tensors())
+	}
+	return c, nil
+}
+
+// fromCheckpoint is the state a run of o.From starts from: the
+// checkpoint's networks and architectures with o's other options, and
+// fresh optimizer states (a head of its own if o.MSE asks for one and the
+// checkpoint has none).
+func fromCheckpoint(o Options) (*Checkpoint, error) {
+	from, err := LoadCheckpoint(o.From)
+	if err != nil {
+		return nil, fmt.Errorf("ae: the starting networks: %w", err)
+	}
+	o.Config, o.PixelCNN = from.Options.Config, from.Options.PixelCNN
+	c := &Checkpoint{Options: o, AE: from.AE, PixelCNN: from.PixelCNN,
+		AEAdam: train.NewAdam(from.AE.Tensors()), PCAdam: train.NewAdam(pcTrained(from.PixelCNN, o.CondOnly))}
+	if o.MSE > 0 {
+		if c.Head = from.Head; c.Head == nil {
+			c.Head = newHead(o.Config)
+		}
 		c.HeadAdam = train.NewAdam(c.Head.tensors())
 	}
 	return c, nil

@@ -149,6 +149,39 @@ func TestRunWarmStart(t *testing.T) {
 	}
 }
 
+// TestRunFrom starts a run from a trained run's networks with another
+// trade-off: it takes their weights and architecture as they are, with
+// fresh optimizer states and its own options, from step 0; a run that
+// adds the head's error to a checkpoint without a head makes a new head.
+func TestRunFrom(t *testing.T) {
+	trained := runOK(t, context.Background(), tinyOptions(t, 30))
+	o := tinyOptions(t, 1)
+	o.From = trained.Options.Checkpoint
+	o.Config.Width, o.Lambda, o.MSE = 5, 0.3, 2 // the architecture is From's
+	c := runOK(t, cancelled(), o)
+	if c.Step != 0 || c.Options.Lambda != 0.3 || c.Options.MSE != 2 {
+		t.Errorf("step %d, λ %g, MSE %g; want 0, 0.3 and 2", c.Step, c.Options.Lambda, c.Options.MSE)
+	}
+	if c.Options.Config != trained.Options.Config || !reflect.DeepEqual(c.AE, trained.AE) ||
+		!reflect.DeepEqual(c.PixelCNN, trained.PixelCNN) || !reflect.DeepEqual(c.Head, trained.Head) {
+		t.Errorf("the run starts from auto-encoder %+v and not from the trained one's weights", c.Options.Config)
+	}
+	for _, a := range []*train.Adam{c.AEAdam, c.PCAdam, c.HeadAdam} {
+		if a.Step != 0 {
+			t.Errorf("optimizer at step %d, want a fresh one", a.Step)
+		}
+	}
+
+	o = tinyOptions(t, 1)
+	o.MSE = 0
+	headless := runOK(t, cancelled(), o)
+	o = tinyOptions(t, 1)
+	o.From = headless.Options.Checkpoint
+	if c = runOK(t, cancelled(), o); headless.Head != nil || c.Head == nil || c.HeadAdam == nil {
+		t.Errorf("head %v from a checkpoint with head %v, want a new one", c.Head != nil, headless.Head != nil)
+	}
+}
+
 func TestRunOptionErrors(t *testing.T) {
 	tests := []struct {
 		name string
@@ -162,6 +195,7 @@ func TestRunOptionErrors(t *testing.T) {
 		{"lr", func(o *Options) { o.LR = 0 }, "learning rates"},
 		{"resume", func(o *Options) { o.Checkpoint, o.Resume = "", true }, "checkpoint path"},
 		{"init", func(o *Options) { o.Init = filepath.Join(t.TempDir(), "none.ckpt") }, "initial weights"},
+		{"from", func(o *Options) { o.From = filepath.Join(t.TempDir(), "none.ckpt") }, "starting networks"},
 		{"channels", func(o *Options) { o.Train = &corpus.Set{W: 4, H: 4, C: 1, Pix: make([]uint8, 16)} }, "channels"},
 	}
 	for _, tc := range tests {
