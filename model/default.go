@@ -39,9 +39,10 @@ var builtins = registry.New(weightFiles, Load, "built-in model",
 	registry.Entry{Number: 14, Fingerprint: "748f3ce7", File: "retired/photomix-748f3ce7.pxcm"},
 	registry.Entry{Number: 15, Fingerprint: "875734f0", File: "retired/photomix-875734f0.pxcm"},
 	registry.Entry{Number: 16, Fingerprint: "75d05f98", File: "retired/default-75d05f98.pxcm"},
-	registry.Entry{Number: 17, Fingerprint: "99102b42", File: "photo.pxcm"},
+	registry.Entry{Number: 17, Fingerprint: "99102b42", File: "retired/photo-99102b42.pxcm"},
 	registry.Entry{Number: 18, Fingerprint: "890de8b1", File: "default.pxcm"},
 	registry.Entry{Number: 19, Fingerprint: "f254095b", File: "photomix.pxcm"},
+	registry.Entry{Number: 20, Fingerprint: "d6aaca2d", File: "photo.pxcm"},
 )
 
 func builtinFile(file string) (*Model, error) { return builtins.File(file) }
