@@ -137,13 +137,7 @@ func startCheckpoint(o Options) (*Checkpoint, error) {
 			}
 		}
 	}
-	c := &Checkpoint{Options: o, AE: a, PixelCNN: pc,
-		AEAdam: train.NewAdam(a.Tensors()), PCAdam: train.NewAdam(pcTrained(pc, o.CondOnly))}
-	if o.MSE > 0 {
-		c.Head = newHead(o.Config)
-		c.HeadAdam = train.NewAdam(c.Head.tensors())
-	}
-	return c, nil
+	return withFreshOptimizers(o, a, pc, nil), nil
 }
 
 // fromCheckpoint is the state a run of o.From starts from: the
@@ -156,15 +150,23 @@ func fromCheckpoint(o Options) (*Checkpoint, error) {
 		return nil, fmt.Errorf("ae: the starting networks: %w", err)
 	}
 	o.Config, o.PixelCNN = from.Options.Config, from.Options.PixelCNN
-	c := &Checkpoint{Options: o, AE: from.AE, PixelCNN: from.PixelCNN,
-		AEAdam: train.NewAdam(from.AE.Tensors()), PCAdam: train.NewAdam(pcTrained(from.PixelCNN, o.CondOnly))}
+	return withFreshOptimizers(o, from.AE, from.PixelCNN, from.Head), nil
+}
+
+// withFreshOptimizers is a checkpoint at step 0 of networks a, pc and
+// head under options o, with new optimizer states; the head is dropped
+// when o trains none (o.MSE 0), and a new one made when o trains one and
+// head is nil.
+func withFreshOptimizers(o Options, a *Params, pc *model.Params, head *ConvParams) *Checkpoint {
+	c := &Checkpoint{Options: o, AE: a, PixelCNN: pc,
+		AEAdam: train.NewAdam(a.Tensors()), PCAdam: train.NewAdam(pcTrained(pc, o.CondOnly))}
 	if o.MSE > 0 {
-		if c.Head = from.Head; c.Head == nil {
+		if c.Head = head; c.Head == nil {
 			c.Head = newHead(o.Config)
 		}
 		c.HeadAdam = train.NewAdam(c.Head.tensors())
 	}
-	return c, nil
+	return c
 }
 
 // Joint returns the networks of c ready to train on, sharing c's weights
