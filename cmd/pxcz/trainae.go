@@ -46,6 +46,8 @@ func trainAEFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.Config.Leak, "leak", o.Config.Leak, "activation between the convolutions: 0 the ReLU, L the leaky ReLU of slope 2^-L for negative values")
 	fs.StringVar(&o.Init, "init", o.Init, "training checkpoint of the lossless PixelCNN that starts the decoder")
 	fs.StringVar(&o.From, "from", "", "lossy training checkpoint whose networks (and architecture) start the run, with fresh optimizer states: a trained model taught another --lambda or --mse")
+	fs.IntVar(&o.GrowWidth, "grow-width", 0, "with --from, add this many channels between the auto-encoder's convolutions, starting silent (the trained model computes what it did)")
+	fs.IntVar(&o.GrowLatent, "grow-latent", 0, "with --from, add this many channels to the code, starting near zero and unread")
 	fs.Float64Var(&o.Lambda, "lambda", o.Lambda, "weight of the rate in the loss NLL + λ·rate")
 	fs.Int64Var(&o.LambdaWarmup, "lambda-warmup", o.LambdaWarmup, "steps for which λ stays 0, and then ramps up over as many")
 	fs.Float64Var(&o.MSE, "mse", o.MSE, "weight of the squared error of a 1x1 head from the map to the image, the plain auto-encoder's distortion (0: no head)")

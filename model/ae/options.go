@@ -30,6 +30,10 @@ type Options struct {
 	// a trained model can learn another trade-off (Lambda, MSE) or go on
 	// with other settings.
 	From string `json:",omitempty"`
+	// GrowWidth and GrowLatent add channels between the convolutions and
+	// to the code of From's auto-encoder, which starts computing what it
+	// computed (Params.Widen): a trained model given more capacity.
+	GrowWidth, GrowLatent int `json:",omitempty"`
 
 	// Lambda weighs the rate against the NLL: the loss is NLL + Lambda·rate,
 	// both in bits per sub-pixel. Below 1 the code is worth what it saves.
@@ -107,6 +111,10 @@ func (o *Options) check() error {
 	switch {
 	case o.Init == "" && o.From == "" && o.PixelCNN.Cond != o.Config.Cond:
 		return fmt.Errorf("ae: the PixelCNN takes %d conditioning channels, the auto-encoder makes %d", o.PixelCNN.Cond, o.Config.Cond)
+	case o.GrowWidth < 0 || o.GrowLatent < 0:
+		return fmt.Errorf("ae: growing by %d channels and %d latent channels, want no fewer than 0", o.GrowWidth, o.GrowLatent)
+	case (o.GrowWidth > 0 || o.GrowLatent > 0) && o.From == "":
+		return errors.New("ae: growing an auto-encoder needs the trained one to start from (From)")
 	case !(o.Lambda >= 0) || !(o.MSE >= 0):
 		return fmt.Errorf("ae: λ %g and squared error weight %g, want them at least 0", o.Lambda, o.MSE)
 	case o.HeadOnly && o.MSE == 0:

@@ -143,14 +143,22 @@ func startCheckpoint(o Options) (*Checkpoint, error) {
 // fromCheckpoint is the state a run of o.From starts from: the
 // checkpoint's networks and architectures with o's other options, and
 // fresh optimizer states (a head of its own if o.MSE asks for one and the
-// checkpoint has none).
+// checkpoint has none), the auto-encoder widened as o.GrowWidth and
+// o.GrowLatent ask.
 func fromCheckpoint(o Options) (*Checkpoint, error) {
 	from, err := LoadCheckpoint(o.From)
 	if err != nil {
 		return nil, fmt.Errorf("ae: the starting networks: %w", err)
 	}
-	o.Config, o.PixelCNN = from.Options.Config, from.Options.PixelCNN
-	return withFreshOptimizers(o, from.AE, from.PixelCNN, from.Head), nil
+	a := from.AE
+	if o.GrowWidth > 0 || o.GrowLatent > 0 {
+		cfg := a.Config
+		if a, err = a.Widen(cfg.Width+o.GrowWidth, cfg.Latent+o.GrowLatent, rand.New(rand.NewSource(o.Seed))); err != nil {
+			return nil, err
+		}
+	}
+	o.Config, o.PixelCNN = a.Config, from.Options.PixelCNN
+	return withFreshOptimizers(o, a, from.PixelCNN, from.Head), nil
 }
 
 // withFreshOptimizers is a checkpoint at step 0 of networks a, pc and

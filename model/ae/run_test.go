@@ -180,6 +180,15 @@ func TestRunFrom(t *testing.T) {
 	if c = runOK(t, cancelled(), o); headless.Head != nil || c.Head == nil || c.HeadAdam == nil {
 		t.Errorf("head %v from a checkpoint with head %v, want a new one", c.Head != nil, headless.Head != nil)
 	}
+
+	o = tinyOptions(t, 1)
+	o.From, o.GrowWidth, o.GrowLatent = trained.Options.Checkpoint, 2, 1
+	c = runOK(t, cancelled(), o)
+	want := trained.Options.Config
+	want.Width, want.Latent = want.Width+2, want.Latent+1
+	if c.Options.Config != want || c.AE.Config != want || len(c.AEAdam.M) != len(c.AE.Tensors()) {
+		t.Errorf("grown to %+v, want %+v", c.Options.Config, want)
+	}
 }
 
 func TestRunOptionErrors(t *testing.T) {
@@ -196,6 +205,7 @@ func TestRunOptionErrors(t *testing.T) {
 		{"resume", func(o *Options) { o.Checkpoint, o.Resume = "", true }, "checkpoint path"},
 		{"init", func(o *Options) { o.Init = filepath.Join(t.TempDir(), "none.ckpt") }, "initial weights"},
 		{"from", func(o *Options) { o.From = filepath.Join(t.TempDir(), "none.ckpt") }, "starting networks"},
+		{"grow", func(o *Options) { o.GrowLatent = 2 }, "trained one to start from"},
 		{"channels", func(o *Options) { o.Train = &corpus.Set{W: 4, H: 4, C: 1, Pix: make([]uint8, 16)} }, "channels"},
 	}
 	for _, tc := range tests {
