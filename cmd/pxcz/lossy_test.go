@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,6 +100,38 @@ func TestExportAEContext(t *testing.T) {
 	decodeImage(t, mustRun(t, nil, "decompress", "--model", fitted, "-o", "-", out))
 	code, _, msg := cli(t, nil, "export-ae", "--context", photos, "-o", filepath.Join(dir, "twice.pxcl"), fitted)
 	wantFailure(t, code, msg, "context tables already")
+}
+
+// TestExportAESteps keeps some of a lossy model's operating points with
+// export-ae --finest and --coarsest, and codes with the result at the
+// finest it kept.
+func TestExportAESteps(t *testing.T) {
+	dir := t.TempDir()
+	weights := writeLossyModel(t, dir)
+	for _, tc := range []struct {
+		args []string
+		want []int32
+	}{
+		{[]string{"--finest", "1", "--coarsest", "2"}, []int32{1024, 1218, 1448, 1722, 2048}},
+		{[]string{"--finest", "1.41"}, ae.Steps[6:]},
+		{[]string{"--coarsest", "0.55"}, []int32{512}},
+	} {
+		cut := filepath.Join(dir, "cut.pxcl")
+		mustRun(t, nil, append(append([]string{"export-ae", "-f", "-o", cut}, tc.args...), weights)...)
+		m, err := ae.LoadFile(cut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(m.Steps(), tc.want) {
+			t.Errorf("%v kept steps %v, want %v", tc.args, m.Steps(), tc.want)
+		}
+	}
+	in := writeFile(t, dir, "c.png", encodeAs(t, "png", testImages()["rgb8x8"]))
+	out := filepath.Join(dir, "c.pxcz")
+	mustRun(t, nil, "compress", "--lossy", "--quality", "100", "--model", filepath.Join(dir, "cut.pxcl"), "-o", out, in)
+	decodeImage(t, mustRun(t, nil, "decompress", "--model", filepath.Join(dir, "cut.pxcl"), "-o", "-", out))
+	code, _, msg := cli(t, nil, "export-ae", "--finest", "9", "-o", filepath.Join(dir, "none.pxcl"), weights)
+	wantFailure(t, code, msg, "none of the model's quantization steps")
 }
 
 // TestBenchLossyPlot runs a lossy benchmark with a lossy model file and

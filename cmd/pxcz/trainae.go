@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	flag "github.com/spf13/pflag"
 
@@ -80,6 +81,7 @@ var exportAEArgs struct {
 	force              bool
 	crops              int
 	seed               int64
+	finest, coarsest   float64
 }
 
 func init() {
@@ -95,7 +97,9 @@ PXCL, see model/ae).
 With --context, the model also gets context tables (model/ae, context.go),
 fitted on random 256x256 crops of the training photographs in DIR; given a
 lossy model file instead of a checkpoint, export-ae writes that model with
-context tables added.`,
+context tables added. --finest and --coarsest keep only some of its
+operating points, so that two models, one trained for small files and one
+for large, together span the qualities.`,
 		setup: func(fs *flag.FlagSet) {
 			fs.StringVarP(&exportAEArgs.out, "output", "o", "lossy.pxcl", "lossy model file to write")
 			fs.StringVar(&exportAEArgs.name, "name", "", "name stored in the model (default: the architectures)")
@@ -103,6 +107,8 @@ context tables added.`,
 			fs.StringVar(&exportAEArgs.context, "context", "", "fit context tables for the code on crops of the photographs in this folder")
 			fs.IntVar(&exportAEArgs.crops, "context-crops", 400, "how many 256x256 crops --context fits on")
 			fs.Int64Var(&exportAEArgs.seed, "seed", 1, "seed of --context's crops")
+			fs.Float64Var(&exportAEArgs.finest, "finest", 0, "keep only the quantization steps from this multiple of the trained step up (0: all)")
+			fs.Float64Var(&exportAEArgs.coarsest, "coarsest", 0, "keep only the quantization steps up to this multiple of the trained step (0: all)")
 		},
 		run: func(fs *flag.FlagSet, args []string) error {
 			if len(args) != 1 {
@@ -119,6 +125,19 @@ context tables added.`,
 					return err
 				}
 				if m, err = m.FitContext(crops.Sample(a.crops)); err != nil {
+					return err
+				}
+			}
+			if a.finest != 0 || a.coarsest != 0 {
+				coarsest := a.coarsest
+				if coarsest == 0 {
+					coarsest = math.Inf(1)
+				}
+				// Steps are quarter octaves (1.19 apart), so 1% either way
+				// takes in a step written to two or three digits, as 1.41.
+				trained := float64(ae.Steps[ae.TrainedStep])
+				lo, hi := a.finest*trained*0.99, min(coarsest*trained*1.01, math.MaxInt32)
+				if m, err = m.WithSteps(int32(math.Ceil(lo)), int32(hi)); err != nil {
 					return err
 				}
 			}

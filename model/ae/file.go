@@ -94,6 +94,26 @@ func (m *Model) Renamed(name string) *Model {
 	return &r
 }
 
+// WithSteps returns a copy of m that keeps only the operating points whose
+// quantization steps lie from finest to coarsest (Q10, as Steps), a model
+// of its own: two models, one trained for small files and one for large,
+// each keeping the steps of the rates it codes best, together span the
+// qualities with sizes that rise from one to the next.
+func (m *Model) WithSteps(finest, coarsest int32) (*Model, error) {
+	r := *m
+	r.steps, r.tables = nil, nil
+	for k, step := range m.steps {
+		if step >= finest && step <= coarsest {
+			r.steps, r.tables = append(r.steps, step), append(r.tables, m.tables[k])
+		}
+	}
+	if len(r.steps) == 0 {
+		return nil, fmt.Errorf("ae: none of the model's quantization steps %v lies from %d to %d", m.steps, finest, coarsest)
+	}
+	r.seal()
+	return &r, nil
+}
+
 // Config is the auto-encoder's architecture.
 func (m *Model) Config() Config { return m.cfg }
 
