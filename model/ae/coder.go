@@ -115,10 +115,13 @@ func (m *Model) DecodeCode(d *arith.Decoder, h, w, k int) ([]int16, error) {
 // wide) is coded with at step k, given the entries before it.
 func (m *Model) table(code []int16, i, cw, k int) []uint32 {
 	L := m.cfg.Latent
-	if m.classes == 1 {
+	switch m.classes {
+	case 1:
 		return m.tables[k][i%L]
+	case ContextClasses:
+		return m.tables[k][contextClass(code, i, cw, L)*L+i%L]
 	}
-	return m.tables[k][contextClass(code, i, cw, L)*L+i%L]
+	return m.tables[k][(1+valueClass(code, i, cw, L))*L+i%L]
 }
 
 // Decoding is how a lossy model turns the conditioning map into pixels.

@@ -77,7 +77,7 @@ func TestFitContext(t *testing.T) {
 	if loaded.Fingerprint() != fit.Fingerprint() || fit.Fingerprint() == m.Fingerprint() {
 		t.Errorf("fingerprints: model %x, fitted %x, loaded %x", m.Fingerprint(), fit.Fingerprint(), loaded.Fingerprint())
 	}
-	if data[len(FileMagic)] != contextVersion {
+	if data[len(FileMagic)] != valueVersion {
 		t.Errorf("a model with context tables is written as version %d", data[len(FileMagic)])
 	}
 	if _, err := fit.FitContext(patchy(2, 1)); err == nil {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 
 	"github.com/pxcz/pxcz/internal/weightsfile"
 	"github.com/pxcz/pxcz/model"
@@ -29,8 +30,9 @@ type Model struct {
 	// v stands for the latent v·steps[k]/1024. tables[k][j·Latent+c] is
 	// latent channel c's cumulative frequency table in context class j
 	// (context.go) at step k over the values -MaxCode..MaxCode: Symbols+1
-	// entries from 0 to 2^16. classes is 1 (the prior's tables alone) or
-	// ContextClasses.
+	// entries from 0 to 2^16. classes is 1 (the prior's tables alone),
+	// ContextClasses or ValueClasses; with ValueClasses, "class" 0 is the
+	// prior's tables and class j's are at j+1.
 	steps    []int32
 	tables   [][][]uint32
 	classes  int
@@ -151,12 +153,15 @@ const TrainedStep = 4
 //	synthesis each stage's int16 weights, little-endian, then per output a
 //	          zigzag-varint bias, a uvarint multiplier and a shift byte (as
 //	          package model's Linear layers)
-//	classes   (version 3 only) a uvarint count of context classes,
-//	          ContextClasses; version 2 has one, the prior's
+//	classes   (versions 3 and 4) a uvarint count of context classes,
+//	          ContextClasses in version 3, ValueClasses in version 4;
+//	          version 2 has one, the prior's
 //	prior     a uvarint count of quantization steps, then for each a
 //	          uvarint step (Q10, rising) and per context class and latent
-//	          channel the Symbols frequencies as uvarints, each at least
-//	          1, summing to 2^16
+//	          channel a table: the Symbols frequencies as uvarints, each
+//	          at least 1, summing to 2^16. Version 4 has the prior's
+//	          tables first, and before each class's table a byte: 1 if
+//	          the table follows, 0 if it is the prior's for that channel
 //	head      a byte, 1 if the map head follows (0: none), then its
 //	          weights and rescaling as a synthesis stage's
 //	pixelCNN  uvarint length and a package model weights file (0: none)
@@ -164,10 +169,12 @@ const TrainedStep = 4
 const (
 	// FileMagic opens every lossy weights file.
 	FileMagic = "PXCL"
-	// fileVersion is the version of a model without context tables, and
-	// contextVersion of one with them.
+	// fileVersion is the version of a model without context tables,
+	// contextVersion of one with ContextClasses, and valueVersion of one
+	// with ValueClasses.
 	fileVersion    = 2
 	contextVersion = 3
+	valueVersion   = 4
 	maxNameLen     = 255
 	maxSteps       = 64
 	maxStep        = 1 << 14
@@ -189,8 +196,11 @@ var (
 
 // version is the file format version m is written in.
 func (m *Model) version() byte {
-	if m.classes > 1 {
+	switch m.classes {
+	case ContextClasses:
 		return contextVersion
+	case ValueClasses:
+		return valueVersion
 	}
 	return fileVersion
 }
@@ -214,13 +224,21 @@ func (m *Model) body() []byte {
 	for _, q := range m.synth.stages {
 		b = q.append(b)
 	}
-	if m.version() == contextVersion {
+	if m.classes > 1 {
 		b = binary.AppendUvarint(b, uint64(m.classes))
 	}
 	b = binary.AppendUvarint(b, uint64(len(m.steps)))
+	L := m.cfg.Latent
 	for k, ts := range m.tables {
 		b = binary.AppendUvarint(b, uint64(m.steps[k]))
-		for _, t := range ts {
+		for j, t := range ts {
+			if m.classes == ValueClasses && j >= L {
+				if slices.Equal(t, ts[j%L]) {
+					b = append(b, 0)
+					continue
+				}
+				b = append(b, 1)
+			}
 			for v := range Symbols {
 				b = binary.AppendUvarint(b, uint64(t[v+1]-t[v]))
 			}
@@ -272,8 +290,8 @@ func Load(r io.Reader) (*Model, error) {
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic[:4]) != FileMagic {
 		return nil, ErrNotModel
 	}
-	if magic[4] != fileVersion && magic[4] != contextVersion {
-		return nil, fmt.Errorf("%w %d, this pxcz reads versions %d and %d", ErrVersion, magic[4], fileVersion, contextVersion)
+	if magic[4] < fileVersion || magic[4] > valueVersion {
+		return nil, fmt.Errorf("%w %d, this pxcz reads versions %d to %d", ErrVersion, magic[4], fileVersion, valueVersion)
 	}
 	n := fr.uvarint(maxNameLen)
 	m := &Model{name: string(fr.bytes(int(n))), classes: 1}
@@ -311,10 +329,14 @@ func Load(r io.Reader) (*Model, error) {
 		}
 		m.synth.stages = append(m.synth.stages, q)
 	}
-	if magic[4] == contextVersion {
-		if m.classes = int(fr.uvarint(1 << 8)); fr.err == nil && m.classes != ContextClasses {
-			return nil, fmt.Errorf("%w: %d context classes, want %d", ErrCorrupt, m.classes, ContextClasses)
+	if want := map[byte]int{contextVersion: ContextClasses, valueVersion: ValueClasses}[magic[4]]; want > 0 {
+		if m.classes = int(fr.uvarint(1 << 8)); fr.err == nil && m.classes != want {
+			return nil, fmt.Errorf("%w: %d context classes, want %d", ErrCorrupt, m.classes, want)
 		}
+	}
+	tableCount := m.classes * cfg.Latent
+	if m.classes == ValueClasses {
+		tableCount += cfg.Latent // the prior's
 	}
 	nSteps := int(fr.uvarint(maxSteps))
 	if fr.err == nil && nSteps == 0 {
@@ -326,8 +348,23 @@ func Load(r io.Reader) (*Model, error) {
 			return nil, fmt.Errorf("%w: quantization step %d of %d, want them rising from 1", ErrCorrupt, k, step)
 		}
 		var ts [][]uint32
-		for j := range m.classes * cfg.Latent {
+		for j := range tableCount {
+			if fr.err != nil { // a truncated file can declare many tables
+				return nil, fr.err
+			}
 			c := j % cfg.Latent
+			if m.classes == ValueClasses && j >= cfg.Latent {
+				switch fr.byte() {
+				case 0:
+					ts = append(ts, ts[c])
+					continue
+				case 1:
+				default:
+					if fr.err == nil {
+						return nil, fmt.Errorf("%w: step %d latent channel %d's table flag is neither 0 nor 1 (class %d)", ErrCorrupt, k, c, j/cfg.Latent-1)
+					}
+				}
+			}
 			t := make([]uint32, Symbols+1)
 			for v := range Symbols {
 				f := fr.uvarint(1 << 16)
@@ -338,6 +375,10 @@ func Load(r io.Reader) (*Model, error) {
 			}
 			if fr.err == nil && t[Symbols] != 1<<16 {
 				return nil, fmt.Errorf("%w: step %d latent channel %d's frequencies sum to %d (class %d)", ErrCorrupt, k, c, t[Symbols], j/cfg.Latent)
+			}
+			if fr.err == nil && m.classes == ValueClasses && j >= cfg.Latent && slices.Equal(t, ts[c]) {
+				// The writer stores such a table as the prior's; one file per model.
+				return nil, fmt.Errorf("%w: step %d latent channel %d's table in class %d is the prior's, stored in full", ErrCorrupt, k, c, j/cfg.Latent-1)
 			}
 			ts = append(ts, t)
 		}
