@@ -85,11 +85,16 @@ func (m *Model) EncodeCode(e *arith.Encoder, code []int16, h, w, k int) error {
 	if len(code) != ch*cw*L {
 		return fmt.Errorf("ae: a code of %d values for a %dx%d image, want %d", len(code), w, h, ch*cw*L)
 	}
+	ad := m.adaptive(k)
 	for i, v := range code {
 		if int32(v) < -limit || int32(v) > limit {
 			return fmt.Errorf("ae: code value %d outside ±%d", v, limit)
 		}
-		e.EncodeSymbol(m.table(code, i, cw, k), int(v)+MaxCode)
+		if j := m.tableIndex(code, i, cw); ad != nil {
+			ad.encode(e, j, int(v)+MaxCode)
+		} else {
+			e.EncodeSymbol(m.tables[k][j], int(v)+MaxCode)
+		}
 	}
 	return nil
 }
@@ -102,8 +107,13 @@ func (m *Model) DecodeCode(d *arith.Decoder, h, w, k int) ([]int16, error) {
 	}
 	ch, cw := m.cfg.CodeSize(h, w)
 	code := make([]int16, ch*cw*m.cfg.Latent)
+	ad := m.adaptive(k)
 	for i := range code {
-		code[i] = int16(d.Decode(m.table(code, i, cw, k)) - MaxCode)
+		if j := m.tableIndex(code, i, cw); ad != nil {
+			code[i] = int16(ad.decode(d, j) - MaxCode)
+		} else {
+			code[i] = int16(d.Decode(m.tables[k][j]) - MaxCode)
+		}
 	}
 	if err := d.Err(); err != nil {
 		return nil, fmt.Errorf("ae: decoding the code: %w", err)
@@ -111,17 +121,18 @@ func (m *Model) DecodeCode(d *arith.Decoder, h, w, k int) ([]int16, error) {
 	return code, nil
 }
 
-// table is the frequency table that entry i of code (a map cw positions
-// wide) is coded with at step k, given the entries before it.
-func (m *Model) table(code []int16, i, cw, k int) []uint32 {
+// tableIndex is the index in m.tables[k] of the frequency table that
+// entry i of code (a map cw positions wide) is coded with, given the
+// entries before it.
+func (m *Model) tableIndex(code []int16, i, cw int) int {
 	L := m.cfg.Latent
 	switch m.classes {
 	case 1:
-		return m.tables[k][i%L]
+		return i % L
 	case ContextClasses:
-		return m.tables[k][contextClass(code, i, cw, L)*L+i%L]
+		return contextClass(code, i, cw, L)*L + i%L
 	}
-	return m.tables[k][(1+valueClass(code, i, cw, L))*L+i%L]
+	return (1+valueClass(code, i, cw, L))*L + i%L
 }
 
 // Decoding is how a lossy model turns the conditioning map into pixels.

@@ -26,7 +26,8 @@ import (
 // same codes take 4.7% fewer bits than under the magnitude classes below at
 // twice the trained step, 8.7% at three times, 23% at six and 39% at
 // eight (the coarsest). A class seen too rarely to fit keeps the prior's
-// table. Models of version 3 have ContextClasses, from the sum of the two
+// table, and the tables adapt to the image as it is coded (adapt.go).
+// Models of version 3 have ContextClasses, from the sum of the two
 // neighbours' magnitudes alone; they still decode.
 
 // ContextClasses is the number of context classes of a model of file

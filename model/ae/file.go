@@ -161,7 +161,9 @@ const TrainedStep = 4
 //	          channel a table: the Symbols frequencies as uvarints, each
 //	          at least 1, summing to 2^16. Version 4 has the prior's
 //	          tables first, and before each class's table a byte: 1 if
-//	          the table follows, 0 if it is the prior's for that channel
+//	          the table follows, 0 if it is the prior's for that channel; a
+//	          version 4 model codes under its tables mixed with the
+//	          image's own counts (adapt.go)
 //	head      a byte, 1 if the map head follows (0: none), then its
 //	          weights and rescaling as a synthesis stage's
 //	pixelCNN  uvarint length and a package model weights file (0: none)
