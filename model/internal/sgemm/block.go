@@ -34,10 +34,8 @@ type workspace struct {
 	a    []float32 // packed A, up to aSpan×kcMax
 	b    []float32 // packed B block, up to kcMax×nc
 	tile [mr * nr]float32
-	// acc is the private C of a byDepth goroutine (see splitK); accUsed
-	// says it holds this call's partial sum.
-	acc     []float32
-	accUsed bool
+	// acc is the private C of a byDepth slot (see splitK).
+	acc []float32
 	// allB is all of op(B), packed once for the chunks of a row split.
 	allB []float32
 }

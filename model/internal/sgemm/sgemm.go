@@ -212,36 +212,38 @@ func parallel(workers, chunks int, body func(ws *workspace, chunk int), done fun
 	wg.Wait()
 }
 
-// splitK computes C = alpha·op(A)·op(B) + beta·C by chunks of k: each
-// goroutine sums its chunks into a private m×n copy (ldc n), and the copies
-// are then added into C one at a time, the first applying beta.
+// splitK computes C = alpha·op(A)·op(B) + beta·C by chunks of k: slot s
+// of min(workers, chunks) sums chunks s, s+slots, s+2·slots, ... into a
+// private m×n copy (ldc n), and the copies are then added into C in slot
+// order, the first applying beta. Float addition is not associative, so
+// the fixed split and order make C the same on every call, whichever
+// goroutine ran which slot and when.
 func splitK(pr *problem, m, n, k, chunk, workers int, beta float32, c []float32, ldc int) {
-	var (
-		mu     sync.Mutex
-		merged bool
-	)
-	parallel(workers, (k+chunk-1)/chunk, func(ws *workspace, p int) {
-		p0, p1 := p*chunk, min(k, (p+1)*chunk)
-		accBeta := float32(1)
-		if !ws.accUsed {
-			ws.acc = grow(ws.acc, m*n)
-			ws.accUsed = true
-			accBeta = 0
+	chunks := (k + chunk - 1) / chunk
+	slots := min(workers, chunks)
+	turn := make([]chan struct{}, slots+1)
+	for i := range turn {
+		turn[i] = make(chan struct{})
+	}
+	close(turn[0])
+	// parallel hands out slots in rising order, and a goroutine finishes
+	// its slot before it takes another, so slot s-1 is always under way
+	// while slot s waits for its turn.
+	parallel(slots, slots, func(ws *workspace, s int) {
+		ws.acc = grow(ws.acc, m*n)
+		accBeta := float32(0)
+		for p := s; p < chunks; p += slots {
+			ws.run(pr, 0, m, 0, n, p*chunk, min(k, (p+1)*chunk), nil, ws.acc, n, accBeta)
+			accBeta = 1
 		}
-		ws.run(pr, 0, m, 0, n, p0, p1, nil, ws.acc, n, accBeta)
-	}, func(ws *workspace) {
-		if !ws.accUsed {
-			return
-		}
-		ws.accUsed = false
-		mu.Lock()
-		defer mu.Unlock()
+		<-turn[s]
 		b := float32(1)
-		if !merged {
-			b, merged = beta, true
+		if s == 0 {
+			b = beta
 		}
 		for i := 0; i < m; i++ {
 			storeRow(c[i*ldc:i*ldc+n], ws.acc[i*n:i*n+n], b)
 		}
-	})
+		close(turn[s+1])
+	}, nil)
 }
