@@ -215,9 +215,10 @@ func TestLossyRate(t *testing.T) {
 
 // TestLossyGolden decodes committed lossy files and pins their pixels'
 // hash, so that a change of arithmetic, or a machine that computes
-// differently, shows: one coded with the tiny test model (a), and one
-// with the built-in model, whose code is coded under context tables (b).
-// PXCZ_WRITE_GOLDEN=1 rewrites the files.
+// differently, shows: one coded with the tiny test model (a), one with
+// lossy model 5, whose code is coded under magnitude context tables (b),
+// and one with lossy model 6, under value context tables that adapt to the
+// image (c), the built-in model. PXCZ_WRITE_GOLDEN=1 rewrites the files.
 func TestLossyGolden(t *testing.T) {
 	rendered, err := os.ReadFile("testdata/rendered.png")
 	if err != nil {
@@ -228,6 +229,10 @@ func TestLossyGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	tiny := aetest.Tiny(t, 1)
+	lossy5, err := ae.Numbered(5)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		path  string
 		img   image.Image
@@ -235,7 +240,8 @@ func TestLossyGolden(t *testing.T) {
 		want  string
 	}{
 		{"testdata/lossy-tiny.pxcz", noisy(40, 24, container.RGBA, 11), tiny, "df1d7c7dbb635625"},
-		{"testdata/lossy-context.pxcz", photo, nil, "be6b446551c95066"},
+		{"testdata/lossy-context.pxcz", photo, lossy5, "be6b446551c95066"},
+		{"testdata/lossy-values.pxcz", photo, nil, "d29f10999d4151e0"},
 	} {
 		if os.Getenv("PXCZ_WRITE_GOLDEN") != "" {
 			var buf bytes.Buffer

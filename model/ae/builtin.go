@@ -23,7 +23,8 @@ var builtins = registry.New(lossyFiles, Load, "built-in lossy model",
 	registry.Entry{Number: 2, Fingerprint: "33b8cae0", File: "retired/photo-33b8cae0.pxcl"},
 	registry.Entry{Number: 3, Fingerprint: "a4bac88e", File: "retired/photo-a4bac88e.pxcl"},
 	registry.Entry{Number: 4, Fingerprint: "f257ad2d", File: "retired/photo-f257ad2d.pxcl"},
-	registry.Entry{Number: 5, Fingerprint: "0ac5742e", File: "photo.pxcl"},
+	registry.Entry{Number: 5, Fingerprint: "0ac5742e", File: "retired/photo-0ac5742e.pxcl"},
+	registry.Entry{Number: 6, Fingerprint: "2f0a43ff", File: "photo.pxcl"},
 )
 
 // current lists the files of the lossy models that code new files, those
