@@ -16,7 +16,7 @@ import "github.com/pxcz/pxcz/arith"
 // an image whose parts differ. The mixture is scaled to a fine table
 // (2^24) in integers, each value's frequency at least 1, so that encoder
 // and decoder agree on every machine. With tables fitted on the McMaster
-// photographs alone, this codes the wallpapers' codes in 22% to 31%
+// photographs alone, this codes the wallpapers' codes in 22% to 32%
 // fewer bits than the tables alone; the counts' weight and limit were
 // chosen there, among 2 to 512 and 256 to unlimited.
 
