@@ -39,8 +39,8 @@ type point struct {
 }
 
 // lossyPoints lists the operating points open to o from the smallest files
-// to the largest: the steps of LossyModel, or of each built-in lossy model
-// in turn, coarsest first.
+// to the largest: the steps of LossyModel, or those each built-in lossy
+// model codes at (ae.Model.CodingSteps), model by model, coarsest first.
 func (o *Options) lossyPoints() ([]point, error) {
 	switch {
 	case o.Quality < 0 || o.Quality > MaxQuality:
@@ -63,7 +63,7 @@ func (o *Options) lossyPoints() ([]point, error) {
 	}
 	var pts []point
 	for _, m := range ms {
-		for k := len(m.Steps()) - 1; k >= 0; k-- {
+		for _, k := range m.CodingSteps() {
 			pts = append(pts, point{m, k})
 		}
 	}

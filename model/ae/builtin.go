@@ -3,6 +3,7 @@ package ae
 import (
 	"embed"
 	"errors"
+	"math"
 
 	"github.com/pxcz/pxcz/internal/registry"
 )
@@ -11,7 +12,7 @@ import (
 // quantization steps; model/MODELS.md says how each was trained. Retired
 // models code nothing new but still decode the files they coded.
 //
-//go:embed photo.pxcl retired/*.pxcl
+//go:embed photo.pxcl photo-high.pxcl retired/*.pxcl
 var lossyFiles embed.FS
 
 // builtins is the table of embedded lossy models. Lossy files name one by
@@ -25,11 +26,25 @@ var builtins = registry.New(lossyFiles, Load, "built-in lossy model",
 	registry.Entry{Number: 4, Fingerprint: "f257ad2d", File: "retired/photo-f257ad2d.pxcl"},
 	registry.Entry{Number: 5, Fingerprint: "0ac5742e", File: "retired/photo-0ac5742e.pxcl"},
 	registry.Entry{Number: 6, Fingerprint: "2f0a43ff", File: "photo.pxcl"},
+	registry.Entry{Number: 7, Fingerprint: "6860858f", File: "photo-high.pxcl"},
 )
 
-// current lists the files of the lossy models that code new files, those
-// that code the smallest files first.
-var current = []string{"photo.pxcl"}
+// current lists the lossy models that code new files, those that code
+// the smallest files first, each with the quantization steps (Q10, as
+// Steps) it codes at: a model trained for small files takes the coarse
+// steps and one trained for large files the fine ones, so that together
+// they span the qualities with sizes that rise from each step to the next.
+var current = []currentModel{
+	{"photo.pxcl", 861, 8192},
+	{"photo-high.pxcl", 861, 1448},
+}
+
+// currentModel is a built-in lossy model that codes new files at the
+// steps from finest to coarsest.
+type currentModel struct {
+	file             string
+	finest, coarsest int32
+}
 
 // ErrNoBuiltin: this version of pxcz ships no lossy model.
 var ErrNoBuiltin = errors.New("ae: this pxcz has no built-in lossy model")
@@ -38,14 +53,34 @@ var ErrNoBuiltin = errors.New("ae: this pxcz has no built-in lossy model")
 // that code the smallest files first.
 func Models() ([]*Model, error) {
 	var ms []*Model
-	for _, f := range current {
-		m, err := builtins.File(f)
+	for _, c := range current {
+		m, err := builtins.File(c.file)
 		if err != nil {
 			return nil, err
 		}
 		ms = append(ms, m)
 	}
 	return ms, nil
+}
+
+// CodingSteps lists the indices in m.Steps() of the quantization steps
+// that pxcz codes new files at with m, coarsest first: for a built-in
+// model that codes new files, those its place among them gives it (see
+// Models), and for any other model every step. Files of any step decode.
+func (m *Model) CodingSteps() []int {
+	finest, coarsest := int32(0), int32(math.MaxInt32)
+	for _, c := range current {
+		if f, err := builtins.File(c.file); err == nil && f == m {
+			finest, coarsest = c.finest, c.coarsest
+		}
+	}
+	var ks []int
+	for k := len(m.steps) - 1; k >= 0; k-- {
+		if m.steps[k] >= finest && m.steps[k] <= coarsest {
+			ks = append(ks, k)
+		}
+	}
+	return ks
 }
 
 // Builtin returns every built-in lossy model, the retired ones that
