@@ -23,8 +23,9 @@
 //   - Context: a model may also have context tables ([Model.FitContext],
 //     context.go), fitted after training on codes of training photographs:
 //     each value is coded under its channel's table for the class that the
-//     magnitudes of its left and upper neighbours pick, which the decoder
-//     knows before it decodes the value.
+//     values of its left and upper neighbours pick, which the decoder
+//     knows before it decodes the value, mixed with the counts of what that
+//     class and channel have had so far in the image (adapt.go).
 //   - Synthesis: Stages times a nearest-neighbour upsampling by 2 (cropped
 //     to the size the analysis had at that stage, so the map is exactly the
 //     image's size) followed by a Kernel×Kernel convolution of stride 1,
@@ -56,7 +57,9 @@
 // from its distribution (the generator of package model/sample, seeded by
 // the file), in integers on a model.Stream conditioned by the map. The
 // built-in lossy models (builtin.go) are what `pxcz compress --lossy`
-// codes with (package codec, lossy.go); retired ones still decode.
+// codes with (package codec, lossy.go), each at the range of its steps
+// that [Model.CodingSteps] gives, one trained for small files and one for
+// large; retired ones still decode.
 //
 // Activations are pixel-major, [images][rows][columns][channels], as in
 // package train, so a convolution is an im2col gather and one matrix
