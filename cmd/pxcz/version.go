@@ -94,11 +94,14 @@ func printVersion(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "built-in lossy models (compress --lossy; numbered apart from the others; retired: decode older files):\n")
 	for _, m := range lossy {
-		role := "retired"
+		role, steps := "retired", fmt.Sprintf("%d steps", len(m.Steps()))
 		if slices.Contains(coding, m) {
+			ks := m.CodingSteps()
 			role = "lossy"
+			steps = fmt.Sprintf("%d steps, codes at %.2gx-%.2gx", len(m.Steps()),
+				float64(m.Steps()[ks[0]])/1024, float64(m.Steps()[ks[len(ks)-1]])/1024)
 		}
-		if _, err := fmt.Fprintf(w, "  %3d  %x  %-8s %d steps  %s\n", m.Number(), m.Fingerprint(), role, len(m.Steps()), m.Name()); err != nil {
+		if _, err := fmt.Fprintf(w, "  %3d  %x  %-8s %s  %s\n", m.Number(), m.Fingerprint(), role, steps, m.Name()); err != nil {
 			return err
 		}
 	}
