@@ -61,12 +61,12 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		parallel(workers, (m+chunk-1)/chunk, func(ws *workspace, i int) {
 			i0, i1 := i*chunk, min(m, (i+1)*chunk)
 			ws.run(pr, i0, i1, 0, n, 0, k, packedB, c[i0*ldc:], ldc, beta)
-		}, nil)
+		})
 	case byCols:
 		parallel(workers, (n+chunk-1)/chunk, func(ws *workspace, j int) {
 			j0, j1 := j*chunk, min(n, (j+1)*chunk)
 			ws.run(pr, 0, m, j0, j1, 0, k, nil, c[j0:], ldc, beta)
-		}, nil)
+		})
 	case byDepth:
 		splitK(pr, m, n, k, chunk, workers, beta, c, ldc)
 	default:
@@ -181,10 +181,9 @@ func plan(m, n, k, workers int) (how, chunk int) {
 }
 
 // parallel runs body for chunks 0..chunks-1 on up to workers goroutines,
-// the caller's included, and then done, if not nil, once per goroutine.
-// Chunks are handed out in order as goroutines come free, so one slowed by
+// the caller's included. Chunks are handed out in order as goroutines come free, so one slowed by
 // other load on the machine simply takes fewer.
-func parallel(workers, chunks int, body func(ws *workspace, chunk int), done func(ws *workspace)) {
+func parallel(workers, chunks int, body func(ws *workspace, chunk int)) {
 	var next atomic.Int64
 	work := func() {
 		ws := wsPool.Get().(*workspace)
@@ -195,9 +194,6 @@ func parallel(workers, chunks int, body func(ws *workspace, chunk int), done fun
 				break
 			}
 			body(ws, i)
-		}
-		if done != nil {
-			done(ws)
 		}
 	}
 	var wg sync.WaitGroup
@@ -245,5 +241,5 @@ func splitK(pr *problem, m, n, k, chunk, workers int, beta float32, c []float32,
 			storeRow(c[i*ldc:i*ldc+n], ws.acc[i*n:i*n+n], b)
 		}
 		close(turn[s+1])
-	}, nil)
+	})
 }
