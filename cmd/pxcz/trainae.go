@@ -98,8 +98,8 @@ With --context, the model also gets context tables (model/ae, context.go),
 fitted on random 256x256 crops of the training photographs in DIR; given a
 lossy model file instead of a checkpoint, export-ae writes that model with
 context tables added. --finest and --coarsest keep only some of its
-operating points, so that two models, one trained for small files and one
-for large, together span the qualities.`,
+operating points (quantization steps, as multiples of the one it was
+trained at): a smaller file, whose --quality spans those alone.`,
 		setup: func(fs *flag.FlagSet) {
 			fs.StringVarP(&exportAEArgs.out, "output", "o", "lossy.pxcl", "lossy model file to write")
 			fs.StringVar(&exportAEArgs.name, "name", "", "name stored in the model (default: the architectures)")

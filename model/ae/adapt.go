@@ -34,7 +34,7 @@ const (
 type adaptive struct {
 	m      *Model
 	k      int
-	counts [][Symbols]uint32 // [table index] as Model.table numbers them
+	counts [][Symbols]uint32 // [table index] as Model.tableIndex numbers them
 	totals []uint32
 	cum    [Symbols + 1]uint32 // the last table built
 }
@@ -71,7 +71,7 @@ func (a *adaptive) table(j int) []uint32 {
 	return a.cum[:]
 }
 
-// update counts value v (as a symbol, v+MaxCode) in table j.
+// update counts symbol s (value s-MaxCode) in table j.
 func (a *adaptive) update(j, s int) {
 	n := &a.counts[j]
 	n[s]++

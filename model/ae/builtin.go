@@ -69,9 +69,11 @@ func Models() ([]*Model, error) {
 // Models), and for any other model every step. Files of any step decode.
 func (m *Model) CodingSteps() []int {
 	finest, coarsest := int32(0), int32(math.MaxInt32)
-	for _, c := range current {
-		if f, err := builtins.File(c.file); err == nil && f == m {
-			finest, coarsest = c.finest, c.coarsest
+	if m.Number() != 0 { // a model that is not built in loads none of them
+		for _, c := range current {
+			if f, err := builtins.File(c.file); err == nil && f == m {
+				finest, coarsest = c.finest, c.coarsest
+			}
 		}
 	}
 	var ks []int

@@ -97,10 +97,8 @@ func (m *Model) Renamed(name string) *Model {
 }
 
 // WithSteps returns a copy of m that keeps only the operating points whose
-// quantization steps lie from finest to coarsest (Q10, as Steps), a model
-// of its own: two models, one trained for small files and one for large,
-// each keeping the steps of the rates it codes best, together span the
-// qualities with sizes that rise from one to the next.
+// quantization steps lie from finest to coarsest (Q10, as Steps): a model
+// of its own, smaller, whose qualities span those steps alone.
 func (m *Model) WithSteps(finest, coarsest int32) (*Model, error) {
 	r := *m
 	r.steps, r.tables = nil, nil
