@@ -353,7 +353,8 @@ func Load(r io.Reader) (*Model, error) {
 				return nil, fr.err
 			}
 			c := j % cfg.Latent
-			if m.classes == ValueClasses && j >= cfg.Latent {
+			flagged := m.classes == ValueClasses && j >= cfg.Latent // a class's table, maybe the prior's
+			if flagged {
 				switch fr.byte() {
 				case 0:
 					ts = append(ts, ts[c])
@@ -376,7 +377,7 @@ func Load(r io.Reader) (*Model, error) {
 			if fr.err == nil && t[Symbols] != 1<<16 {
 				return nil, fmt.Errorf("%w: step %d latent channel %d's frequencies sum to %d (class %d)", ErrCorrupt, k, c, t[Symbols], j/cfg.Latent)
 			}
-			if fr.err == nil && m.classes == ValueClasses && j >= cfg.Latent && slices.Equal(t, ts[c]) {
+			if fr.err == nil && flagged && slices.Equal(t, ts[c]) {
 				// The writer stores such a table as the prior's; one file per model.
 				return nil, fmt.Errorf("%w: step %d latent channel %d's table in class %d is the prior's, stored in full", ErrCorrupt, k, c, j/cfg.Latent-1)
 			}
